@@ -272,8 +272,8 @@ public final class LogEventStore implements EventStore {
         while (p <= last && out.size() < limit) {
           int size = cursor.load(offset);
           if (size < 0) {
-            throw new UncheckedIOException(new IOException("position " + p + " in " + seg.file + " at offset " + offset
-                + " can no longer be read: " + EventRecord.Check.describe(size)));
+            throw new CorruptLogException(seg.file, offset, "the record of position " + p + " no longer reads back: "
+                + EventRecord.Check.describe(size));
           }
           if (matches(filter, cursor.buf, cursor.at)) {
             out.add(EventRecord.decode(cursor.buf, cursor.at, ""));

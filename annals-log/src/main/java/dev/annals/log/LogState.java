@@ -101,8 +101,8 @@ final class LogState {
       try {
         int r = cursor.load(s.offsetOf(position), backward);
         if (r < 0) {
-          throw new UncheckedIOException(new IOException("record of position " + position + " in " + s.file
-              + " at offset " + s.offsetOf(position) + " can no longer be read: " + EventRecord.Check.describe(r)));
+          throw new CorruptLogException(s.file, s.offsetOf(position), "the record of position " + position
+              + " no longer reads back: " + EventRecord.Check.describe(r));
         }
         return cursor;
       } catch (IOException e) {

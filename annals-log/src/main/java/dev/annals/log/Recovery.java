@@ -221,10 +221,10 @@ final class Recovery {
           break;
         }
         checkHeader(file, base);
-      }
-      if (base != head + 1) {
-        throw new CorruptLogException(file, 0, "segment starts at position " + base + " but the log before it ends at "
-            + head + (base > head + 1 ? " (a segment is missing)" : ""));
+        if (base != head + 1) {
+          throw new CorruptLogException(file, 0, "segment starts at position " + base + " but the log before it ends at "
+              + head + (base > head + 1 ? " (a segment is missing)" : ""));
+        }
       }
       IntColumn offsets = i == fromIndex && resumeOffsets != null ? resumeOffsets : new IntColumn(1024);
       long end = scanSegment(file, base, offset, size, last, offsets);

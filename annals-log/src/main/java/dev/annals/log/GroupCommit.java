@@ -72,6 +72,8 @@ final class GroupCommit {
   private final LongConsumer onPublished;
   private volatile StoreUnavailableException failure;
   private volatile boolean exited;
+  private volatile long groups;
+  private volatile long fsyncs;
 
   // writer-thread state
   private WriteChannel channel;
@@ -114,6 +116,16 @@ final class GroupCommit {
 
   void start() {
     thread.start();
+  }
+
+  /** Groups written so far (each one write call). */
+  long groups() {
+    return groups;
+  }
+
+  /** fsyncs done on the write path so far ({@code fsync=always}: one per group). */
+  long fsyncs() {
+    return fsyncs;
   }
 
   Optional<StoreUnavailableException> failure() {
@@ -300,6 +312,7 @@ final class GroupCommit {
       if (options.fsync() instanceof FsyncMode.Always) {
         try {
           channel.force();
+          fsyncs++;
         } catch (IOException e) {
           rollBack();
           failStop("fsync of " + active.file + " failed; acknowledged data is safe, the last group was not acknowledged", e);
@@ -313,6 +326,7 @@ final class GroupCommit {
         dirty = true;
       }
       writeEnd = groupStart + buffer.limit();
+      groups++;
       publish(active);
     }
     for (int i = 0; i < taken; i++) {

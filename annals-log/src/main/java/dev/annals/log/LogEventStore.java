@@ -109,6 +109,16 @@ public final class LogEventStore implements EventStore {
     return cutBytes;
   }
 
+  /** Groups the writer has written since open (each is one write call; with fsync=always, one fsync). */
+  public long groupsWritten() {
+    return writer.groups();
+  }
+
+  /** fsyncs of the write path since open (fsync=always: one per group). */
+  public long fsyncs() {
+    return writer.fsyncs();
+  }
+
   /** The fail-stop cause, when an I/O error stopped appends. */
   public Optional<StoreUnavailableException> failure() {
     return writer.failure();

@@ -158,7 +158,11 @@ final class EventRecord {
       return Check.SHORT;
     }
     CRC32C crc = new CRC32C();
-    crc.update(buf.slice(start + FRAME_HEADER, bodyLength));
+    if (buf.hasArray()) {
+      crc.update(buf.array(), buf.arrayOffset() + start + FRAME_HEADER, bodyLength);
+    } else {
+      crc.update(buf.slice(start + FRAME_HEADER, bodyLength));
+    }
     if ((int) crc.getValue() != buf.getInt(start + 4)) {
       return Check.BAD_CRC;
     }
@@ -269,15 +273,65 @@ final class EventRecord {
     return Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000L), at.getNano() / 1000);
   }
 
+  /**
+   * Remembers the last stream name and type decoded, so a run of events of one stream (or type) shares
+   * one String instead of decoding each. Not thread-safe: one per reader.
+   */
+  static final class Names {
+    private byte[] streamBytes = new byte[0];
+    private String stream = "";
+    private byte[] typeBytes = new byte[0];
+    private String type = "";
+
+    String stream(ByteBuffer buf, int at, int length) {
+      if (!same(buf, at, length, streamBytes)) {
+        streamBytes = new byte[length];
+        buf.get(at, streamBytes);
+        stream = new String(streamBytes, StandardCharsets.UTF_8);
+      }
+      return stream;
+    }
+
+    String type(ByteBuffer buf, int at, int length) {
+      if (!same(buf, at, length, typeBytes)) {
+        typeBytes = new byte[length];
+        buf.get(at, typeBytes);
+        type = new String(typeBytes, StandardCharsets.ISO_8859_1);
+      }
+      return type;
+    }
+
+    private static boolean same(ByteBuffer buf, int at, int length, byte[] known) {
+      if (known.length != length) {
+        return false;
+      }
+      if (buf.hasArray()) {
+        int o = buf.arrayOffset() + at;
+        return java.util.Arrays.equals(buf.array(), o, o + length, known, 0, length);
+      }
+      for (int i = 0; i < length; i++) {
+        if (buf.get(at + i) != known[i]) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
   /** Decodes the record at {@code start}; {@code stream} may be passed when already known. */
   static RecordedEvent decode(ByteBuffer buf, int start, String knownStream) {
+    return decode(buf, start, knownStream, new Names());
+  }
+
+  /** Decodes the record at {@code start}, sharing names through {@code names}. */
+  static RecordedEvent decode(ByteBuffer buf, int start, String knownStream, Names names) {
     int s = Short.toUnsignedInt(buf.getShort(start + STREAM_LENGTH));
     int t = Short.toUnsignedInt(buf.getShort(start + TYPE_LENGTH));
     int d = buf.getInt(start + DATA_LENGTH);
     int m = buf.getInt(start + METADATA_LENGTH);
     int var = start + VARIABLE;
-    String stream = knownStream.isEmpty() ? string(buf, var, s, StandardCharsets.UTF_8) : knownStream;
-    String type = string(buf, var + s, t, StandardCharsets.ISO_8859_1);
+    String stream = knownStream.isEmpty() ? names.stream(buf, var, s) : knownStream;
+    String type = names.type(buf, var + s, t);
     byte[] data = new byte[d];
     buf.get(var + s + t, data);
     Json metadata;

@@ -233,25 +233,27 @@ public final class LogEventStore implements EventStore {
     long size = found.map(StreamIndex.Entry::version).orElse(0L);
     List<RecordedEvent> out = new ArrayList<>(Math.min(limit, 256));
     LogState.Reader reader = state.new Reader(size > 64 ? READ_WINDOW / 4 : POINT_WINDOW);
+    EventRecord.Names names = new EventRecord.Names();
     if (direction == Direction.FORWARD) {
       long v = Math.max(1, fromVersion);
       while (v <= size && out.size() < limit) {
-        out.add(decodeAt(reader, found.get().positions.get((int) (v - 1)), stream, false));
+        out.add(decodeAt(reader, found.get().positions.get((int) (v - 1)), stream, false, names));
         v++;
       }
       return new Page(out, v, v > size);
     }
     long v = Math.min(fromVersion, size);
     while (v >= 1 && out.size() < limit) {
-      out.add(decodeAt(reader, found.get().positions.get((int) (v - 1)), stream, true));
+      out.add(decodeAt(reader, found.get().positions.get((int) (v - 1)), stream, true, names));
       v--;
     }
     return new Page(out, Math.max(v, 0), v < 1);
   }
 
-  private static RecordedEvent decodeAt(LogState.Reader reader, long position, String stream, boolean backward) {
+  private static RecordedEvent decodeAt(LogState.Reader reader, long position, String stream, boolean backward,
+      EventRecord.Names names) {
     RecordCursor c = reader.load(position, backward);
-    return EventRecord.decode(c.buf, c.at, stream);
+    return EventRecord.decode(c.buf, c.at, stream, names);
   }
 
   @Override
@@ -259,13 +261,14 @@ public final class LogEventStore implements EventStore {
     validator.checkLimit(limit);
     long head = state.head();
     List<RecordedEvent> out = new ArrayList<>(Math.min(limit, 1024));
+    EventRecord.Names names = new EventRecord.Names();
     if (direction == Direction.BACKWARD) {
       long p = Math.min(fromPosition, head);
       LogState.Reader reader = state.new Reader(POINT_WINDOW * 4);
       while (p >= 1 && out.size() < limit) {
         RecordCursor c = reader.load(p, true);
         if (matches(filter, c.buf, c.at)) {
-          out.add(EventRecord.decode(c.buf, c.at, ""));
+          out.add(EventRecord.decode(c.buf, c.at, "", names));
         }
         p--;
       }
@@ -286,7 +289,7 @@ public final class LogEventStore implements EventStore {
                 + EventRecord.Check.describe(size));
           }
           if (matches(filter, cursor.buf, cursor.at)) {
-            out.add(EventRecord.decode(cursor.buf, cursor.at, ""));
+            out.add(EventRecord.decode(cursor.buf, cursor.at, "", names));
           }
           offset += size;
           p++;

@@ -1,5 +1,6 @@
 package dev.annals.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.annals.log.LogVerifier;
 import dev.annals.log.VerifyReport;
@@ -38,11 +39,10 @@ final class VerifyCommand implements Callable<Integer> {
       out.put("events", report.events());
       out.put("headPosition", report.headPosition());
       out.put("headHash", report.headHash());
-      report.problems().forEach(out.putArray("problems")::add);
-      if (report.problems().isEmpty()) {
-        out.putArray("problems");
-      }
-      report.notes().forEach(out.withArray("notes")::add);
+      ArrayNode problems = out.putArray("problems");
+      report.problems().forEach(problems::add);
+      ArrayNode notes = out.putArray("notes");
+      report.notes().forEach(notes::add);
       System.out.println(EventJson.MAPPER.writeValueAsString(out));
     } else {
       System.out.println("events checked: " + report.events());

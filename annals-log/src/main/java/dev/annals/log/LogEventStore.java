@@ -62,6 +62,8 @@ public final class LogEventStore implements EventStore {
   private final Object checkpointLock = new Object();
   private final long cutBytes;
   private volatile long lastCheckpointHead;
+  /** Guarded by checkpointLock. */
+  private boolean filesClosed;
 
   private LogEventStore(Path dir, LogOptions options, DirectoryLock lock, Recovery.Recovered recovered) throws IOException {
     this.dir = dir;
@@ -83,7 +85,7 @@ public final class LogEventStore implements EventStore {
         Recovery.Recovered recovered = Recovery.recover(dir, options);
         LogEventStore store = new LogEventStore(dir, options, lock, recovered);
         if (recovered.indexRebuilt() || recovered.cutBytes() > 0) {
-          store.checkpointNow();
+          store.checkpointInBackground();
         }
         return store;
       } catch (RuntimeException | IOException | Error e) {
@@ -184,10 +186,18 @@ public final class LogEventStore implements EventStore {
   }
 
   private void afterPublish(long head) {
-    if (head - lastCheckpointHead >= options.checkpointEvery() && checkpointRunning.compareAndSet(false, true)) {
+    if (head - lastCheckpointHead >= options.checkpointEvery()) {
+      checkpointInBackground();
+    }
+  }
+
+  private void checkpointInBackground() {
+    if (checkpointRunning.compareAndSet(false, true)) {
       Thread.ofVirtual().name("annals-log-checkpoint").start(() -> {
         try {
-          checkpointNow();
+          if (!closed.get()) {
+            checkpointNow();
+          }
         } finally {
           checkpointRunning.set(false);
         }
@@ -198,6 +208,9 @@ public final class LogEventStore implements EventStore {
   /** Writes the index checkpoint for the current head. */
   void checkpointNow() {
     synchronized (checkpointLock) {
+      if (filesClosed) {
+        return;
+      }
       long h = state.head();
       try {
         writeCheckpoint(h);
@@ -432,10 +445,9 @@ public final class LogEventStore implements EventStore {
     state.notifier.wakeAll();
     if (checkpoint && writer.failure().isEmpty()) {
       checkpointNow();
-    } else {
-      synchronized (checkpointLock) {
-        // wait for a background checkpoint to finish before the files close
-      }
+    }
+    synchronized (checkpointLock) {
+      filesClosed = true; // a background checkpoint still waiting for the lock now does nothing
     }
     for (Segment s : state.segments()) {
       try {

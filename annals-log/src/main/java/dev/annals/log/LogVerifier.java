@@ -43,7 +43,7 @@ public final class LogVerifier {
   private int droppedProblems;
 
   // what the log says, for the index comparison
-  private final Map<Long, List<Integer>> offsets = new HashMap<>();
+  private final Map<Long, IntColumn> offsets = new HashMap<>();
   private final Map<String, LongColumn> streams = new HashMap<>();
   private final LongColumn samples = new LongColumn(64);
   private final Map<Long, byte[]> hashes = new HashMap<>();
@@ -124,7 +124,7 @@ public final class LogVerifier {
       if (base != lastPosition + 1) {
         problem(file + ": segment starts at position " + base + " but the log before it ends at " + lastPosition);
       }
-      List<Integer> segOffsets = new ArrayList<>();
+      IntColumn segOffsets = new IntColumn(1024);
       offsets.put(base, segOffsets);
       RecordCursor cursor = new RecordCursor(ch, size, Recovery.SCAN_WINDOW);
       long o = Segment.HEADER;
@@ -200,6 +200,7 @@ public final class LogVerifier {
         }
         System.arraycopy(stored, 0, prevHash, 0, EventRecord.HASH_BYTES);
         segOffsets.add((int) o);
+        segOffsets.publish();
         lastPosition = position;
         events++;
         o += r;
@@ -248,7 +249,7 @@ public final class LogVerifier {
     for (int i = 0; i < c.segmentBases().size(); i++) {
       long base = c.segmentBases().get(i);
       IntColumn idx = c.segmentOffsets().get(i);
-      List<Integer> actual = offsets.get(base);
+      IntColumn actual = offsets.get(base);
       if (actual == null) {
         problem(where + " lists segment " + base + ", which is not in the log");
         continue;
@@ -314,7 +315,7 @@ public final class LogVerifier {
         base = b;
       }
     }
-    List<Integer> segOffsets = offsets.get(base);
+    IntColumn segOffsets = offsets.get(base);
     if (segOffsets == null || p - base >= segOffsets.size()) {
       return null;
     }

@@ -67,7 +67,19 @@ final class Recovery {
   }
 
   static Recovered recover(Path dir, LogOptions options) throws IOException {
-    return new Recovery(dir, options).run();
+    Recovery r = new Recovery(dir, options);
+    try {
+      return r.run();
+    } catch (IOException | RuntimeException | Error e) {
+      for (Segment s : r.segments) {
+        try {
+          s.close();
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    }
   }
 
   static List<Long> listSegments(Path dir) throws IOException {

@@ -9,6 +9,12 @@ public final class Workloads {
 
   public static List<Workload> all() {
     return List.of(
-        new InMemoryAppendBatch());
+        new InMemoryAppendBatch(),
+        new LogAppendBatch(),
+        new LogAppendConcurrent(),
+        new LogReads.ReadAll(),
+        new LogReads.ReadStream(),
+        new LogReads.SubscribeCatchUp(),
+        new LogOpen());
   }
 }

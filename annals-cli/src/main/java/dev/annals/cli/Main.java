@@ -14,6 +14,9 @@ import picocli.CommandLine.Command;
     description = "Annals: an event store and CQRS toolkit for the JVM.",
     subcommands = {
       DemoCommand.class,
+      AppendCommand.class,
+      ReadCommand.class,
+      VerifyCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class,
     })

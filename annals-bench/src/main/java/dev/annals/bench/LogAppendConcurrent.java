@@ -1,0 +1,92 @@
+package dev.annals.bench;
+
+import dev.annals.core.EventData;
+import dev.annals.core.ExpectedVersion;
+import dev.annals.core.Json;
+import dev.annals.log.Annals;
+import dev.annals.log.LogEventStore;
+import dev.annals.log.LogOptions;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code append-concurrent-64}: 64 writer threads, single-event appends (256 B) to random streams of
+ * 10,000, {@code fsync=always}, for a fixed time. Group commit turns them into few fsyncs; the baseline
+ * is a raw writer at the same fsync cadence the engine achieved (same bytes per fsync).
+ */
+final class LogAppendConcurrent implements Workload {
+
+  static final int THREADS = 64;
+  static final int STREAMS = 10_000;
+
+  @Override
+  public String name() {
+    return "append-concurrent-64";
+  }
+
+  @Override
+  public List<BenchResult> run(BenchEnv env) throws Exception {
+    long millis = env.quick() ? 4_000 : 15_000;
+    Json data = InMemoryAppendBatch.payload(LogBench.EVENT_BYTES);
+    Path dir = env.newDir("append-concurrent");
+    AtomicLong total = new AtomicLong();
+    List<Latencies> perThread = new ArrayList<>();
+    double eps;
+    long fsyncs;
+    long logBytes;
+    try (LogEventStore store = Annals.open(dir, LogOptions.defaults())) {
+      long fsyncsBefore = store.fsyncs();
+      long end = System.nanoTime() + millis * 1_000_000;
+      List<Thread> threads = new ArrayList<>();
+      long start = System.nanoTime();
+      for (int t = 0; t < THREADS; t++) {
+        Latencies lat = new Latencies();
+        perThread.add(lat);
+        threads.add(Thread.ofPlatform().start(() -> {
+          ThreadLocalRandom rnd = ThreadLocalRandom.current();
+          long n = 0;
+          while (System.nanoTime() < end) {
+            EventData e = new EventData(UUID.randomUUID(), "Bench", data, Json.EMPTY_OBJECT, Optional.empty());
+            long t0 = System.nanoTime();
+            store.append("acct-" + rnd.nextInt(STREAMS), ExpectedVersion.ANY, List.of(e));
+            lat.record(System.nanoTime() - t0);
+            n++;
+          }
+          total.addAndGet(n);
+        }));
+      }
+      for (Thread t : threads) {
+        t.join();
+      }
+      eps = total.get() / ((System.nanoTime() - start) / 1e9);
+      fsyncs = store.fsyncs() - fsyncsBefore;
+      logBytes = LogBench.logBytes(dir);
+    }
+    Latencies all = new Latencies();
+    perThread.forEach(all::merge);
+    double eventsPerFsync = total.get() / (double) Math.max(1, fsyncs);
+    int bytesPerFsync = (int) (logBytes / Math.max(1, fsyncs));
+    int rawFsyncs = (int) Math.min(fsyncs, env.quick() ? 2_000 : 10_000);
+    double rawEps;
+    try (RawFileWriter raw = new RawFileWriter(env.newDir("raw-concurrent").resolve("raw.bin"), true)) {
+      ByteBuffer buf = ByteBuffer.allocate(Math.max(1, bytesPerFsync));
+      long start = System.nanoTime();
+      for (int i = 0; i < rawFsyncs; i++) {
+        buf.clear();
+        raw.writeBatch(buf);
+      }
+      rawEps = rawFsyncs * eventsPerFsync / ((System.nanoTime() - start) / 1e9);
+    }
+    return List.of(new BenchResult(name(), "log(fsync=always)", eps, all.percentileUs(50), all.percentileUs(99),
+        "raw-filechannel", rawEps, String.format(java.util.Locale.ROOT,
+            "%d threads, %d streams, %.1f s, %d events in %d fsyncs (%.1f events/fsync); raw writer at that same cadence"
+                + " (%d B per fsync)%s", THREADS, STREAMS, millis / 1e3, total.get(), fsyncs, eventsPerFsync, bytesPerFsync,
+            env.quick() ? "; quick" : "")));
+  }
+}

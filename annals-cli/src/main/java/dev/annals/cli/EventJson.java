@@ -1,0 +1,53 @@
+package dev.annals.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.annals.core.AppendResult;
+import dev.annals.core.RecordedEvent;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/** The wire shapes of design §6 for the CLI's {@code --json} output. Thread-safe. */
+final class EventJson {
+
+  static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final DateTimeFormatter INSTANT =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+  private EventJson() {}
+
+  static String instant(Instant at) {
+    return INSTANT.format(at);
+  }
+
+  static ObjectNode event(RecordedEvent e) {
+    ObjectNode n = MAPPER.createObjectNode();
+    n.put("id", e.id().toString());
+    n.put("stream", e.stream());
+    n.put("version", e.version());
+    n.put("position", e.position());
+    n.put("type", e.type());
+    n.set("data", e.data().toNode());
+    n.set("metadata", e.metadata().toNode());
+    n.put("recordedAt", instant(e.recordedAt()));
+    n.put("effectiveAt", instant(e.effectiveAt()));
+    return n;
+  }
+
+  static ObjectNode appendResult(AppendResult r) {
+    ObjectNode n = MAPPER.createObjectNode();
+    n.put("stream", r.stream());
+    n.put("firstVersion", r.firstVersion());
+    n.put("lastVersion", r.lastVersion());
+    n.put("firstPosition", r.firstPosition());
+    n.put("lastPosition", r.lastPosition());
+    n.put("recordedAt", instant(r.recordedAt()));
+    return n;
+  }
+
+  static ArrayNode array() {
+    return MAPPER.createArrayNode();
+  }
+}

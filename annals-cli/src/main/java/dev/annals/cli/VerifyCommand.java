@@ -1,0 +1,92 @@
+package dev.annals.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.annals.log.LogVerifier;
+import dev.annals.log.VerifyReport;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code annals verify --data DIR}: checks every checksum, the hash chain and every index against the
+ * log, without repairing anything. Exit 0 only when there is no problem.
+ */
+@Command(name = "verify", description = "Verify a data directory: checksums, hash chain, indexes. Repairs nothing.")
+final class VerifyCommand implements Callable<Integer> {
+
+  /** Stores smaller than this verify in a blink: no progress bar. */
+  static final long PROGRESS_BAR_BYTES = 16L << 20;
+
+  @Option(names = "--data", paramLabel = "DIR", required = true, description = "The data directory.")
+  Path dataDir;
+
+  @Option(names = "--json", description = "Print {\"ok\", \"events\", \"headHash\", \"problems\", \"notes\"} as JSON.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintStream err = System.err;
+    ProgressBar bar = new ProgressBar(err);
+    VerifyReport report = LogVerifier.verify(dataDir, bar);
+    bar.finish();
+    if (json) {
+      ObjectNode out = EventJson.MAPPER.createObjectNode();
+      out.put("ok", report.ok());
+      out.put("events", report.events());
+      out.put("headPosition", report.headPosition());
+      out.put("headHash", report.headHash());
+      ArrayNode problems = out.putArray("problems");
+      report.problems().forEach(problems::add);
+      ArrayNode notes = out.putArray("notes");
+      report.notes().forEach(notes::add);
+      System.out.println(EventJson.MAPPER.writeValueAsString(out));
+    } else {
+      System.out.println("events checked: " + report.events());
+      System.out.println("head position:  " + report.headPosition());
+      System.out.println("head hash:      " + report.headHash());
+      report.notes().forEach(n -> System.out.println("note: " + n));
+      if (report.ok()) {
+        System.out.println("ok: no problems");
+      } else {
+        System.out.println(report.problems().size() + " problem(s):");
+        report.problems().forEach(p -> System.out.println("  " + p));
+      }
+    }
+    return report.ok() ? 0 : 1;
+  }
+
+  /** A one-line progress bar on stderr, shown only for large stores. */
+  static final class ProgressBar implements LogVerifier.Progress {
+    private final PrintStream err;
+    private boolean shown;
+    private long started = System.nanoTime();
+
+    ProgressBar(PrintStream err) {
+      this.err = err;
+    }
+
+    @Override
+    public void onProgress(long done, long total) {
+      if (total < PROGRESS_BAR_BYTES) {
+        return;
+      }
+      shown = true;
+      int width = 40;
+      int filled = (int) (width * done / Math.max(1, total));
+      double secs = (System.nanoTime() - started) / 1e9;
+      err.printf(Locale.ROOT, "\rverifying [%s%s] %3d%%  %d/%d MiB  %.1fs", "#".repeat(filled), " ".repeat(width - filled),
+          100 * done / Math.max(1, total), done >> 20, total >> 20, secs);
+      err.flush();
+    }
+
+    void finish() {
+      if (shown) {
+        err.println();
+      }
+    }
+  }
+}

@@ -1,0 +1,585 @@
+package dev.annals.log;
+
+import dev.annals.core.AppendResult;
+import dev.annals.core.EventData;
+import dev.annals.core.EventStoreException;
+import dev.annals.core.ExpectedVersion;
+import dev.annals.core.Idempotency;
+import dev.annals.core.IdempotencyConflictException;
+import dev.annals.core.ImportEvent;
+import dev.annals.core.ImportResult;
+import dev.annals.core.InvalidInputException;
+import dev.annals.core.Json;
+import dev.annals.core.StoreUnavailableException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The log's single writer. Callers enqueue appends and wait on a future; this thread takes every
+ * queued append, checks idempotency and expected versions against the stream heads it owns, encodes the
+ * whole group into one buffer, writes it with one call and (with {@code fsync=always}) one fsync,
+ * then publishes the group to readers and completes the callers' futures. Callers never take a lock.
+ *
+ * <p>Failures: a failed fsync or write makes the store fail-stop (every later append is refused with
+ * {@link StoreUnavailableException}; reads keep working; the fsync is never retried). A full disk is
+ * the exception: the partial write is truncated away, the group is refused with a clear error and
+ * the store stays writable (and consistent). If the truncation fails too, fail-stop.
+ *
+ * <p>All state here belongs to the writer thread; {@link #submit} and {@link #stop} are thread-safe.
+ */
+final class GroupCommit {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
+
+  /** Stop adding appends to a group once its buffer is this large. */
+  static final int MAX_GROUP_BYTES = 8 << 20;
+  static final int MAX_GROUP_REQUESTS = 4096;
+
+  sealed interface Request permits AppendRequest, ImportRequest, Stop {}
+
+  record AppendRequest(String stream, ExpectedVersion expected, List<EventData> events, List<UUID> ids,
+      CompletableFuture<AppendResult> result) implements Request {}
+
+  /** {@code metadata} already carries {@code "imported": true}. */
+  record ImportRequest(List<ImportEvent> events, List<Json> metadata, CompletableFuture<ImportResult> result)
+      implements Request {}
+
+  record Stop() implements Request {}
+
+  private final LogState state;
+  private final LogOptions options;
+  private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
+  private final ArrayDeque<Request> carry = new ArrayDeque<>();
+  private final Thread thread;
+  private final MessageDigest sha = Recovery.sha256();
+  private final IdWindow ids;
+  private final LongConsumer onPublished;
+  private volatile StoreUnavailableException failure;
+  private volatile boolean exited;
+  private volatile long groups;
+  private volatile long fsyncs;
+
+  // writer-thread state
+  private WriteChannel channel;
+  private long writeEnd;
+  private byte[] chain;
+  private long lastMicros;
+  private boolean dirty;
+  private long lastFsyncNanos = System.nanoTime();
+  private ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
+
+  // per-group state
+  private final List<Staged> staged = new ArrayList<>();
+  private final Map<UUID, Staged> pendingIds = new HashMap<>();
+  private final Map<StreamIndex.Entry, List<Staged>> pendingByStream = new HashMap<>();
+  private byte[] groupChain;
+  private long groupMicros;
+  private long nextPosition;
+
+  private record Staged(StreamIndex.Entry entry, long position, long version, UUID id, long micros,
+      int offset, int indexInBatch, int batchSize, boolean imported) {
+    Idempotency.Written written() {
+      return imported
+          ? new Idempotency.Written(id, entry.name, version, position, EventRecord.micros(micros), 0, 1)
+          : new Idempotency.Written(id, entry.name, version, position, EventRecord.micros(micros), indexInBatch, batchSize);
+    }
+  }
+
+  GroupCommit(LogState state, Recovery.Recovered recovered, LongConsumer onPublished) throws IOException {
+    this.state = state;
+    this.options = state.options;
+    this.ids = recovered.ids();
+    this.chain = recovered.chain();
+    this.lastMicros = recovered.lastRecordedAtMicros();
+    this.onPublished = onPublished;
+    Segment active = state.active();
+    this.channel = options.writeChannels().open(active.file);
+    this.writeEnd = active.end();
+    this.thread = Thread.ofPlatform().daemon().name("annals-log-writer-" + state.dir.getFileName()).unstarted(this::run);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  /** Groups written so far (each one write call). */
+  long groups() {
+    return groups;
+  }
+
+  /** fsyncs done on the write path so far ({@code fsync=always}: one per group). */
+  long fsyncs() {
+    return fsyncs;
+  }
+
+  Optional<StoreUnavailableException> failure() {
+    return Optional.ofNullable(failure);
+  }
+
+  /** Queues a request; fails its future when the writer has stopped. */
+  void submit(Request r) {
+    StoreUnavailableException f = failure;
+    if (f != null) {
+      fail(r, f);
+      return;
+    }
+    queue.add(r);
+    if (exited && queue.remove(r)) {
+      fail(r, new StoreUnavailableException("the store is closed"));
+    }
+  }
+
+  /** Finishes every queued request, fsyncs, and stops the thread. */
+  void stop() {
+    queue.add(new Stop());
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void run() {
+    List<Request> group = new ArrayList<>();
+    try {
+      while (true) {
+        group.clear();
+        if (!carry.isEmpty()) {
+          group.addAll(carry);
+          carry.clear();
+        } else {
+          Request first = queue.poll(idleWaitNanos(), TimeUnit.NANOSECONDS);
+          if (first == null) {
+            intervalFsync(true);
+            continue;
+          }
+          group.add(first);
+        }
+        queue.drainTo(group, MAX_GROUP_REQUESTS);
+        int stopAt = indexOfStop(group);
+        if (stopAt >= 0) {
+          List<Request> before = new ArrayList<>(group.subList(0, stopAt));
+          for (Request r : group.subList(stopAt + 1, group.size())) {
+            if (!(r instanceof Stop)) {
+              fail(r, new StoreUnavailableException("the store is closed"));
+            }
+          }
+          while (!before.isEmpty()) {
+            processGroup(before);
+            before = new ArrayList<>(carry);
+            carry.clear();
+          }
+          finalFsync();
+          return;
+        }
+        processGroup(group);
+        intervalFsync(false);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Throwable t) {
+      failStop("the writer thread failed", t);
+    } finally {
+      exited = true;
+      Request r;
+      while ((r = queue.poll()) != null) {
+        fail(r, new StoreUnavailableException("the store is closed"));
+      }
+      try {
+        channel.close();
+      } catch (IOException e) {
+        LOG.warn("closing {}: {}", state.active().file, e.toString());
+      }
+    }
+  }
+
+  private static int indexOfStop(List<Request> group) {
+    for (int i = 0; i < group.size(); i++) {
+      if (group.get(i) instanceof Stop) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private long idleWaitNanos() {
+    if (options.fsync() instanceof FsyncMode.Interval(var period) && dirty) {
+      return Math.max(1, period.toNanos() - (System.nanoTime() - lastFsyncNanos));
+    }
+    return TimeUnit.SECONDS.toNanos(1);
+  }
+
+  private void intervalFsync(boolean idle) {
+    if (!(options.fsync() instanceof FsyncMode.Interval(var period)) || !dirty || failure != null) {
+      return;
+    }
+    if (idle || System.nanoTime() - lastFsyncNanos >= period.toNanos()) {
+      try {
+        channel.force();
+        dirty = false;
+        lastFsyncNanos = System.nanoTime();
+      } catch (IOException e) {
+        failStop("fsync of " + state.active().file + " failed", e);
+      }
+    }
+  }
+
+  private void finalFsync() {
+    if (dirty && failure == null) {
+      try {
+        channel.force();
+        dirty = false;
+      } catch (IOException e) {
+        failStop("fsync of " + state.active().file + " failed on close", e);
+      }
+    }
+  }
+
+  // ---- one group ------------------------------------------------------------------------------------
+
+  private void processGroup(List<Request> group) {
+    if (failure != null) {
+      group.forEach(r -> fail(r, failure));
+      return;
+    }
+    Segment active = state.active();
+    if (writeEnd >= options.segmentBytes() && active.count() > 0) {
+      try {
+        roll();
+      } catch (IOException e) {
+        failStop("starting a new segment failed", e);
+        group.forEach(r -> fail(r, failure));
+        return;
+      }
+      active = state.active();
+    }
+    buffer.clear();
+    staged.clear();
+    pendingIds.clear();
+    pendingByStream.clear();
+    groupChain = chain.clone();
+    groupMicros = lastMicros;
+    nextPosition = state.head() + 1;
+    Object[] outcomes = new Object[group.size()];
+    int taken = 0;
+    for (; taken < group.size(); taken++) {
+      if (buffer.position() >= MAX_GROUP_BYTES || writeEnd + buffer.position() >= LogOptions.MAX_SEGMENT_BYTES) {
+        break;
+      }
+      Request r = group.get(taken);
+      try {
+        outcomes[taken] = switch (r) {
+          case AppendRequest a -> stageAppend(a);
+          case ImportRequest i -> stageImport(i);
+          case Stop s -> throw new IllegalStateException("stop inside a group");
+        };
+      } catch (EventStoreException e) {
+        outcomes[taken] = e;
+      }
+    }
+    for (int i = taken; i < group.size(); i++) {
+      carry.add(group.get(i));
+    }
+    if (!staged.isEmpty()) {
+      buffer.flip();
+      long groupStart = writeEnd;
+      try {
+        channel.writeFully(buffer, groupStart);
+      } catch (IOException e) {
+        rollBack();
+        StoreUnavailableException refused = writeFailed(e, active, groupStart);
+        for (int i = 0; i < taken; i++) {
+          fail(group.get(i), outcomes[i] instanceof EventStoreException ex ? ex : refused);
+        }
+        return;
+      }
+      if (options.fsync() instanceof FsyncMode.Always) {
+        try {
+          channel.force();
+          fsyncs++;
+        } catch (IOException e) {
+          rollBack();
+          failStop("fsync of " + active.file + " failed; acknowledged data is safe, the last group was not acknowledged", e);
+          for (int i = 0; i < taken; i++) {
+            fail(group.get(i), outcomes[i] instanceof EventStoreException ex ? ex : failure);
+          }
+          return;
+        }
+        lastFsyncNanos = System.nanoTime();
+      } else {
+        dirty = true;
+      }
+      writeEnd = groupStart + buffer.limit();
+      groups++;
+      publish(active);
+    }
+    for (int i = 0; i < taken; i++) {
+      complete(group.get(i), outcomes[i]);
+    }
+  }
+
+  private StoreUnavailableException writeFailed(IOException e, Segment active, long groupStart) {
+    if (isDiskFull(e)) {
+      try {
+        channel.truncate(groupStart);
+        LOG.warn("disk full writing {}: the group was refused and the partial write truncated away", active.file);
+        return new StoreUnavailableException("the disk is full (" + e.getMessage() + "): nothing of this append was written to "
+            + active.file + "; free space and retry", e);
+      } catch (IOException t) {
+        e.addSuppressed(t);
+        failStop("disk full writing " + active.file + " and the partial write could not be truncated", e);
+        return failure;
+      }
+    }
+    failStop("writing " + active.file + " failed", e);
+    return failure;
+  }
+
+  static boolean isDiskFull(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = t.getMessage();
+      if (m != null && (m.contains("No space left") || m.contains("ENOSPC") || m.contains("Disk quota exceeded"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void rollBack() {
+    for (Staged s : staged) {
+      s.entry().pendingVersion = s.entry().version();
+    }
+    staged.clear();
+    pendingIds.clear();
+    pendingByStream.clear();
+  }
+
+  private void publish(Segment active) {
+    for (Staged s : staged) {
+      active.offsets.add(s.offset());
+      s.entry().positions.add(s.position());
+      if (TimeIndex.sampled(s.position())) {
+        state.time.samples.add(s.micros());
+      }
+      ids.add(s.id(), s.position());
+    }
+    active.offsets.publish();
+    for (Staged s : staged) {
+      s.entry().positions.publish();
+    }
+    state.time.samples.publish();
+    active.publishEnd(writeEnd);
+    chain = groupChain;
+    lastMicros = groupMicros;
+    long head = staged.get(staged.size() - 1).position();
+    state.publishHead(head);
+    onPublished.accept(head);
+  }
+
+  private void roll() throws IOException {
+    if (!(options.fsync() instanceof FsyncMode.Always) && dirty) {
+      channel.force();
+      dirty = false;
+    }
+    long base = state.head() + 1;
+    Recovery.createSegmentFile(state.dir, base);
+    WriteChannel next = options.writeChannels().open(state.dir.resolve(Segment.fileName(base)));
+    state.addSegment(new Segment(base, state.dir.resolve(Segment.fileName(base)), new IntColumn(1 << 14), Segment.HEADER));
+    channel.close();
+    channel = next;
+    writeEnd = Segment.HEADER;
+  }
+
+  private void failStop(String what, Throwable cause) {
+    if (failure == null) {
+      LOG.error("{}: the store stops accepting appends (fail-stop); reads keep working; reopen to recover", what, cause);
+      failure = new StoreUnavailableException(what + " (" + cause + "); the store refuses appends until it is reopened",
+          cause);
+    }
+  }
+
+  // ---- staging ---------------------------------------------------------------------------------------
+
+  private final Idempotency.Lookup lookup = new Idempotency.Lookup() {
+    @Override
+    public Optional<Idempotency.Written> byId(UUID id) {
+      Staged s = pendingIds.get(id);
+      if (s != null) {
+        return Optional.of(s.written());
+      }
+      long p = ids.get(id);
+      if (p == 0 || p <= state.head() - options.idempotencyWindow()) {
+        return Optional.empty();
+      }
+      return Optional.of(writtenAt(p));
+    }
+
+    @Override
+    public Optional<Idempotency.Written> at(String stream, long version) {
+      Optional<StreamIndex.Entry> e = state.streams.get(stream);
+      if (e.isEmpty() || version < 1) {
+        return Optional.empty();
+      }
+      StreamIndex.Entry entry = e.get();
+      long published = entry.version();
+      if (version <= published) {
+        return Optional.of(writtenAt(entry.positions.get((int) (version - 1))));
+      }
+      List<Staged> pending = pendingByStream.get(entry);
+      if (pending == null || version - published > pending.size()) {
+        return Optional.empty();
+      }
+      return Optional.of(pending.get((int) (version - published - 1)).written());
+    }
+  };
+
+  private final LogState.Reader lookupReader() {
+    return state.new Reader(1 << 12);
+  }
+
+  private Idempotency.Written writtenAt(long position) {
+    RecordCursor c = lookupReader().load(position, false);
+    ByteBuffer b = c.buf;
+    int at = c.at;
+    UUID id = new UUID(EventRecord.idMost(b, at), EventRecord.idLeast(b, at));
+    Instant recordedAt = EventRecord.micros(EventRecord.recordedAtMicros(b, at));
+    boolean imported = EventRecord.imported(b, at);
+    return new Idempotency.Written(id, EventRecord.stream(b, at), EventRecord.version(b, at), position, recordedAt,
+        imported ? 0 : EventRecord.indexInBatch(b, at), imported ? 1 : EventRecord.batchSize(b, at));
+  }
+
+  private long now() {
+    return EventRecord.toMicros(options.clock().instant());
+  }
+
+  private AppendResult stageAppend(AppendRequest a) {
+    Optional<StreamIndex.Entry> existing = state.streams.get(a.stream());
+    long actual = existing.map(e -> e.pendingVersion).orElse(0L);
+    Optional<AppendResult> earlier = Idempotency.check(a.stream(), a.expected(), actual, a.ids(), lookup);
+    if (earlier.isPresent()) {
+      return earlier.get();
+    }
+    a.expected().check(a.stream(), actual);
+    StreamIndex.Entry entry = existing.orElseGet(() -> state.streams.getOrCreate(a.stream()));
+    long micros = Math.max(now(), groupMicros);
+    groupMicros = micros;
+    Instant recordedAt = EventRecord.micros(micros);
+    long firstPosition = nextPosition;
+    long firstVersion = entry.pendingVersion + 1;
+    int n = a.events().size();
+    for (int i = 0; i < n; i++) {
+      EventData e = a.events().get(i);
+      stage(entry, e, e.metadata().unsafeBytes(), micros, e.effectiveAt().orElse(recordedAt), i, n, false);
+    }
+    return new AppendResult(a.stream(), firstVersion, entry.pendingVersion, firstPosition, nextPosition - 1, recordedAt);
+  }
+
+  private ImportResult stageImport(ImportRequest r) {
+    List<ImportEvent> events = r.events();
+    long first = EventRecord.toMicros(events.get(0).recordedAt());
+    if (first < groupMicros) {
+      throw new InvalidInputException("recordedAt " + events.get(0).recordedAt() + " is before the store's last recordedAt "
+          + EventRecord.micros(groupMicros));
+    }
+    int known = 0;
+    long firstKnown = 0;
+    long lastKnown = 0;
+    for (int i = 0; i < events.size(); i++) {
+      ImportEvent ie = events.get(i);
+      Optional<Idempotency.Written> w = lookup.byId(ie.event().id());
+      if (w.isPresent()) {
+        if (!w.get().stream().equals(ie.stream())) {
+          throw new IdempotencyConflictException(ie.stream(), ie.event().id(),
+              "was already written to stream '" + w.get().stream() + "'");
+        }
+        if (known == 0) {
+          firstKnown = w.get().position();
+        }
+        lastKnown = w.get().position();
+        known++;
+      }
+    }
+    if (known == events.size()) {
+      return new ImportResult(events.size(), firstKnown, lastKnown);
+    }
+    if (known > 0) {
+      throw new IdempotencyConflictException(events.get(0).stream(), events.get(0).event().id(),
+          "import mixes " + known + " already written events with new ones");
+    }
+    long firstPosition = nextPosition;
+    for (int i = 0; i < events.size(); i++) {
+      ImportEvent ie = events.get(i);
+      long micros = EventRecord.toMicros(ie.recordedAt());
+      groupMicros = Math.max(groupMicros, micros);
+      StreamIndex.Entry entry = state.streams.getOrCreate(ie.stream());
+      stage(entry, ie.event(), r.metadata().get(i).unsafeBytes(), micros,
+          ie.event().effectiveAt().orElse(EventRecord.micros(micros)), i, events.size(), true);
+    }
+    return new ImportResult(events.size(), firstPosition, nextPosition - 1);
+  }
+
+  private void stage(StreamIndex.Entry entry, EventData e, byte[] metadata, long micros, Instant effectiveAt,
+      int index, int batchSize, boolean imported) {
+    byte[] type = e.type().getBytes(StandardCharsets.ISO_8859_1);
+    byte[] data = e.data().unsafeBytes();
+    int size = EventRecord.size(entry.nameBytes.length, type.length, data.length, metadata.length);
+    ensureCapacity(size);
+    int offset = (int) (writeEnd + buffer.position());
+    long position = nextPosition++;
+    long version = ++entry.pendingVersion;
+    EventRecord.write(buffer, position, version, e.id(), micros, effectiveAt, batchSize, index, imported,
+        entry.nameBytes, type, data, metadata, groupChain, sha);
+    Staged s = new Staged(entry, position, version, e.id(), micros, offset, index, batchSize, imported);
+    staged.add(s);
+    pendingIds.put(e.id(), s);
+    pendingByStream.computeIfAbsent(entry, k -> new ArrayList<>()).add(s);
+  }
+
+  private void ensureCapacity(int more) {
+    if (buffer.remaining() < more) {
+      ByteBuffer bigger = ByteBuffer.allocate(Math.max(buffer.capacity() * 2, buffer.position() + more));
+      buffer.flip();
+      bigger.put(buffer);
+      buffer = bigger;
+    }
+  }
+
+  // ---- completion ------------------------------------------------------------------------------------
+
+  @SuppressWarnings("unchecked")
+  private static void complete(Request r, Object outcome) {
+    if (outcome instanceof Throwable t) {
+      fail(r, t);
+      return;
+    }
+    switch (r) {
+      case AppendRequest a -> a.result().complete((AppendResult) outcome);
+      case ImportRequest i -> i.result().complete((ImportResult) outcome);
+      case Stop s -> { }
+    }
+  }
+
+  private static void fail(Request r, Throwable t) {
+    switch (r) {
+      case AppendRequest a -> a.result().completeExceptionally(t);
+      case ImportRequest i -> i.result().completeExceptionally(t);
+      case Stop s -> { }
+    }
+  }
+}

@@ -1,0 +1,465 @@
+package dev.annals.log;
+
+import dev.annals.core.AppendResult;
+import dev.annals.core.AppendValidator;
+import dev.annals.core.CatchUpSubscription;
+import dev.annals.core.Direction;
+import dev.annals.core.EventData;
+import dev.annals.core.EventHandler;
+import dev.annals.core.EventStore;
+import dev.annals.core.EventStoreException;
+import dev.annals.core.ExpectedVersion;
+import dev.annals.core.Filter;
+import dev.annals.core.ImportEvent;
+import dev.annals.core.ImportResult;
+import dev.annals.core.InvalidInputException;
+import dev.annals.core.Json;
+import dev.annals.core.Metadata;
+import dev.annals.core.Page;
+import dev.annals.core.RecordedEvent;
+import dev.annals.core.StoreUnavailableException;
+import dev.annals.core.StreamNames;
+import dev.annals.core.Subscription;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded durable log as an {@link EventStore} (design §3). Appends go through the single writer
+ * ({@link GroupCommit}); reads go straight to the segment files through the in-memory indexes and see
+ * only what the writer has published. Open with {@link Annals#open}. Thread-safe.
+ */
+public final class LogEventStore implements EventStore {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LogEventStore.class);
+  static final int READ_WINDOW = 1 << 20;
+  static final int POINT_WINDOW = 1 << 14;
+
+  private final Path dir;
+  private final LogOptions options;
+  private final DirectoryLock lock;
+  private final LogState state;
+  private final GroupCommit writer;
+  private final AppendValidator validator;
+  private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicBoolean checkpointRunning = new AtomicBoolean();
+  private final Object checkpointLock = new Object();
+  private final long cutBytes;
+  private volatile long lastCheckpointHead;
+  /** Guarded by checkpointLock. */
+  private boolean filesClosed;
+
+  private LogEventStore(Path dir, LogOptions options, DirectoryLock lock, Recovery.Recovered recovered) throws IOException {
+    this.dir = dir;
+    this.options = options;
+    this.lock = lock;
+    this.state = recovered.state();
+    this.validator = new AppendValidator(options.limits());
+    this.cutBytes = recovered.cutBytes();
+    this.lastCheckpointHead = recovered.indexRebuilt() ? -1 : state.head();
+    this.writer = new GroupCommit(state, recovered, this::afterPublish);
+    writer.start();
+  }
+
+  static LogEventStore open(Path dir, LogOptions options) {
+    try {
+      Files.createDirectories(dir);
+      DirectoryLock lock = DirectoryLock.acquire(dir);
+      try {
+        Recovery.Recovered recovered = Recovery.recover(dir, options);
+        LogEventStore store = new LogEventStore(dir, options, lock, recovered);
+        if (recovered.indexRebuilt() || recovered.cutBytes() > 0) {
+          store.checkpointInBackground();
+        }
+        return store;
+      } catch (RuntimeException | IOException | Error e) {
+        lock.close();
+        throw e;
+      }
+    } catch (IOException e) {
+      throw new StoreUnavailableException("cannot open the log in " + dir + ": " + e, e);
+    }
+  }
+
+  /** The data directory. */
+  public Path directory() {
+    return dir;
+  }
+
+  public LogOptions options() {
+    return options;
+  }
+
+  /** Bytes of unacknowledged torn tail cut when this store was opened (0 after a clean shutdown). */
+  public long bytesCutOnOpen() {
+    return cutBytes;
+  }
+
+  /** Groups the writer has written since open (each is one write call; with fsync=always, one fsync). */
+  public long groupsWritten() {
+    return writer.groups();
+  }
+
+  /** fsyncs of the write path since open (fsync=always: one per group). */
+  public long fsyncs() {
+    return writer.fsyncs();
+  }
+
+  /** The fail-stop cause, when an I/O error stopped appends. */
+  public Optional<StoreUnavailableException> failure() {
+    return writer.failure();
+  }
+
+  // ---- writes ----------------------------------------------------------------------------------------
+
+  @Override
+  public AppendResult append(String stream, ExpectedVersion expected, List<EventData> events) {
+    validator.validate(stream, events);
+    ensureOpen();
+    List<UUID> ids = new ArrayList<>(events.size());
+    for (EventData e : events) {
+      ids.add(e.id());
+    }
+    CompletableFuture<AppendResult> result = new CompletableFuture<>();
+    writer.submit(new GroupCommit.AppendRequest(stream, expected, List.copyOf(events), ids, result));
+    return await(result);
+  }
+
+  @Override
+  public ImportResult importEvents(List<ImportEvent> events) {
+    if (events.isEmpty()) {
+      throw new InvalidInputException("an import needs at least one event");
+    }
+    validator.validateBatch(events.stream().map(ImportEvent::event).toList());
+    Instant now = options.clock().instant();
+    Instant previous = Instant.MIN;
+    List<Json> metadata = new ArrayList<>(events.size());
+    for (int i = 0; i < events.size(); i++) {
+      ImportEvent ie = events.get(i);
+      try {
+        StreamNames.validate(ie.stream());
+      } catch (InvalidInputException e) {
+        throw new InvalidInputException("event " + i + ": " + e.getMessage());
+      }
+      if (ie.recordedAt().isAfter(now)) {
+        throw new InvalidInputException("event " + i + ": recordedAt " + ie.recordedAt() + " is in the future");
+      }
+      if (ie.recordedAt().isBefore(previous)) {
+        throw new InvalidInputException("event " + i + ": recordedAt " + ie.recordedAt()
+            + " is before the previous event's " + previous);
+      }
+      previous = ie.recordedAt();
+      metadata.add(ie.event().metadata().with(Metadata.IMPORTED, BooleanNode.TRUE));
+    }
+    ensureOpen();
+    CompletableFuture<ImportResult> result = new CompletableFuture<>();
+    writer.submit(new GroupCommit.ImportRequest(List.copyOf(events), metadata, result));
+    return await(result);
+  }
+
+  private static <T> T await(CompletableFuture<T> f) {
+    try {
+      return f.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof EventStoreException ese) {
+        ese.addSuppressed(new Exception("awaited here"));
+        throw ese;
+      }
+      throw e;
+    }
+  }
+
+  private void afterPublish(long head) {
+    if (head - lastCheckpointHead >= options.checkpointEvery()) {
+      checkpointInBackground();
+    }
+  }
+
+  private void checkpointInBackground() {
+    if (checkpointRunning.compareAndSet(false, true)) {
+      Thread.ofVirtual().name("annals-log-checkpoint").start(() -> {
+        try {
+          if (!closed.get()) {
+            checkpointNow();
+          }
+        } finally {
+          checkpointRunning.set(false);
+        }
+      });
+    }
+  }
+
+  /** Writes the index checkpoint for the current head. */
+  void checkpointNow() {
+    synchronized (checkpointLock) {
+      if (filesClosed) {
+        return;
+      }
+      long h = state.head();
+      try {
+        writeCheckpoint(h);
+        lastCheckpointHead = h;
+      } catch (IOException | UncheckedIOException e) {
+        LOG.warn("writing the index checkpoint in {} failed (the next open replays more of the log): {}", dir, e.toString());
+      }
+    }
+  }
+
+  private void writeCheckpoint(long h) throws IOException {
+    if (h == 0) {
+      IndexCheckpoint.write(dir, 0, state.segments().get(0).basePosition, Segment.HEADER, EventRecord.GENESIS_HASH,
+          Long.MIN_VALUE, state.segments(), state.streams, state.time);
+      return;
+    }
+    Segment seg = state.segmentFor(h);
+    RecordCursor c = state.new Reader(POINT_WINDOW).load(h, false);
+    byte[] hash = new byte[EventRecord.HASH_BYTES];
+    EventRecord.chainHash(c.buf, c.at, hash);
+    long resumeOffset = seg.offsetOf(h) + (long) EventRecord.size(c.buf, c.at);
+    IndexCheckpoint.write(dir, h, seg.basePosition, resumeOffset, hash, EventRecord.recordedAtMicros(c.buf, c.at),
+        state.segments(), state.streams, state.time);
+  }
+
+  // ---- reads -----------------------------------------------------------------------------------------
+
+  @Override
+  public Page readStream(String stream, long fromVersion, Direction direction, int limit) {
+    StreamNames.validate(stream);
+    validator.checkLimit(limit);
+    Optional<StreamIndex.Entry> found = state.streams.get(stream);
+    long size = found.map(StreamIndex.Entry::version).orElse(0L);
+    List<RecordedEvent> out = new ArrayList<>(Math.min(limit, 256));
+    LogState.Reader reader = state.new Reader(size > 64 ? READ_WINDOW / 4 : POINT_WINDOW);
+    EventRecord.Names names = new EventRecord.Names();
+    if (direction == Direction.FORWARD) {
+      long v = Math.max(1, fromVersion);
+      while (v <= size && out.size() < limit) {
+        out.add(decodeAt(reader, found.get().positions.get((int) (v - 1)), stream, false, names));
+        v++;
+      }
+      return new Page(out, v, v > size);
+    }
+    long v = Math.min(fromVersion, size);
+    while (v >= 1 && out.size() < limit) {
+      out.add(decodeAt(reader, found.get().positions.get((int) (v - 1)), stream, true, names));
+      v--;
+    }
+    return new Page(out, Math.max(v, 0), v < 1);
+  }
+
+  private static RecordedEvent decodeAt(LogState.Reader reader, long position, String stream, boolean backward,
+      EventRecord.Names names) {
+    RecordCursor c = reader.load(position, backward);
+    return EventRecord.decode(c.buf, c.at, stream, names);
+  }
+
+  @Override
+  public Page readAll(long fromPosition, Direction direction, int limit, Filter filter) {
+    validator.checkLimit(limit);
+    long head = state.head();
+    List<RecordedEvent> out = new ArrayList<>(Math.min(limit, 1024));
+    EventRecord.Names names = new EventRecord.Names();
+    if (direction == Direction.BACKWARD) {
+      long p = Math.min(fromPosition, head);
+      LogState.Reader reader = state.new Reader(POINT_WINDOW * 4);
+      while (p >= 1 && out.size() < limit) {
+        RecordCursor c = reader.load(p, true);
+        if (matches(filter, c.buf, c.at)) {
+          out.add(EventRecord.decode(c.buf, c.at, "", names));
+        }
+        p--;
+      }
+      return new Page(out, Math.max(p, 0), p < 1);
+    }
+    long p = Math.max(1, fromPosition);
+    try {
+      while (p <= head && out.size() < limit) {
+        Segment seg = state.segmentFor(p);
+        long last = Math.min(head, seg.lastPosition());
+        int window = (int) Math.min(READ_WINDOW, Math.max(POINT_WINDOW, (long) limit * 512));
+        RecordCursor cursor = state.cursor(seg, window);
+        long offset = seg.offsetOf(p);
+        while (p <= last && out.size() < limit) {
+          int size = cursor.load(offset);
+          if (size < 0) {
+            throw new CorruptLogException(seg.file, offset, "the record of position " + p + " no longer reads back: "
+                + EventRecord.Check.describe(size));
+          }
+          if (matches(filter, cursor.buf, cursor.at)) {
+            out.add(EventRecord.decode(cursor.buf, cursor.at, "", names));
+          }
+          offset += size;
+          p++;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading the log at position " + p, e);
+    }
+    return new Page(out, p, p > head);
+  }
+
+  private static boolean matches(Filter filter, ByteBuffer buf, int at) {
+    if (filter.isAll()) {
+      return filter.includeSystem() || buf.get(at + EventRecord.VARIABLE) != '$';
+    }
+    return filter.matches(EventRecord.stream(buf, at), EventRecord.type(buf, at));
+  }
+
+  @Override
+  public long positionAt(Instant instant) {
+    long head = state.head();
+    if (head == 0 || instant.getEpochSecond() < -62_135_596_800L) {
+      return 1;
+    }
+    if (instant.getEpochSecond() > 253_402_300_799L) {
+      return head + 1;
+    }
+    long micros = EventRecord.toMicros(instant) + (instant.getNano() % 1000 == 0 ? 0 : 1);
+    TimeIndex time = state.time;
+    int samples = (int) Math.min(time.samples.size(), (head - 1) / TimeIndex.STRIDE + 1);
+    int lo = 0;
+    int hi = samples;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (time.samples.get(mid) < micros) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    if (lo == 0) {
+      return 1;
+    }
+    long from = TimeIndex.positionOfSample(lo - 1) + 1;
+    long to = lo < samples ? TimeIndex.positionOfSample(lo) : head + 1;
+    LogState.Reader reader = state.new Reader(POINT_WINDOW);
+    while (from < to) {
+      long mid = (from + to) >>> 1;
+      RecordCursor c = reader.load(mid, false);
+      if (EventRecord.recordedAtMicros(c.buf, c.at) < micros) {
+        from = mid + 1;
+      } else {
+        to = mid;
+      }
+    }
+    return from;
+  }
+
+  @Override
+  public long headPosition() {
+    return state.head();
+  }
+
+  @Override
+  public long streamVersion(String stream) {
+    return state.streams.version(stream);
+  }
+
+  // ---- subscriptions ---------------------------------------------------------------------------------
+
+  @Override
+  public Subscription subscribeToAll(long fromPosition, Filter filter, EventHandler handler) {
+    ensureOpen();
+    long from = fromPosition == END ? headPosition() + 1 : fromPosition;
+    return register(CatchUpSubscription.start("annals-log-sub-all", from,
+        (cursor, n) -> readAll(cursor, Direction.FORWARD, n, filter), state.notifier, handler,
+        RecordedEvent::position, 512, this::forgetStopped));
+  }
+
+  @Override
+  public Subscription subscribeToStream(String stream, long fromVersion, EventHandler handler) {
+    StreamNames.validate(stream);
+    ensureOpen();
+    long from = fromVersion == END ? streamVersion(stream) + 1 : fromVersion;
+    return register(CatchUpSubscription.start("annals-log-sub-" + stream, from,
+        (cursor, n) -> readStream(stream, cursor, Direction.FORWARD, n), state.notifier, handler,
+        RecordedEvent::version, 512, this::forgetStopped));
+  }
+
+  private Subscription register(Subscription s) {
+    subscriptions.add(s);
+    if (closed.get()) {
+      s.close();
+    }
+    return s;
+  }
+
+  private void forgetStopped() {
+    subscriptions.removeIf(Subscription::isStopped);
+  }
+
+  // ---- verify and close ------------------------------------------------------------------------------
+
+  /** Checks this open store's log, hash chain and index checkpoint up to the current head (design §3). */
+  public VerifyReport verify(LogVerifier.Progress progress) {
+    synchronized (checkpointLock) {
+      return new LogVerifier(dir, progress).verifyUpTo(state.head());
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed.get()) {
+      throw new StoreUnavailableException("the store is closed");
+    }
+  }
+
+  /** Stops appends, fsyncs, writes the index checkpoint and releases the directory. Idempotent. */
+  @Override
+  public void close() {
+    shutdown(true);
+  }
+
+  /**
+   * Like a crash of the process: stops without writing the index checkpoint, so the next open replays
+   * the log after the last checkpoint. For tests.
+   */
+  void closeWithoutCheckpoint() {
+    shutdown(false);
+  }
+
+  private void shutdown(boolean checkpoint) {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    for (Subscription s : List.copyOf(subscriptions)) {
+      s.close();
+    }
+    subscriptions.clear();
+    writer.stop();
+    state.notifier.wakeAll();
+    if (checkpoint && writer.failure().isEmpty()) {
+      checkpointNow();
+    }
+    synchronized (checkpointLock) {
+      filesClosed = true; // a background checkpoint still waiting for the lock now does nothing
+    }
+    for (Segment s : state.segments()) {
+      try {
+        s.close();
+      } catch (IOException e) {
+        LOG.warn("closing {}: {}", s.file, e.toString());
+      }
+    }
+    try {
+      lock.close();
+    } catch (IOException e) {
+      LOG.warn("releasing the lock of {}: {}", dir, e.toString());
+    }
+  }
+}

@@ -1,0 +1,332 @@
+package dev.annals.log;
+
+import dev.annals.core.StoreUnavailableException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Checks a data directory without changing it: every record's checksum and layout, positions,
+ * versions and batch framing, every link of the hash chain, and every entry of the index checkpoint
+ * against the log. It never repairs and never cuts a tail; it reports. Not thread-safe (one run per
+ * instance).
+ */
+public final class LogVerifier {
+
+  /** Receives progress in bytes of log checked. */
+  @FunctionalInterface
+  public interface Progress {
+    Progress NONE = (done, total) -> { };
+
+    void onProgress(long bytesDone, long bytesTotal);
+  }
+
+  static final int MAX_PROBLEMS = 1000;
+  private static final long PROGRESS_EVERY = 4 << 20;
+
+  private final Path dir;
+  private final Progress progress;
+  private final MessageDigest sha = Recovery.sha256();
+  private final List<String> problems = new ArrayList<>();
+  private final List<String> notes = new ArrayList<>();
+  private int droppedProblems;
+
+  // what the log says, for the index comparison
+  private final Map<Long, IntColumn> offsets = new HashMap<>();
+  private final Map<String, LongColumn> streams = new HashMap<>();
+  private final LongColumn samples = new LongColumn(64);
+  private final Map<Long, byte[]> hashes = new HashMap<>();
+  private long lastPosition;
+  private final byte[] prevHash = EventRecord.GENESIS_HASH.clone();
+  private long lastMicros = Long.MIN_VALUE;
+  private long events;
+
+  LogVerifier(Path dir, Progress progress) {
+    this.dir = dir;
+    this.progress = progress;
+  }
+
+  /**
+   * Verifies the store in {@code dir}, which must not be open (the directory lock is taken for the
+   * duration; an open store is verified with {@link LogEventStore#verify}).
+   */
+  public static VerifyReport verify(Path dir, Progress progress) {
+    if (!Files.isDirectory(dir)) {
+      throw new StoreUnavailableException("no data directory at " + dir);
+    }
+    try (DirectoryLock lock = DirectoryLock.acquire(dir)) {
+      return new LogVerifier(dir, progress).verifyUpTo(Long.MAX_VALUE);
+    } catch (IOException e) {
+      throw new StoreUnavailableException("cannot verify " + dir + ": " + e, e);
+    }
+  }
+
+  private void problem(String p) {
+    if (problems.size() < MAX_PROBLEMS) {
+      problems.add(p);
+    } else {
+      droppedProblems++;
+    }
+  }
+
+  VerifyReport verifyUpTo(long maxPosition) {
+    try {
+      List<Long> bases = Recovery.listSegments(dir);
+      long total = 0;
+      for (long b : bases) {
+        total += Files.size(dir.resolve(Segment.fileName(b)));
+      }
+      long done = 0;
+      for (int i = 0; i < bases.size() && lastPosition < maxPosition; i++) {
+        Path file = dir.resolve(Segment.fileName(bases.get(i)));
+        done = scanSegment(file, bases.get(i), i == bases.size() - 1 && maxPosition == Long.MAX_VALUE, maxPosition,
+            done, total);
+      }
+      progress.onProgress(total, total);
+      checkIndex();
+    } catch (IOException e) {
+      problem("reading " + dir + " failed: " + e);
+    }
+    if (droppedProblems > 0) {
+      problems.add("... and " + droppedProblems + " more problems");
+    }
+    return new VerifyReport(events, lastPosition, HexFormat.of().formatHex(prevHash), problems, notes);
+  }
+
+  private long scanSegment(Path file, long base, boolean last, long maxPosition, long doneBefore, long total)
+      throws IOException {
+    long size = Files.size(file);
+    if (size < Segment.HEADER) {
+      if (last) {
+        notes.add(file + ": an unfinished segment file of " + size + " bytes (never used; opening the store removes it)");
+      } else {
+        problem(file + " at byte 0: segment file is shorter than its header");
+      }
+      return doneBefore + size;
+    }
+    ByteBuffer h = ByteBuffer.allocate(Segment.HEADER);
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      ch.read(h, 0);
+      if (h.getInt(0) != Segment.MAGIC || h.getInt(4) != Segment.FORMAT_VERSION || h.getLong(8) != base) {
+        problem(file + " at byte 0: segment header is not that of segment " + base);
+      }
+      if (base != lastPosition + 1) {
+        problem(file + ": segment starts at position " + base + " but the log before it ends at " + lastPosition);
+      }
+      IntColumn segOffsets = new IntColumn(1024);
+      offsets.put(base, segOffsets);
+      RecordCursor cursor = new RecordCursor(ch, size, Recovery.SCAN_WINDOW);
+      long o = Segment.HEADER;
+      int batchIndex = 0;
+      int batchSize = 0;
+      long batchStart = -1;
+      long nextReport = doneBefore + PROGRESS_EVERY;
+      byte[] stored = new byte[EventRecord.HASH_BYTES];
+      byte[] computed = new byte[EventRecord.HASH_BYTES];
+      while (o < size && lastPosition < maxPosition) {
+        int r = cursor.load(o);
+        if (r < 0) {
+          long next = Recovery.findValidRecordAfter(ch, o + 1, size);
+          boolean tornShape = r == EventRecord.Check.SHORT || lastByteZero(ch, size);
+          if (last && next < 0 && tornShape) {
+            long from = batchIndex > 0 ? batchStart : o;
+            notes.add(file + " at byte " + from + ": an unacknowledged torn tail of " + (size - from)
+                + " bytes (" + EventRecord.Check.describe(r) + "); opening the store cuts it");
+            return doneBefore + size;
+          }
+          problem(file + " at byte " + o + ": " + EventRecord.Check.describe(r)
+              + (next >= 0 ? " (valid records resume at byte " + next + ")" : ""));
+          if (next < 0) {
+            return doneBefore + size;
+          }
+          o = next;
+          batchIndex = 0;
+          continue;
+        }
+        ByteBuffer b = cursor.buf;
+        int at = cursor.at;
+        long position = EventRecord.position(b, at);
+        if (position != lastPosition + 1) {
+          problem(file + " at byte " + o + ": record holds position " + position + ", expected " + (lastPosition + 1));
+        }
+        int index = EventRecord.indexInBatch(b, at);
+        int bs = EventRecord.batchSize(b, at);
+        if (index == 0) {
+          if (batchIndex != 0) {
+            problem(file + " at byte " + o + ": a batch starts before the previous one (of " + batchSize
+                + " events) finished");
+          }
+          batchStart = o;
+          batchSize = bs;
+        } else if (index != batchIndex || bs != batchSize) {
+          problem(file + " at byte " + o + ": record " + index + "/" + bs + " of a batch breaks its framing");
+        }
+        batchIndex = index + 1 == bs ? 0 : index + 1;
+        String stream = EventRecord.stream(b, at);
+        LongColumn positions = streams.computeIfAbsent(stream, s -> new LongColumn(16));
+        long version = EventRecord.version(b, at);
+        if (version != positions.size() + 1) {
+          problem(file + " at byte " + o + ": position " + position + " holds version " + version + " of '" + stream
+              + "', expected " + (positions.size() + 1));
+        }
+        positions.add(position);
+        positions.publish();
+        long micros = EventRecord.recordedAtMicros(b, at);
+        if (micros < lastMicros) {
+          problem(file + " at byte " + o + ": recordedAt of position " + position + " is before the previous event's");
+        }
+        lastMicros = micros;
+        if (TimeIndex.sampled(position)) {
+          samples.add(micros);
+          samples.publish();
+        }
+        System.arraycopy(prevHash, 0, computed, 0, EventRecord.HASH_BYTES);
+        EventRecord.computeChain(b, at, computed, sha);
+        EventRecord.chainHash(b, at, stored);
+        if (!Arrays.equals(stored, computed)) {
+          problem(file + " at byte " + o + ": hash chain broken at position " + position
+              + " (the stored hash does not match the content and the previous hash)");
+        }
+        System.arraycopy(stored, 0, prevHash, 0, EventRecord.HASH_BYTES);
+        segOffsets.add((int) o);
+        segOffsets.publish();
+        lastPosition = position;
+        events++;
+        o += r;
+        if (doneBefore + o >= nextReport) {
+          progress.onProgress(doneBefore + o, total);
+          nextReport += PROGRESS_EVERY;
+        }
+      }
+      if (batchIndex != 0 && lastPosition < maxPosition) {
+        if (last) {
+          notes.add(file + " at byte " + batchStart + ": an unfinished batch (" + batchIndex + " of " + batchSize
+              + " events) is an unacknowledged torn tail; opening the store cuts it");
+        } else {
+          problem(file + " at byte " + batchStart + ": a batch of " + batchSize + " events is unfinished in a sealed segment");
+        }
+      }
+      return doneBefore + size;
+    }
+  }
+
+  private static boolean lastByteZero(FileChannel ch, long size) throws IOException {
+    ByteBuffer one = ByteBuffer.allocate(1);
+    ch.read(one, size - 1);
+    return one.get(0) == 0;
+  }
+
+  private void checkIndex() throws IOException {
+    Optional<IndexCheckpoint.Loaded> loaded;
+    try {
+      loaded = IndexCheckpoint.read(dir);
+    } catch (IndexCheckpoint.Damaged e) {
+      problem("index checkpoint: " + e.getMessage() + " (opening the store rebuilds it from the log)");
+      return;
+    }
+    if (loaded.isEmpty()) {
+      notes.add("no index checkpoint (" + IndexCheckpoint.FILE + "); opening the store rebuilds it from the log");
+      return;
+    }
+    IndexCheckpoint.Loaded c = loaded.get();
+    String where = "index checkpoint " + dir.resolve(IndexCheckpoint.FILE);
+    long h = c.head();
+    if (h > lastPosition) {
+      problem(where + " covers position " + h + " but the log ends at " + lastPosition);
+      return;
+    }
+    for (int i = 0; i < c.segmentBases().size(); i++) {
+      long base = c.segmentBases().get(i);
+      IntColumn idx = c.segmentOffsets().get(i);
+      IntColumn actual = offsets.get(base);
+      if (actual == null) {
+        problem(where + " lists segment " + base + ", which is not in the log");
+        continue;
+      }
+      int expectedCount = (int) Math.max(0, Math.min(actual.size(), h - base + 1));
+      if (idx.size() != expectedCount) {
+        problem(where + ": segment " + base + " has " + idx.size() + " offsets, the log " + expectedCount);
+      }
+      for (int k = 0; k < Math.min(idx.size(), expectedCount); k++) {
+        if (idx.get(k) != actual.get(k)) {
+          problem(where + ": position " + (base + k) + " is at byte " + actual.get(k) + " of segment " + base
+              + ", the index says " + idx.get(k));
+          break;
+        }
+      }
+    }
+    Map<String, Boolean> seen = new HashMap<>();
+    for (StreamIndex.Entry e : c.streams()) {
+      seen.put(e.name, true);
+      LongColumn actual = streams.get(e.name);
+      int expectedCount = actual == null ? 0 : actual.countAtMost(h);
+      if (e.positions.size() != expectedCount) {
+        problem(where + ": stream '" + e.name + "' has " + e.positions.size() + " versions, the log " + expectedCount);
+        continue;
+      }
+      for (int k = 0; k < expectedCount; k++) {
+        if (e.positions.get(k) != actual.get(k)) {
+          problem(where + ": version " + (k + 1) + " of '" + e.name + "' is at position " + actual.get(k)
+              + ", the index says " + e.positions.get(k));
+          break;
+        }
+      }
+    }
+    for (Map.Entry<String, LongColumn> e : streams.entrySet()) {
+      if (!seen.containsKey(e.getKey()) && e.getValue().countAtMost(h) > 0) {
+        problem(where + ": stream '" + e.getKey() + "' is missing from the stream index");
+      }
+    }
+    int expectedSamples = h == 0 ? 0 : (int) ((h - 1) / TimeIndex.STRIDE + 1);
+    if (c.timeSamples().size() != expectedSamples) {
+      problem(where + ": the time index has " + c.timeSamples().size() + " entries, the log needs " + expectedSamples);
+    } else {
+      for (int k = 0; k < expectedSamples; k++) {
+        if (c.timeSamples().get(k) != samples.get(k)) {
+          problem(where + ": the time index entry for position " + TimeIndex.positionOfSample(k) + " differs from the log");
+          break;
+        }
+      }
+    }
+    if (h > 0) {
+      byte[] hash = hashAt(h);
+      if (hash != null && !Arrays.equals(hash, c.headHash())) {
+        problem(where + ": its head hash differs from the log's hash at position " + h);
+      }
+    }
+  }
+
+  /** The stored chain hash at position {@code p}, read from the log. */
+  private byte[] hashAt(long p) throws IOException {
+    long base = 0;
+    for (long b : offsets.keySet()) {
+      if (b <= p && b > base) {
+        base = b;
+      }
+    }
+    IntColumn segOffsets = offsets.get(base);
+    if (segOffsets == null || p - base >= segOffsets.size()) {
+      return null;
+    }
+    try (FileChannel ch = FileChannel.open(dir.resolve(Segment.fileName(base)), StandardOpenOption.READ)) {
+      RecordCursor c = new RecordCursor(ch, ch.size(), 1 << 16);
+      if (c.load(segOffsets.get((int) (p - base))) < 0) {
+        return null;
+      }
+      byte[] out = new byte[EventRecord.HASH_BYTES];
+      EventRecord.chainHash(c.buf, c.at, out);
+      return out;
+    }
+  }
+}

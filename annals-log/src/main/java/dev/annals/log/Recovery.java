@@ -1,0 +1,416 @@
+package dev.annals.log;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens the log: loads the index checkpoint when it matches the log, replays (and checks) the log after
+ * it, cuts a torn tail that was never acknowledged, refuses to open on damage anywhere else, and
+ * rebuilds the id window. Runs once, on the opening thread, before the writer starts.
+ *
+ * <p>The tail rule: only the end of the last segment can hold bytes that were never acknowledged (a
+ * group is acknowledged only after it is written whole, and a segment is sealed with an fsync before the
+ * next one starts). Bytes there are a torn tail, and are cut, when they are an unfinished batch (its
+ * last record missing), a record that runs past the end of the file, or a region ending in zeros (pages
+ * that never reached the disk), and no valid record follows. Anything else that fails its checks is
+ * corruption.
+ */
+final class Recovery {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
+  static final int SCAN_WINDOW = 4 << 20;
+
+  /** The result: shared state plus what only the writer keeps. */
+  record Recovered(LogState state, byte[] chain, long lastRecordedAtMicros, IdWindow ids, long cutBytes,
+      boolean indexRebuilt) {}
+
+  private final Path dir;
+  private final LogOptions options;
+  private final MessageDigest sha = sha256();
+
+  // state being rebuilt
+  private final StreamIndex streams = new StreamIndex();
+  private LongColumn samples = new LongColumn(64);
+  private final List<Segment> segments = new ArrayList<>();
+  private long head;
+  private byte[] chain = EventRecord.GENESIS_HASH.clone();
+  private long lastMicros = Long.MIN_VALUE;
+  private long cut;
+
+  private Recovery(Path dir, LogOptions options) {
+    this.dir = dir;
+    this.options = options;
+  }
+
+  static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-256", e);
+    }
+  }
+
+  static Recovered recover(Path dir, LogOptions options) throws IOException {
+    Recovery r = new Recovery(dir, options);
+    try {
+      return r.run();
+    } catch (IOException | RuntimeException | Error e) {
+      for (Segment s : r.segments) {
+        try {
+          s.close();
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    }
+  }
+
+  static List<Long> listSegments(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(p -> Segment.parseName(p.getFileName().toString())).filter(b -> b > 0).sorted().toList();
+    }
+  }
+
+  private Recovered run() throws IOException {
+    List<Long> bases = new ArrayList<>(listSegments(dir));
+    if (bases.isEmpty()) {
+      createSegmentFile(dir, 1);
+      bases.add(1L);
+    }
+    Optional<IndexCheckpoint.Loaded> checkpoint = loadCheckpoint(bases);
+    boolean rebuilt = checkpoint.isEmpty();
+    int startIndex = 0;
+    long startOffset = Segment.HEADER;
+    if (checkpoint.isPresent()) {
+      IndexCheckpoint.Loaded c = checkpoint.get();
+      for (int i = 0; i < c.segmentBases().size(); i++) {
+        IntColumn offsets = c.segmentOffsets().get(i);
+        long base = c.segmentBases().get(i);
+        long end = base == c.resumeSegment() ? c.resumeOffset() : Files.size(segmentPath(base));
+        segments.add(new Segment(base, segmentPath(base), offsets, end));
+      }
+      for (StreamIndex.Entry e : c.streams()) {
+        streams.put(e);
+      }
+      samples = c.timeSamples();
+      head = c.head();
+      chain = c.headHash();
+      lastMicros = c.lastRecordedAtMicros();
+      startIndex = bases.indexOf(c.resumeSegment());
+      startOffset = c.resumeOffset();
+      // the resume segment is rescanned from resumeOffset; drop it from the list and re-add below
+      Segment resume = segments.remove(segments.size() - 1);
+      resume.close();
+      replay(bases, startIndex, startOffset, c.segmentOffsets().get(c.segmentOffsets().size() - 1));
+    } else {
+      replay(bases, 0, Segment.HEADER, null);
+    }
+    IdWindow ids = rebuildIdWindow();
+    LogState state = new LogState(dir, options, segments, streams, new TimeIndex(samples), head);
+    return new Recovered(state, chain, lastMicros, ids, cut, rebuilt);
+  }
+
+  Path segmentPath(long base) {
+    return dir.resolve(Segment.fileName(base));
+  }
+
+  static void createSegmentFile(Path dir, long base) throws IOException {
+    Path file = dir.resolve(Segment.fileName(base));
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      ByteBuffer h = Segment.header(base);
+      while (h.hasRemaining()) {
+        ch.write(h);
+      }
+      ch.force(true);
+    }
+    IndexCheckpoint.fsyncDirectory(dir);
+  }
+
+  private Optional<IndexCheckpoint.Loaded> loadCheckpoint(List<Long> bases) throws IOException {
+    Optional<IndexCheckpoint.Loaded> loaded;
+    try {
+      loaded = IndexCheckpoint.read(dir);
+    } catch (IndexCheckpoint.Damaged e) {
+      LOG.warn("index checkpoint unusable ({}); rebuilding the indexes from the log", e.getMessage());
+      return Optional.empty();
+    }
+    if (loaded.isEmpty()) {
+      if (!(bases.size() == 1 && Files.size(segmentPath(bases.get(0))) <= Segment.HEADER)) {
+        LOG.warn("no index checkpoint in {}; rebuilding the indexes from the log", dir);
+      }
+      return loaded;
+    }
+    Optional<String> mismatch = mismatch(loaded.get(), bases);
+    if (mismatch.isPresent()) {
+      LOG.warn("index checkpoint does not match the log ({}); rebuilding the indexes from the log", mismatch.get());
+      return Optional.empty();
+    }
+    return loaded;
+  }
+
+  /** Why a checkpoint cannot be used with these segment files, if it cannot. */
+  private Optional<String> mismatch(IndexCheckpoint.Loaded c, List<Long> bases) throws IOException {
+    List<Long> covered = c.segmentBases();
+    if (covered.isEmpty() || covered.size() > bases.size() || !bases.subList(0, covered.size()).equals(covered)) {
+      return Optional.of("it covers segments " + covered + " but the directory holds " + bases);
+    }
+    if (covered.get(covered.size() - 1) != c.resumeSegment()) {
+      return Optional.of("its resume segment is not its last");
+    }
+    long expectedCount = 0;
+    for (int i = 0; i < covered.size(); i++) {
+      if (covered.get(i) != expectedCount + 1) {
+        return Optional.of("segment " + covered.get(i) + " does not follow position " + expectedCount);
+      }
+      expectedCount += c.segmentOffsets().get(i).size();
+    }
+    if (expectedCount != c.head()) {
+      return Optional.of("its segments hold " + expectedCount + " events, its head is " + c.head());
+    }
+    Path resume = segmentPath(c.resumeSegment());
+    if (Files.size(resume) < c.resumeOffset()) {
+      return Optional.of("it covers " + resume + " up to byte " + c.resumeOffset() + " but the file is shorter");
+    }
+    if (c.head() == 0) {
+      return Optional.empty();
+    }
+    IntColumn lastOffsets = c.segmentOffsets().get(covered.size() - 1);
+    long headOffset = lastOffsets.size() == 0 ? -1 : lastOffsets.get(lastOffsets.size() - 1);
+    if (headOffset < 0) {
+      return Optional.of("its last segment is empty");
+    }
+    try (FileChannel ch = FileChannel.open(resume, StandardOpenOption.READ)) {
+      RecordCursor cursor = new RecordCursor(ch, c.resumeOffset(), 1 << 16);
+      int size = cursor.load(headOffset);
+      if (size < 0 || headOffset + size != c.resumeOffset()) {
+        return Optional.of("the record it names as the head is not at byte " + headOffset + " of " + resume);
+      }
+      byte[] h = new byte[EventRecord.HASH_BYTES];
+      EventRecord.chainHash(cursor.buf, cursor.at, h);
+      if (EventRecord.position(cursor.buf, cursor.at) != c.head() || !Arrays.equals(h, c.headHash())) {
+        return Optional.of("the head record's position or hash differs");
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** One record of a batch not yet known to be complete. */
+  private record Staged(StreamIndex.Entry entry, long position, int offset, long micros) {}
+
+  private void replay(List<Long> bases, int fromIndex, long fromOffset, IntColumn resumeOffsets) throws IOException {
+    long offset = fromOffset;
+    for (int i = fromIndex; i < bases.size(); i++) {
+      long base = bases.get(i);
+      Path file = segmentPath(base);
+      boolean last = i == bases.size() - 1;
+      long size = Files.size(file);
+      if (offset == Segment.HEADER) {
+        if (size < Segment.HEADER) {
+          if (!last) {
+            throw new CorruptLogException(file, 0, "segment file is shorter than its header");
+          }
+          LOG.warn("cut {} bytes: an unfinished segment file {} was never used", size, file);
+          cut += size;
+          Files.delete(file);
+          IndexCheckpoint.fsyncDirectory(dir);
+          break;
+        }
+        checkHeader(file, base);
+        if (base != head + 1) {
+          throw new CorruptLogException(file, 0, "segment starts at position " + base + " but the log before it ends at "
+              + head + (base > head + 1 ? " (a segment is missing)" : ""));
+        }
+      }
+      IntColumn offsets = i == fromIndex && resumeOffsets != null ? resumeOffsets : new IntColumn(1024);
+      long end = scanSegment(file, base, offset, size, last, offsets);
+      segments.add(new Segment(base, file, offsets, end));
+      offset = Segment.HEADER;
+    }
+  }
+
+  private static void checkHeader(Path file, long base) throws IOException {
+    ByteBuffer h = ByteBuffer.allocate(Segment.HEADER);
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      ch.read(h, 0);
+    }
+    if (h.getInt(0) != Segment.MAGIC || h.getInt(4) != Segment.FORMAT_VERSION || h.getLong(8) != base) {
+      throw new CorruptLogException(file, 0, "segment header is not that of segment " + base);
+    }
+  }
+
+  /** Scans one segment from {@code offset}, applying complete batches; returns the end of valid data. */
+  private long scanSegment(Path file, long base, long offset, long size, boolean last, IntColumn offsets)
+      throws IOException {
+    List<Staged> batch = new ArrayList<>();
+    Map<StreamIndex.Entry, Long> versions = new HashMap<>();
+    long batchStart = -1;
+    int currentBatchSize = 0;
+    byte[] stored = new byte[EventRecord.HASH_BYTES];
+    byte[] batchChain = chain.clone();
+    long batchMicros = lastMicros;
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      RecordCursor cursor = new RecordCursor(ch, size, SCAN_WINDOW);
+      long o = offset;
+      int bad = 0;
+      while (o < size) {
+        int r = cursor.load(o);
+        if (r < 0) {
+          bad = r;
+          break;
+        }
+        ByteBuffer b = cursor.buf;
+        int at = cursor.at;
+        long position = EventRecord.position(b, at);
+        int index = EventRecord.indexInBatch(b, at);
+        int batchSize = EventRecord.batchSize(b, at);
+        long expectedPosition = head + batch.size() + 1;
+        if (position != expectedPosition) {
+          throw new CorruptLogException(file, o, "record holds position " + position + ", expected " + expectedPosition);
+        }
+        if (index != batch.size() || batchSize < 1 || index >= batchSize
+            || (index > 0 && batchSize != currentBatchSize)) {
+          throw new CorruptLogException(file, o, "record " + index + " of a batch of " + batchSize
+              + " follows " + batch.size() + " records of its batch");
+        }
+        if (index == 0) {
+          batchStart = o;
+          currentBatchSize = batchSize;
+        }
+        String stream = EventRecord.stream(b, at);
+        StreamIndex.Entry entry = streams.getOrCreate(stream);
+        long v = versions.getOrDefault(entry, entry.version()) + 1;
+        if (EventRecord.version(b, at) != v) {
+          throw new CorruptLogException(file, o, "record holds version " + EventRecord.version(b, at) + " of stream '"
+              + stream + "', expected " + v);
+        }
+        versions.put(entry, v);
+        long micros = EventRecord.recordedAtMicros(b, at);
+        if (micros < batchMicros) {
+          throw new CorruptLogException(file, o, "recordedAt goes back in time");
+        }
+        batchMicros = micros;
+        EventRecord.computeChain(b, at, batchChain, sha);
+        EventRecord.chainHash(b, at, stored);
+        if (!Arrays.equals(stored, batchChain)) {
+          throw new CorruptLogException(file, o, "hash chain broken: the record's hash does not match its content"
+              + " and the hash before it");
+        }
+        batch.add(new Staged(entry, position, (int) o, micros));
+        o += r;
+        if (index == batchSize - 1) {
+          for (Staged s : batch) {
+            offsets.add(s.offset());
+            s.entry().positions.add(s.position());
+            s.entry().positions.publish();
+            s.entry().pendingVersion = s.entry().positions.size();
+            if (TimeIndex.sampled(s.position())) {
+              samples.add(s.micros());
+            }
+          }
+          offsets.publish();
+          samples.publish();
+          head += batch.size();
+          chain = batchChain.clone();
+          lastMicros = batchMicros;
+          batch.clear();
+          versions.clear();
+          batchStart = -1;
+        }
+      }
+      if (o >= size && batch.isEmpty()) {
+        return size;
+      }
+      long badAt = o;
+      long tailStart = batch.isEmpty() ? badAt : batchStart;
+      String why = bad < 0 ? EventRecord.Check.describe(bad) : "the last batch is unfinished";
+      if (!last) {
+        throw new CorruptLogException(file, badAt, why + " (in a sealed segment)");
+      }
+      boolean tornShape = bad == 0 || bad == EventRecord.Check.SHORT || lastByteIsZero(ch, size)
+          || allZero(ch, badAt, size);
+      long validAfter = bad == 0 ? -1 : findValidRecordAfter(ch, badAt + 1, size);
+      if (!tornShape || validAfter >= 0) {
+        throw new CorruptLogException(file, badAt, why
+            + (validAfter >= 0 ? " (valid records follow at byte " + validAfter + ")" : " (a complete record is damaged)"));
+      }
+      long bytes = size - tailStart;
+      LOG.warn("cut {} bytes of unacknowledged torn tail from {} at byte offset {} ({}; {} records of an unfinished batch)",
+          bytes, file, tailStart, why, batch.size());
+      try (FileChannel w = FileChannel.open(file, StandardOpenOption.WRITE)) {
+        w.truncate(tailStart);
+        w.force(true);
+      }
+      cut += bytes;
+      return tailStart;
+    }
+  }
+
+  private static boolean lastByteIsZero(FileChannel ch, long size) throws IOException {
+    ByteBuffer one = ByteBuffer.allocate(1);
+    ch.read(one, size - 1);
+    return one.get(0) == 0;
+  }
+
+  private static boolean allZero(FileChannel ch, long from, long size) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(1 << 16);
+    long p = from;
+    while (p < size) {
+      b.clear();
+      int n = ch.read(b, p);
+      if (n <= 0) {
+        break;
+      }
+      for (int i = 0; i < n; i++) {
+        if (b.get(i) != 0) {
+          return false;
+        }
+      }
+      p += n;
+    }
+    return true;
+  }
+
+  /** The first offset at or after {@code from} where a valid record starts, or -1. */
+  static long findValidRecordAfter(FileChannel ch, long from, long size) throws IOException {
+    RecordCursor cursor = new RecordCursor(ch, size, SCAN_WINDOW);
+    for (long o = from; o + EventRecord.MIN_RECORD <= size; o++) {
+      if (cursor.load(o) > 0) {
+        return o;
+      }
+    }
+    return -1;
+  }
+
+  /** The ids of the last {@code window} events, read from the log. */
+  private IdWindow rebuildIdWindow() {
+    int window = options.idempotencyWindow();
+    IdWindow ids = new IdWindow(window);
+    if (head == 0 || window == 0) {
+      return ids;
+    }
+    LogState view = new LogState(dir, options, segments, streams, new TimeIndex(samples), head);
+    LogState.Reader reader = view.new Reader(SCAN_WINDOW);
+    for (long p = Math.max(1, head - window + 1); p <= head; p++) {
+      RecordCursor c = reader.load(p, false);
+      ids.add(new UUID(EventRecord.idMost(c.buf, c.at), EventRecord.idLeast(c.buf, c.at)), p);
+    }
+    return ids;
+  }
+}

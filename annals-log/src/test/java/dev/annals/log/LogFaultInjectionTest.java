@@ -1,0 +1,111 @@
+package dev.annals.log;
+
+import static dev.annals.log.LogTesting.all;
+import static dev.annals.log.LogTesting.events;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.annals.core.Direction;
+import dev.annals.core.ExpectedVersion;
+import dev.annals.core.RecordedEvent;
+import dev.annals.core.StoreUnavailableException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** I/O failures on the write path: fail-stop on fsync errors, clean refusal on a full disk (design §3). */
+class LogFaultInjectionTest {
+
+  private final Path dir = TestStores.freshDir();
+  private final LogTesting.FaultyChannels channels = new LogTesting.FaultyChannels();
+
+  private LogEventStore openFaulty() {
+    return Annals.open(dir, LogOptions.defaults().withWriteChannels(channels));
+  }
+
+  @Test
+  void an_fsync_error_makes_the_store_fail_stop_while_reads_keep_working() {
+    List<RecordedEvent> acknowledged;
+    try (LogEventStore s = openFaulty()) {
+      s.append("f-1", ExpectedVersion.ANY, events(3));
+      acknowledged = all(s);
+      channels.failFsync = true;
+      assertThatThrownBy(() -> s.append("f-1", ExpectedVersion.ANY, events(1)))
+          .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("fsync");
+      int fsyncsAfterFailure = channels.fsyncs;
+      channels.failFsync = false; // the disk "recovers": the store must not pretend the fsync succeeded
+      assertThatThrownBy(() -> s.append("f-2", ExpectedVersion.ANY, events(1)))
+          .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("refuses appends");
+      assertThat(channels.fsyncs).as("no fsync retried").isEqualTo(fsyncsAfterFailure);
+      assertThat(s.failure()).isPresent();
+      assertThat(all(s)).isEqualTo(acknowledged);
+      assertThat(s.headPosition()).isEqualTo(3);
+      assertThat(s.readStream("f-1", 1, Direction.FORWARD, 10).events()).hasSize(3);
+    }
+    try (LogEventStore s = Annals.open(dir)) {
+      assertThat(all(s)).startsWith(acknowledged.toArray(RecordedEvent[]::new));
+      s.append("f-3", ExpectedVersion.ANY, events(1));
+    }
+    assertThat(LogVerifier.verify(dir, LogVerifier.Progress.NONE).ok()).isTrue();
+  }
+
+  @Test
+  void a_full_disk_refuses_the_append_cleanly_and_the_store_stays_consistent_and_writable() {
+    List<RecordedEvent> acknowledged;
+    try (LogEventStore s = openFaulty()) {
+      s.append("d-1", ExpectedVersion.ANY, events(2));
+      long sizeBefore = LogTesting.size(LogTesting.lastSegment(dir));
+      channels.bytesUntilFull = 100; // the next group gets 100 bytes on disk, then ENOSPC
+      assertThatThrownBy(() -> s.append("d-1", ExpectedVersion.ANY, events(5)))
+          .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("disk is full")
+          .hasMessageContaining("nothing of this append was written");
+      assertThat(s.headPosition()).isEqualTo(2);
+      assertThat(s.streamVersion("d-1")).isEqualTo(2);
+      assertThat(LogTesting.size(LogTesting.lastSegment(dir))).as("partial write truncated away").isEqualTo(sizeBefore);
+      channels.bytesUntilFull = -1; // space freed
+      s.append("d-1", ExpectedVersion.exactly(2), events(1));
+      acknowledged = all(s);
+      assertThat(acknowledged).hasSize(3);
+    }
+    assertThat(LogVerifier.verify(dir, LogVerifier.Progress.NONE).ok()).isTrue();
+    try (LogEventStore s = Annals.open(dir)) {
+      assertThat(all(s)).isEqualTo(acknowledged);
+      assertThat(s.bytesCutOnOpen()).isZero();
+    }
+  }
+
+  @Test
+  void a_write_error_other_than_a_full_disk_is_fail_stop() {
+    WriteChannel.Factory broken = file -> {
+      WriteChannel real = WriteChannel.FILES.open(file);
+      return new WriteChannel() {
+        @Override
+        public void writeFully(java.nio.ByteBuffer src, long position) throws java.io.IOException {
+          throw new java.io.IOException("Input/output error");
+        }
+
+        @Override
+        public void force() throws java.io.IOException {
+          real.force();
+        }
+
+        @Override
+        public void truncate(long size) throws java.io.IOException {
+          real.truncate(size);
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+          real.close();
+        }
+      };
+    };
+    try (LogEventStore s = Annals.open(dir, LogOptions.defaults().withWriteChannels(broken))) {
+      assertThatThrownBy(() -> s.append("w-1", ExpectedVersion.ANY, events(1)))
+          .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("writing");
+      assertThatThrownBy(() -> s.append("w-1", ExpectedVersion.ANY, events(1)))
+          .isInstanceOf(StoreUnavailableException.class);
+      assertThat(s.headPosition()).isZero();
+    }
+  }
+}

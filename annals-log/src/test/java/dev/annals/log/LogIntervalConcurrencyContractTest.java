@@ -1,0 +1,12 @@
+package dev.annals.log;
+
+import dev.annals.core.EventStore;
+import dev.annals.core.contract.ConcurrencyContract;
+
+/** The shared contract (ConcurrencyContract) against the log store with fsync=interval. */
+class LogIntervalConcurrencyContractTest extends ConcurrencyContract {
+  @Override
+  protected EventStore createStore() {
+    return TestStores.open(LogOptions.defaults().withFsync("interval:5"));
+  }
+}

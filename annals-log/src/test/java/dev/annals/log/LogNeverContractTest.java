@@ -1,0 +1,12 @@
+package dev.annals.log;
+
+import dev.annals.core.EventStore;
+import dev.annals.core.contract.EventStoreContract;
+
+/** The shared contract (EventStoreContract) against the log store with fsync=never. */
+class LogNeverContractTest extends EventStoreContract {
+  @Override
+  protected EventStore createStore() {
+    return TestStores.open(LogOptions.defaults().withFsync("never").withSegmentBytes(64 << 10));
+  }
+}

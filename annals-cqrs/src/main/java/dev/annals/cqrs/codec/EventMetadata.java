@@ -1,0 +1,125 @@
+package dev.annals.cqrs.codec;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.node.IntNode;
+import dev.annals.core.Json;
+import dev.annals.core.Metadata;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Reads the metadata keys annals-cqrs relies on, with a streaming parser (no tree) because it runs
+ * once per event on every read path.
+ *
+ * <ul>
+ *   <li>{@value #SCHEMA}: the schema version of the event's data shape, a positive integer. Absent
+ *       means 1, so events written without a codec read as their type's first shape.
+ *   <li>{@code revokes} ({@link Metadata#REVOKES}): ids of events this event voids (design §4).
+ * </ul>
+ *
+ * Thread-safe (stateless).
+ */
+public final class EventMetadata {
+
+  /** Metadata key holding the schema version of an event's data. */
+  public static final String SCHEMA = "schema";
+
+  private static final JsonFactory FACTORY = new JsonFactory();
+  private static final byte[] SCHEMA_KEY = ("\"" + SCHEMA + "\"").getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] REVOKES_KEY = ("\"" + Metadata.REVOKES + "\"").getBytes(StandardCharsets.US_ASCII);
+
+  private EventMetadata() {}
+
+  /**
+   * The schema version in {@code metadata}; 1 when absent.
+   *
+   * @throws IllegalArgumentException the key holds something other than a positive integer
+   */
+  public static int schemaOf(Json metadata) {
+    byte[] bytes = metadata.unsafeBytes();
+    if (indexOf(bytes, SCHEMA_KEY) < 0) {
+      return 1;
+    }
+    try (JsonParser p = FACTORY.createParser(bytes)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return 1;
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken value = p.nextToken();
+        if (SCHEMA.equals(name)) {
+          if (value != JsonToken.VALUE_NUMBER_INT || p.getLongValue() < 1 || p.getLongValue() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("metadata." + SCHEMA + " must be a positive integer, was " + p.getText());
+          }
+          return p.getIntValue();
+        }
+        p.skipChildren();
+      }
+      return 1;
+    } catch (IOException e) {
+      throw new IllegalArgumentException("metadata does not parse: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The event ids in {@code metadata.revokes}; empty when absent. Entries that are not UUIDs are
+   * skipped (the store's validation rejects them on append).
+   */
+  public static List<UUID> revokesOf(Json metadata) {
+    byte[] bytes = metadata.unsafeBytes();
+    if (indexOf(bytes, REVOKES_KEY) < 0) {
+      return List.of();
+    }
+    try (JsonParser p = FACTORY.createParser(bytes)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return List.of();
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken value = p.nextToken();
+        if (Metadata.REVOKES.equals(name) && value == JsonToken.START_ARRAY) {
+          List<UUID> ids = new ArrayList<>();
+          while (p.nextToken() != JsonToken.END_ARRAY) {
+            if (p.currentToken() == JsonToken.VALUE_STRING) {
+              try {
+                ids.add(UUID.fromString(p.getText()));
+              } catch (IllegalArgumentException notAUuid) {
+                // skipped: see javadoc
+              }
+            } else {
+              p.skipChildren();
+            }
+          }
+          return ids;
+        }
+        p.skipChildren();
+      }
+      return List.of();
+    } catch (IOException e) {
+      throw new IllegalArgumentException("metadata does not parse: " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code metadata} (an object) with {@value #SCHEMA} set to {@code schema}. */
+  public static Json withSchema(Json metadata, int schema) {
+    return metadata.with(SCHEMA, IntNode.valueOf(schema));
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i <= haystack.length - needle.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+}

@@ -3,7 +3,8 @@ package dev.annals.cqrs.codec;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.annals.core.Json;
 import dev.annals.core.Metadata;
 import java.io.IOException;
@@ -31,6 +32,7 @@ public final class EventMetadata {
 
   private static final JsonFactory FACTORY = new JsonFactory();
   private static final byte[] SCHEMA_KEY = ("\"" + SCHEMA + "\"").getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] SCHEMA_FIRST = ("{\"" + SCHEMA + "\":").getBytes(StandardCharsets.US_ASCII);
   private static final byte[] REVOKES_KEY = ("\"" + Metadata.REVOKES + "\"").getBytes(StandardCharsets.US_ASCII);
 
   private EventMetadata() {}
@@ -44,7 +46,8 @@ public final class EventMetadata {
     // A byte scan instead of a parser: this runs for every event read, and the store already
     // validated the metadata as a JSON object.
     byte[] b = metadata.unsafeBytes();
-    int i = valueOf(b, SCHEMA_KEY);
+    // Fast path: writers in this module put the schema first ({"schema":N,...}).
+    int i = b.length > SCHEMA_FIRST.length && regionEquals(b, 0, SCHEMA_FIRST) ? SCHEMA_FIRST.length : valueOf(b, SCHEMA_KEY);
     if (i < 0) {
       return 1;
     }
@@ -161,15 +164,25 @@ public final class EventMetadata {
     }
   }
 
-  /** {@code metadata} (an object) with {@value #SCHEMA} set to {@code schema}. */
+  /** {@code metadata} (an object) with {@value #SCHEMA} set to {@code schema}, as its first key. */
   public static Json withSchema(Json metadata, int schema) {
-    return metadata.with(SCHEMA, IntNode.valueOf(schema));
+    ObjectNode node = JsonNodeFactory.instance.objectNode();
+    node.put(SCHEMA, schema);
+    ObjectNode old = (ObjectNode) metadata.toNode();
+    old.remove(SCHEMA);
+    node.setAll(old);
+    return Json.of(node);
   }
 
   private static int indexOf(byte[] haystack, byte[] needle) {
+    byte first = needle[0];
+    byte second = needle[1];
     outer:
     for (int i = 0; i <= haystack.length - needle.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
+      if (haystack[i] != first || haystack[i + 1] != second) {
+        continue;
+      }
+      for (int j = 2; j < needle.length; j++) {
         if (haystack[i + j] != needle[j]) {
           continue outer;
         }

@@ -204,6 +204,30 @@ class CommandHandlerTest {
   }
 
   @Test
+  void the_same_command_sent_by_many_threads_at_once_is_written_once() throws Exception {
+    handler.handle(STREAM, new Open("ada"), CommandContext.random());
+    CommandContext ctx = CommandContext.random();
+    List<CommandResult<AccountState, AccountEvent>> results = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CyclicBarrier start = new CyclicBarrier(6);
+    try (ExecutorService pool = Executors.newFixedThreadPool(6)) {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < 6; t++) {
+        done.add(pool.submit(() -> {
+          start.await(5, TimeUnit.SECONDS);
+          results.add(handler.handle(STREAM, new Deposit(10), ctx));
+          return null;
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+    }
+    assertThat(store.streamVersion(STREAM)).isEqualTo(2);
+    assertThat(balance(handler.load(STREAM).state())).isEqualTo(10);
+    assertThat(results).hasSize(6).extracting(CommandResult::append).containsOnly(results.get(0).append());
+  }
+
+  @Test
   void the_same_command_id_on_another_stream_is_another_command() {
     CommandContext ctx = CommandContext.random();
     handler.handle("account-a", new Open("ada"), ctx);

@@ -7,9 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.annals.core.Direction;
 import dev.annals.core.EventData;
 import dev.annals.core.ExpectedVersion;
-import dev.annals.core.InMemoryEventStore;
+import dev.annals.core.EventStore;
 import dev.annals.core.Json;
-import dev.annals.core.Limits;
 import dev.annals.core.RecordedEvent;
 import dev.annals.core.WrongExpectedVersionException;
 import dev.annals.cqrs.account.Account;
@@ -38,11 +37,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class CommandHandlerTest {
+public class CommandHandlerTest extends StoreFixture {
 
   static final String STREAM = "account-1";
   final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T09:00:00Z"));
-  final InMemoryEventStore store = new InMemoryEventStore(clock, Limits.defaults(), 1_000_000);
+  final EventStore store = newStore(clock);
   final CommandHandler<AccountCommand, AccountState, AccountEvent> handler =
       new CommandHandler<>(store, Account.DECIDER, Account.codec());
 

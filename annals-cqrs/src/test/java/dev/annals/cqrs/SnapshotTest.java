@@ -7,9 +7,8 @@ import dev.annals.core.Direction;
 import dev.annals.core.EventData;
 import dev.annals.core.ExpectedVersion;
 import dev.annals.core.Filter;
-import dev.annals.core.InMemoryEventStore;
+import dev.annals.core.EventStore;
 import dev.annals.core.Json;
-import dev.annals.core.Limits;
 import dev.annals.core.RecordedEvent;
 import dev.annals.cqrs.account.Account;
 import dev.annals.cqrs.account.AccountCommand;
@@ -28,11 +27,11 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class SnapshotTest {
+public class SnapshotTest extends StoreFixture {
 
   static final String STREAM = "account-1";
   final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T09:00:00Z"));
-  final InMemoryEventStore store = new InMemoryEventStore(clock, Limits.defaults(), 1_000_000);
+  final EventStore store = newStore(clock);
 
   @AfterEach
   void close() {

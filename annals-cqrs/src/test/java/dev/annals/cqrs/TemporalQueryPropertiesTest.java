@@ -8,8 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.annals.core.Direction;
 import dev.annals.core.EventData;
 import dev.annals.core.ExpectedVersion;
-import dev.annals.core.InMemoryEventStore;
-import dev.annals.core.Limits;
+import dev.annals.core.EventStore;
 import dev.annals.core.Metadata;
 import dev.annals.core.RecordedEvent;
 import dev.annals.cqrs.codec.JacksonEventCodec;
@@ -40,7 +39,7 @@ import net.jqwik.api.Provide;
  * brute-force fold of their definitions; snapshots change no answer; known-at answers never change
  * when later events are appended.
  */
-class TemporalQueryPropertiesTest {
+public class TemporalQueryPropertiesTest extends StoreFixture {
 
   static final String S = "notes-1";
   static final String OTHER = "notes-2";
@@ -67,9 +66,9 @@ class TemporalQueryPropertiesTest {
   record Step(int gapMillis, boolean other, List<Integer> effectiveOffsets, List<Integer> revokePicks,
       Optional<Integer> snapshotPick) {}
 
-  final class World {
+  final class World implements AutoCloseable {
     final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T00:00:00Z"));
-    final InMemoryEventStore store = new InMemoryEventStore(clock, Limits.defaults(), 1_000_000);
+    final EventStore store = newStore(clock);
     final JacksonEventCodec<Noted> codec = JacksonEventCodec.builder(Noted.class).register("Noted", Noted.class).build();
     final SnapshotStore<Notes> snapshots =
         new SnapshotStore<>(store, JacksonStateCodec.of("notes", 1, Notes.class), SnapshotPolicy.never());
@@ -102,6 +101,11 @@ class TemporalQueryPropertiesTest {
         long v = step.snapshotPick().get() % version + 1;
         snapshots.save(S, bruteAt(v), v, all().get((int) v - 1).recordedAt());
       }
+    }
+
+    @Override
+    public void close() {
+      store.close();
     }
 
     List<RecordedEvent> all() {
@@ -190,67 +194,71 @@ class TemporalQueryPropertiesTest {
 
   @Property(tries = 120)
   void state_at_a_version_is_the_fold_of_versions_one_to_n(@ForAll("histories") List<Step> history) {
-    World w = new World();
-    history.forEach(w::run);
-    long last = w.store.streamVersion(S);
-    for (long n = 0; n <= last + 1; n++) {
-      Notes expected = w.bruteAt(n);
-      assertThat(w.plain.stateAt(S, n)).as("stateAt(%d)", n).isEqualTo(expected);
-      assertThat(w.snapshotted.stateAt(S, n)).as("stateAt(%d) with snapshots", n).isEqualTo(expected);
+    try (World w = new World()) {
+      history.forEach(w::run);
+      long last = w.store.streamVersion(S);
+      for (long n = 0; n <= last + 1; n++) {
+        Notes expected = w.bruteAt(n);
+        assertThat(w.plain.stateAt(S, n)).as("stateAt(%d)", n).isEqualTo(expected);
+        assertThat(w.snapshotted.stateAt(S, n)).as("stateAt(%d) with snapshots", n).isEqualTo(expected);
+      }
     }
   }
 
   @Property(tries = 120)
   void state_known_at_is_the_version_order_fold_of_events_recorded_by_then(@ForAll("histories") List<Step> history) {
-    World w = new World();
-    history.forEach(w::run);
-    for (Instant t : w.probeTimes(false, 40)) {
-      Notes expected = w.bruteKnownAt(t);
-      assertThat(w.plain.stateKnownAt(S, t)).as("knownAt(%s)", t).isEqualTo(expected);
-      assertThat(w.snapshotted.stateKnownAt(S, t)).as("knownAt(%s) with snapshots", t).isEqualTo(expected);
+    try (World w = new World()) {
+      history.forEach(w::run);
+      for (Instant t : w.probeTimes(false, 40)) {
+        Notes expected = w.bruteKnownAt(t);
+        assertThat(w.plain.stateKnownAt(S, t)).as("knownAt(%s)", t).isEqualTo(expected);
+        assertThat(w.snapshotted.stateKnownAt(S, t)).as("knownAt(%s) with snapshots", t).isEqualTo(expected);
+      }
     }
   }
 
   @Property(tries = 120)
   void state_valid_at_is_the_effective_order_fold_without_revoked_events(@ForAll("histories") List<Step> history) {
-    World w = new World();
-    history.forEach(w::run);
-    List<Instant> knownTimes = w.probeTimes(false, 6);
-    for (Instant v : w.probeTimes(true, 8)) {
-      for (Instant t : knownTimes) {
-        Notes expected = w.bruteValidAt(v, t);
-        assertThat(w.plain.stateValidAt(S, v, t)).as("validAt(%s, knownAt %s)", v, t).isEqualTo(expected);
-        assertThat(w.snapshotted.stateValidAt(S, v, t)).as("with snapshots").isEqualTo(expected);
+    try (World w = new World()) {
+      history.forEach(w::run);
+      List<Instant> knownTimes = w.probeTimes(false, 6);
+      for (Instant v : w.probeTimes(true, 8)) {
+        for (Instant t : knownTimes) {
+          Notes expected = w.bruteValidAt(v, t);
+          assertThat(w.plain.stateValidAt(S, v, t)).as("validAt(%s, knownAt %s)", v, t).isEqualTo(expected);
+          assertThat(w.snapshotted.stateValidAt(S, v, t)).as("with snapshots").isEqualTo(expected);
+        }
+        assertThat(w.plain.stateValidAt(S, v)).as("validAt(%s) known now", v)
+            .isEqualTo(w.bruteValidAt(v, Instant.parse("2100-01-01T00:00:00Z")));
       }
-      assertThat(w.plain.stateValidAt(S, v)).as("validAt(%s) known now", v)
-          .isEqualTo(w.bruteValidAt(v, Instant.parse("2100-01-01T00:00:00Z")));
     }
   }
 
   @Property(tries = 80)
   void known_at_answers_never_change_when_later_events_are_appended(
       @ForAll("strictlyTimedHistories") List<Step> history, @ForAll("splits") double split) {
-    World w = new World();
-    int cut = Math.max(1, (int) (history.size() * split));
-    history.subList(0, cut).forEach(w::run);
-    List<Instant> knownTimes = w.probeTimes(false, 10).stream().filter(t -> !t.isAfter(w.clock.instant())).toList();
-    List<Instant> validTimes = w.probeTimes(true, 6);
-    List<Notes> before = new ArrayList<>();
-    for (Instant t : knownTimes) {
-      before.add(w.snapshotted.stateKnownAt(S, t));
-      for (Instant v : validTimes) {
-        before.add(w.snapshotted.stateValidAt(S, v, t));
+    try (World w = new World()) {
+      int cut = Math.max(1, (int) (history.size() * split));
+      history.subList(0, cut).forEach(w::run);
+      List<Instant> knownTimes = w.probeTimes(false, 10).stream().filter(t -> !t.isAfter(w.clock.instant())).toList();
+      List<Instant> validTimes = w.probeTimes(true, 6);
+      List<Notes> before = new ArrayList<>();
+      for (Instant t : knownTimes) {
+        before.add(w.snapshotted.stateKnownAt(S, t));
+        for (Instant v : validTimes) {
+          before.add(w.snapshotted.stateValidAt(S, v, t));
+        }
       }
-    }
-    history.subList(cut, history.size()).forEach(w::run);
-    List<Notes> after = new ArrayList<>();
-    for (Instant t : knownTimes) {
-      after.add(w.snapshotted.stateKnownAt(S, t));
-      for (Instant v : validTimes) {
-        after.add(w.snapshotted.stateValidAt(S, v, t));
+      history.subList(cut, history.size()).forEach(w::run);
+      List<Notes> after = new ArrayList<>();
+      for (Instant t : knownTimes) {
+        after.add(w.snapshotted.stateKnownAt(S, t));
+        for (Instant v : validTimes) {
+          after.add(w.snapshotted.stateValidAt(S, v, t));
+        }
       }
+      assertThat(after).isEqualTo(before);
     }
-    assertThat(after).isEqualTo(before);
   }
 
   @Provide

@@ -3,8 +3,7 @@ package dev.annals.cqrs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.annals.core.Direction;
-import dev.annals.core.InMemoryEventStore;
-import dev.annals.core.Limits;
+import dev.annals.core.EventStore;
 import dev.annals.core.RecordedEvent;
 import dev.annals.cqrs.account.Account;
 import dev.annals.cqrs.account.AccountCommand;
@@ -34,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * The worked example of docs/time.md: an account, a fee charged too high and corrected later, and a
  * deposit that arrives late. The three questions give three different answers, exactly as documented.
  */
-class TimeTravelExampleTest {
+public class TimeTravelExampleTest extends StoreFixture {
 
   static final String STREAM = "account-7";
   static Instant t(String s) {
@@ -42,7 +41,7 @@ class TimeTravelExampleTest {
   }
 
   final MutableClock clock = new MutableClock(t("01T09:00"));
-  final InMemoryEventStore store = new InMemoryEventStore(clock, Limits.defaults(), 1_000_000);
+  final EventStore store = newStore(clock);
   final JacksonEventCodec<AccountEvent> codec = Account.codec();
   final CommandHandler<AccountCommand, AccountState, AccountEvent> handler =
       new CommandHandler<>(store, Account.DECIDER, codec);

@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.annals.core.EventData;
 import dev.annals.core.ExpectedVersion;
-import dev.annals.core.InMemoryEventStore;
+import dev.annals.core.EventStore;
 import dev.annals.core.Json;
-import dev.annals.core.Limits;
 import dev.annals.core.Subscription;
 import dev.annals.cqrs.account.Account;
 import dev.annals.cqrs.account.AccountCommand;
@@ -36,11 +35,11 @@ import org.junit.jupiter.api.Test;
  * as the current records on every read path: command handling, the three temporal queries, and
  * subscriptions/projections through {@link dev.annals.cqrs.codec.EventCodec#decode}.
  */
-class UpcastingTest {
+public class UpcastingTest extends StoreFixture {
 
   static final String STREAM = "account-9";
   final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T09:00:00Z"));
-  final InMemoryEventStore store = new InMemoryEventStore(clock, Limits.defaults(), 1_000_000);
+  final EventStore store = newStore(clock);
   final JacksonEventCodec<AccountEvent> codec = Account.codec();
   static final Active EXPECTED = new Active("ada", 130, Map.of("f1", 4L));
 

@@ -15,6 +15,8 @@ public final class Workloads {
         new LogReads.ReadAll(),
         new LogReads.ReadStream(),
         new LogReads.SubscribeCatchUp(),
-        new LogOpen());
+        new LogOpen(),
+        new AggregateLoad(),
+        new StateKnownAt());
   }
 }

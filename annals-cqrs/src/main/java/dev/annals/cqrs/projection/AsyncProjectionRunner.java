@@ -244,14 +244,7 @@ public final class AsyncProjectionRunner<S> implements ProjectionRunner {
     long head = store.headPosition();
     long position = sequence.safePosition();
     long lag = Math.max(0, head - position);
-    Duration lagTime = Duration.ZERO;
-    if (lag > 0) {
-      Page next = store.readAll(position + 1, Direction.FORWARD, 1, projection.filter());
-      if (!next.isEmpty()) {
-        Duration age = Duration.between(next.events().get(0).recordedAt(), options.clock().instant());
-        lagTime = age.isNegative() ? Duration.ZERO : age;
-      }
-    }
+    Duration lagTime = Lag.age(store, projection.filter(), position, head, options.clock());
     Optional<Throwable> storeFailure = subscription.isStopped() && !stopping ? subscription.failure() : Optional.empty();
     Optional<Throwable> f = failure.or(() -> storeFailure);
     ProjectionState state;

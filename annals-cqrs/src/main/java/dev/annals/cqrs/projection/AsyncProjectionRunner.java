@@ -198,6 +198,12 @@ public final class AsyncProjectionRunner<S> implements ProjectionRunner {
         Thread.currentThread().interrupt();
       } catch (Throwable t) {
         fail(t);
+      } finally {
+        for (Work w; (w = queue.poll()) != null; ) {
+          if (w instanceof Replay r) {
+            r.done().completeExceptionally(new IllegalStateException(projection.id() + " stopped"));
+          }
+        }
       }
     }
 
@@ -283,7 +289,7 @@ public final class AsyncProjectionRunner<S> implements ProjectionRunner {
   public boolean awaitPosition(long position, Duration timeout) throws InterruptedException {
     boolean reached = sequence.awaitSafe(position, timeout);
     if (!reached && failure.isPresent()) {
-      throw new ProjectionFailedException(projection.id(), "stopped before position " + position,
+      throw new ProjectionFailedException(projection.id(), "stopped before position " + position + ": " + failure.get().getMessage(),
           failure.get());
     }
     return reached;

@@ -109,7 +109,7 @@ public final class InlineProjection<S> implements ProjectionRunner {
   public boolean awaitPosition(long position, Duration timeout) throws InterruptedException {
     catchUp(Math.min(position, store.headPosition()));
     if (failure.isPresent()) {
-      throw new ProjectionFailedException(projection.id(), "stopped before position " + position, failure.get());
+      throw new ProjectionFailedException(projection.id(), "stopped before position " + position + ": " + failure.get().getMessage(), failure.get());
     }
     return sequence.awaitSafe(position, timeout);
   }

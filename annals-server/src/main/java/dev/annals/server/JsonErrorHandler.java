@@ -30,7 +30,11 @@ final class JsonErrorHandler extends ErrorHandler {
     };
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     try (JsonGenerator g = WireJson.generator(buf)) {
-      Exchange.writeError(g, code, message == null ? "HTTP " + status : message, Map.of());
+      String text = message == null ? "HTTP " + status : message;
+      if (status == 400) {
+        text = "malformed request (request line, URI encoding or headers): " + text;
+      }
+      Exchange.writeError(g, code, text, Map.of());
     }
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
     response.write(true, ByteBuffer.wrap(buf.toByteArray()), callback);

@@ -108,6 +108,7 @@ final class TestServer implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    http.close();
     server.stop();
     store.close();
   }

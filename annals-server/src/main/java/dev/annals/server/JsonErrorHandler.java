@@ -32,7 +32,8 @@ final class JsonErrorHandler extends ErrorHandler {
     try (JsonGenerator g = WireJson.generator(buf)) {
       String text = message == null ? "HTTP " + status : message;
       if (status == 400) {
-        text = "malformed request (request line, URI encoding or headers): " + text;
+        text = "malformed request (request line, URI encoding or headers): " + text
+            + (cause != null && cause.getMessage() != null ? ": " + cause.getMessage() : "");
       }
       Exchange.writeError(g, code, text, Map.of());
     }

@@ -44,16 +44,23 @@ public final class HttpEventStore implements EventStore {
   private final Optional<String> apiKey;
   private final HttpClient http;
   private final Duration timeout;
+  private final boolean ownsHttp;
   private final Set<HttpSubscription> subscriptions = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
   /** A client of the server at {@code base} (e.g. {@code http://127.0.0.1:7070}), with an optional API key. */
   public HttpEventStore(URI base, Optional<String> apiKey) {
     this(base, apiKey, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(10)).build(), Duration.ofSeconds(60));
+        .connectTimeout(Duration.ofSeconds(10)).build(), Duration.ofSeconds(60), true);
   }
 
+  /** A client on a caller's {@link HttpClient} (which {@link #close()} leaves open); {@code timeout} per request. */
   public HttpEventStore(URI base, Optional<String> apiKey, HttpClient http, Duration timeout) {
+    this(base, apiKey, http, timeout, false);
+  }
+
+  private HttpEventStore(URI base, Optional<String> apiKey, HttpClient http, Duration timeout, boolean ownsHttp) {
+    this.ownsHttp = ownsHttp;
     String b = base.toString();
     this.base = URI.create(b.endsWith("/") ? b.substring(0, b.length() - 1) : b);
     this.apiKey = apiKey;
@@ -191,6 +198,9 @@ public final class HttpEventStore implements EventStore {
     closed = true;
     for (HttpSubscription s : List.copyOf(subscriptions)) {
       s.close();
+    }
+    if (ownsHttp) {
+      http.close();
     }
   }
 

@@ -1,20 +1,16 @@
 // Builds the causation tree of one correlation from metadata.causationId, client-side.
 
 /**
- * Returns the roots of the tree: [{event, children: [...]}] and, for causes that are not events of
- * this correlation (e.g. a command id), a virtual node {cause: id, children}. An event's parent is
- * the event whose id, or whose metadata.commandId, equals its causationId. Children keep the order
- * of the input (the global log order). Cycles (bad metadata) cannot loop: each event is placed once.
+ * Returns the roots of the tree. An event node is {event, children}; its parent is the event whose
+ * id equals its metadata.causationId. A causationId that is no event of this correlation becomes a
+ * virtual node {cause, command, children} shared by every event it caused: command is true when some
+ * event carries it as metadata.commandId (the events one command wrote are siblings under it).
+ * Events without a causationId are roots. Children keep the input order (the log's). Each event is
+ * placed once, so bad metadata with a cycle cannot loop.
  */
 export function causationTree(events) {
   const nodes = new Map(events.map((e) => [e.id, { event: e, children: [] }]));
-  const byCommand = new Map();
-  for (const e of events) {
-    const c = e.metadata && e.metadata.commandId;
-    if (typeof c === 'string' && !byCommand.has(c)) {
-      byCommand.set(c, nodes.get(e.id));
-    }
-  }
+  const commands = new Set(events.map((e) => e.metadata && e.metadata.commandId).filter((c) => typeof c === 'string'));
   const virtual = new Map();
   const roots = [];
   for (const e of events) {
@@ -22,13 +18,13 @@ export function causationTree(events) {
     const cause = e.metadata && e.metadata.causationId;
     let parent = null;
     if (typeof cause === 'string' && cause !== e.id) {
-      parent = nodes.get(cause) || byCommand.get(cause) || null;
-      if (parent === node || (parent && isDescendant(node, parent))) {
-        parent = null;
+      parent = nodes.get(cause) || null;
+      if (parent && isDescendant(node, parent)) {
+        parent = null; // a cycle: keep the event reachable instead
       }
       if (!parent) {
         if (!virtual.has(cause)) {
-          const v = { cause, children: [] };
+          const v = { cause, command: commands.has(cause), children: [] };
           virtual.set(cause, v);
           roots.push(v);
         }
@@ -47,7 +43,9 @@ function isDescendant(ancestor, node) {
     if (n === node) {
       return true;
     }
-    stack.push(...n.children);
+    if (n.children) {
+      stack.push(...n.children);
+    }
   }
   return false;
 }

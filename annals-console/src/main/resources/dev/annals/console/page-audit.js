@@ -119,8 +119,9 @@ export function mount(main, { query }) {
 
 function treeNode(node) {
   if (!node.event) {
-    return h('li', { class: 'tree-node virtual' },
-      h('div', { class: 'tree-label' }, 'caused by ', h('span', { class: 'mono' }, node.cause), h('span', { class: 'muted' }, ' (not an event of this correlation, e.g. a command)')),
+    return h('li', { class: 'tree-node virtual', dataset: { cause: node.cause } },
+      h('div', { class: 'tree-label' }, node.command ? 'command ' : 'caused by ', h('span', { class: 'mono' }, node.cause),
+        h('span', { class: 'muted' }, node.command ? ' (the events it wrote)' : ' (not an event of this correlation)')),
       node.children.length ? h('ul', {}, node.children.map(treeNode)) : null);
   }
   const e = node.event;

@@ -210,6 +210,13 @@ export function lagChart(samples) {
   svg.append(base);
   line('lagEvents', 'lag-events');
   line('lagSeconds', 'lag-seconds');
+  const maxOf = (key) => Math.max(0, ...samples.map((s) => (typeof s[key] === 'number' ? s[key] : 0)));
+  const label = document.createElementNS('http://www.w3.org/2000/svg', 'text');
+  label.setAttribute('x', pad + 2);
+  label.setAttribute('y', 12);
+  label.setAttribute('class', 'chart-label');
+  label.textContent = `peak ${formatNumber(maxOf('lagEvents'))} events · ${formatDuration(maxOf('lagSeconds'))}`;
+  svg.append(label);
   return h('figure', { class: 'lag' }, svg,
     h('figcaption', { class: 'small muted' }, h('span', { class: 'key-events' }, '— events'), ' ', h('span', { class: 'key-seconds' }, '-- seconds'), ` · last ${samples.length * 2} s`));
 }

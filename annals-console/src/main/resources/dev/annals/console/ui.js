@@ -135,7 +135,10 @@ export function formatDuration(seconds) {
   if (seconds === undefined || seconds === null || !Number.isFinite(seconds)) {
     return '—';
   }
-  const s = Math.max(0, Math.round(seconds));
+  if (seconds < 10) {
+    return `${Math.max(0, seconds).toFixed(1)} s`;
+  }
+  const s = Math.round(seconds);
   if (s < 60) {
     return `${s} s`;
   }

@@ -127,5 +127,8 @@ export async function probe(path, params) {
 export const streamPath = (stream) => '/streams/' + encodeURIComponent(stream);
 export const projectionPath = (name) => '/projections/' + encodeURIComponent(name);
 
-/** The name of the query parameter that takes an audit page's "next" cursor back. */
-export const AUDIT_NEXT_PARAM = 'after';
+/**
+ * GET /audit's query parameters for the time range and for taking a page's "next" back (the server
+ * names them since/until, and pages by position with from).
+ */
+export const AUDIT_PARAMS = { since: 'since', until: 'until', next: 'from' };

@@ -1,7 +1,7 @@
 // Audit: events by actor, correlationId and time range (GET /audit), and the causation tree of one
 // correlation, built in the browser from metadata.causationId.
 
-import { get, AUDIT_NEXT_PARAM } from './api.js';
+import { get, AUDIT_PARAMS } from './api.js';
 import { h, replace, errorBox, emptyState, loading, formatInstant, streamLink, jsonDetails, parseUserInstant } from './ui.js';
 import { causationTree } from './causation.js';
 
@@ -29,15 +29,15 @@ export function mount(main, { query }) {
     return {
       actor: actor.value.trim(),
       correlationId: correlation.value.trim(),
-      from: from.value.trim() ? parseUserInstant(from.value) : '',
-      to: to.value.trim() ? parseUserInstant(to.value) : '',
+      [AUDIT_PARAMS.since]: from.value.trim() ? parseUserInstant(from.value) : '',
+      [AUDIT_PARAMS.until]: to.value.trim() ? parseUserInstant(to.value) : '',
     };
   }
 
   async function search() {
     replace(results, loading());
     try {
-      const body = await get('/audit', { ...params, limit: PAGE_SIZE, [AUDIT_NEXT_PARAM]: cursors[index] });
+      const body = await get('/audit', { ...params, limit: PAGE_SIZE, [AUDIT_PARAMS.next]: cursors[index] });
       cursors[index + 1] = body.next ?? null;
       render(body.events || [], body.next ?? null);
     } catch (e) {
@@ -78,7 +78,7 @@ export function mount(main, { query }) {
       const events = [];
       let cursor;
       while (events.length < TREE_CAP) {
-        const body = await get('/audit', { correlationId, limit: 500, [AUDIT_NEXT_PARAM]: cursor });
+        const body = await get('/audit', { correlationId, limit: 500, [AUDIT_PARAMS.next]: cursor });
         events.push(...(body.events || []));
         if (body.next === null || body.next === undefined || (body.events || []).length === 0) {
           break;

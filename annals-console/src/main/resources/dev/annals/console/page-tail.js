@@ -51,8 +51,18 @@ export function mount(main) {
     setStatus('connecting…', 'connecting');
     source.onopen = () => setStatus('live', 'live');
     source.onmessage = (m) => onEvent(m);
-    source.onerror = async () => {
+    // The server ends a stream with a named event: 'shutdown' (it is stopping) or 'error' (with a body).
+    source.addEventListener('shutdown', (m) => {
+      close();
+      stopped('the server is shutting down', m.data);
+    });
+    source.onerror = async (ev) => {
       if (!source) {
+        return;
+      }
+      if (ev.data) {
+        close();
+        stopped('the subscription failed', ev.data);
         return;
       }
       if (source.readyState === EventSource.CLOSED) {
@@ -66,6 +76,20 @@ export function mount(main) {
         setStatus('reconnecting…', 'connecting'); // EventSource retries with Last-Event-ID by itself
       }
     };
+  }
+
+  function stopped(what, data) {
+    let body = null;
+    try {
+      body = JSON.parse(data);
+    } catch {
+      body = null;
+    }
+    setStatus('disconnected', 'error');
+    replace(problem, errorBox({ code: (body && body.error) || 'closed', message: (body && (body.message || body.reason)) || String(data) }, 'The server closed the event stream: ' + what));
+    running = false;
+    pauseBtn.textContent = 'Resume';
+    pauseBtn.disabled = false;
   }
 
   function onEvent(m) {
@@ -112,9 +136,8 @@ export function mount(main) {
     if (lastPosition === null) {
       // Nothing arrived yet: remember the head so resuming misses nothing appended while paused.
       try {
-        const page = await get('/all', { direction: 'backward', limit: 1 });
-        const head = page.events && page.events[0] ? page.events[0].position : 0;
-        resumeFrom = head + 1;
+        const body = await get('/head');
+        resumeFrom = Number(body.head) + 1;
       } catch (e) {
         replace(problem, errorBox(e, 'Could not read the head position; resume will start at the end'));
       }

@@ -227,6 +227,25 @@ class ConsolePagesTest {
   }
 
   @Test
+  void a_tail_paused_before_any_event_resumes_from_the_head_it_saw_at_pause() {
+    api.publish(feedEvent("account-1", "Deposited")); // already in the log: not shown
+    api.on("GET", "/head", c -> Reply.json(Map.of("head", 1)));
+    open("#/tail");
+    browser.find("#tail-start").click();
+    browser.awaitText("#tail-status", "live");
+    browser.find("#tail-pause").click();
+    browser.awaitText("#tail-status", "paused");
+    browser.until(d -> api.calls("GET", "/head").isEmpty() ? null : true);
+
+    api.publish(feedEvent("account-2", "Deposited")); // appended while paused
+    browser.find("#tail-pause").click();
+
+    browser.awaitText("#tail-count", "1");
+    assertThat(api.calls("GET", "/subscribe/all").getLast().query()).containsEntry("from", "2").doesNotContainKey("access_token");
+    assertThat(browser.find("#tail-rows tr").getText()).contains("account-2");
+  }
+
+  @Test
   void a_refused_subscription_shows_the_servers_error() {
     api.on("GET", "/subscribe/all", c -> Reply.error(400, "invalid_request", "unknown query parameter 'access_token'"));
     open("#/tail");
@@ -259,7 +278,7 @@ class ConsolePagesTest {
     browser.await("#audit-table");
 
     assertThat(api.calls("GET", "/audit").getLast().query()).containsEntry("actor", "alice")
-        .containsEntry("from", "2026-11-26T09:00:00.000000Z").containsEntry("to", "2026-11-26T18:00:00.000000Z")
+        .containsEntry("since", "2026-11-26T09:00:00.000000Z").containsEntry("until", "2026-11-26T18:00:00.000000Z")
         .doesNotContainKey("correlationId");
 
     browser.find("#audit-table .tree-link").click();

@@ -1,0 +1,282 @@
+package dev.annals.client;
+
+import dev.annals.core.AppendResult;
+import dev.annals.core.Direction;
+import dev.annals.core.EventData;
+import dev.annals.core.EventHandler;
+import dev.annals.core.EventStore;
+import dev.annals.core.ExpectedVersion;
+import dev.annals.core.Filter;
+import dev.annals.core.ImportEvent;
+import dev.annals.core.ImportResult;
+import dev.annals.core.Page;
+import dev.annals.core.StoreUnavailableException;
+import dev.annals.core.StreamNames;
+import dev.annals.core.Subscription;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.StringJoiner;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * An {@link EventStore} on an Annals server, over its HTTP API (design §6); subscriptions read
+ * Server-Sent Events and reconnect with {@code Last-Event-ID} after a dropped connection. The server's
+ * error replies come back as the core's exceptions ({@code WrongExpectedVersionException} with the
+ * actual version, {@code PayloadTooLargeException} with the limit, ...); a refused key or permission is
+ * a {@link RequestRefusedException}; an unreachable server is {@link StoreUnavailableException}.
+ * Thread-safe.
+ */
+public final class HttpEventStore implements EventStore {
+
+  private final URI base;
+  private final Optional<String> apiKey;
+  private final HttpClient http;
+  private final Duration timeout;
+  private final boolean ownsHttp;
+  private final Set<HttpSubscription> subscriptions = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
+
+  /** A client of the server at {@code base} (e.g. {@code http://127.0.0.1:7070}), with an optional API key. */
+  public HttpEventStore(URI base, Optional<String> apiKey) {
+    this(base, apiKey, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(10)).build(), Duration.ofSeconds(60), true);
+  }
+
+  /** A client on a caller's {@link HttpClient} (which {@link #close()} leaves open); {@code timeout} per request. */
+  public HttpEventStore(URI base, Optional<String> apiKey, HttpClient http, Duration timeout) {
+    this(base, apiKey, http, timeout, false);
+  }
+
+  private HttpEventStore(URI base, Optional<String> apiKey, HttpClient http, Duration timeout, boolean ownsHttp) {
+    this.ownsHttp = ownsHttp;
+    String b = base.toString();
+    this.base = URI.create(b.endsWith("/") ? b.substring(0, b.length() - 1) : b);
+    this.apiKey = apiKey;
+    this.http = http;
+    this.timeout = timeout;
+  }
+
+  // ---- writes ------------------------------------------------------------------------------------
+
+  @Override
+  public AppendResult append(String stream, ExpectedVersion expected, List<EventData> events) {
+    checkName(stream);
+    byte[] body = WireFormat.write(g -> {
+      g.writeStartObject();
+      WireFormat.writeExpected(g, expected);
+      g.writeArrayFieldStart("events");
+      for (EventData e : events) {
+        g.writeStartObject();
+        WireFormat.writeEventFields(g, e);
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    });
+    WireFormat.Reply r = send("POST", "/streams/" + segment(stream), Optional.of(body));
+    return new AppendResult(r.text("stream"), r.number("firstVersion"), r.number("lastVersion"),
+        r.number("firstPosition"), r.number("lastPosition"), Instant.parse(r.text("recordedAt")));
+  }
+
+  @Override
+  public ImportResult importEvents(List<ImportEvent> events) {
+    byte[] body = WireFormat.write(g -> {
+      g.writeStartObject();
+      g.writeArrayFieldStart("events");
+      for (ImportEvent e : events) {
+        g.writeStartObject();
+        g.writeStringField("stream", e.stream());
+        WireFormat.writeEventFields(g, e.event());
+        g.writeStringField("recordedAt", WireFormat.instant(e.recordedAt()));
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    });
+    WireFormat.Reply r = send("POST", "/admin/import", Optional.of(body));
+    return new ImportResult((int) r.number("count"), r.number("firstPosition"), r.number("lastPosition"));
+  }
+
+  // ---- reads -------------------------------------------------------------------------------------
+
+  @Override
+  public Page readStream(String stream, long fromVersion, Direction direction, int limit) {
+    checkName(stream);
+    String path = "/streams/" + segment(stream) + "?from=" + Math.max(0, fromVersion) + "&limit=" + limit
+        + "&direction=" + direction.name().toLowerCase(Locale.ROOT);
+    Optional<WireFormat.Reply> r = sendAllowingNotFound(path);
+    if (r.isEmpty()) {
+      return new Page(List.of(), direction == Direction.FORWARD ? Math.max(1, fromVersion) : 0, true);
+    }
+    return page(r.get());
+  }
+
+  @Override
+  public Page readAll(long fromPosition, Direction direction, int limit, Filter filter) {
+    StringBuilder path = new StringBuilder("/all?from=").append(Math.max(0, fromPosition))
+        .append("&limit=").append(limit)
+        .append("&direction=").append(direction.name().toLowerCase(Locale.ROOT));
+    appendFilter(path, filter);
+    return page(send("GET", path.toString(), Optional.empty()));
+  }
+
+  static void appendFilter(StringBuilder path, Filter filter) {
+    if (!filter.types().isEmpty()) {
+      StringJoiner types = new StringJoiner(",");
+      filter.types().stream().sorted().forEach(types::add);
+      path.append("&types=").append(query(types.toString()));
+    }
+    filter.category().ifPresent(c -> path.append("&category=").append(query(c)));
+    filter.prefix().ifPresent(p -> path.append("&prefix=").append(query(p)));
+    if (filter.includeSystem()) {
+      path.append("&system=true");
+    }
+  }
+
+  private static Page page(WireFormat.Reply r) {
+    boolean end = r.isNull("next");
+    long next = end ? (r.fields().containsKey("cursor") ? r.number("cursor") : 0) : r.number("next");
+    return new Page(r.events(), next, end);
+  }
+
+  @Override
+  public long positionAt(Instant instant) {
+    return send("GET", "/position?at=" + query(WireFormat.instant(instant)), Optional.empty()).number("position");
+  }
+
+  @Override
+  public long headPosition() {
+    return send("GET", "/head", Optional.empty()).number("head");
+  }
+
+  @Override
+  public long streamVersion(String stream) {
+    checkName(stream);
+    Optional<WireFormat.Reply> r = sendAllowingNotFound("/streams/" + segment(stream) + "?direction=backward&limit=1");
+    return r.map(reply -> reply.events().isEmpty() ? 0L : reply.events().getFirst().version()).orElse(0L);
+  }
+
+  // ---- subscriptions -----------------------------------------------------------------------------
+
+  @Override
+  public Subscription subscribeToAll(long fromPosition, Filter filter, EventHandler handler) {
+    ensureOpen();
+    long from = fromPosition == END ? headPosition() + 1 : Math.max(1, fromPosition);
+    StringBuilder query = new StringBuilder();
+    appendFilter(query, filter);
+    return register(new HttpSubscription(this, "/subscribe/all", query.toString(), from, handler));
+  }
+
+  @Override
+  public Subscription subscribeToStream(String stream, long fromVersion, EventHandler handler) {
+    StreamNames.validate(stream);
+    ensureOpen();
+    long from = fromVersion == END ? streamVersion(stream) + 1 : Math.max(1, fromVersion);
+    return register(new HttpSubscription(this, "/subscribe/streams/" + segment(stream), "", from, handler));
+  }
+
+  private Subscription register(HttpSubscription s) {
+    subscriptions.add(s);
+    s.start(() -> subscriptions.remove(s));
+    return s;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    for (HttpSubscription s : List.copyOf(subscriptions)) {
+      s.close();
+    }
+    if (ownsHttp) {
+      http.close();
+    }
+  }
+
+  // ---- plumbing ----------------------------------------------------------------------------------
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new StoreUnavailableException("the client is closed");
+    }
+  }
+
+  /**
+   * Names a URL path cannot carry to the server (empty, or holding NUL, which HTTP servers refuse in
+   * any URI) are checked here with the core's rules and messages; the server checks every other rule.
+   */
+  private static void checkName(String stream) {
+    if (stream.isEmpty() || stream.indexOf('\u0000') >= 0) {
+      StreamNames.validate(stream);
+    }
+  }
+
+  static String segment(String stream) {
+    return URLEncoder.encode(stream, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  static String query(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+
+  HttpRequest.Builder request(String pathAndQuery) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + pathAndQuery));
+    apiKey.ifPresent(k -> b.header("Authorization", "Bearer " + k));
+    return b;
+  }
+
+  HttpClient http() {
+    return http;
+  }
+
+  private WireFormat.Reply send(String method, String path, Optional<byte[]> body) {
+    ensureOpen();
+    HttpRequest.Builder b = request(path).timeout(timeout)
+        .method(method, body.map(HttpRequest.BodyPublishers::ofByteArray).orElse(HttpRequest.BodyPublishers.noBody()));
+    body.ifPresent(x -> b.header("Content-Type", "application/json"));
+    HttpResponse<byte[]> r = exchange(b.build());
+    if (r.statusCode() / 100 != 2) {
+      throw WireFormat.error(r.statusCode(), r.body());
+    }
+    return WireFormat.parse(r.body());
+  }
+
+  private Optional<WireFormat.Reply> sendAllowingNotFound(String path) {
+    ensureOpen();
+    HttpResponse<byte[]> r = exchange(request(path).timeout(timeout).GET().build());
+    if (r.statusCode() == 404) {
+      RuntimeException e = WireFormat.error(404, r.body());
+      if (e instanceof RequestRefusedException refused && refused.code().equals("not_found")) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+    if (r.statusCode() / 100 != 2) {
+      throw WireFormat.error(r.statusCode(), r.body());
+    }
+    return Optional.of(WireFormat.parse(r.body()));
+  }
+
+  private HttpResponse<byte[]> exchange(HttpRequest request) {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw new StoreUnavailableException("cannot reach the server at " + base + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreUnavailableException("interrupted while waiting for the server", e);
+    }
+  }
+
+}

@@ -1,0 +1,232 @@
+package dev.annals.server;
+
+import dev.annals.core.EventStore;
+import dev.annals.core.EventStoreException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Annals HTTP server over any {@link EventStore} (design §6). Every route is declared here, in
+ * {@link #routes}, by the resource that serves it. Requests run on virtual threads; each SSE client
+ * has its own store subscription. The server does not own the store: whoever built it closes it
+ * after {@link #stop()}.
+ *
+ * <p>Security: without an auth file the server binds loopback addresses only (unless
+ * {@link ServerConfig#insecure()}) and treats every caller as an admin; with one, every route but
+ * {@code /health} needs {@code Authorization: Bearer <key>} and {@link Access} applies. Thread-safe.
+ */
+public final class AnnalsServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AnnalsServer.class);
+
+  private final EventStore store;
+  private final ServerConfig config;
+  private final ServerMetrics metrics;
+  private final SseSessions sessions;
+  private final Routes routes = new Routes();
+  private final Server jetty;
+  private final ServerConnector connector;
+  private volatile boolean stopping;
+
+  public AnnalsServer(EventStore store, ServerConfig config, Verifier verifier) {
+    this.store = store;
+    this.config = config;
+    checkBinding(config);
+    this.metrics = new ServerMetrics(store::headPosition);
+    this.sessions = new SseSessions(config.heartbeat(), store::headPosition, metrics);
+    metrics.bindSubscribers(sessions::count, sessions::maxLag);
+    ReadLimits limits = new ReadLimits(config.defaultLimit(), config.maxLimit());
+
+    new StreamsResource(store, metrics, limits).routing(routes);
+    new AllResource(store, limits).routing(routes);
+    new SubscriptionsResource(store, sessions).routing(routes);
+    new AuditResource(store, limits, config.auditMaxScan()).routing(routes);
+    new AdminResource(store, verifier).routing(routes);
+    new HealthResource(store, metrics, () -> stopping).routing(routes);
+
+    QueuedThreadPool pool = new QueuedThreadPool(256, 4);
+    pool.setName("annals-http");
+    pool.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    jetty = new Server(pool);
+    HttpConfiguration http = new HttpConfiguration();
+    // Paths are split and percent-decoded by Routes itself, strictly, so that a stream name holding
+    // an encoded '/' or control character reaches the name rules and gets their precise 400 (Jetty's
+    // default compliance would answer such URIs with its own 400 before any route runs).
+    http.setUriCompliance(UriCompliance.UNSAFE);
+    http.setRequestHeaderSize(64 * 1024);
+    http.setSendServerVersion(false);
+    if (config.tls().isPresent()) {
+      SecureRequestCustomizer secure = new SecureRequestCustomizer();
+      secure.setSniHostCheck(false);
+      http.addCustomizer(secure);
+      SslContextFactory.Server ssl = new SslContextFactory.Server();
+      ssl.setKeyStorePath(config.tls().get().keyStore().toString());
+      ssl.setKeyStorePassword(config.tls().get().password());
+      connector = new ServerConnector(jetty, ssl, new HttpConnectionFactory(http));
+    } else {
+      connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+    }
+    connector.setHost(config.host());
+    connector.setPort(config.port());
+    connector.setIdleTimeout(config.idleTimeout().toMillis());
+    jetty.addConnector(connector);
+    jetty.setHandler(new GracefulHandler(new Api()));
+    jetty.setErrorHandler(new JsonErrorHandler());
+    jetty.setStopTimeout(config.stopTimeout().toMillis());
+  }
+
+  private static void checkBinding(ServerConfig config) {
+    if (config.apiKeys().isPresent() || config.insecure()) {
+      return;
+    }
+    boolean loopback;
+    try {
+      InetAddress[] all = InetAddress.getAllByName(config.host());
+      loopback = all.length > 0 && java.util.Arrays.stream(all).allMatch(InetAddress::isLoopbackAddress);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("unknown host '" + config.host() + "'", e);
+    }
+    if (!loopback) {
+      throw new IllegalArgumentException("refusing to bind " + config.host() + " without an auth file: anyone who"
+          + " can reach it could write and read everything. Give an auth file, bind 127.0.0.1, or pass --insecure.");
+    }
+  }
+
+  /** Starts listening; returns this. */
+  public AnnalsServer start() throws Exception {
+    jetty.start();
+    if (config.apiKeys().isEmpty()) {
+      LOG.warn("no auth file: every caller is an admin; listening on {} only{}", uri(),
+          config.insecure() ? " (--insecure)" : " (loopback)");
+    } else {
+      LOG.info("listening on {} with {} API keys", uri(), config.apiKeys().get().size());
+    }
+    return this;
+  }
+
+  /** The bound port (useful with port 0). */
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  public URI uri() {
+    String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+    return URI.create((config.tls().isPresent() ? "https" : "http") + "://" + host + ":" + port());
+  }
+
+  /** The declared routes, {@code "METHOD /pattern"}. */
+  public List<String> routes() {
+    return routes.describe();
+  }
+
+  /**
+   * Stops gracefully: {@code /health} turns 503, SSE clients get a final {@code shutdown} event, new
+   * requests are refused, in-flight requests (appends) get up to {@link ServerConfig#stopTimeout()}
+   * to finish. Does not close the store. Idempotent.
+   */
+  public void stop() throws Exception {
+    if (stopping && jetty.isStopped()) {
+      return;
+    }
+    stopping = true;
+    sessions.shutdown(java.time.Duration.ofSeconds(2));
+    jetty.stop();
+  }
+
+  @Override
+  public void close() throws Exception {
+    stop();
+  }
+
+  /** The one Jetty handler: route, authenticate, run the resource, map failures to JSON errors. */
+  private final class Api extends Handler.Abstract {
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+      Exchange x = new Exchange(request, response, callback, config.maxRequestBytes());
+      int status = 200;
+      try {
+        Object found = routes.find(request.getMethod(), Exchange.segments(request.getHttpURI().getPath()));
+        if (found instanceof Routes.Miss miss) {
+          if (miss.pathExists()) {
+            x.header(HttpHeader.ALLOW, String.join(", ", miss.allowed()));
+            throw new HttpError(405, "invalid_request", "method " + request.getMethod() + " is not allowed here; allowed: "
+                + String.join(", ", miss.allowed()));
+          }
+          throw HttpError.notFound("no route " + request.getMethod() + " " + WireJson.abbreviate(request.getHttpURI().getPath()));
+        }
+        Routes.Match match = (Routes.Match) found;
+        x.pathParams(match.params());
+        if (match.auth() == Routes.Auth.KEY && config.apiKeys().isPresent()) {
+          x.principal(authenticate(x));
+        }
+        match.handler().handle(x);
+        if (!x.responded()) {
+          throw new IllegalStateException("route gave no response");
+        }
+      } catch (HttpError e) {
+        status = e.status();
+        respond(x, e);
+      } catch (EventStoreException e) {
+        HttpError mapped = ErrorResponses.of(e);
+        status = mapped.status();
+        respond(x, mapped);
+      } catch (Exception e) {
+        if (Thread.currentThread().isInterrupted() || stopping) {
+          status = 503;
+          respond(x, new HttpError(503, "unavailable", "the server is shutting down"));
+        } else {
+          LOG.error("{} {} failed", request.getMethod(), request.getHttpURI().getPath(), e);
+          status = 500;
+          respond(x, new HttpError(500, "internal_error", "the server failed: " + e));
+        }
+      }
+      metrics.request(status);
+      return true;
+    }
+
+    private void respond(Exchange x, HttpError e) {
+      if (x.responded()) {
+        return;
+      }
+      try {
+        x.error(e);
+      } catch (Exception failed) {
+        LOG.debug("could not send an error response", failed);
+      }
+    }
+
+    private Principal authenticate(Exchange x) {
+      Optional<String> header = x.header(HttpHeader.AUTHORIZATION);
+      if (header.isEmpty()) {
+        throw HttpError.unauthorized("an API key is required: Authorization: Bearer <key>");
+      }
+      String h = header.get().strip();
+      if (!h.toLowerCase(Locale.ROOT).startsWith("bearer ")) {
+        throw HttpError.unauthorized("the Authorization header must be 'Bearer <key>'");
+      }
+      return config.apiKeys().get().authenticate(h.substring(7).strip())
+          .orElseThrow(() -> HttpError.unauthorized("unknown API key"));
+    }
+  }
+}

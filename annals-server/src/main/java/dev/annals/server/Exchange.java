@@ -1,0 +1,293 @@
+package dev.annals.server;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * One HTTP request and its response, as the resources see it: decoded path parameters, strictly
+ * parsed query parameters, the caller, a size-limited body, and JSON or SSE output. Used by one
+ * thread at a time (the request's).
+ */
+final class Exchange {
+
+  /** Writes a JSON body. */
+  @FunctionalInterface
+  interface JsonBody {
+    void write(JsonGenerator g) throws IOException;
+  }
+
+  private final Request request;
+  private final Response response;
+  private final Callback callback;
+  private Map<String, String> query;
+  private final long maxBodyBytes;
+  private Map<String, String> pathParams = Map.of();
+  private Principal principal = Principal.unauthenticatedAdmin();
+  private boolean responded;
+
+  Exchange(Request request, Response response, Callback callback, long maxBodyBytes) {
+    this.request = request;
+    this.response = response;
+    this.callback = callback;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  String method() {
+    return request.getMethod();
+  }
+
+  Request request() {
+    return request;
+  }
+
+  /** The path split at {@code /} and percent-decoded per segment (so {@code %2F} stays inside a segment). */
+  static List<String> segments(String rawPath) {
+    String p = rawPath.startsWith("/") ? rawPath.substring(1) : rawPath;
+    if (p.isEmpty()) {
+      return List.of();
+    }
+    return Arrays.stream(p.split("/", -1)).map(s -> decode(s, false, "the path")).toList();
+  }
+
+  void pathParams(Map<String, String> params) {
+    this.pathParams = params;
+  }
+
+  String path(String name) {
+    return pathParams.get(name);
+  }
+
+  void principal(Principal p) {
+    this.principal = p;
+  }
+
+  Principal principal() {
+    return principal;
+  }
+
+  Optional<String> header(HttpHeader name) {
+    return Optional.ofNullable(request.getHeaders().get(name));
+  }
+
+  Optional<String> header(String name) {
+    return Optional.ofNullable(request.getHeaders().get(name));
+  }
+
+  // ---- query parameters ----------------------------------------------------------------------------
+
+  /** Rejects any query parameter not in {@code allowed} (typos must not be silently ignored). */
+  void allowOnly(Set<String> allowed) {
+    for (String name : query().keySet()) {
+      if (!allowed.contains(name)) {
+        throw HttpError.invalid("unknown query parameter '" + WireJson.abbreviate(name) + "'; allowed: "
+            + String.join(", ", allowed.stream().sorted().toList()));
+      }
+    }
+  }
+
+  Optional<String> query(String name) {
+    return Optional.ofNullable(query().get(name));
+  }
+
+  /** The query parameters, parsed on first use (a malformed query is a 400 from the route's try block). */
+  private Map<String, String> query() {
+    if (query == null) {
+      query = parseQuery(request.getHttpURI().getQuery());
+    }
+    return query;
+  }
+
+  long queryLong(String name, long dflt, long min) {
+    Optional<String> v = query(name);
+    if (v.isEmpty()) {
+      return dflt;
+    }
+    try {
+      long n = Long.parseLong(v.get());
+      if (n < min) {
+        throw HttpError.invalid(name + " must be >= " + min + ", was " + n);
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw HttpError.invalid(name + " must be a whole number, was '" + WireJson.abbreviate(v.get()) + "'");
+    }
+  }
+
+  Optional<Instant> queryInstant(String name) {
+    return query(name).map(v -> WireJson.parseInstant(v, name));
+  }
+
+  private static Map<String, String> parseQuery(String raw) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (raw == null || raw.isEmpty()) {
+      return out;
+    }
+    for (String pair : raw.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String name = decode(eq < 0 ? pair : pair.substring(0, eq), true, "a query parameter name");
+      String value = eq < 0 ? "" : decode(pair.substring(eq + 1), true, "query parameter " + name);
+      if (out.put(name, value) != null) {
+        throw HttpError.invalid("query parameter '" + WireJson.abbreviate(name) + "' is given twice");
+      }
+    }
+    return out;
+  }
+
+  /** Strict percent-decoding to UTF-8; a bad escape or invalid UTF-8 is a 400. */
+  static String decode(String s, boolean plusIsSpace, String what) {
+    if (s.indexOf('%') < 0 && !(plusIsSpace && s.indexOf('+') >= 0)) {
+      return s;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '%') {
+        if (i + 2 >= s.length()) {
+          throw HttpError.invalid("bad percent-encoding in " + what);
+        }
+        int hi = Character.digit(s.charAt(i + 1), 16);
+        int lo = Character.digit(s.charAt(i + 2), 16);
+        if (hi < 0 || lo < 0) {
+          throw HttpError.invalid("bad percent-encoding in " + what);
+        }
+        out.write(hi * 16 + lo);
+        i += 2;
+      } else if (c == '+' && plusIsSpace) {
+        out.write(' ');
+      } else {
+        byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+        out.write(b, 0, b.length);
+      }
+    }
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(out.toByteArray()))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw HttpError.invalid("invalid UTF-8 in " + what);
+    }
+  }
+
+  // ---- body --------------------------------------------------------------------------------------
+
+  /** The whole body; 413 {@code payload_too_large} when over the server's request size limit. */
+  byte[] body() throws IOException {
+    long declared = request.getLength();
+    if (declared > maxBodyBytes) {
+      throw HttpError.tooLarge("maxRequestBytes", maxBodyBytes, declared,
+          "the request body is " + declared + " bytes, over the limit of " + maxBodyBytes);
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 1024);
+    try (InputStream in = Content.Source.asInputStream(request)) {
+      byte[] buf = new byte[64 * 1024];
+      long total = 0;
+      int n;
+      while ((n = in.read(buf)) >= 0) {
+        total += n;
+        if (total > maxBodyBytes) {
+          throw HttpError.tooLarge("maxRequestBytes", maxBodyBytes, total,
+              "the request body is over the limit of " + maxBodyBytes + " bytes");
+        }
+        out.write(buf, 0, n);
+      }
+    }
+    if (out.size() == 0) {
+      throw HttpError.invalid("the request needs a JSON body");
+    }
+    return out.toByteArray();
+  }
+
+  // ---- responses ---------------------------------------------------------------------------------
+
+  boolean responded() {
+    return responded;
+  }
+
+  void json(int status, JsonBody body) throws IOException {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream(256);
+    try (JsonGenerator g = WireJson.generator(buf)) {
+      body.write(g);
+    }
+    send(status, "application/json", buf.toByteArray());
+  }
+
+  void send(int status, String contentType, byte[] bytes) {
+    responded = true;
+    response.setStatus(status);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+    response.write(true, ByteBuffer.wrap(bytes), callback);
+  }
+
+  void error(HttpError e) throws IOException {
+    if (e.status() == 401) {
+      response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"annals\"");
+    }
+    json(e.status(), g -> writeError(g, e.code(), e.getMessage(), e.extra()));
+  }
+
+  void header(HttpHeader name, String value) {
+    response.getHeaders().put(name, value);
+  }
+
+  static void writeError(JsonGenerator g, String code, String message, Map<String, Object> extra) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("error", code);
+    g.writeStringField("message", message);
+    for (Map.Entry<String, Object> e : extra.entrySet()) {
+      g.writeFieldName(e.getKey());
+      switch (e.getValue()) {
+        case Long l -> g.writeNumber(l);
+        case Integer i -> g.writeNumber(i);
+        default -> g.writeString(e.getValue().toString());
+      }
+    }
+    g.writeEndObject();
+  }
+
+  /**
+   * Starts a streaming response (SSE): sends the headers and returns a blocking stream. The caller
+   * writes, then calls {@link #finishStream} exactly once.
+   */
+  OutputStream startStream(String contentType) {
+    responded = true;
+    response.setStatus(200);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+    response.getHeaders().put("X-Accel-Buffering", "no");
+    return Content.Sink.asOutputStream(response);
+  }
+
+  void finishStream(OutputStream out, Optional<Throwable> failure) {
+    try {
+      out.close();
+    } catch (IOException | RuntimeException ignored) {
+      // the client is gone; the callback below ends the exchange either way
+    }
+    failure.ifPresentOrElse(callback::failed, callback::succeeded);
+  }
+}

@@ -1,0 +1,43 @@
+package dev.annals.server;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+import com.fasterxml.jackson.core.JsonGenerator;
+
+/**
+ * Errors Jetty produces itself, before a route runs (a malformed request line, headers too large, a
+ * failure while streaming), answered in the API's JSON error shape instead of an HTML page.
+ * Thread-safe.
+ */
+final class JsonErrorHandler extends ErrorHandler {
+
+  @Override
+  protected void generateResponse(Request request, Response response, int status, String message, Throwable cause,
+      Callback callback) throws IOException {
+    String code = switch (status) {
+      case 401 -> "unauthorized";
+      case 403 -> "forbidden";
+      case 404 -> "not_found";
+      case 413 -> "payload_too_large";
+      default -> status >= 500 ? "unavailable" : "invalid_request";
+    };
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    try (JsonGenerator g = WireJson.generator(buf)) {
+      String text = message == null ? "HTTP " + status : message;
+      if (status == 400) {
+        text = "malformed request (request line, URI encoding or headers): " + text
+            + (cause != null && cause.getMessage() != null ? ": " + cause.getMessage() : "");
+      }
+      Exchange.writeError(g, code, text, Map.of());
+    }
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+    response.write(true, ByteBuffer.wrap(buf.toByteArray()), callback);
+  }
+}

@@ -1,0 +1,89 @@
+package dev.annals.server;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The route table: each resource registers its routes in its {@code routing(Routes)} method (the
+ * Helidon habit: explicit method references, no scanning). Matching is by decoded path segments;
+ * {@code {name}} captures one segment. Built once, then read-only and thread-safe.
+ */
+final class Routes {
+
+  /** Handles one matched request. */
+  @FunctionalInterface
+  interface Handler {
+    void handle(Exchange x) throws Exception;
+  }
+
+  /** Whether a route needs an API key when the server has an auth file. */
+  enum Auth { PUBLIC, KEY }
+
+  private record Route(String method, String pattern, List<String> parts, Handler handler, Auth auth) {}
+
+  /** A route found for a request, with its path parameters. */
+  record Match(Handler handler, Auth auth, Map<String, String> params) {}
+
+  /** No route for the path (404), or the path exists with other methods (405). */
+  record Miss(boolean pathExists, Set<String> allowed) {}
+
+  private final List<Route> routes = new ArrayList<>();
+
+  Routes get(String pattern, Handler h) {
+    return add("GET", pattern, h, Auth.KEY);
+  }
+
+  Routes post(String pattern, Handler h) {
+    return add("POST", pattern, h, Auth.KEY);
+  }
+
+  Routes getPublic(String pattern, Handler h) {
+    return add("GET", pattern, h, Auth.PUBLIC);
+  }
+
+  private Routes add(String method, String pattern, Handler h, Auth auth) {
+    List<String> parts = List.of(pattern.substring(1).split("/"));
+    routes.add(new Route(method, pattern, parts, h, auth));
+    return this;
+  }
+
+  /** The patterns, for docs and tests: {@code "GET /streams/{stream}"}. */
+  List<String> describe() {
+    return routes.stream().map(r -> r.method() + " " + r.pattern()).toList();
+  }
+
+  Object find(String method, List<String> segments) {
+    Set<String> allowed = new LinkedHashSet<>();
+    for (Route r : routes) {
+      Optional<Map<String, String>> params = match(r.parts(), segments);
+      if (params.isPresent()) {
+        if (r.method().equals(method)) {
+          return new Match(r.handler(), r.auth(), params.get());
+        }
+        allowed.add(r.method());
+      }
+    }
+    return new Miss(!allowed.isEmpty(), allowed);
+  }
+
+  private static Optional<Map<String, String>> match(List<String> parts, List<String> segments) {
+    if (parts.size() != segments.size()) {
+      return Optional.empty();
+    }
+    Map<String, String> params = new LinkedHashMap<>();
+    for (int i = 0; i < parts.size(); i++) {
+      String p = parts.get(i);
+      if (p.startsWith("{")) {
+        params.put(p.substring(1, p.length() - 1), segments.get(i));
+      } else if (!p.equals(segments.get(i))) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(params);
+  }
+}

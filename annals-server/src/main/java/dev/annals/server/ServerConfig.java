@@ -1,0 +1,88 @@
+package dev.annals.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * How the server listens and what it accepts. Immutable; start from {@link #defaults()} and use the
+ * {@code with...} methods.
+ *
+ * @param host interface to bind; without {@code apiKeys} it must be a loopback address unless {@code insecure}
+ * @param port TCP port; 0 picks a free one
+ * @param apiKeys the auth file's keys; absent: no authentication (loopback only, or {@code insecure})
+ * @param insecure allow binding a non-loopback address without authentication
+ * @param tls serve HTTPS from a keystore
+ * @param maxRequestBytes largest request body (413 {@code payload_too_large} above)
+ * @param defaultLimit page size when a read gives no {@code limit}
+ * @param maxLimit largest {@code limit} a read may ask for
+ * @param heartbeat SSE heartbeat interval
+ * @param idleTimeout a connection that accepts or sends nothing for this long is closed; this is also how
+ *     long a blocked SSE write may wait for a client that stopped reading
+ * @param stopTimeout how long a graceful stop waits for in-flight requests
+ * @param auditMaxScan events one {@code /audit} request examines at most before returning a {@code next}
+ */
+public record ServerConfig(
+    String host,
+    int port,
+    Optional<ApiKeys> apiKeys,
+    boolean insecure,
+    Optional<Tls> tls,
+    long maxRequestBytes,
+    int defaultLimit,
+    int maxLimit,
+    Duration heartbeat,
+    Duration idleTimeout,
+    Duration stopTimeout,
+    int auditMaxScan) {
+
+  /** A keystore (PKCS12 or JKS) holding the server's key and certificate. */
+  public record Tls(Path keyStore, String password) {}
+
+  public static final int DEFAULT_PORT = 7070;
+
+  public static ServerConfig defaults() {
+    return new ServerConfig("127.0.0.1", DEFAULT_PORT, Optional.empty(), false, Optional.empty(),
+        64L << 20, 100, 10_000, Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofSeconds(10), 100_000);
+  }
+
+  public ServerConfig withHost(String h) {
+    return new ServerConfig(h, port, apiKeys, insecure, tls, maxRequestBytes, defaultLimit, maxLimit, heartbeat,
+        idleTimeout, stopTimeout, auditMaxScan);
+  }
+
+  public ServerConfig withPort(int p) {
+    return new ServerConfig(host, p, apiKeys, insecure, tls, maxRequestBytes, defaultLimit, maxLimit, heartbeat,
+        idleTimeout, stopTimeout, auditMaxScan);
+  }
+
+  public ServerConfig withApiKeys(ApiKeys keys) {
+    return new ServerConfig(host, port, Optional.of(keys), insecure, tls, maxRequestBytes, defaultLimit, maxLimit,
+        heartbeat, idleTimeout, stopTimeout, auditMaxScan);
+  }
+
+  public ServerConfig withInsecure(boolean i) {
+    return new ServerConfig(host, port, apiKeys, i, tls, maxRequestBytes, defaultLimit, maxLimit, heartbeat,
+        idleTimeout, stopTimeout, auditMaxScan);
+  }
+
+  public ServerConfig withTls(Tls t) {
+    return new ServerConfig(host, port, apiKeys, insecure, Optional.of(t), maxRequestBytes, defaultLimit, maxLimit,
+        heartbeat, idleTimeout, stopTimeout, auditMaxScan);
+  }
+
+  public ServerConfig withMaxRequestBytes(long n) {
+    return new ServerConfig(host, port, apiKeys, insecure, tls, n, defaultLimit, maxLimit, heartbeat, idleTimeout,
+        stopTimeout, auditMaxScan);
+  }
+
+  public ServerConfig withHeartbeat(Duration d) {
+    return new ServerConfig(host, port, apiKeys, insecure, tls, maxRequestBytes, defaultLimit, maxLimit, d,
+        idleTimeout, stopTimeout, auditMaxScan);
+  }
+
+  public ServerConfig withIdleTimeout(Duration d) {
+    return new ServerConfig(host, port, apiKeys, insecure, tls, maxRequestBytes, defaultLimit, maxLimit, heartbeat,
+        d, stopTimeout, auditMaxScan);
+  }
+}

@@ -1,0 +1,63 @@
+package dev.annals.server;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * The server's meters in a Micrometer Prometheus registry (one per server, not global): appended
+ * events and append latency (a histogram), requests by status class, SSE subscribers and their lag
+ * behind the head. Thread-safe.
+ */
+final class ServerMetrics {
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Timer appendLatency;
+  private final Counter appendedEvents;
+  private final Counter delivered;
+
+  ServerMetrics(LongSupplier head) {
+    appendLatency = Timer.builder("annals.append.latency")
+        .description("time to append one batch through the HTTP API, store included")
+        .publishPercentileHistogram()
+        .register(registry);
+    appendedEvents = Counter.builder("annals.append.events")
+        .description("events appended through the HTTP API (rate() gives the append rate)")
+        .register(registry);
+    delivered = Counter.builder("annals.subscription.delivered")
+        .description("events delivered to SSE subscribers")
+        .register(registry);
+    Gauge.builder("annals.head.position", head::getAsLong)
+        .description("position of the last event in the store").register(registry);
+  }
+
+  /** Registers the subscriber gauges (the sessions are built after the metrics they count into). */
+  void bindSubscribers(LongSupplier subscribers, LongSupplier maxLagEvents) {
+    Gauge.builder("annals.subscribers", subscribers::getAsLong)
+        .description("open SSE subscriptions").register(registry);
+    Gauge.builder("annals.subscription.lag.events", maxLagEvents::getAsLong)
+        .description("largest distance in positions between the head and an SSE subscriber to /subscribe/all")
+        .register(registry);
+  }
+
+  void appended(int events, long nanos) {
+    appendLatency.record(nanos, TimeUnit.NANOSECONDS);
+    appendedEvents.increment(events);
+  }
+
+  void delivered() {
+    delivered.increment();
+  }
+
+  void request(int status) {
+    registry.counter("annals.http.requests", "status", (status / 100) + "xx").increment();
+  }
+
+  String scrape() {
+    return registry.scrape();
+  }
+}

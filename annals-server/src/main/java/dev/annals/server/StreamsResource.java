@@ -1,0 +1,201 @@
+package dev.annals.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.annals.core.AppendResult;
+import dev.annals.core.Direction;
+import dev.annals.core.EventStore;
+import dev.annals.core.Metadata;
+import dev.annals.core.Page;
+import dev.annals.core.RecordedEvent;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * {@code POST /streams/{stream}} (append) and {@code GET /streams/{stream}} (read, with the
+ * {@code knownAt} / {@code validAt} selections of design §4 and §6). Thread-safe (stateless over a
+ * thread-safe store).
+ */
+final class StreamsResource {
+
+  private static final Set<String> READ_PARAMS = Set.of("from", "limit", "direction", "knownAt", "validAt");
+  private static final int SCAN_PAGE = 1000;
+
+  private final EventStore store;
+  private final ServerMetrics metrics;
+  private final ReadLimits limits;
+
+  StreamsResource(EventStore store, ServerMetrics metrics, ReadLimits limits) {
+    this.store = store;
+    this.metrics = metrics;
+    this.limits = limits;
+  }
+
+  void routing(Routes routes) {
+    routes.post("/streams/{stream}", this::append)
+        .get("/streams/{stream}", this::read);
+  }
+
+  private void append(Exchange x) throws IOException {
+    x.allowOnly(Set.of());
+    String stream = x.path("stream");
+    Access.write(x, stream);
+    RequestBodies.Append req = RequestBodies.parseAppend(x.body());
+    long t0 = System.nanoTime();
+    AppendResult r = store.append(stream, req.expected(), req.events());
+    metrics.appended(req.events().size(), System.nanoTime() - t0);
+    x.json(200, g -> WireJson.writeAppendResult(g, r));
+  }
+
+  private void read(Exchange x) throws IOException {
+    x.allowOnly(READ_PARAMS);
+    String stream = x.path("stream");
+    Access.read(x, stream);
+    Direction direction = Direction.parse(x.query("direction").orElse("forward"));
+    int limit = limits.limit(x);
+    OptionalLongParam from = OptionalLongParam.of(x, "from");
+    var knownAt = x.queryInstant("knownAt");
+    var validAt = x.queryInstant("validAt");
+    if (store.streamVersion(stream) == 0) {
+      throw HttpError.notFound("stream '" + stream + "' has no events");
+    }
+    List<RecordedEvent> events;
+    OptionalLong next;
+    OptionalLong cursor = OptionalLong.empty();
+    if (validAt.isPresent()) {
+      Selection s = validAt(stream, validAt.get(), knownAt.orElse(Instant.MAX), direction,
+          from.orElse(1), limit);
+      events = s.events();
+      next = s.next();
+    } else if (knownAt.isPresent()) {
+      Selection s = knownAt(stream, knownAt.get(), direction,
+          from.orElse(direction == Direction.FORWARD ? 1 : EventStore.END), limit);
+      events = s.events();
+      next = s.next();
+    } else {
+      Page p = store.readStream(stream, from.orElse(direction == Direction.FORWARD ? 1 : EventStore.END),
+          direction, limit);
+      events = p.events();
+      next = p.nextPage();
+      cursor = OptionalLong.of(p.next());
+    }
+    OptionalLong stoppedAt = cursor;
+    x.json(200, g -> {
+      g.writeStartObject();
+      g.writeStringField("stream", stream);
+      g.writeArrayFieldStart("events");
+      for (RecordedEvent e : events) {
+        WireJson.writeEvent(g, e);
+      }
+      g.writeEndArray();
+      writeNext(g, next);
+      if (stoppedAt.isPresent()) {
+        g.writeNumberField("cursor", stoppedAt.getAsLong());
+      }
+      g.writeEndObject();
+    });
+  }
+
+  static void writeNext(com.fasterxml.jackson.core.JsonGenerator g, OptionalLong next) throws IOException {
+    if (next.isPresent()) {
+      g.writeNumberField("next", next.getAsLong());
+    } else {
+      g.writeNullField("next");
+    }
+  }
+
+  record Selection(List<RecordedEvent> events, OptionalLong next) {}
+
+  /**
+   * The events recorded by {@code t}, in version order. {@code recordedAt} never decreases along the
+   * log, so going forward the first event recorded after {@code t} ends the selection.
+   */
+  private Selection knownAt(String stream, Instant t, Direction direction, long from, int limit) {
+    List<RecordedEvent> out = new ArrayList<>();
+    long cursor = from;
+    while (true) {
+      Page p = store.readStream(stream, cursor, direction, Math.min(SCAN_PAGE, Math.max(limit, 1)));
+      for (RecordedEvent e : p.events()) {
+        boolean known = !e.recordedAt().isAfter(t);
+        if (!known && direction == Direction.FORWARD) {
+          return new Selection(out, OptionalLong.empty());
+        }
+        if (known) {
+          out.add(e);
+          if (out.size() == limit) {
+            long after = direction == Direction.FORWARD ? e.version() + 1 : e.version() - 1;
+            boolean more = direction == Direction.FORWARD ? !p.end() || e != p.events().getLast() : after >= 1;
+            return new Selection(out, more ? OptionalLong.of(after) : OptionalLong.empty());
+          }
+        }
+      }
+      if (p.end()) {
+        return new Selection(out, OptionalLong.empty());
+      }
+      cursor = p.next();
+    }
+  }
+
+  /**
+   * What was in effect by {@code v} as known at {@code t}: events recorded by {@code t} with
+   * {@code effectiveAt <= v}, minus those revoked by an event recorded by {@code t}, ordered by
+   * ({@code effectiveAt}, version). This needs the whole stream up to {@code t}, so it is read page by
+   * page and the selection (not the stream) is held in memory. {@code from} is the 1-based place in
+   * that order (in the read's direction), and {@code next} continues from there.
+   */
+  private Selection validAt(String stream, Instant v, Instant t, Direction direction, long from, int limit) {
+    List<RecordedEvent> candidates = new ArrayList<>();
+    Set<String> revoked = new HashSet<>();
+    long cursor = 1;
+    scan:
+    while (true) {
+      Page p = store.readStream(stream, cursor, Direction.FORWARD, SCAN_PAGE);
+      for (RecordedEvent e : p.events()) {
+        if (e.recordedAt().isAfter(t)) {
+          break scan;
+        }
+        if (e.metadata().size() > 2) {
+          JsonNode revokes = e.metadata().toNode().get(Metadata.REVOKES);
+          if (revokes != null && revokes.isArray()) {
+            revokes.forEach(id -> revoked.add(id.asText().toLowerCase(java.util.Locale.ROOT)));
+          }
+        }
+        if (!e.effectiveAt().isAfter(v)) {
+          candidates.add(e);
+        }
+      }
+      if (p.end()) {
+        break;
+      }
+      cursor = p.next();
+    }
+    List<RecordedEvent> selected = new ArrayList<>(candidates.stream()
+        .filter(e -> !revoked.contains(e.id().toString()))
+        .sorted(Comparator.comparing(RecordedEvent::effectiveAt).thenComparingLong(RecordedEvent::version))
+        .toList());
+    if (direction == Direction.BACKWARD) {
+      java.util.Collections.reverse(selected);
+    }
+    int start = (int) Math.min(Math.max(from, 1) - 1, selected.size());
+    int end = (int) Math.min((long) start + limit, selected.size());
+    return new Selection(selected.subList(start, end),
+        end < selected.size() ? OptionalLong.of(end + 1L) : OptionalLong.empty());
+  }
+
+  /** A long query parameter that may be absent. */
+  record OptionalLongParam(OptionalLong value) {
+    static OptionalLongParam of(Exchange x, String name) {
+      return new OptionalLongParam(x.query(name).isPresent()
+          ? OptionalLong.of(x.queryLong(name, 0, 0)) : OptionalLong.empty());
+    }
+
+    long orElse(long dflt) {
+      return value.orElse(dflt);
+    }
+  }
+}

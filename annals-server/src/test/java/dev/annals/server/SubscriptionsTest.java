@@ -1,0 +1,192 @@
+package dev.annals.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.annals.core.EventData;
+import dev.annals.core.ExpectedVersion;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class SubscriptionsTest {
+
+  static final Duration PATIENCE = Duration.ofSeconds(30);
+  TestServer t;
+
+  @BeforeEach
+  void start() throws Exception {
+    t = new TestServer(ServerConfig.defaults().withPort(0).withHeartbeat(Duration.ofMillis(200))
+        .withIdleTimeout(Duration.ofSeconds(2)));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    t.close();
+  }
+
+  private SseClient subscribe(String path) throws Exception {
+    return subscribe(path, Optional.empty());
+  }
+
+  private SseClient subscribe(String path, Optional<String> lastId) throws Exception {
+    return new SseClient(t.http, t.uri(path), lastId, Optional.empty());
+  }
+
+  private void appendN(String stream, int n) {
+    for (int i = 0; i < n; i++) {
+      t.store.append(stream, ExpectedVersion.ANY, EventData.of("T", "{\"n\":" + i + "}"));
+    }
+  }
+
+  @Test
+  void subscribe_all_from_a_position_catches_up_then_delivers_live_events_with_positions_as_ids() throws Exception {
+    appendN("a-1", 5);
+    try (SseClient c = subscribe("/subscribe/all?from=3")) {
+      assertThat(c.status).isEqualTo(200);
+      c.awaitIds(3, PATIENCE);
+      appendN("b-1", 4);
+      c.awaitIds(7, PATIENCE);
+      assertThat(c.ids()).containsExactly(3L, 4L, 5L, 6L, 7L, 8L, 9L);
+      JsonNode e = TestServer.MAPPER.readTree(c.messages.getFirst().data());
+      assertThat(e.get("position").asLong()).isEqualTo(3);
+      assertThat(e.get("stream").asText()).isEqualTo("a-1");
+      assertThat(e.get("data").get("n").asInt()).isEqualTo(2);
+      assertThat(c.named("caught-up")).isNotEmpty();
+    }
+  }
+
+  @Test
+  void last_event_id_resumes_right_after_it_and_overrides_from() throws Exception {
+    appendN("a-1", 6);
+    try (SseClient c = subscribe("/subscribe/all?from=1", Optional.of("4"))) {
+      c.awaitIds(2, PATIENCE);
+      Thread.sleep(50);
+      assertThat(c.ids()).containsExactly(5L, 6L);
+    }
+  }
+
+  @Test
+  void from_end_delivers_only_new_events_and_is_the_default() throws Exception {
+    appendN("a-1", 3);
+    try (SseClient explicit = subscribe("/subscribe/all?from=end"); SseClient dflt = subscribe("/subscribe/all")) {
+      appendN("a-1", 2);
+      explicit.awaitIds(2, PATIENCE);
+      dflt.awaitIds(2, PATIENCE);
+      assertThat(explicit.ids()).containsExactly(4L, 5L);
+      assertThat(dflt.ids()).containsExactly(4L, 5L);
+    }
+  }
+
+  @Test
+  void a_stream_subscription_uses_versions_as_ids_and_filters_apply_to_all() throws Exception {
+    appendN("acct-1", 3);
+    appendN("order-1", 3);
+    try (SseClient stream = subscribe("/subscribe/streams/acct-1?from=2");
+        SseClient orders = subscribe("/subscribe/all?from=1&category=order")) {
+      appendN("acct-1", 1);
+      stream.awaitIds(3, PATIENCE);
+      orders.awaitIds(3, PATIENCE);
+      assertThat(stream.ids()).containsExactly(2L, 3L, 4L);
+      assertThat(orders.ids()).containsExactly(4L, 5L, 6L);
+    }
+  }
+
+  @Test
+  void an_idle_subscription_gets_heartbeat_comments() throws Exception {
+    try (SseClient c = subscribe("/subscribe/all")) {
+      long deadline = System.nanoTime() + PATIENCE.toNanos();
+      while (c.comments.stream().noneMatch(x -> x.contains("heartbeat")) && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(c.comments).anyMatch(x -> x.contains("heartbeat"));
+    }
+  }
+
+  @Test
+  void two_hundred_concurrent_subscribers_each_receive_every_event_once_in_order_while_appending() throws Exception {
+    int subscribers = 200;
+    int events = 2_000;
+    HttpClient http = HttpClient.newHttpClient();
+    List<SseClient> clients = new ArrayList<>();
+    try {
+      appendN("pre-1", 500);
+      for (int i = 0; i < subscribers; i++) {
+        clients.add(new SseClient(http, t.uri("/subscribe/all?from=1"), Optional.empty(), Optional.empty()));
+      }
+      List<Thread> writers = new ArrayList<>();
+      for (int w = 0; w < 4; w++) {
+        String stream = "w-" + w;
+        writers.add(Thread.ofPlatform().start(() -> appendN(stream, (events - 500) / 4)));
+      }
+      for (Thread w : writers) {
+        w.join();
+      }
+      List<Long> expected = LongStream.rangeClosed(1, events).boxed().toList();
+      for (SseClient c : clients) {
+        c.awaitIds(events, PATIENCE);
+      }
+      Thread.sleep(100);
+      for (SseClient c : clients) {
+        assertThat(c.ids()).isEqualTo(expected);
+      }
+      assertThat(t.get("/metrics").body()).contains("annals_subscribers " + subscribers + ".0");
+    } finally {
+      for (SseClient c : clients) {
+        c.close();
+      }
+      http.close();
+    }
+  }
+
+  @Test
+  void a_client_that_stops_reading_blocks_no_writer_and_no_other_client_and_is_disconnected() throws Exception {
+    String big = "\"" + "x".repeat(100_000) + "\"";
+    try (Socket stuck = new Socket("127.0.0.1", t.server.port()); SseClient healthy = subscribe("/subscribe/all?from=1")) {
+      stuck.setReceiveBufferSize(4096);
+      OutputStream out = stuck.getOutputStream();
+      out.write("GET /subscribe/all?from=1 HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      long t0 = System.nanoTime();
+      for (int i = 0; i < 300; i++) {
+        t.store.append("big-1", ExpectedVersion.ANY, EventData.of("Big", big));
+      }
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+      healthy.awaitIds(300, PATIENCE);
+      long deadline = System.nanoTime() + PATIENCE.toNanos();
+      while (!t.get("/metrics").body().contains("annals_subscribers 1.0") && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertThat(t.get("/metrics").body()).contains("annals_subscribers 1.0");
+    }
+  }
+
+  @Test
+  void stopping_the_server_sends_subscribers_a_final_shutdown_event() throws Exception {
+    SseClient c = subscribe("/subscribe/all");
+    appendN("a-1", 1);
+    c.awaitIds(1, PATIENCE);
+    t.server.stop();
+    c.awaitEnd(PATIENCE);
+    assertThat(c.ended).isTrue();
+    assertThat(c.named("shutdown")).hasSize(1);
+    c.close();
+  }
+
+  @Test
+  void a_bad_last_event_id_is_invalid_request_before_any_stream_starts() throws Exception {
+    var r = t.http.send(java.net.http.HttpRequest.newBuilder(t.uri("/subscribe/all")).header("Last-Event-ID", "seven").build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.body()).contains("\"error\":\"invalid_request\"").contains("Last-Event-ID");
+  }
+}

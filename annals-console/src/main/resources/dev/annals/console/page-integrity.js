@@ -39,7 +39,7 @@ function render(result, body, seconds) {
       h('div', { class: 'stat' }, h('dt', {}, 'Took'), h('dd', { class: 'mono' }, seconds.toFixed(2) + ' s'))),
     h('div', { class: 'head-hash' },
       h('h3', {}, 'Head hash'),
-      h('code', { class: 'hash', id: 'verify-head-hash' }, body.headHash ?? '(none: the store is empty)'),
+      h('code', { class: 'hash', id: 'verify-head-hash' }, body.headHash ?? (body.events === 0 ? '(none: the store is empty)' : '(none: this store keeps no hash chain)')),
       body.headHash ? h('button', { type: 'button', class: 'secondary small', onclick: (e) => copy(body.headHash, e.target) }, 'Copy') : null,
       h('p', { class: 'muted small' }, 'Keep this hash somewhere else: if the log is ever rewritten, its head hash changes.')),
     problems.length

@@ -104,26 +104,6 @@ export async function request(method, path, { params, body, signal } = {}) {
 export const get = (path, params, signal) => request('GET', path, { params, signal });
 export const post = (path, body, params) => request('POST', path, { params, body });
 
-/** A URL for EventSource, which cannot send headers: the key travels as ?access_token=. */
-export function sseUrl(path, params) {
-  return path + query({ ...params, access_token: apiKey() || undefined });
-}
-
-/** Opens a streaming GET just to learn why an SSE connection failed; resolves to an ApiError or null when it would have worked. */
-export async function probe(path, params) {
-  const ctl = new AbortController();
-  try {
-    const res = await fetch(path + query(params), { headers: headers(false), signal: ctl.signal });
-    if (!res.ok) {
-      return await errorFrom(res);
-    }
-    ctl.abort();
-    return null;
-  } catch (e) {
-    return e.name === 'AbortError' ? null : new ApiError(0, 'network_error', 'Cannot reach the server: ' + e.message, null);
-  }
-}
-
 export const streamPath = (stream) => '/streams/' + encodeURIComponent(stream);
 export const projectionPath = (name) => '/projections/' + encodeURIComponent(name);
 

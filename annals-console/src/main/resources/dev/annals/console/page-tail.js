@@ -1,8 +1,9 @@
-// Live tail of the global log over Server-Sent Events (GET /subscribe/all), with type and category
-// filters. Pause closes the connection but keeps the last position seen; resume reconnects from the
+// Live tail of the global log over Server-Sent Events (GET /subscribe/all, read by sse.js), with type
+// and category filters. Pause closes the connection but keeps the last position seen; resume reconnects from the
 // position after it, so nothing appended meanwhile is lost.
 
-import { get, sseUrl, probe } from './api.js';
+import { get } from './api.js';
+import { subscribe } from './sse.js';
 import { h, replace, errorBox, emptyState, formatInstant, formatNumber, streamLink, jsonDetails } from './ui.js';
 
 const MAX_ROWS = 500;
@@ -45,37 +46,33 @@ export function mount(main) {
   function connect(from) {
     close();
     replace(problem);
-    const params = { from, ...filters };
-    const url = sseUrl('/subscribe/all', params);
-    source = new EventSource(url);
     setStatus('connecting…', 'connecting');
-    source.onopen = () => setStatus('live', 'live');
-    source.onmessage = (m) => onEvent(m);
-    // The server ends a stream with a named event: 'shutdown' (it is stopping) or 'error' (with a body).
-    source.addEventListener('shutdown', (m) => {
-      close();
-      stopped('the server is shutting down', m.data);
-    });
-    source.onerror = async (ev) => {
-      if (!source) {
-        return;
-      }
-      if (ev.data) {
-        close();
-        stopped('the subscription failed', ev.data);
-        return;
-      }
-      if (source.readyState === EventSource.CLOSED) {
-        setStatus('disconnected', 'error');
-        const err = await probe('/subscribe/all', params);
-        replace(problem, err ? errorBox(err, 'The subscription failed') : errorBox({ code: 'disconnected', message: 'The server closed the event stream. Press Resume to reconnect.' }));
+    source = subscribe('/subscribe/all', { from, ...filters }, {
+      onOpen: () => {
+        setStatus('live', 'live');
+        replace(problem);
+      },
+      onEvent: onEvent,
+      onNamed: (name, data) => {
+        // The server ends a stream with a named event: 'shutdown' (it is stopping) or 'error' (with a body).
+        if (name === 'shutdown' || name === 'error') {
+          close();
+          stopped(name === 'shutdown' ? 'the server is shutting down' : 'the subscription failed', data);
+        }
+      },
+      onRetry: (err, delay) => {
+        setStatus(`reconnecting in ${Math.round(delay / 100) / 10} s…`, 'connecting');
+        replace(problem, errorBox(err, 'The event stream dropped; reconnecting from the last position seen'));
+      },
+      onFail: (err) => {
+        source = null;
+        setStatus('refused', 'error');
+        replace(problem, errorBox(err, 'The subscription was refused'));
         running = false;
         pauseBtn.textContent = 'Resume';
         pauseBtn.disabled = false;
-      } else {
-        setStatus('reconnecting…', 'connecting'); // EventSource retries with Last-Event-ID by itself
-      }
-    };
+      },
+    });
   }
 
   function stopped(what, data) {
@@ -101,7 +98,7 @@ export function mount(main) {
       return;
     }
     received++;
-    const pos = Number(m.lastEventId || e.position);
+    const pos = Number(m.id ?? e.position);
     if (Number.isFinite(pos)) {
       lastPosition = pos;
     }
@@ -122,7 +119,6 @@ export function mount(main) {
 
   function close() {
     if (source) {
-      source.onerror = null;
       source.close();
       source = null;
     }

@@ -58,6 +58,7 @@ public final class StubApi implements AutoCloseable {
   private final List<Call> calls = new CopyOnWriteArrayList<>();
   private final List<Map<String, Object>> feed = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
+  private volatile int generation; // bumped to end every open SSE response, as a network drop would
 
   public StubApi() {
     try {
@@ -95,6 +96,12 @@ public final class StubApi implements AutoCloseable {
     feed.add(e);
     notifyAll();
     return e;
+  }
+
+  /** Ends every open SSE response (the client sees the stream end, as after a dropped connection). */
+  public synchronized void dropSubscribers() {
+    generation++;
+    notifyAll();
   }
 
   public static String write(Object value) {
@@ -140,7 +147,8 @@ public final class StubApi implements AutoCloseable {
     }
     out.write(": connected\n\n".getBytes(StandardCharsets.UTF_8));
     out.flush();
-    while (!closed) {
+    int mine = generation;
+    while (!closed && generation == mine) {
       Map<String, Object> e = null;
       synchronized (this) {
         if (next < feed.size()) {

@@ -46,6 +46,14 @@ class AuthE2eTest {
     browser.awaitText("#stream-summary", "5 events");
     assertThat(browser.findAll("#events-list article.event")).hasSize(5);
 
+    // The live tail sends the key in the Authorization header too (no key in the URL).
+    browser.open(demo.url() + "/#/tail");
+    browser.find("#tail-start").click();
+    browser.awaitText("#tail-status", "live");
+    demo.append("account-9", "Deposited", "{\"amount\":3}");
+    browser.awaitText("#tail-count", "1");
+    assertThat(browser.find("#tail-rows tr").getText()).contains("account-9");
+
     browser.open(demo.url() + "/#/integrity");
     browser.find("#verify-run").click();
     assertThat(browser.awaitText("#verify-verdict", "verified")).contains("no problem found");

@@ -43,7 +43,9 @@ class ConsoleE2eTest {
   @AfterEach
   void stopServer() throws Exception {
     browser.open("about:blank");
-    demo.close();
+    if (demo != null) {
+      demo.close();
+    }
   }
 
   private void open(String hash) {

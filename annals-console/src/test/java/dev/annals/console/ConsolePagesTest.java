@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.Dimension;
@@ -26,29 +25,34 @@ class ConsolePagesTest {
   private static Browser browser;
   private StubApi api;
 
-  @BeforeAll
-  static void startBrowser() {
-    browser = Browser.start();
-  }
-
   @AfterAll
   static void stopBrowser() {
     if (browser != null) {
       browser.close();
+      browser = null;
     }
   }
 
   @BeforeEach
   void startStub() {
+    // Checked per test (not in @BeforeAll) so that, without Chromium, every test is reported skipped.
+    Browser.assumeChromium();
+    if (browser == null) {
+      browser = Browser.start();
+    }
     api = new StubApi();
     api.on("GET", "/health", c -> Reply.json(Map.of("status", "ok")));
   }
 
   @AfterEach
   void stopStub() {
-    browser.driver().manage().window().setSize(new Dimension(1280, 1000));
-    browser.open("about:blank");
-    api.close();
+    if (browser != null) {
+      browser.driver().manage().window().setSize(new Dimension(1280, 1000));
+      browser.open("about:blank");
+    }
+    if (api != null) {
+      api.close();
+    }
   }
 
   private void open(String hash) {

@@ -6,24 +6,25 @@ import dev.annals.console.Browser;
 import dev.annals.server.ApiKeys;
 import dev.annals.server.Role;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The console against a real server with an auth file: it loads without a key, shows 401s, works with one. */
 class AuthE2eTest {
 
-  private static Browser browser;
-  private static DemoServer demo;
+  private Browser browser;
+  private DemoServer demo;
 
-  @BeforeAll
-  static void start() throws Exception {
+  @BeforeEach
+  void start() throws Exception {
+    Browser.assumeChromium(); // per test, so that without Chromium the test is reported skipped
     browser = Browser.start();
     demo = new DemoServer(Optional.of(ApiKeys.parse(ApiKeys.line("admin-key-1", Role.ADMIN, "*", "ops"), "auth")));
   }
 
-  @AfterAll
-  static void stop() throws Exception {
+  @AfterEach
+  void stop() throws Exception {
     if (browser != null) {
       browser.close();
     }

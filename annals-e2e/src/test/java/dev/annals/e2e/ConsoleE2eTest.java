@@ -9,7 +9,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,26 +22,29 @@ class ConsoleE2eTest {
   private static Browser browser;
   private DemoServer demo;
 
-  @BeforeAll
-  static void startBrowser() {
-    browser = Browser.start();
-  }
-
   @AfterAll
   static void stopBrowser() {
     if (browser != null) {
       browser.close();
+      browser = null;
     }
   }
 
   @BeforeEach
   void startServer() throws Exception {
+    // Checked per test (not in @BeforeAll) so that, without Chromium, every test is reported skipped.
+    Browser.assumeChromium();
+    if (browser == null) {
+      browser = Browser.start();
+    }
     demo = new DemoServer(Optional.empty());
   }
 
   @AfterEach
   void stopServer() throws Exception {
-    browser.open("about:blank");
+    if (browser != null) {
+      browser.open("about:blank");
+    }
     if (demo != null) {
       demo.close();
     }

@@ -1,5 +1,6 @@
 package dev.annals.server;
 
+import dev.annals.console.ConsoleAssets;
 import dev.annals.core.EventStore;
 import dev.annals.core.EventStoreException;
 import java.net.InetAddress;
@@ -64,6 +65,7 @@ public final class AnnalsServer implements AutoCloseable {
     new AuditResource(store, limits, config.auditMaxScan()).routing(routes);
     new AdminResource(store, verifier).routing(routes);
     new HealthResource(store, metrics, () -> stopping).routing(routes);
+    new ConsoleResource(new ConsoleAssets()).routing(routes);
 
     QueuedThreadPool pool = new QueuedThreadPool(256, 4);
     pool.setName("annals-http");

@@ -47,7 +47,7 @@ final class Routes {
   }
 
   private Routes add(String method, String pattern, Handler h, Auth auth) {
-    List<String> parts = List.of(pattern.substring(1).split("/"));
+    List<String> parts = pattern.equals("/") ? List.of() : List.of(pattern.substring(1).split("/"));
     routes.add(new Route(method, pattern, parts, h, auth));
     return this;
   }

@@ -128,7 +128,8 @@ class BadInputTest {
         c("unknown route", "GET", "/nope", null, 404, "not_found", "no route"),
         c("streams without a name", "GET", "/streams", null, 404, "not_found", "no route"),
         c("unencoded slash in name", "GET", "/streams/a/b", null, 404, "not_found", "no route"),
-        c("root", "GET", "/", null, 404, "not_found", "no route"),
+        c("post to the console", "POST", "/", null, 405, "invalid_request", "allowed: GET"),
+        c("unknown console file", "GET", "/console/nope.js", null, 404, "not_found", "no console file"),
         c("delete a stream", "DELETE", "/streams/s-1", null, 405, "invalid_request", "allowed: POST, GET"),
         c("put to all", "PUT", "/all", "{}", 405, "invalid_request", "allowed: GET"),
         c("get verify", "GET", "/admin/verify", null, 405, "invalid_request", "allowed: POST"));

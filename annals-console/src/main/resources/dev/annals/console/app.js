@@ -1,0 +1,106 @@
+// The console's entry point: the header bar (API key, health) and hash routing to the pages.
+// Each page module exports mount(main, params) and may return a function that stops it
+// (closes SSE connections, timers) when the user goes elsewhere.
+
+import { apiKey, setApiKey } from './api.js';
+import { h, replace, emptyState, errorBox } from './ui.js';
+import * as streams from './page-streams.js';
+import * as stream from './page-stream.js';
+import * as tail from './page-tail.js';
+import * as audit from './page-audit.js';
+import * as projections from './page-projections.js';
+import * as integrity from './page-integrity.js';
+
+const routes = [
+  { pattern: /^\/streams$/, page: streams, nav: 'streams' },
+  { pattern: /^\/stream\/(.+)$/, page: stream, nav: 'streams' },
+  { pattern: /^\/tail$/, page: tail, nav: 'tail' },
+  { pattern: /^\/audit$/, page: audit, nav: 'audit' },
+  { pattern: /^\/projections$/, page: projections, nav: 'projections' },
+  { pattern: /^\/integrity$/, page: integrity, nav: 'integrity' },
+];
+
+let stopCurrent = null;
+
+/** '#/stream/account-1?x=1' -> {path: '/stream/account-1', query: URLSearchParams} */
+export function parseHash(hash) {
+  const raw = (hash || '').replace(/^#/, '') || '/streams';
+  const q = raw.indexOf('?');
+  return { path: q < 0 ? raw : raw.slice(0, q), query: new URLSearchParams(q < 0 ? '' : raw.slice(q + 1)) };
+}
+
+function route() {
+  if (stopCurrent) {
+    try {
+      stopCurrent();
+    } catch (e) {
+      console.error('stopping the previous page failed', e);
+    }
+    stopCurrent = null;
+  }
+  const main = document.getElementById('main');
+  const { path, query } = parseHash(location.hash);
+  for (const a of document.querySelectorAll('.sidenav a')) {
+    a.removeAttribute('aria-current');
+  }
+  for (const r of routes) {
+    const m = r.pattern.exec(path);
+    if (m) {
+      document.querySelector(`.sidenav a[data-page="${r.nav}"]`)?.setAttribute('aria-current', 'page');
+      const args = m.slice(1).map(decodeURIComponent);
+      replace(main);
+      main.dataset.page = r.nav;
+      try {
+        const stop = r.page.mount(main, { args, query });
+        stopCurrent = typeof stop === 'function' ? stop : null;
+      } catch (e) {
+        replace(main, errorBox(e, 'This page failed to start'));
+      }
+      return;
+    }
+  }
+  main.dataset.page = 'none';
+  replace(main, h('h1', {}, 'Not found'), emptyState(`There is no page at ${path}.`, 'Pick a page on the left.'));
+}
+
+function wireKey() {
+  const form = document.getElementById('key-form');
+  const input = document.getElementById('api-key');
+  const state = document.getElementById('key-state');
+  const show = () => {
+    state.textContent = apiKey() ? 'key set' : 'no key';
+    state.classList.toggle('on', Boolean(apiKey()));
+  };
+  input.value = apiKey();
+  show();
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    setApiKey(input.value.trim());
+    show();
+    route(); // reload the page's data with the new key
+  });
+  document.getElementById('key-clear').addEventListener('click', () => {
+    input.value = '';
+    setApiKey('');
+    show();
+    route();
+  });
+}
+
+async function checkHealth() {
+  const el = document.getElementById('health');
+  try {
+    const res = await fetch('/health', { headers: { Accept: 'application/json' } });
+    el.textContent = res.ok ? 'server up' : `server: HTTP ${res.status}`;
+    el.className = 'health ' + (res.ok ? 'up' : 'down');
+  } catch (e) {
+    el.textContent = 'server unreachable';
+    el.className = 'health down';
+  }
+}
+
+wireKey();
+window.addEventListener('hashchange', route);
+route();
+checkHealth();
+setInterval(checkHealth, 15000);

@@ -1,5 +1,7 @@
 package dev.annals.examples.bank.account;
 
+import dev.annals.cqrs.Decider;
+import dev.annals.cqrs.Emitted;
 import dev.annals.examples.bank.RejectedException;
 import dev.annals.examples.bank.Rejection;
 import dev.annals.examples.bank.account.AccountCommand.Close;
@@ -42,6 +44,28 @@ public final class AccountDecider {
   /** The stream of account {@code accountId}: {@code account-<id>}. */
   public static String stream(String accountId) {
     return CATEGORY + "-" + accountId;
+  }
+
+  /**
+   * This decider for annals-cqrs: {@link #decide} plus the envelope facts of corrections — a
+   * {@link ReverseFee} takes effect at the command's {@code effectiveAt} and revokes the fee's event;
+   * a back-dated deposit or fee takes effect at its given time.
+   */
+  public static Decider<AccountCommand, AccountState, AccountEvent> decider() {
+    return Decider.withCorrections(AccountDecider::emit, AccountDecider::evolve, initialState());
+  }
+
+  /** {@link #decide} with each event's effective time and revocations. */
+  public static List<Emitted<AccountEvent>> emit(AccountCommand command, AccountState state) {
+    return decide(command, state).stream().map(e -> {
+      Emitted<AccountEvent> emitted = Emitted.of(e);
+      return switch (command) {
+        case ReverseFee r -> emitted.effectiveAt(r.effectiveAt()).revoking(r.feeEventId());
+        case Deposit d -> d.valueDate().map(emitted::effectiveAt).orElse(emitted);
+        case ChargeFee f -> f.effectiveAt().map(emitted::effectiveAt).orElse(emitted);
+        default -> emitted;
+      };
+    }).toList();
   }
 
   public static AccountState initialState() {

@@ -1,5 +1,6 @@
 package dev.annals.examples.bank.order;
 
+import dev.annals.cqrs.Decider;
 import dev.annals.examples.bank.RejectedException;
 import dev.annals.examples.bank.Rejection;
 import dev.annals.examples.bank.order.OrderCommand.Cancel;
@@ -45,6 +46,11 @@ public final class OrderDecider {
   /** The reference under which an order's payment is debited from its account. */
   public static String paymentReference(String orderId) {
     return stream(orderId);
+  }
+
+  /** This decider for annals-cqrs. */
+  public static Decider<OrderCommand, OrderState, OrderEvent> decider() {
+    return Decider.of(OrderDecider::decide, OrderDecider::evolve, initialState());
   }
 
   public static OrderState initialState() {

@@ -1,5 +1,6 @@
 package dev.annals.examples.bank.transfer;
 
+import dev.annals.cqrs.Decider;
 import dev.annals.examples.bank.RejectedException;
 import dev.annals.examples.bank.Rejection;
 import dev.annals.examples.bank.transfer.TransferCommand.RecordCredit;
@@ -32,6 +33,11 @@ public final class TransferDecider {
 
   public static String stream(String transferId) {
     return CATEGORY + "-" + transferId;
+  }
+
+  /** This decider for annals-cqrs. */
+  public static Decider<TransferCommand, TransferState, TransferEvent> decider() {
+    return Decider.of(TransferDecider::decide, TransferDecider::evolve, initialState());
   }
 
   public static TransferState initialState() {

@@ -27,7 +27,7 @@ public record SeedConfig(long seed, int accounts, LocalDate firstDay, LocalDate 
 
   /** The demo's history: 300 accounts, 2026-01-01 .. 2026-06-30, about 70,000 events. */
   public static SeedConfig defaults() {
-    return new SeedConfig(20260315L, 300, LocalDate.of(2026, 1, 1), LocalDate.of(2026, 6, 30), 150);
+    return new SeedConfig(20260315L, 300, LocalDate.of(2026, 1, 1), LocalDate.of(2026, 6, 30), 120);
   }
 
   /** A smaller history (same span, fewer accounts and activities) for fast tests. */

@@ -1,0 +1,53 @@
+package dev.annals.cqrs.projection;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * SQLite through org.xerial:sqlite-jdbc: one database file, WAL journal (readers never block the
+ * writer), {@code synchronous=NORMAL} (a committed transaction survives a process crash; a power loss
+ * may lose the last ones, together with their checkpoints, which stays consistent), writer
+ * transactions begun {@code IMMEDIATE} so two writers wait for each other instead of failing on a lock
+ * upgrade. Thread-safe (stateless besides the path).
+ */
+public final class SqliteDialect implements SqlDialect {
+
+  private final Path file;
+
+  public SqliteDialect(Path file) {
+    this.file = file.toAbsolutePath();
+  }
+
+  private Connection open(boolean writer) throws SQLException {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+    config.setBusyTimeout(60_000);
+    config.setTempStore(SQLiteConfig.TempStore.MEMORY);
+    config.setCacheSize(-32_000);
+    if (writer) {
+      config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+    }
+    Connection c = DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
+    c.setAutoCommit(!writer);
+    return c;
+  }
+
+  @Override
+  public Connection openWriter() throws SQLException {
+    return open(true);
+  }
+
+  @Override
+  public Connection openReader() throws SQLException {
+    return open(false);
+  }
+
+  @Override
+  public String describe() {
+    return "sqlite:" + file;
+  }
+}

@@ -1,0 +1,51 @@
+package dev.annals.examples.bank.seed;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.annals.core.EventData;
+import dev.annals.core.Json;
+import dev.annals.core.Metadata;
+import dev.annals.cqrs.CommandContext;
+import dev.annals.cqrs.CommandIds;
+import dev.annals.cqrs.Emitted;
+import dev.annals.cqrs.codec.EncodedEvent;
+import dev.annals.cqrs.codec.EventCodec;
+import dev.annals.cqrs.codec.EventMetadata;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The stored form of the events a command emits, exactly as annals-cqrs' {@code CommandHandler}
+ * writes them (ids from {@link CommandIds}, the context's metadata, schema, revokes, effective time),
+ * so a simulated history is indistinguishable from one written live (a test checks this).
+ * Stateless and thread-safe.
+ */
+final class Envelopes {
+
+  private Envelopes() {}
+
+  static <E> List<EventData> toEventData(String stream, List<Emitted<E>> emitted, CommandContext context,
+      EventCodec<E> codec) {
+    List<EventData> out = new ArrayList<>(emitted.size());
+    for (int i = 0; i < emitted.size(); i++) {
+      Emitted<E> e = emitted.get(i);
+      EncodedEvent encoded = codec.encode(e.event());
+      ObjectNode meta = JsonNodeFactory.instance.objectNode();
+      String commandId = context.commandId().toString();
+      meta.put(Metadata.COMMAND_ID, commandId);
+      meta.put(Metadata.CORRELATION_ID, context.correlationId().orElse(commandId));
+      meta.put(Metadata.CAUSATION_ID, context.causationId().orElse(commandId));
+      context.actor().ifPresent(a -> meta.put(Metadata.ACTOR, a));
+      context.reason().ifPresent(r -> meta.put(Metadata.REASON, r));
+      meta.put(EventMetadata.SCHEMA, encoded.schema());
+      if (!e.revokes().isEmpty()) {
+        ArrayNode revokes = meta.putArray(Metadata.REVOKES);
+        e.revokes().forEach(id -> revokes.add(id.toString()));
+      }
+      out.add(new EventData(CommandIds.eventId(stream, context.commandId(), i), encoded.type(), encoded.data(),
+          Json.of(meta), e.effectiveAt()));
+    }
+    return out;
+  }
+}

@@ -17,6 +17,7 @@ public final class Workloads {
         new LogReads.SubscribeCatchUp(),
         new LogOpen(),
         new AggregateLoad(),
-        new StateKnownAt());
+        new StateKnownAt(),
+        new ProjectionRebuild());
   }
 }

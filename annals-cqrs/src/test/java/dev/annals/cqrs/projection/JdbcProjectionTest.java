@@ -134,13 +134,16 @@ class JdbcProjectionTest {
       }
       try (AsyncProjectionRunner<MemoryTables> runner = AsyncProjectionRunner.start(store, slow, target,
           RunnerOptions.defaults().withClock(clock))) {
-        ProjectionStatus s = runner.status();
-        assertThat(s.state()).isIn(ProjectionState.CATCHING_UP, ProjectionState.RUNNING);
-        assertThat(s.position()).isZero();
-        assertThat(s.lagEvents()).isEqualTo(5);
-        assertThat(s.lagSeconds()).isEqualTo(Duration.ofSeconds(50)); // the first event, recorded at 14:00:00
-        assertThat(s.progress()).hasValueSatisfying(p -> assertThat(p.toGo()).isEqualTo(5));
-        release.countDown();
+        try {
+          ProjectionStatus s = runner.status();
+          assertThat(s.state()).isIn(ProjectionState.CATCHING_UP, ProjectionState.RUNNING);
+          assertThat(s.position()).isZero();
+          assertThat(s.lagEvents()).isEqualTo(5);
+          assertThat(s.lagSeconds()).isEqualTo(Duration.ofSeconds(50)); // the first event, recorded at 14:00:00
+          assertThat(s.progress()).hasValueSatisfying(p -> assertThat(p.toGo()).isEqualTo(5));
+        } finally {
+          release.countDown(); // a failed assertion must not leave the handler blocked (close would wait forever)
+        }
         assertThat(runner.awaitPosition(5, WAIT)).isTrue();
         ProjectionStatus done = runner.status();
         assertThat(done.state()).isEqualTo(ProjectionState.RUNNING);

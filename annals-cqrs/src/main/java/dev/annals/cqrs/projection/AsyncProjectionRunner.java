@@ -274,7 +274,8 @@ public final class AsyncProjectionRunner<S> implements ProjectionRunner {
       state = ProjectionState.CATCHING_UP;
     }
     Optional<RebuildProgress> progress = Optional.empty();
-    if (state == ProjectionState.REBUILDING || state == ProjectionState.CATCHING_UP) {
+    if (state == ProjectionState.REBUILDING || state == ProjectionState.CATCHING_UP
+        || (state == ProjectionState.RUNNING && lag > 0)) {
       long done = applied.get();
       double secs = Math.max(1e-3, (System.nanoTime() - startedNanos) / 1e9);
       double rate = done / secs;

@@ -49,6 +49,8 @@ public final class LogEventStore implements EventStore {
   private static final Logger LOG = LoggerFactory.getLogger(LogEventStore.class);
   static final int READ_WINDOW = 1 << 20;
   static final int POINT_WINDOW = 1 << 14;
+  /** Events a subscription reads per page while catching up. */
+  static final int SUBSCRIPTION_PAGE = 1024;
 
   private final Path dir;
   private final LogOptions options;
@@ -178,7 +180,6 @@ public final class LogEventStore implements EventStore {
       return f.join();
     } catch (CompletionException e) {
       if (e.getCause() instanceof EventStoreException ese) {
-        ese.addSuppressed(new Exception("awaited here"));
         throw ese;
       }
       throw e;
@@ -292,9 +293,12 @@ public final class LogEventStore implements EventStore {
       while (p <= head && out.size() < limit) {
         Segment seg = state.segmentFor(p);
         long last = Math.min(head, seg.lastPosition());
-        int window = (int) Math.min(READ_WINDOW, Math.max(POINT_WINDOW, (long) limit * 512));
-        RecordCursor cursor = state.cursor(seg, window);
         long offset = seg.offsetOf(p);
+        // read exactly the bytes of the page when it is all in this segment (filtered reads refill)
+        long pageEnd = Math.min(last, p + limit - 1);
+        long spanEnd = pageEnd < last ? seg.offsetOf(pageEnd + 1) : seg.end();
+        int window = (int) Math.min(READ_WINDOW, Math.max(4096, spanEnd - offset));
+        RecordCursor cursor = state.cursor(seg, window);
         while (p <= last && out.size() < limit) {
           int size = cursor.load(offset);
           if (size < 0) {
@@ -379,7 +383,7 @@ public final class LogEventStore implements EventStore {
     long from = fromPosition == END ? headPosition() + 1 : fromPosition;
     return register(CatchUpSubscription.start("annals-log-sub-all", from,
         (cursor, n) -> readAll(cursor, Direction.FORWARD, n, filter), state.notifier, handler,
-        RecordedEvent::position, 512, this::forgetStopped));
+        RecordedEvent::position, SUBSCRIPTION_PAGE, this::forgetStopped));
   }
 
   @Override
@@ -389,7 +393,7 @@ public final class LogEventStore implements EventStore {
     long from = fromVersion == END ? streamVersion(stream) + 1 : fromVersion;
     return register(CatchUpSubscription.start("annals-log-sub-" + stream, from,
         (cursor, n) -> readStream(stream, cursor, Direction.FORWARD, n), state.notifier, handler,
-        RecordedEvent::version, 512, this::forgetStopped));
+        RecordedEvent::version, SUBSCRIPTION_PAGE, this::forgetStopped));
   }
 
   private Subscription register(Subscription s) {

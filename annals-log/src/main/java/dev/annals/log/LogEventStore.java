@@ -18,6 +18,7 @@ import dev.annals.core.Metadata;
 import dev.annals.core.Page;
 import dev.annals.core.RecordedEvent;
 import dev.annals.core.StoreUnavailableException;
+import dev.annals.core.StreamInfo;
 import dev.annals.core.StreamNames;
 import dev.annals.core.Subscription;
 import com.fasterxml.jackson.databind.node.BooleanNode;
@@ -28,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -363,6 +365,32 @@ public final class LogEventStore implements EventStore {
       }
     }
     return from;
+  }
+
+  /** From the stream index: reads only the last record of each listed stream (for its time). */
+  @Override
+  public List<StreamInfo> listStreams(String prefix, Optional<String> category, Optional<String> after, int limit) {
+    validator.checkLimit(limit);
+    boolean system = prefix.startsWith("$");
+    List<StreamIndex.Entry> matching = new ArrayList<>();
+    for (StreamIndex.Entry e : state.streams.entries()) {
+      String name = e.name;
+      if (e.version() > 0 && name.startsWith(prefix) && (system || !StreamNames.isSystem(name))
+          && (category.isEmpty() || StreamNames.category(name).equals(category.get()))
+          && (after.isEmpty() || name.compareTo(after.get()) > 0)) {
+        matching.add(e);
+      }
+    }
+    matching.sort(Comparator.comparing((StreamIndex.Entry e) -> e.name));
+    LogState.Reader reader = state.new Reader(POINT_WINDOW);
+    List<StreamInfo> out = new ArrayList<>(Math.min(limit, matching.size()));
+    for (StreamIndex.Entry e : matching.subList(0, Math.min(limit, matching.size()))) {
+      int version = (int) e.version();
+      long position = e.positions.get(version - 1);
+      RecordCursor c = reader.load(position, false);
+      out.add(new StreamInfo(e.name, version, position, EventRecord.micros(EventRecord.recordedAtMicros(c.buf, c.at))));
+    }
+    return out;
   }
 
   @Override

@@ -52,7 +52,8 @@ final class LogAppendConcurrent implements Workload {
           ThreadLocalRandom rnd = ThreadLocalRandom.current();
           long n = 0;
           while (System.nanoTime() < end) {
-            EventData e = new EventData(UUID.randomUUID(), "Bench", data, Json.EMPTY_OBJECT, Optional.empty());
+            EventData e = new EventData(new UUID(rnd.nextLong(), rnd.nextLong()), "Bench", data, Json.EMPTY_OBJECT,
+                Optional.empty());
             long t0 = System.nanoTime();
             store.append("acct-" + rnd.nextInt(STREAMS), ExpectedVersion.ANY, List.of(e));
             lat.record(System.nanoTime() - t0);

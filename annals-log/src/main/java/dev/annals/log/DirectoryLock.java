@@ -18,6 +18,8 @@ import java.nio.file.StandardOpenOption;
  * <pre>
  * LOCK: the text "pid=&lt;pid&gt;\n" (informational; the lock itself is the OS lock on the file)
  * </pre>
+ *
+ * Held by one store for its lifetime; {@link #close} releases it. Not shared between threads.
  */
 final class DirectoryLock implements AutoCloseable {
 

@@ -197,6 +197,11 @@ final class GroupCommit {
       failStop("the writer thread failed", t);
     } finally {
       exited = true;
+      // a request of a group that an unexpected error interrupted must not wait forever
+      StoreUnavailableException stopped = failure != null ? failure : new StoreUnavailableException("the store is closed");
+      group.forEach(r -> fail(r, stopped));
+      carry.forEach(r -> fail(r, stopped));
+      carry.clear();
       Request r;
       while ((r = queue.poll()) != null) {
         fail(r, new StoreUnavailableException("the store is closed"));

@@ -18,6 +18,7 @@ import dev.annals.core.Metadata;
 import dev.annals.core.Page;
 import dev.annals.core.RecordedEvent;
 import dev.annals.core.StoreUnavailableException;
+import dev.annals.core.StreamInfo;
 import dev.annals.core.StreamNames;
 import dev.annals.core.Subscription;
 import com.fasterxml.jackson.databind.node.BooleanNode;
@@ -28,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -49,6 +51,8 @@ public final class LogEventStore implements EventStore {
   private static final Logger LOG = LoggerFactory.getLogger(LogEventStore.class);
   static final int READ_WINDOW = 1 << 20;
   static final int POINT_WINDOW = 1 << 14;
+  /** Events a subscription reads per page while catching up. */
+  static final int SUBSCRIPTION_PAGE = 1024;
 
   private final Path dir;
   private final LogOptions options;
@@ -178,7 +182,6 @@ public final class LogEventStore implements EventStore {
       return f.join();
     } catch (CompletionException e) {
       if (e.getCause() instanceof EventStoreException ese) {
-        ese.addSuppressed(new Exception("awaited here"));
         throw ese;
       }
       throw e;
@@ -292,9 +295,12 @@ public final class LogEventStore implements EventStore {
       while (p <= head && out.size() < limit) {
         Segment seg = state.segmentFor(p);
         long last = Math.min(head, seg.lastPosition());
-        int window = (int) Math.min(READ_WINDOW, Math.max(POINT_WINDOW, (long) limit * 512));
-        RecordCursor cursor = state.cursor(seg, window);
         long offset = seg.offsetOf(p);
+        // read exactly the bytes of the page when it is all in this segment (filtered reads refill)
+        long pageEnd = Math.min(last, p + limit - 1);
+        long spanEnd = pageEnd < last ? seg.offsetOf(pageEnd + 1) : seg.end();
+        int window = (int) Math.min(READ_WINDOW, Math.max(4096, spanEnd - offset));
+        RecordCursor cursor = state.cursor(seg, window);
         while (p <= last && out.size() < limit) {
           int size = cursor.load(offset);
           if (size < 0) {
@@ -361,6 +367,32 @@ public final class LogEventStore implements EventStore {
     return from;
   }
 
+  /** From the stream index: reads only the last record of each listed stream (for its time). */
+  @Override
+  public List<StreamInfo> listStreams(String prefix, Optional<String> category, Optional<String> after, int limit) {
+    validator.checkLimit(limit);
+    boolean system = prefix.startsWith("$");
+    List<StreamIndex.Entry> matching = new ArrayList<>();
+    for (StreamIndex.Entry e : state.streams.entries()) {
+      String name = e.name;
+      if (e.version() > 0 && name.startsWith(prefix) && (system || !StreamNames.isSystem(name))
+          && (category.isEmpty() || StreamNames.category(name).equals(category.get()))
+          && (after.isEmpty() || name.compareTo(after.get()) > 0)) {
+        matching.add(e);
+      }
+    }
+    matching.sort(Comparator.comparing((StreamIndex.Entry e) -> e.name));
+    LogState.Reader reader = state.new Reader(POINT_WINDOW);
+    List<StreamInfo> out = new ArrayList<>(Math.min(limit, matching.size()));
+    for (StreamIndex.Entry e : matching.subList(0, Math.min(limit, matching.size()))) {
+      int version = (int) e.version();
+      long position = e.positions.get(version - 1);
+      RecordCursor c = reader.load(position, false);
+      out.add(new StreamInfo(e.name, version, position, EventRecord.micros(EventRecord.recordedAtMicros(c.buf, c.at))));
+    }
+    return out;
+  }
+
   @Override
   public long headPosition() {
     return state.head();
@@ -379,7 +411,7 @@ public final class LogEventStore implements EventStore {
     long from = fromPosition == END ? headPosition() + 1 : fromPosition;
     return register(CatchUpSubscription.start("annals-log-sub-all", from,
         (cursor, n) -> readAll(cursor, Direction.FORWARD, n, filter), state.notifier, handler,
-        RecordedEvent::position, 512, this::forgetStopped));
+        RecordedEvent::position, SUBSCRIPTION_PAGE, this::forgetStopped));
   }
 
   @Override
@@ -389,7 +421,7 @@ public final class LogEventStore implements EventStore {
     long from = fromVersion == END ? streamVersion(stream) + 1 : fromVersion;
     return register(CatchUpSubscription.start("annals-log-sub-" + stream, from,
         (cursor, n) -> readStream(stream, cursor, Direction.FORWARD, n), state.notifier, handler,
-        RecordedEvent::version, 512, this::forgetStopped));
+        RecordedEvent::version, SUBSCRIPTION_PAGE, this::forgetStopped));
   }
 
   private Subscription register(Subscription s) {

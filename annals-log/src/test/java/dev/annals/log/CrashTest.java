@@ -43,7 +43,7 @@ class CrashTest {
 
   static Process startChild(Path dir, ProcessBuilder.Redirect stdout, String... extra) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m",
+    List<String> cmd = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m", "-XX:-UsePerfData",
         "-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + CDS_ARCHIVE, "-Xlog:disable", "-Xlog:all=off", "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(), dir.toString()));
     cmd.addAll(List.of(extra));
     return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).redirectOutput(stdout).start();

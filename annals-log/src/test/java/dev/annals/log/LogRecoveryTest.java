@@ -276,4 +276,33 @@ class LogRecoveryTest {
     }
     open().close();
   }
+
+  @Test
+  void an_open_store_verifies_up_to_its_head_and_reports_progress() {
+    try (LogEventStore s = open()) {
+      for (int i = 0; i < 50; i++) {
+        s.append("v-" + (i % 5), ExpectedVersion.ANY, events(3));
+      }
+      java.util.List<long[]> progress = new java.util.ArrayList<>();
+      VerifyReport report = s.verify((done, total) -> progress.add(new long[] {done, total}));
+      assertThat(report.ok()).isTrue();
+      assertThat(report.events()).isEqualTo(150);
+      assertThat(report.headPosition()).isEqualTo(150);
+      assertThat(report.headHash()).hasSize(64).isNotEqualTo("0".repeat(64));
+      assertThat(progress).isNotEmpty();
+      assertThat(progress.get(progress.size() - 1)[0]).isEqualTo(progress.get(progress.size() - 1)[1]);
+    }
+    VerifyReport closed = LogVerifier.verify(dir, LogVerifier.Progress.NONE);
+    assertThat(closed.ok()).isTrue();
+    assertThat(closed.events()).isEqualTo(150);
+  }
+
+  @Test
+  void verify_of_an_empty_store_reports_the_genesis_hash() {
+    open().close();
+    VerifyReport report = LogVerifier.verify(dir, LogVerifier.Progress.NONE);
+    assertThat(report.ok()).isTrue();
+    assertThat(report.events()).isZero();
+    assertThat(report.headHash()).isEqualTo("0".repeat(64));
+  }
 }

@@ -3,7 +3,6 @@ package dev.annals.core;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -80,8 +79,7 @@ public final class AppendValidator {
   }
 
   private static void validateReservedKeys(JsonNode metadata, boolean imported) {
-    for (Iterator<Map.Entry<String, JsonNode>> it = metadata.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = it.next();
+    for (Map.Entry<String, JsonNode> field : metadata.properties()) {
       String key = field.getKey();
       JsonNode value = field.getValue();
       switch (key) {

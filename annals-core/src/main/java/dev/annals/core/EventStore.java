@@ -3,6 +3,9 @@ package dev.annals.core;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * An event store: an immutable, ordered log of events grouped in streams (design §2). Every engine
@@ -71,6 +74,35 @@ public interface EventStore extends AutoCloseable {
 
   /** Like {@link #subscribeToAll} for one stream, from version {@code fromVersion} (inclusive). */
   Subscription subscribeToStream(String stream, long fromVersion, EventHandler handler);
+
+  /**
+   * Streams whose names start with {@code prefix} (and are of {@code category} when given), in name
+   * order, after the name {@code after} when given, at most {@code limit}. System streams are listed
+   * only when the prefix starts with {@code $}.
+   *
+   * <p>The default scans the whole log; engines with a stream index override it.
+   */
+  default List<StreamInfo> listStreams(String prefix, Optional<String> category, Optional<String> after, int limit) {
+    if (limit < 1) {
+      throw new InvalidInputException("limit must be >= 1, was " + limit);
+    }
+    Filter filter = new Filter(java.util.Set.of(), category, Optional.of(prefix), prefix.startsWith("$"));
+    Map<String, StreamInfo> found = new TreeMap<>();
+    long from = 1;
+    while (true) {
+      Page page = readAll(from, Direction.FORWARD, 1000, filter);
+      for (RecordedEvent e : page.events()) {
+        if (after.isEmpty() || e.stream().compareTo(after.get()) > 0) {
+          found.put(e.stream(), new StreamInfo(e.stream(), e.version(), e.position(), e.recordedAt()));
+        }
+      }
+      if (page.end()) {
+        break;
+      }
+      from = page.next();
+    }
+    return found.values().stream().limit(limit).toList();
+  }
 
   /** Stops subscriptions and releases resources. Idempotent. */
   @Override

@@ -291,6 +291,29 @@ public final class InMemoryEventStore implements EventStore {
   }
 
   @Override
+  public List<StreamInfo> listStreams(String prefix, Optional<String> category, Optional<String> after, int limit) {
+    validator.checkLimit(limit);
+    boolean system = prefix.startsWith("$");
+    lock.readLock().lock();
+    try {
+      return streams.entrySet().stream()
+          .filter(s -> s.getKey().startsWith(prefix))
+          .filter(s -> system || !StreamNames.isSystem(s.getKey()))
+          .filter(s -> category.isEmpty() || StreamNames.category(s.getKey()).equals(category.get()))
+          .filter(s -> after.isEmpty() || s.getKey().compareTo(after.get()) > 0)
+          .map(s -> {
+            RecordedEvent last = s.getValue().get(s.getValue().size() - 1).event();
+            return new StreamInfo(s.getKey(), last.version(), last.position(), last.recordedAt());
+          })
+          .sorted(java.util.Comparator.comparing(StreamInfo::stream))
+          .limit(limit)
+          .toList();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  @Override
   public Subscription subscribeToAll(long fromPosition, Filter filter, EventHandler handler) {
     ensureOpen();
     long from = fromPosition == END ? headPosition() + 1 : fromPosition;

@@ -467,6 +467,28 @@ public abstract class EventStoreContract extends ContractBase {
     assertThat(store.positionAt(Instant.now())).isEqualTo(1);
   }
 
+  @Test
+  void list_streams_by_prefix_and_category_in_name_order_with_counts_and_last_activity() {
+    store.append("account-2", ExpectedVersion.ANY, events(2));
+    store.append("account-1", ExpectedVersion.ANY, events(3));
+    AppendResult last = store.append("account-1", ExpectedVersion.ANY, events(1));
+    store.append("accountant-1", ExpectedVersion.ANY, events(1));
+    store.append("order-1", ExpectedVersion.ANY, events(1));
+    store.append("$snapshot-account-1", ExpectedVersion.ANY, events(1));
+    List<dev.annals.core.StreamInfo> accounts = store.listStreams("account", Optional.empty(), Optional.empty(), 10);
+    assertThat(accounts).extracting(dev.annals.core.StreamInfo::stream)
+        .containsExactly("account-1", "account-2", "accountant-1");
+    assertThat(accounts.get(0).version()).isEqualTo(4);
+    assertThat(accounts.get(0).lastPosition()).isEqualTo(last.lastPosition());
+    assertThat(accounts.get(0).lastRecordedAt()).isEqualTo(last.recordedAt());
+    assertThat(store.listStreams("", Optional.of("account"), Optional.empty(), 10))
+        .extracting(dev.annals.core.StreamInfo::stream).containsExactly("account-1", "account-2");
+    assertThat(store.listStreams("", Optional.empty(), Optional.of("account-2"), 2))
+        .extracting(dev.annals.core.StreamInfo::stream).containsExactly("accountant-1", "order-1");
+    assertThat(store.listStreams("$", Optional.empty(), Optional.empty(), 10))
+        .extracting(dev.annals.core.StreamInfo::stream).containsExactly("$snapshot-account-1");
+  }
+
   // ---- time -----------------------------------------------------------------------------------------
 
   @Test

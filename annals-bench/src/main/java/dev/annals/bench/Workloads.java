@@ -18,6 +18,8 @@ public final class Workloads {
         new LogOpen(),
         new AggregateLoad(),
         new StateKnownAt(),
-        new ProjectionRebuild());
+        new ProjectionRebuild(),
+        new HttpAppendConcurrent(),
+        new HttpSubscribeFanout());
   }
 }

@@ -83,6 +83,51 @@ class ServeAndTailTest {
     }
   }
 
+  @Test
+  void serve_on_a_data_directory_keeps_acknowledged_events_across_a_restart(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    Process p = serve("--data", dir.toString());
+    List<String> lines = Collections.synchronizedList(new ArrayList<>());
+    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    Thread reader = Thread.ofVirtual().start(() -> {
+      try {
+        String line;
+        while ((line = out.readLine()) != null) {
+          lines.add(line);
+        }
+      } catch (Exception ignored) {
+        // the process ended
+      }
+    });
+    dev.annals.core.AppendResult written;
+    try {
+      URI uri = awaitUri(lines);
+      try (HttpEventStore client = new HttpEventStore(uri, Optional.empty())) {
+        written = client.append("account-7", ExpectedVersion.NO_STREAM,
+            EventData.of("Opened", "{\"owner\":\"bo\"}"), EventData.of("Deposited", "{\"amount\":9}"));
+      }
+      HttpClient http = HttpClient.newHttpClient();
+      HttpResponse<String> verify = http.send(HttpRequest.newBuilder(URI.create(uri + "/admin/verify"))
+          .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(verify.statusCode()).isEqualTo(200);
+      assertThat(verify.body()).contains("\"ok\":true").contains("\"events\":2").containsPattern("\"headHash\":\"[0-9a-f]{64}\"");
+      http.close();
+      p.toHandle().destroy();
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      reader.join(5_000);
+      assertThat(lines).anyMatch(l -> l.contains("embedded log in"));
+    } finally {
+      p.destroyForcibly();
+    }
+    try (dev.annals.log.LogEventStore reopened = dev.annals.log.Annals.open(dir)) {
+      List<dev.annals.core.RecordedEvent> events = reopened.readStream("account-7", 1,
+          dev.annals.core.Direction.FORWARD, 10).events();
+      assertThat(events).extracting(dev.annals.core.RecordedEvent::type).containsExactly("Opened", "Deposited");
+      assertThat(events.get(1).position()).isEqualTo(written.lastPosition());
+      assertThat(reopened.verify(dev.annals.log.LogVerifier.Progress.NONE).ok()).isTrue();
+    }
+  }
+
   private static URI awaitUri(List<String> lines) throws InterruptedException {
     Pattern serving = Pattern.compile("on (http://127\\.0\\.0\\.1:\\d+)");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

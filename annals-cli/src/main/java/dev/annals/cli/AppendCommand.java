@@ -5,11 +5,11 @@ import dev.annals.core.EventData;
 import dev.annals.core.EventStore;
 import dev.annals.core.ExpectedVersion;
 import dev.annals.core.Json;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -36,8 +36,7 @@ final class AppendCommand implements Callable<Integer> {
   @Option(names = "--id", paramLabel = "UUID", description = "Event id (a retry with the same id writes nothing).")
   UUID id;
 
-  @Option(names = "--data", paramLabel = "DIR", required = true, description = "The data directory (created if missing).")
-  Path dataDir;
+  @Mixin StoreAccess access;
 
   @Option(names = "--json", description = "Print the result as JSON.")
   boolean json;
@@ -47,7 +46,7 @@ final class AppendCommand implements Callable<Integer> {
     ExpectedVersion ev = ExpectedVersion.parse(expected);
     EventData event = new EventData(id != null ? id : UUID.randomUUID(), type, Json.of(data),
         metadata == null ? Json.EMPTY_OBJECT : Json.of(metadata), Optional.empty());
-    try (EventStore store = StoreAccess.open(dataDir, true)) {
+    try (EventStore store = access.open(true)) {
       AppendResult r = store.append(stream, ev, event);
       if (json) {
         System.out.println(EventJson.MAPPER.writeValueAsString(EventJson.appendResult(r)));

@@ -6,9 +6,13 @@ import dev.annals.core.Direction;
 import dev.annals.core.EventStore;
 import dev.annals.core.Page;
 import dev.annals.core.RecordedEvent;
-import java.nio.file.Path;
+import dev.annals.core.TimeViews;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -25,16 +29,22 @@ final class ReadCommand implements Callable<Integer> {
   @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "Most events (default: ${DEFAULT-VALUE}).")
   int limit;
 
-  @Option(names = "--data", paramLabel = "DIR", required = true, description = "The data directory.")
-  Path dataDir;
+  @Option(names = "--known-at", paramLabel = "T", description = "Only the events recorded by T (ISO-8601), in version order.")
+  Instant knownAt;
+
+  @Option(names = "--valid-at", paramLabel = "V", description = "The events in effect at V as known at --known-at (default now),"
+      + " without revoked ones, in (effectiveAt, version) order.")
+  Instant validAt;
+
+  @Mixin StoreAccess access;
 
   @Option(names = "--json", description = "Print {\"stream\", \"events\", \"next\"} as JSON.")
   boolean json;
 
   @Override
   public Integer call() throws Exception {
-    try (EventStore store = StoreAccess.open(dataDir, false)) {
-      Page page = store.readStream(stream, from, Direction.FORWARD, limit);
+    try (EventStore store = access.open(false)) {
+      Page page = (knownAt != null || validAt != null) ? timeView(store) : store.readStream(stream, from, Direction.FORWARD, limit);
       if (page.isEmpty() && store.streamVersion(stream) == 0) {
         throw new CliFailure("not_found: stream '" + stream + "' has no events", 2);
       }
@@ -60,5 +70,24 @@ final class ReadCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** The known-at / valid-at event list of design §4, paged like a plain read (from = place in the list). */
+  private Page timeView(EventStore store) {
+    List<RecordedEvent> all = new ArrayList<>();
+    long v = 1;
+    while (true) {
+      Page p = store.readStream(stream, v, Direction.FORWARD, 1000);
+      all.addAll(p.events());
+      if (p.end()) {
+        break;
+      }
+      v = p.next();
+    }
+    Instant t = knownAt != null ? knownAt : Instant.now();
+    List<RecordedEvent> view = validAt != null ? TimeViews.validAt(all, validAt, t) : TimeViews.knownAt(all, t);
+    int start = (int) Math.min(view.size(), Math.max(0, from - 1));
+    int end = (int) Math.min(view.size(), (long) start + limit);
+    return new Page(view.subList(start, end), end + 1L, end >= view.size());
   }
 }

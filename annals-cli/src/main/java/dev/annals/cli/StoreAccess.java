@@ -1,17 +1,47 @@
 package dev.annals.cli;
 
+import dev.annals.client.HttpEventStore;
 import dev.annals.core.EventStore;
 import dev.annals.log.Annals;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
+import picocli.CommandLine.Option;
 
 /**
- * How a command reaches an {@link EventStore}. Today: straight on a data directory ({@code --data});
- * a {@code --server} option can swap in the HTTP client here without touching the commands.
+ * How a command reaches an {@link EventStore} (design §7): straight on a data directory with
+ * {@code --data DIR}, otherwise through a server's HTTP API with {@code --server URL} (default
+ * {@code http://127.0.0.1:7070}; the API key, when auth is on, comes from {@code $ANNALS_API_KEY}).
+ * A picocli mixin; one per command.
  */
 final class StoreAccess {
 
-  private StoreAccess() {}
+  static final String DEFAULT_SERVER = "http://127.0.0.1:7070";
+
+  @Option(names = "--data", paramLabel = "DIR", description = "Work straight on this data directory.")
+  Path dataDir;
+
+  @Option(names = "--server", paramLabel = "URL", description = "The server to talk to (default: " + DEFAULT_SERVER
+      + "; API key from $ANNALS_API_KEY).")
+  URI server;
+
+  /** True when the command works on a data directory. */
+  boolean local() {
+    return dataDir != null;
+  }
+
+  /** Opens the store this command was pointed at. */
+  EventStore open(boolean create) {
+    if (dataDir != null && server != null) {
+      throw new CliFailure("give --data or --server, not both", 2);
+    }
+    if (dataDir != null) {
+      return open(dataDir, create);
+    }
+    return new HttpEventStore(server != null ? server : URI.create(DEFAULT_SERVER),
+        Optional.ofNullable(System.getenv("ANNALS_API_KEY")).filter(k -> !k.isBlank()));
+  }
 
   /** Opens the embedded log in {@code dataDir} (which must exist unless {@code create}). */
   static EventStore open(Path dataDir, boolean create) {

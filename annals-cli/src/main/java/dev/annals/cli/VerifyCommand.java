@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.annals.log.LogVerifier;
 import dev.annals.log.VerifyReport;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,17 +21,19 @@ final class VerifyCommand implements Callable<Integer> {
   /** Stores smaller than this verify in a blink: no progress bar. */
   static final long PROGRESS_BAR_BYTES = 16L << 20;
 
-  @Option(names = "--data", paramLabel = "DIR", required = true, description = "The data directory.")
-  Path dataDir;
+  @Mixin StoreAccess access;
 
   @Option(names = "--json", description = "Print {\"ok\", \"events\", \"headHash\", \"problems\", \"notes\"} as JSON.")
   boolean json;
 
   @Override
   public Integer call() throws Exception {
+    if (!access.local()) {
+      return viaServer();
+    }
     PrintStream err = System.err;
     ProgressBar bar = new ProgressBar(err);
-    VerifyReport report = LogVerifier.verify(dataDir, bar);
+    VerifyReport report = LogVerifier.verify(access.dataDir, bar);
     bar.finish();
     if (json) {
       ObjectNode out = EventJson.MAPPER.createObjectNode();
@@ -57,6 +59,42 @@ final class VerifyCommand implements Callable<Integer> {
       }
     }
     return report.ok() ? 0 : 1;
+  }
+
+  /** {@code POST /admin/verify} on the server; prints its answer; exit 1 unless ok. */
+  private int viaServer() throws Exception {
+    java.net.URI base = access.server != null ? access.server : java.net.URI.create(StoreAccess.DEFAULT_SERVER);
+    java.net.http.HttpRequest.Builder req = java.net.http.HttpRequest.newBuilder(base.resolve("/admin/verify"))
+        .POST(java.net.http.HttpRequest.BodyPublishers.noBody());
+    String key = System.getenv("ANNALS_API_KEY");
+    if (key != null && !key.isBlank()) {
+      req.header("Authorization", "Bearer " + key);
+    }
+    System.err.println("verifying on " + base + " ...");
+    java.net.http.HttpResponse<String> resp;
+    try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+      resp = http.send(req.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    } catch (java.io.IOException e) {
+      throw new CliFailure("cannot reach " + base + ": " + e.getMessage(), 2);
+    }
+    com.fasterxml.jackson.databind.JsonNode body = EventJson.MAPPER.readTree(resp.body());
+    if (resp.statusCode() != 200) {
+      throw new CliFailure(body.path("error").asText("http " + resp.statusCode()) + ": " + body.path("message").asText(), 2);
+    }
+    boolean ok = body.path("ok").asBoolean(false);
+    if (json) {
+      System.out.println(EventJson.MAPPER.writeValueAsString(body));
+    } else {
+      System.out.println("events checked: " + body.path("events").asLong());
+      System.out.println("head hash:      " + body.path("headHash").asText("-"));
+      if (ok) {
+        System.out.println("ok: no problems");
+      } else {
+        System.out.println(body.path("problems").size() + " problem(s):");
+        body.path("problems").forEach(p -> System.out.println("  " + p.asText()));
+      }
+    }
+    return ok ? 0 : 1;
   }
 
   /** A one-line progress bar on stderr, shown only for large stores. */

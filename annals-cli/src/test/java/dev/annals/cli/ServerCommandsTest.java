@@ -1,0 +1,111 @@
+package dev.annals.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.annals.core.EventData;
+import dev.annals.core.ExpectedVersion;
+import dev.annals.core.InMemoryEventStore;
+import dev.annals.core.Json;
+import dev.annals.server.AnnalsServer;
+import dev.annals.server.ScanVerifier;
+import dev.annals.server.ServerConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code append}, {@code read} (with --known-at / --valid-at) and {@code verify} through {@code --server}, and time views on --data. */
+class ServerCommandsTest {
+
+  private InMemoryEventStore store;
+  private AnnalsServer server;
+  private String url;
+
+  @BeforeEach
+  void start() throws Exception {
+    store = new InMemoryEventStore();
+    server = new AnnalsServer(store, ServerConfig.defaults().withPort(0), new ScanVerifier(store, true)).start();
+    url = server.uri().toString();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    server.stop();
+    store.close();
+  }
+
+  private record Run(int exit, String out, String err) {}
+
+  private static Run run(String... args) {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      return new Run(Main.run(args), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+  }
+
+  @Test
+  void append_and_read_go_through_the_server() throws Exception {
+    Run a = run("append", "account-1", "Opened", "{\"owner\":\"ada\"}", "--server", url, "--json");
+    assertThat(a.exit()).as(a.err()).isZero();
+    assertThat(EventJson.MAPPER.readTree(a.out()).get("lastVersion").asLong()).isEqualTo(1);
+    assertThat(store.streamVersion("account-1")).isEqualTo(1);
+    Run wrong = run("append", "account-1", "Opened", "{}", "--server", url, "--expected", "no_stream");
+    assertThat(wrong.exit()).isEqualTo(2);
+    assertThat(wrong.err()).contains("wrong_expected_version");
+    Run r = run("read", "account-1", "--server", url);
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).contains("Opened").contains("{\"owner\":\"ada\"}");
+  }
+
+  @Test
+  void verify_through_the_server_prints_the_result() {
+    store.append("account-1", ExpectedVersion.ANY, EventData.of("Opened", "{}"));
+    Run v = run("verify", "--server", url);
+    assertThat(v.exit()).as(v.err()).isZero();
+    assertThat(v.out()).contains("events checked: 1").contains("ok: no problems");
+  }
+
+  @Test
+  void data_and_server_together_are_refused() {
+    Run r = run("read", "s-1", "--server", url, "--data", "/tmp/nowhere");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("not both");
+  }
+
+  @Test
+  void read_known_at_and_valid_at_show_the_two_views_of_a_corrected_history(@TempDir Path dir) throws Exception {
+    String data = dir.resolve("d").toString();
+    UUID fee = UUID.randomUUID();
+    assertThat(run("append", "acct-1", "Deposited", "{\"cents\":1000}", "--data", data).exit()).isZero();
+    assertThat(run("append", "acct-1", "FeeCharged", "{\"cents\":30}", "--data", data, "--id", fee.toString()).exit()).isZero();
+    Instant between = Instant.now();
+    Thread.sleep(5);
+    try (var log = StoreAccess.open(Path.of(data), false)) {
+      log.append("acct-1", ExpectedVersion.ANY, new EventData(UUID.randomUUID(), "FeeReversed", Json.of("{\"cents\":30}"),
+          Json.of("{\"revokes\":[\"" + fee + "\"]}"), Optional.of(Instant.parse("2026-01-01T00:00:00Z"))));
+    }
+    Run known = run("read", "acct-1", "--data", data, "--known-at", between.toString(), "--json");
+    assertThat(known.exit()).as(known.err()).isZero();
+    JsonNode k = EventJson.MAPPER.readTree(known.out()).get("events");
+    assertThat(k).extracting(e -> e.get("type").asText()).containsExactly("Deposited", "FeeCharged");
+    Run valid = run("read", "acct-1", "--data", data, "--valid-at", Instant.now().toString(), "--json");
+    JsonNode v = EventJson.MAPPER.readTree(valid.out()).get("events");
+    assertThat(v).extracting(e -> e.get("type").asText()).containsExactly("FeeReversed", "Deposited");
+  }
+}

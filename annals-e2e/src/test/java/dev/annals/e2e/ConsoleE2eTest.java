@@ -65,6 +65,19 @@ class ConsoleE2eTest {
     assertThat(correction).contains("DepositCorrected", "\"amount\": 10", "bob", "revokes", demo.deposit100.toString(), "effective");
     assertThat(browser.find(".health").getText()).isEqualTo("server up");
     browser.screenshot("e2e-stream");
+
+    new org.openqa.selenium.support.ui.Select(browser.find("#events-direction")).selectByValue("backward");
+    browser.until(d -> "5".equals(browser.find("#events-list article.event").getAttribute("data-version")) ? true : null);
+    assertThat(browser.findAll("#events-list article.event")).hasSize(5);
+  }
+
+  @Test
+  void a_stream_that_does_not_exist_says_so() {
+    open("#/stream/account-404");
+
+    assertThat(browser.awaitText("#stream-summary", "no stream")).contains("There is no stream named \"account-404\"");
+    assertThat(browser.find("#time-travel .error").getText()).contains("not_found", "HTTP 404");
+    assertThat(browser.find("#events-list .error").getText()).contains("not_found");
   }
 
   @Test

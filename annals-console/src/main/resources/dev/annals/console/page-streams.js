@@ -49,7 +49,7 @@ export function mount(main, { query }) {
         h('td', { title: formatInstant(s.lastRecordedAt) }, relativeTime(s.lastRecordedAt), h('span', { class: 'muted small' }, ' · ' + formatInstant(s.lastRecordedAt)))))));
     const pager = h('div', { class: 'pager' },
       h('button', { type: 'button', class: 'secondary', disabled: pageIndex === 0, onclick: () => { pageIndex--; load(); } }, '← Previous'),
-      h('span', { class: 'muted' }, `Page ${pageIndex + 1} · ${rows.length} streams`),
+      h('span', { class: 'muted' }, `Page ${pageIndex + 1} · ${rows.length} stream${rows.length === 1 ? '' : 's'}`),
       h('button', { type: 'button', class: 'secondary', id: 'streams-next', disabled: next === null, onclick: () => { pageIndex++; load(); } }, 'Next →'));
     replace(results, table, pager);
   }

@@ -389,6 +389,32 @@ class ConsolePagesTest {
   }
 
   @Test
+  void a_rebuild_listed_as_its_own_entry_joins_its_projections_card_with_the_table_comparison() {
+    // The shape of annals-cqrs' ProjectionStatus and Comparison records, one entry per version.
+    api.on("GET", "/projections", c -> Reply.json(Map.of("projections", List.of(
+        Map.of("id", Map.of("name", "balances", "version", 1), "state", "RUNNING", "live", true, "position", 42, "head", 42,
+            "lagEvents", 0, "lagSeconds", "PT0S", "parked", 0),
+        Map.of("id", Map.of("name", "balances", "version", 2), "state", "REBUILDING", "live", false, "position", 42, "head", 42,
+            "lagEvents", 0, "lagSeconds", "PT0S", "parked", 0,
+            "progress", Map.of("done", 42, "toGo", 0, "eventsPerSecond", 900.5, "eta", "PT0S", "caughtUp", true),
+            "comparison", Map.of("tables", List.of(
+                Map.of("table", "balance", "liveRows", 5, "shadowRows", 6, "onlyInLive", List.of(), "onlyInShadow", List.of("account-9 | 3"))),
+                "identical", false))))));
+
+    open("#/projections");
+    browser.await(".promote-btn");
+
+    assertThat(browser.findAll("section.projection")).hasSize(1);
+    assertThat(browser.find("section.projection h2").getText()).contains("balances", "version 1");
+    assertThat(browser.find(".rebuild h3").getText()).contains("version 2");
+    assertThat(browser.find(".progress").getAttribute("aria-valuenow")).isEqualTo("100");
+    assertThat(browser.find("[data-stat='live-count'] dd").getText()).isEqualTo("5");
+    assertThat(browser.find("[data-stat='shadow-count'] dd").getText()).isEqualTo("6");
+    assertThat(browser.find("[data-stat='identical'] dd").getText()).isEqualTo("differ");
+    assertThat(browser.find(".compare").getText()).contains("account-9 | 3");
+  }
+
+  @Test
   void verify_shows_the_head_hash_and_every_problem() {
     api.on("POST", "/admin/verify", c -> Reply.json(Map.of("ok", false, "events", 1234, "headHash", "ab12cd34ef",
         "problems", List.of("segment 00000000000000000001.log: checksum mismatch at offset 4096", Map.of("index", "stream", "detail", "stale")))));

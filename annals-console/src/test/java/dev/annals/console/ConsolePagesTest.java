@@ -47,6 +47,7 @@ class ConsolePagesTest {
   @AfterEach
   void stopStub() {
     if (browser != null) {
+      assertThat(browser.javascriptErrors()).as("JavaScript errors on the page").isEmpty();
       browser.driver().manage().window().setSize(new Dimension(1280, 1000));
       browser.open("about:blank");
     }
@@ -442,6 +443,19 @@ class ConsolePagesTest {
     assertThat(nav.getY() + nav.getHeight()).isLessThanOrEqualTo(main.getY() + 1);
     assertThat(browser.find(".sidenav a[aria-current=page]").getText()).isEqualTo("Streams");
     browser.screenshot("stub-narrow");
+  }
+
+  @Test
+  void the_harness_sees_javascript_errors_so_the_check_after_each_test_is_not_vacuous() {
+    open("#/integrity");
+    browser.await("#verify-run");
+    browser.js("setTimeout(() => { throw new Error('boom from a page'); }, 0)");
+
+    List<String> errors = browser.until(d -> {
+      List<String> seen = browser.javascriptErrors();
+      return seen.isEmpty() ? null : seen;
+    });
+    assertThat(errors).anySatisfy(m -> assertThat(m).contains("boom from a page"));
   }
 
   @Test

@@ -43,6 +43,7 @@ class ConsoleE2eTest {
   @AfterEach
   void stopServer() throws Exception {
     if (browser != null) {
+      assertThat(browser.javascriptErrors()).as("JavaScript errors on the page").isEmpty();
       browser.open("about:blank");
     }
     if (demo != null) {

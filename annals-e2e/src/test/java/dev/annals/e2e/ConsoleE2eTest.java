@@ -56,8 +56,10 @@ class ConsoleE2eTest {
   }
 
   @Test
-  void a_stream_opens_with_its_events_and_their_data_and_metadata() {
-    open("#/stream/account-1");
+  void a_stream_opens_from_the_streams_page_with_its_events_and_their_data_and_metadata() {
+    open("#/streams");
+    browser.find("#stream-open-name").sendKeys("account-1");
+    browser.find("#stream-open button").click();
 
     browser.awaitText("#stream-summary", "5 events");
     browser.await("#events-list article.event[data-version='5']");

@@ -441,6 +441,9 @@ class ConsolePagesTest {
     var nav = browser.find(".sidenav").getRect();
     var main = browser.find("main").getRect();
     assertThat(nav.getY() + nav.getHeight()).isLessThanOrEqualTo(main.getY() + 1);
+    assertThat(nav.getHeight()).as("the nav is one row of links, not a tall block").isLessThan(120);
+    assertThat((Long) browser.js("return document.documentElement.scrollWidth")).as("no sideways scrolling of the page")
+        .isLessThanOrEqualTo(480L);
     assertThat(browser.find(".sidenav a[aria-current=page]").getText()).isEqualTo("Streams");
     browser.screenshot("stub-narrow");
   }

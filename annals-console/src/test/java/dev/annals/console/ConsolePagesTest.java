@@ -174,6 +174,21 @@ class ConsolePagesTest {
   }
 
   @Test
+  void event_content_is_shown_as_text_never_run_as_html() {
+    String hostile = "<img src=x onerror=\"window.pwned=1\">";
+    StubStore s = new StubStore("note-1");
+    s.add("Noted", Map.of("text", hostile), "2026-11-26T10:00:00.000000Z", "2026-11-26T10:00:00.000000Z", Map.of("actor", hostile));
+    s.register(api, false);
+
+    open("#/stream/note-1");
+    WebElement card = browser.await("article.event[data-version='1']");
+
+    assertThat(card.getText()).contains(hostile);
+    assertThat(card.findElements(org.openqa.selenium.By.tagName("img"))).isEmpty();
+    assertThat(browser.js("return window.pwned === undefined")).isEqualTo(true);
+  }
+
+  @Test
   void the_api_key_is_sent_as_a_bearer_token_and_server_errors_are_shown() {
     api.on("GET", "/streams", c -> c.authorization().equals(java.util.Optional.of("Bearer s3cret"))
         ? Reply.json(Map.of("streams", List.of(), "next", false))

@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
     description = "Annals: an event store and CQRS toolkit for the JVM.",
     subcommands = {
       DemoCommand.class,
+      ServeCommand.class,
+      TailCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class,
     })

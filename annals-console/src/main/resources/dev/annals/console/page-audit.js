@@ -67,7 +67,7 @@ export function mount(main, { query }) {
       })));
     replace(results, table, h('div', { class: 'pager' },
       h('button', { type: 'button', class: 'secondary', disabled: index === 0, onclick: () => { index--; search(); } }, '← Previous'),
-      h('span', { class: 'muted' }, `Page ${index + 1} · ${events.length} events`),
+      h('span', { class: 'muted' }, `Page ${index + 1} · ${events.length} event${events.length === 1 ? '' : 's'}`),
       h('button', { type: 'button', class: 'secondary', id: 'audit-next', disabled: next === null, onclick: () => { index++; search(); } }, 'Next →')));
   }
 

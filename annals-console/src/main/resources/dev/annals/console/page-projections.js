@@ -4,7 +4,7 @@
 
 import { get, post, projectionPath } from './api.js';
 import { h, replace, errorBox, emptyState, loading, formatNumber, formatDuration, jsonView } from './ui.js';
-import { projectionList, normalizeProjection } from './projection-fields.js';
+import { projectionList, normalizeProjection, groupByName } from './projection-fields.js';
 
 const POLL_MS = 2000;
 const HISTORY = 90; // samples kept for the chart: 3 minutes
@@ -29,7 +29,7 @@ export function mount(main) {
         return;
       }
       replace(problem);
-      const projections = projectionList(body).map(normalizeProjection);
+      const projections = groupByName(projectionList(body).map(normalizeProjection));
       if (projections.length === 0) {
         replace(list, emptyState('No projections are registered.', 'A domain module contributes projections; start the server with one (e.g. ./annals demo).'));
         cards.clear();
@@ -154,9 +154,10 @@ function projectionCard(name, refresh) {
       c ? h('dl', { class: 'stats' },
         stat('Live version count', formatNumber(c.live), 'live-count'),
         stat('Rebuilt version count', formatNumber(c.shadow), 'shadow-count'),
-        c.live !== undefined && c.shadow !== undefined ? stat('Difference', formatNumber(c.shadow - c.live), 'count-diff') : null)
+        c.live !== undefined && c.shadow !== undefined ? stat('Difference', formatNumber(c.shadow - c.live), 'count-diff') : null,
+        c.identical !== undefined ? stat('Rows', c.identical ? 'identical' : 'differ', 'identical') : null)
         : h('p', { class: 'muted' }, 'The server sent no comparison for this rebuild.'),
-      c && c.sample !== undefined ? h('details', { open: true }, h('summary', {}, 'Diff sample'), jsonView(c.sample, { collapseDepth: 2 })) : null);
+      c && c.sample !== undefined ? h('details', { open: true }, h('summary', {}, 'Diff sample'), jsonView(c.sample, { collapseDepth: 4 })) : null);
     if (confirming) {
       box.append(h('div', { class: 'confirm' },
         h('span', {}, 'Promote now? Reads switch to the rebuilt version and the old one is dropped.'),

@@ -23,7 +23,10 @@ export function mount(main, { args }) {
 
   const state = { timeline: [], marks: new Map() };
   const list = eventList(name, eventsSection, state);
-  loadTimeline(name, summary, travel, state, list).catch((e) => replace(travel, h('h2', {}, 'Time travel'), errorBox(e)));
+  loadTimeline(name, summary, travel, state, list).catch((e) => {
+    replace(summary, e.code === 'not_found' ? `There is no stream named "${name}" (or it has no events).` : 'The stream could not be read.');
+    replace(travel, h('h2', {}, 'Time travel'), errorBox(e));
+  });
   list.load();
 }
 
@@ -195,8 +198,8 @@ function timeTravel(name, travel, state, list, truncated) {
     views.setAttribute('aria-busy', 'true');
     try {
       const [known, valid, knownState, validState] = await Promise.all([
-        get(streamPath(name), { knownAt: t, limit: TIMELINE_PAGE }),
-        get(streamPath(name), { validAt: v, knownAt: t, limit: TIMELINE_PAGE }),
+        get(streamPath(name), { knownAt: t, limit: TIMELINE_CAP }),
+        get(streamPath(name), { validAt: v, knownAt: t, limit: TIMELINE_CAP }),
         fetchState({ knownAt: t }),
         fetchState({ validAt: v, knownAt: t }),
       ]);

@@ -49,7 +49,7 @@ export function mount(main, { query }) {
         h('td', { title: formatInstant(s.lastRecordedAt) }, relativeTime(s.lastRecordedAt), h('span', { class: 'muted small' }, ' · ' + formatInstant(s.lastRecordedAt)))))));
     const pager = h('div', { class: 'pager' },
       h('button', { type: 'button', class: 'secondary', disabled: pageIndex === 0, onclick: () => { pageIndex--; load(); } }, '← Previous'),
-      h('span', { class: 'muted' }, `Page ${pageIndex + 1} · ${rows.length} streams`),
+      h('span', { class: 'muted' }, `Page ${pageIndex + 1} · ${rows.length} stream${rows.length === 1 ? '' : 's'}`),
       h('button', { type: 'button', class: 'secondary', id: 'streams-next', disabled: next === null, onclick: () => { pageIndex++; load(); } }, 'Next →'));
     replace(results, table, pager);
   }
@@ -65,6 +65,16 @@ export function mount(main, { query }) {
     load();
   });
 
-  main.append(h('h1', {}, 'Streams'), h('p', { class: 'lead' }, 'Find a stream by the start of its name or its category (the part before the first "-").'), form, results);
+  const goName = h('input', { id: 'stream-open-name', placeholder: 'e.g. account-42', spellcheck: 'false', 'aria-label': 'Stream name' });
+  const go = h('form', { class: 'toolbar open-stream', id: 'stream-open' },
+    h('label', {}, 'Open a stream by its exact name', goName), h('button', { type: 'submit', class: 'secondary' }, 'Open'));
+  go.addEventListener('submit', (e) => {
+    e.preventDefault();
+    if (goName.value.trim()) {
+      location.hash = '#/stream/' + encodeURIComponent(goName.value.trim());
+    }
+  });
+
+  main.append(h('h1', {}, 'Streams'), h('p', { class: 'lead' }, 'Find a stream by the start of its name or its category (the part before the first "-").'), form, results, go);
   load();
 }

@@ -4,18 +4,19 @@
 
 const FIELDS = {
   list: ['projections', 'items', 'data'],
-  name: ['name', 'projection', 'id'],
-  version: ['version', 'projectionVersion'],
+  name: ['name', 'id.name', 'projection', 'id'],
+  version: ['version', 'id.version', 'projectionVersion'],
   status: ['status', 'state', 'phase'],
+  live: ['live', 'serving', 'active'],
   position: ['position', 'checkpoint', 'lastPosition', 'processedPosition'],
   head: ['head', 'headPosition', 'storeHead'],
   lagEvents: ['lagEvents', 'lag.events', 'lag_events', 'lagInEvents', 'eventsBehind'],
   lagSeconds: ['lagSeconds', 'lag.seconds', 'lag_seconds', 'lagInSeconds', 'secondsBehind'],
   parked: ['parked', 'parkedCount', 'parked.count', 'poisonEvents'],
   error: ['error', 'lastError', 'failure'],
-  rebuild: ['rebuild', 'shadow', 'rebuilding'],
+  rebuild: ['rebuild', 'progress', 'shadow', 'rebuilding'],
   rebuildStatus: ['status', 'state', 'phase'],
-  rebuildVersion: ['version', 'targetVersion', 'shadowVersion'],
+  rebuildVersion: ['version', 'targetVersion', 'shadowVersion', 'id.version'],
   rebuildDone: ['eventsDone', 'done', 'processed', 'events.done'],
   rebuildToGo: ['eventsToGo', 'toGo', 'remaining', 'events.toGo'],
   rebuildTotal: ['eventsTotal', 'total', 'events.total'],
@@ -23,9 +24,11 @@ const FIELDS = {
   rebuildEta: ['etaSeconds', 'eta', 'eta_seconds'],
   rebuildReady: ['caughtUp', 'ready', 'readyToPromote', 'canPromote'],
   compare: ['compare', 'comparison', 'diff'],
-  compareLive: ['liveCount', 'live.count', 'live', 'currentCount'],
-  compareShadow: ['shadowCount', 'shadow.count', 'shadow', 'newCount'],
-  compareSample: ['diffSample', 'sample', 'differences', 'diffs'],
+  compareLive: ['liveCount', 'liveRows', 'live.count', 'live', 'currentCount'],
+  compareShadow: ['shadowCount', 'shadowRows', 'shadow.count', 'shadow', 'newCount'],
+  compareTables: ['tables'], // [{table, liveRows, shadowRows, onlyInLive, onlyInShadow}]: counts are summed
+  compareSample: ['diffSample', 'sample', 'differences', 'diffs', 'tables'],
+  compareIdentical: ['identical', 'same', 'equal'],
 };
 
 /** Status words (lower-case) that mean a rebuild has caught up and may be promoted. */
@@ -55,6 +58,17 @@ function pick(obj, names) {
     }
   }
   return undefined;
+}
+
+/** Seconds from a number or an ISO-8601 duration ('PT1.5S', 'PT2M3S') as Java's Duration prints. */
+function seconds(v) {
+  if (typeof v === 'string') {
+    const m = /^PT(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(-?\d+(?:\.\d+)?)S)?$/.exec(v.trim());
+    if (m) {
+      return Number(m[1] || 0) * 3600 + Number(m[2] || 0) * 60 + Number(m[3] || 0);
+    }
+  }
+  return num(v);
 }
 
 const num = (v) => (typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : undefined);
@@ -91,15 +105,16 @@ export function normalizeProjection(raw) {
     position,
     head,
     lagEvents,
-    lagSeconds: num(pick(raw, FIELDS.lagSeconds)),
+    lagSeconds: seconds(pick(raw, FIELDS.lagSeconds)),
+    live: typeof pick(raw, FIELDS.live) === 'boolean' ? pick(raw, FIELDS.live) : undefined,
     parked: num(typeof pick(raw, FIELDS.parked) === 'object' ? pick(raw, FIELDS.parked).length : pick(raw, FIELDS.parked)),
     error: str(pick(raw, FIELDS.error)),
-    rebuild: r && typeof r === 'object' ? normalizeRebuild(r, head) : null,
+    rebuild: r && typeof r === 'object' ? normalizeRebuild(r, head, raw) : null,
     raw,
   };
 }
 
-function normalizeRebuild(r, head) {
+function normalizeRebuild(r, head, raw) {
   const done = num(pick(r, FIELDS.rebuildDone));
   let toGo = num(pick(r, FIELDS.rebuildToGo));
   let total = num(pick(r, FIELDS.rebuildTotal));
@@ -114,7 +129,7 @@ function normalizeRebuild(r, head) {
     toGo = Math.max(0, head - done);
   }
   const rate = num(pick(r, FIELDS.rebuildRate));
-  let etaSeconds = num(pick(r, FIELDS.rebuildEta));
+  let etaSeconds = seconds(pick(r, FIELDS.rebuildEta));
   if (etaSeconds === undefined && rate && toGo !== undefined) {
     etaSeconds = toGo / rate;
   }
@@ -122,7 +137,7 @@ function normalizeRebuild(r, head) {
   const readyFlag = pick(r, FIELDS.rebuildReady);
   const ready = readyFlag === true || READY_WORDS.includes(status);
   const running = !ready && (RUNNING_WORDS.includes(status) || (toGo !== undefined && toGo > 0));
-  const c = pick(r, FIELDS.compare);
+  const c = pick(r, FIELDS.compare) ?? pick(raw, FIELDS.compare); // inside the progress, or beside it
   return {
     status: status || (ready ? 'ready' : running ? 'rebuilding' : 'unknown'),
     version: str(pick(r, FIELDS.rebuildVersion)),
@@ -134,11 +149,40 @@ function normalizeRebuild(r, head) {
     etaSeconds,
     ready,
     running,
-    compare: c && typeof c === 'object' ? {
-      live: num(pick(c, FIELDS.compareLive)),
-      shadow: num(pick(c, FIELDS.compareShadow)),
-      sample: pick(c, FIELDS.compareSample),
-      raw: c,
-    } : null,
+    compare: c && typeof c === 'object' ? normalizeComparison(c) : null,
   };
+}
+
+function normalizeComparison(c) {
+  let live = num(pick(c, FIELDS.compareLive));
+  let shadow = num(pick(c, FIELDS.compareShadow));
+  const tables = pick(c, FIELDS.compareTables);
+  if (Array.isArray(tables)) {
+    const sum = (names) => tables.reduce((acc, t) => acc + (num(pick(t, names)) ?? 0), 0);
+    live = live ?? sum(FIELDS.compareLive);
+    shadow = shadow ?? sum(FIELDS.compareShadow);
+  }
+  const identical = pick(c, FIELDS.compareIdentical);
+  return { live, shadow, identical: typeof identical === 'boolean' ? identical : undefined, sample: pick(c, FIELDS.compareSample), raw: c };
+}
+
+/**
+ * One card per projection name. When the server lists a rebuild as its own entry (same name, another
+ * version, not live, with progress), it becomes the rebuild of the live entry. Keeps the server's order.
+ */
+export function groupByName(projections) {
+  const byName = new Map();
+  for (const p of projections) {
+    const seen = byName.get(p.name);
+    if (!seen) {
+      byName.set(p.name, p);
+      continue;
+    }
+    const [main, other] = seen.live === false && p.live !== false ? [p, seen] : [seen, p];
+    if (!main.rebuild && other.rebuild) {
+      main.rebuild = { ...other.rebuild, version: other.rebuild.version ?? other.version };
+    }
+    byName.set(p.name, main);
+  }
+  return [...byName.values()];
 }

@@ -93,6 +93,7 @@ public final class Browser implements AutoCloseable {
     options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
         "--window-size=1280,1000", "--user-data-dir=" + profile);
+    options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
     try {
       ChromeDriver driver = new ChromeDriver(service, options);
       driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
@@ -120,9 +121,9 @@ public final class Browser implements AutoCloseable {
     return driver.findElements(By.cssSelector(css));
   }
 
-  /** Waits up to 10 s for a condition (a function returning a non-null, non-false value), looking again when the page re-renders. */
+  /** Waits up to 20 s (the machine may be busy) for a condition (a function returning a non-null, non-false value), looking again when the page re-renders. */
   public <T> T until(Function<WebDriver, T> condition) {
-    return new WebDriverWait(driver, Duration.ofSeconds(10), Duration.ofMillis(50))
+    return new WebDriverWait(driver, Duration.ofSeconds(20), Duration.ofMillis(50))
         .ignoring(StaleElementReferenceException.class) // pages re-render: look again
         .ignoring(NoSuchElementException.class)
         .until(condition);
@@ -152,6 +153,18 @@ public final class Browser implements AutoCloseable {
   public void slide(String css, int value) {
     js("const s = document.querySelector(arguments[0]); s.value = String(arguments[1]);"
         + " s.dispatchEvent(new Event('input', {bubbles: true}));", css, value);
+  }
+
+  /**
+   * The page's JavaScript errors since the last call (uncaught exceptions, console.error), leaving out
+   * the browser's own "Failed to load resource" lines for HTTP errors the pages show on purpose.
+   */
+  public List<String> javascriptErrors() {
+    return driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+        .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
+        .map(org.openqa.selenium.logging.LogEntry::getMessage)
+        .filter(m -> !m.contains("Failed to load resource"))
+        .toList();
   }
 
   /** Saves a PNG of the window under target/console-screenshots/{name}.png. */

@@ -47,6 +47,7 @@ class ConsolePagesTest {
   @AfterEach
   void stopStub() {
     if (browser != null) {
+      assertThat(browser.javascriptErrors()).as("JavaScript errors on the page").isEmpty();
       browser.driver().manage().window().setSize(new Dimension(1280, 1000));
       browser.open("about:blank");
     }
@@ -170,6 +171,21 @@ class ConsolePagesTest {
     assertThat(metadata.getText()).contains("\"actor\": \"bob\"", "\"reason\": \"typo in amount\"");
     metadata.findElement(org.openqa.selenium.By.cssSelector(".j-toggle")).click();
     assertThat(metadata.findElement(org.openqa.selenium.By.cssSelector(".j-node")).getAttribute("class")).contains("collapsed");
+  }
+
+  @Test
+  void event_content_is_shown_as_text_never_run_as_html() {
+    String hostile = "<img src=x onerror=\"window.pwned=1\">";
+    StubStore s = new StubStore("note-1");
+    s.add("Noted", Map.of("text", hostile), "2026-11-26T10:00:00.000000Z", "2026-11-26T10:00:00.000000Z", Map.of("actor", hostile));
+    s.register(api, false);
+
+    open("#/stream/note-1");
+    WebElement card = browser.await("article.event[data-version='1']");
+
+    assertThat(card.getText()).contains(hostile);
+    assertThat(card.findElements(org.openqa.selenium.By.tagName("img"))).isEmpty();
+    assertThat(browser.js("return window.pwned === undefined")).isEqualTo(true);
   }
 
   @Test
@@ -389,6 +405,32 @@ class ConsolePagesTest {
   }
 
   @Test
+  void a_rebuild_listed_as_its_own_entry_joins_its_projections_card_with_the_table_comparison() {
+    // The shape of annals-cqrs' ProjectionStatus and Comparison records, one entry per version.
+    api.on("GET", "/projections", c -> Reply.json(Map.of("projections", List.of(
+        Map.of("id", Map.of("name", "balances", "version", 1), "state", "RUNNING", "live", true, "position", 42, "head", 42,
+            "lagEvents", 0, "lagSeconds", "PT0S", "parked", 0),
+        Map.of("id", Map.of("name", "balances", "version", 2), "state", "REBUILDING", "live", false, "position", 42, "head", 42,
+            "lagEvents", 0, "lagSeconds", "PT0S", "parked", 0,
+            "progress", Map.of("done", 42, "toGo", 0, "eventsPerSecond", 900.5, "eta", "PT0S", "caughtUp", true),
+            "comparison", Map.of("tables", List.of(
+                Map.of("table", "balance", "liveRows", 5, "shadowRows", 6, "onlyInLive", List.of(), "onlyInShadow", List.of("account-9 | 3"))),
+                "identical", false))))));
+
+    open("#/projections");
+    browser.await(".promote-btn");
+
+    assertThat(browser.findAll("section.projection")).hasSize(1);
+    assertThat(browser.find("section.projection h2").getText()).contains("balances", "version 1");
+    assertThat(browser.find(".rebuild h3").getText()).contains("version 2");
+    assertThat(browser.find(".progress").getAttribute("aria-valuenow")).isEqualTo("100");
+    assertThat(browser.find("[data-stat='live-count'] dd").getText()).isEqualTo("5");
+    assertThat(browser.find("[data-stat='shadow-count'] dd").getText()).isEqualTo("6");
+    assertThat(browser.find("[data-stat='identical'] dd").getText()).isEqualTo("differ");
+    assertThat(browser.find(".compare").getText()).contains("account-9 | 3");
+  }
+
+  @Test
   void verify_shows_the_head_hash_and_every_problem() {
     api.on("POST", "/admin/verify", c -> Reply.json(Map.of("ok", false, "events", 1234, "headHash", "ab12cd34ef",
         "problems", List.of("segment 00000000000000000001.log: checksum mismatch at offset 4096", Map.of("index", "stream", "detail", "stale")))));
@@ -414,8 +456,24 @@ class ConsolePagesTest {
     var nav = browser.find(".sidenav").getRect();
     var main = browser.find("main").getRect();
     assertThat(nav.getY() + nav.getHeight()).isLessThanOrEqualTo(main.getY() + 1);
+    assertThat(nav.getHeight()).as("the nav is one row of links, not a tall block").isLessThan(120);
+    assertThat((Long) browser.js("return document.documentElement.scrollWidth")).as("no sideways scrolling of the page")
+        .isLessThanOrEqualTo(480L);
     assertThat(browser.find(".sidenav a[aria-current=page]").getText()).isEqualTo("Streams");
     browser.screenshot("stub-narrow");
+  }
+
+  @Test
+  void the_harness_sees_javascript_errors_so_the_check_after_each_test_is_not_vacuous() {
+    open("#/integrity");
+    browser.await("#verify-run");
+    browser.js("setTimeout(() => { throw new Error('boom from a page'); }, 0)");
+
+    List<String> errors = browser.until(d -> {
+      List<String> seen = browser.javascriptErrors();
+      return seen.isEmpty() ? null : seen;
+    });
+    assertThat(errors).anySatisfy(m -> assertThat(m).contains("boom from a page"));
   }
 
   @Test

@@ -104,6 +104,15 @@ public final class StubApi implements AutoCloseable {
     notifyAll();
   }
 
+  /** Parses JSON text into maps, lists, strings, numbers and booleans. */
+  public static Object read(String json) {
+    try {
+      return JSON.readValue(json, Object.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public static String write(Object value) {
     try {
       return JSON.writeValueAsString(value);

@@ -43,6 +43,7 @@ class ConsoleE2eTest {
   @AfterEach
   void stopServer() throws Exception {
     if (browser != null) {
+      assertThat(browser.javascriptErrors()).as("JavaScript errors on the page").isEmpty();
       browser.open("about:blank");
     }
     if (demo != null) {
@@ -55,8 +56,10 @@ class ConsoleE2eTest {
   }
 
   @Test
-  void a_stream_opens_with_its_events_and_their_data_and_metadata() {
-    open("#/stream/account-1");
+  void a_stream_opens_from_the_streams_page_with_its_events_and_their_data_and_metadata() {
+    open("#/streams");
+    browser.find("#stream-open-name").sendKeys("account-1");
+    browser.find("#stream-open button").click();
 
     browser.awaitText("#stream-summary", "5 events");
     browser.await("#events-list article.event[data-version='5']");
@@ -65,6 +68,19 @@ class ConsoleE2eTest {
     assertThat(correction).contains("DepositCorrected", "\"amount\": 10", "bob", "revokes", demo.deposit100.toString(), "effective");
     assertThat(browser.find(".health").getText()).isEqualTo("server up");
     browser.screenshot("e2e-stream");
+
+    new org.openqa.selenium.support.ui.Select(browser.find("#events-direction")).selectByValue("backward");
+    browser.until(d -> "5".equals(browser.find("#events-list article.event").getAttribute("data-version")) ? true : null);
+    assertThat(browser.findAll("#events-list article.event")).hasSize(5);
+  }
+
+  @Test
+  void a_stream_that_does_not_exist_says_so() {
+    open("#/stream/account-404");
+
+    assertThat(browser.awaitText("#stream-summary", "no stream")).contains("There is no stream named \"account-404\"");
+    assertThat(browser.find("#time-travel .error").getText()).contains("not_found", "HTTP 404");
+    assertThat(browser.find("#events-list .error").getText()).contains("not_found");
   }
 
   @Test

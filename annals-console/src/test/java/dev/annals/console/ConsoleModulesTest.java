@@ -1,0 +1,128 @@
+package dev.annals.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.annals.console.StubApi.Reply;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The console's pure modules (time, causation, projection fields), run in Chromium as the pages
+ * run them: each test imports a module and returns a JSON result to assert on.
+ */
+class ConsoleModulesTest {
+
+  private static Browser browser;
+  private StubApi api;
+
+  @BeforeEach
+  void start() {
+    Browser.assumeChromium(); // per test, so that without Chromium every test is reported skipped
+    if (browser == null) {
+      browser = Browser.start();
+    }
+    api = new StubApi();
+    api.on("GET", "/health", c -> Reply.json(Map.of()));
+    api.on("POST", "/admin/verify", c -> Reply.json(Map.of()));
+    browser.open(api.url() + "/#/integrity");
+    browser.await("#verify-run");
+  }
+
+  @AfterEach
+  void stop() {
+    if (browser != null) {
+      assertThat(browser.javascriptErrors()).isEmpty();
+    }
+    if (api != null) {
+      api.close();
+    }
+  }
+
+  @AfterAll
+  static void closeBrowser() {
+    if (browser != null) {
+      browser.close();
+      browser = null;
+    }
+  }
+
+  /** Runs {@code body} (an async function body with the module bound to {@code m}) and returns its JSON result. */
+  private Object run(String module, String body) {
+    String script = "const done = arguments[arguments.length - 1];"
+        + "import('/console/" + module + "').then(async (m) => { " + body + " })"
+        + ".then((r) => done(JSON.stringify(r)), (e) => done('ERROR ' + e));";
+    Object out = ((org.openqa.selenium.JavascriptExecutor) browser.driver()).executeAsyncScript(script);
+    assertThat(String.valueOf(out)).doesNotStartWith("ERROR");
+    return StubApi.read(String.valueOf(out));
+  }
+
+  @Test
+  void instants_keep_microseconds_both_ways() {
+    Object r = run("ui.js", "return [m.isoFromMicros(m.instantMicros('2026-11-26T10:00:00.123456Z')),"
+        + " m.instantMicros('2026-11-26T10:00:00.000002Z') - m.instantMicros('2026-11-26T10:00:00.000001Z'),"
+        + " m.parseUserInstant('2026-11-26 17:30'), m.parseUserInstant('2026-11-26')];");
+    assertThat(r).isEqualTo(List.of("2026-11-26T10:00:00.123456Z", 1, "2026-11-26T17:30:00.000000Z", "2026-11-26T00:00:00.000000Z"));
+  }
+
+  @Test
+  void an_event_both_revoked_and_effective_after_v_gives_both_reasons() {
+    Object r = run("timeline.js", """
+        const e = (id, version, rec, eff, md = {}) => ({id, version, type: 'T', recordedAt: rec, effectiveAt: eff, metadata: md});
+        const a = e('a', 1, '2026-01-01T10:00:00.000000Z', '2026-01-02T00:00:00.000000Z');
+        const b = e('b', 2, '2026-01-01T11:00:00.000000Z', '2026-01-01T11:00:00.000000Z', {revokes: ['a']});
+        return m.differences([a, b], [b], '2026-01-01T12:00:00.000000Z')
+          .map(d => [d.event.id, d.reasons.map(x => x.kind)]);
+        """);
+    assertThat(r).isEqualTo(List.of(List.of("a", List.of("revoked", "future")), List.of("b", List.of("revokes"))));
+  }
+
+  @Test
+  void views_that_agree_have_no_differences() {
+    Object r = run("timeline.js", """
+        const e = (id, version, t) => ({id, version, type: 'T', recordedAt: t, effectiveAt: t, metadata: {}});
+        const all = [e('a', 1, '2026-01-01T10:00:00.000000Z'), e('b', 2, '2026-01-01T11:00:00.000000Z')];
+        return [m.differences(all, all, '2026-01-01T11:00:00.000000Z').length,
+          m.instantsOf(all, ['recordedAt']).length,
+          m.recordedAfter(all, '2026-01-01T10:30:00.000000Z').map(x => x.id),
+          m.versionKnownAt(all, '2026-01-01T10:30:00.000000Z')];
+        """);
+    assertThat(r).isEqualTo(List.of(0, 2, List.of("b"), 1));
+  }
+
+  @Test
+  void a_causation_cycle_still_places_every_event_once() {
+    Object r = run("causation.js", """
+        const ev = (id, cause) => ({id, metadata: {causationId: cause}});
+        const roots = m.causationTree([ev('a', 'b'), ev('b', 'a'), ev('c', undefined)]);
+        const ids = [];
+        const walk = (n) => { if (n.event) ids.push(n.event.id); n.children.forEach(walk); };
+        roots.forEach(walk);
+        return ids.sort();
+        """);
+    assertThat(r).isEqualTo(List.of("a", "b", "c"));
+  }
+
+  @Test
+  void projection_fields_derive_lag_and_eta_when_the_server_leaves_them_out() {
+    Object r = run("projection-fields.js", """
+        const p = m.normalizeProjection({name: 'x', state: 'running', checkpoint: 90, headPosition: 100,
+          rebuild: {processed: 30, total: 120, rate: 10}});
+        return [p.lagEvents, p.rebuild.toGo, p.rebuild.etaSeconds, p.rebuild.running, p.rebuild.ready, Math.round(p.rebuild.fraction * 100)];
+        """);
+    assertThat(r).isEqualTo(List.of(10, 90, 9, true, false, 25));
+  }
+
+  @Test
+  void projection_list_accepts_an_array_or_an_object_keyed_by_name() {
+    Object r = run("projection-fields.js", """
+        return [m.projectionList([{name: 'a'}]).length,
+          m.projectionList({projections: {a: {position: 1}, b: {position: 2}}}).map(p => p.name),
+          m.projectionList({}).length];
+        """);
+    assertThat(r).isEqualTo(List.of(1, List.of("a", "b"), 0));
+  }
+}

@@ -9,6 +9,8 @@ public final class Workloads {
 
   public static List<Workload> all() {
     return List.of(
-        new InMemoryAppendBatch());
+        new InMemoryAppendBatch(),
+        new AggregateLoad(),
+        new StateKnownAt());
   }
 }

@@ -22,6 +22,8 @@ final class StreamFolder<S, E> {
    */
   record Folded<S>(S state, long version, Optional<Instant> lastRecordedAt, long folded, long watchedVersion) {}
 
+  private static final int FIRST_PAGE = 32;
+
   private final EventStore store;
   private final EventCodec<E> codec;
   private final StateFold<S, E> fold;
@@ -53,8 +55,12 @@ final class StreamFolder<S, E> {
     long watched = 0;
     Optional<Instant> last = lastRecordedAt;
     long from = afterVersion + 1;
+    // Pages start small and double: a fold that stops early (a version or time bound) reads little past it.
+    int limit = Math.min(FIRST_PAGE, pageSize);
     while (from <= maxVersion) {
-      Page page = store.readStream(stream, from, Direction.FORWARD, pageSize);
+      int n = (int) Math.min(limit, maxVersion - from + 1);
+      limit = Math.min(pageSize, limit * 2);
+      Page page = store.readStream(stream, from, Direction.FORWARD, n);
       for (RecordedEvent e : page.events()) {
         if (e.version() > maxVersion || e.position() >= positionLimit) {
           return new Folded<>(state, version, last, folded, watched);

@@ -1,5 +1,7 @@
 package dev.annals.cqrs.codec;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A stored event (or a domain event about to be stored) does not fit the codec. Carries the type
  * name and, for recorded events, where the event is.
@@ -9,7 +11,7 @@ public abstract sealed class EventCodecException extends RuntimeException
 
   private final String type;
 
-  protected EventCodecException(String type, String message, Throwable cause) {
+  protected EventCodecException(String type, String message, @Nullable Throwable cause) {
     super(message, cause);
     this.type = type;
   }

@@ -3,7 +3,8 @@ package dev.annals.cqrs.codec;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.annals.core.Json;
 import dev.annals.core.Metadata;
 import java.io.IOException;
@@ -31,6 +32,7 @@ public final class EventMetadata {
 
   private static final JsonFactory FACTORY = new JsonFactory();
   private static final byte[] SCHEMA_KEY = ("\"" + SCHEMA + "\"").getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] SCHEMA_FIRST = ("{\"" + SCHEMA + "\":").getBytes(StandardCharsets.US_ASCII);
   private static final byte[] REVOKES_KEY = ("\"" + Metadata.REVOKES + "\"").getBytes(StandardCharsets.US_ASCII);
 
   private EventMetadata() {}
@@ -41,29 +43,86 @@ public final class EventMetadata {
    * @throws IllegalArgumentException the key holds something other than a positive integer
    */
   public static int schemaOf(Json metadata) {
-    byte[] bytes = metadata.unsafeBytes();
-    if (indexOf(bytes, SCHEMA_KEY) < 0) {
+    // A byte scan instead of a parser: this runs for every event read, and the store already
+    // validated the metadata as a JSON object.
+    byte[] b = metadata.unsafeBytes();
+    // Fast path: writers in this module put the schema first ({"schema":N,...}).
+    int i = b.length > SCHEMA_FIRST.length && regionEquals(b, 0, SCHEMA_FIRST) ? SCHEMA_FIRST.length : valueOf(b, SCHEMA_KEY);
+    if (i < 0) {
       return 1;
     }
-    try (JsonParser p = FACTORY.createParser(bytes)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        return 1;
+    long v = 0;
+    int start = i;
+    while (i < b.length && b[i] >= '0' && b[i] <= '9' && v <= Integer.MAX_VALUE) {
+      v = v * 10 + (b[i] - '0');
+      i++;
+    }
+    boolean ends = i < b.length && (b[i] == ',' || b[i] == '}' || isBlank(b[i]));
+    if (i == start || !ends || v < 1 || v > Integer.MAX_VALUE) {
+      int stop = i;
+      while (stop < b.length && b[stop] != ',' && b[stop] != '}') {
+        stop++;
       }
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String name = p.currentName();
-        JsonToken value = p.nextToken();
-        if (SCHEMA.equals(name)) {
-          if (value != JsonToken.VALUE_NUMBER_INT || p.getLongValue() < 1 || p.getLongValue() > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("metadata." + SCHEMA + " must be a positive integer, was " + p.getText());
-          }
-          return p.getIntValue();
+      throw new IllegalArgumentException("metadata." + SCHEMA + " must be a positive integer, was "
+          + new String(b, start, Math.min(stop, start + 40) - start, StandardCharsets.UTF_8));
+    }
+    return (int) v;
+  }
+
+  /**
+   * Where the value of the top-level {@code key} (quoted, as bytes) starts, or -1. Assumes one valid
+   * JSON object, as stored metadata always is.
+   */
+  private static int valueOf(byte[] b, byte[] key) {
+    if (indexOf(b, key) < 0) {
+      return -1;
+    }
+    int depth = 0;
+    int i = 0;
+    while (i < b.length) {
+      byte c = b[i];
+      if (c == '"') {
+        int j = i + 1;
+        while (j < b.length && b[j] != '"') {
+          j += b[j] == '\\' ? 2 : 1;
         }
-        p.skipChildren();
+        if (depth == 1) {
+          int k = j + 1;
+          while (k < b.length && isBlank(b[k])) {
+            k++;
+          }
+          if (k < b.length && b[k] == ':' && j + 1 - i == key.length && regionEquals(b, i, key)) {
+            k++;
+            while (k < b.length && isBlank(b[k])) {
+              k++;
+            }
+            return k;
+          }
+        }
+        i = j + 1;
+        continue;
       }
-      return 1;
-    } catch (IOException e) {
-      throw new IllegalArgumentException("metadata does not parse: " + e.getMessage(), e);
+      if (c == '{' || c == '[') {
+        depth++;
+      } else if (c == '}' || c == ']') {
+        depth--;
+      }
+      i++;
     }
+    return -1;
+  }
+
+  private static boolean regionEquals(byte[] b, int at, byte[] key) {
+    for (int k = 0; k < key.length; k++) {
+      if (b[at + k] != key[k]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isBlank(byte c) {
+    return c == ' ' || c == '\n' || c == '\r' || c == '\t';
   }
 
   /**
@@ -72,7 +131,7 @@ public final class EventMetadata {
    */
   public static List<UUID> revokesOf(Json metadata) {
     byte[] bytes = metadata.unsafeBytes();
-    if (indexOf(bytes, REVOKES_KEY) < 0) {
+    if (valueOf(bytes, REVOKES_KEY) < 0) {
       return List.of();
     }
     try (JsonParser p = FACTORY.createParser(bytes)) {
@@ -105,15 +164,25 @@ public final class EventMetadata {
     }
   }
 
-  /** {@code metadata} (an object) with {@value #SCHEMA} set to {@code schema}. */
+  /** {@code metadata} (an object) with {@value #SCHEMA} set to {@code schema}, as its first key. */
   public static Json withSchema(Json metadata, int schema) {
-    return metadata.with(SCHEMA, IntNode.valueOf(schema));
+    ObjectNode node = JsonNodeFactory.instance.objectNode();
+    node.put(SCHEMA, schema);
+    ObjectNode old = (ObjectNode) metadata.toNode();
+    old.remove(SCHEMA);
+    node.setAll(old);
+    return Json.of(node);
   }
 
   private static int indexOf(byte[] haystack, byte[] needle) {
+    byte first = needle[0];
+    byte second = needle[1];
     outer:
     for (int i = 0; i <= haystack.length - needle.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
+      if (haystack[i] != first || haystack[i + 1] != second) {
+        continue;
+      }
+      for (int j = 2; j < needle.length; j++) {
         if (haystack[i + j] != needle[j]) {
           continue outer;
         }

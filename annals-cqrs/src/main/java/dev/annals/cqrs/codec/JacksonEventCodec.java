@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * An {@link EventCodec} over Jackson: each record class is registered explicitly under a type name
@@ -66,16 +67,20 @@ public final class JacksonEventCodec<E> implements EventCodec<E> {
 
   @Override
   public E decode(RecordedEvent event) {
-    return decode(event.type(), event.data(), event.metadata(), where(event));
+    return decode(event.type(), event.data(), event.metadata(), () -> where(event));
   }
 
   /** Decodes stored parts; {@code where} names the event in error messages (e.g. "stream 'a-1' version 3"). */
   public E decode(String storedType, Json data, Json metadata, String where) {
+    return decode(storedType, data, metadata, () -> where);
+  }
+
+  private E decode(String storedType, Json data, Json metadata, Supplier<String> whereText) {
     int schema;
     try {
       schema = EventMetadata.schemaOf(metadata);
     } catch (IllegalArgumentException e) {
-      throw new EventDecodingException(storedType, 0, "cannot decode " + where + ": " + e.getMessage(), e);
+      throw new EventDecodingException(storedType, 0, "cannot decode " + whereText.get() + ": " + e.getMessage(), e);
     }
     String type = storedType;
     JsonNode tree = null;
@@ -89,7 +94,7 @@ public final class JacksonEventCodec<E> implements EventCodec<E> {
         tree = up.transform().apply(tree);
       } catch (RuntimeException e) {
         throw new EventDecodingException(type, schema, "upcaster " + type + "@" + schema + " -> " + up.toType()
-            + "@" + up.toSchema() + " failed on " + where + ": " + e, e);
+            + "@" + up.toSchema() + " failed on " + whereText.get() + ": " + e, e);
       }
       type = up.toType();
       schema = up.toSchema();
@@ -100,11 +105,11 @@ public final class JacksonEventCodec<E> implements EventCodec<E> {
     Registration reg = byType.get(type);
     if (reg == null) {
       throw new UnknownEventTypeException(type, "no event type '" + type + "' is registered"
-          + (type.equals(storedType) ? "" : " (upcast from '" + storedType + "')") + "; cannot decode " + where
+          + (type.equals(storedType) ? "" : " (upcast from '" + storedType + "')") + "; cannot decode " + whereText.get()
           + "; registered: " + byType.keySet().stream().sorted().toList());
     }
     if (schema != reg.schema()) {
-      throw new EventDecodingException(type, schema, where + " has '" + type + "' at schema " + schema
+      throw new EventDecodingException(type, schema, whereText.get() + " has '" + type + "' at schema " + schema
           + " but the codec reads schema " + reg.schema()
           + (schema > reg.schema() ? " (written by a newer version of the code)"
               : " and has no upcaster from schema " + schema), null);
@@ -114,7 +119,7 @@ public final class JacksonEventCodec<E> implements EventCodec<E> {
       return eventType.cast(value);
     } catch (IOException | IllegalArgumentException e) {
       String detail = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
-      throw new EventDecodingException(type, schema, "cannot decode " + where + " as " + type + "@" + schema + " ("
+      throw new EventDecodingException(type, schema, "cannot decode " + whereText.get() + " as " + type + "@" + schema + " ("
           + reg.recordClass().getSimpleName() + "): " + detail, e);
     }
   }

@@ -1,0 +1,483 @@
+package dev.annals.cqrs.projection;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Read models in a relational database, with each version's checkpoint and parked events in the same
+ * database and committed in the same transaction as its writes: exactly-once processing.
+ *
+ * <p>Layout: a version's logical table {@code t} is the physical table {@code t_v<version>}; the live
+ * version is published as the view {@code t} (what queries read). Bookkeeping tables:
+ * <pre>
+ *   annals_projection           (name, version) -> partitions, position (gap-safe), live (0/1)
+ *   annals_projection_partition (name, version, part) -> position (last committed by the partition)
+ *   annals_projection_table     (name, version, tbl): the logical tables of a version
+ *   annals_parked               (name, version, position) -> stream, type, error, attempts, parked_at
+ * </pre>
+ * Promotion flips {@code live} and re-creates the views in one transaction. Only the connections
+ * differ per database ({@link SqlDialect}). Thread-safe; one writer connection per version and partition.
+ */
+public final class JdbcTarget implements ProjectionTarget<JdbcSession> {
+
+  /** The database file of {@link #sqlite(Path)} inside its directory. */
+  public static final String SQLITE_FILE = "projections.db";
+
+  private static final List<String> META = List.of(
+      "CREATE TABLE IF NOT EXISTS annals_projection (name VARCHAR(64) NOT NULL, version INTEGER NOT NULL,"
+          + " partitions INTEGER NOT NULL, position BIGINT NOT NULL, live INTEGER NOT NULL, PRIMARY KEY (name, version))",
+      "CREATE TABLE IF NOT EXISTS annals_projection_partition (name VARCHAR(64) NOT NULL, version INTEGER NOT NULL,"
+          + " part INTEGER NOT NULL, position BIGINT NOT NULL, PRIMARY KEY (name, version, part))",
+      "CREATE TABLE IF NOT EXISTS annals_projection_table (name VARCHAR(64) NOT NULL, version INTEGER NOT NULL,"
+          + " tbl VARCHAR(64) NOT NULL, PRIMARY KEY (name, version, tbl))",
+      "CREATE TABLE IF NOT EXISTS annals_parked (name VARCHAR(64) NOT NULL, version INTEGER NOT NULL,"
+          + " position BIGINT NOT NULL, stream VARCHAR(1024) NOT NULL, type VARCHAR(128) NOT NULL, error TEXT NOT NULL,"
+          + " attempts INTEGER NOT NULL, parked_at VARCHAR(40) NOT NULL, PRIMARY KEY (name, version, position))");
+
+  private record WriterKey(ProjectionId id, int partition) {}
+
+  /** A partition's connection with its session and bookkeeping statements. */
+  private static final class Writer {
+    final Connection connection;
+    final JdbcSession session;
+
+    Writer(Connection connection, int version) {
+      this.connection = connection;
+      this.session = new JdbcSession(connection, version);
+    }
+
+    void close() {
+      session.closeStatements();
+      try {
+        connection.close();
+      } catch (SQLException ignored) {
+        // Closing anyway.
+      }
+    }
+  }
+
+  private final SqlDialect dialect;
+  private final ConcurrentHashMap<WriterKey, Writer> writers = new ConcurrentHashMap<>();
+
+  public JdbcTarget(SqlDialect dialect) {
+    this.dialect = dialect;
+    inTransaction(c -> {
+      try (Statement s = c.createStatement()) {
+        for (String ddl : META) {
+          s.execute(ddl);
+        }
+      }
+      return null;
+    });
+  }
+
+  /** The embedded default: SQLite in {@code directory}/{@value #SQLITE_FILE} (created when missing). */
+  public static JdbcTarget sqlite(Path directory) {
+    try {
+      Files.createDirectories(directory);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new JdbcTarget(new SqliteDialect(directory.resolve(SQLITE_FILE)));
+  }
+
+  /** A connection for queries (auto-commit on); read the views named after the logical tables. */
+  public Connection openReader() {
+    try {
+      return dialect.openReader();
+    } catch (SQLException e) {
+      throw new ReadModelException("cannot open " + dialect.describe() + ": " + e.getMessage(), e);
+    }
+  }
+
+  @FunctionalInterface
+  private interface SqlWork<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  private <T> T inTransaction(SqlWork<T> work) {
+    try (Connection c = dialect.openWriter()) {
+      dialect.begin(c);
+      try {
+        T t = work.run(c);
+        dialect.commit(c);
+        return t;
+      } catch (SQLException | RuntimeException e) {
+        dialect.rollback(c);
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new ReadModelException(dialect.describe() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private <T> T read(SqlWork<T> work) {
+    try (Connection c = dialect.openReader()) {
+      return work.run(c);
+    } catch (SQLException e) {
+      throw new ReadModelException(dialect.describe() + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Checkpoint open(Projection<JdbcSession> projection, int partitions) {
+    ProjectionId id = projection.id();
+    return inTransaction(c -> {
+      Optional<Integer> stored = queryInt(c, "SELECT partitions FROM annals_projection WHERE name = ? AND version = ?",
+          id.name(), id.version());
+      if (stored.isEmpty()) {
+        update(c, "INSERT INTO annals_projection (name, version, partitions, position, live) VALUES (?, ?, ?, 0, 0)",
+            id.name(), id.version(), partitions);
+        for (int p = 0; p < partitions; p++) {
+          update(c, "INSERT INTO annals_projection_partition (name, version, part, position) VALUES (?, ?, ?, 0)",
+              id.name(), id.version(), p);
+        }
+      }
+      for (String t : projection.tables()) {
+        if (queryInt(c, "SELECT 1 FROM annals_projection_table WHERE name = ? AND version = ? AND tbl = ?",
+            id.name(), id.version(), t).isEmpty()) {
+          update(c, "INSERT INTO annals_projection_table (name, version, tbl) VALUES (?, ?, ?)",
+              id.name(), id.version(), t);
+        }
+      }
+      JdbcSession setup = new JdbcSession(c, id.version());
+      try {
+        projection.setup().create(setup);
+      } catch (SQLException | RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new ReadModelException("setup of " + id + " failed: " + e, e);
+      } finally {
+        setup.closeStatements();
+      }
+      if (queryInt(c, "SELECT version FROM annals_projection WHERE name = ? AND live = 1", id.name()).isEmpty()) {
+        makeLive(c, id, projection.tables());
+      }
+      return checkpoint(c, id).orElseThrow();
+    });
+  }
+
+  private void makeLive(Connection c, ProjectionId id, List<String> tables) throws SQLException {
+    Optional<Integer> old = queryInt(c, "SELECT version FROM annals_projection WHERE name = ? AND live = 1", id.name());
+    if (old.isPresent()) {
+      for (String t : tablesOf(c, new ProjectionId(id.name(), old.get()))) {
+        update(c, "DROP VIEW IF EXISTS " + t);
+      }
+    }
+    update(c, "UPDATE annals_projection SET live = CASE WHEN version = ? THEN 1 ELSE 0 END WHERE name = ?",
+        id.version(), id.name());
+    for (String t : tables) {
+      update(c, "DROP VIEW IF EXISTS " + t);
+      update(c, "CREATE VIEW " + t + " AS SELECT * FROM " + JdbcSession.physical(t, id.version()));
+    }
+  }
+
+  private static List<String> tablesOf(Connection c, ProjectionId id) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT tbl FROM annals_projection_table WHERE name = ? AND version = ? ORDER BY tbl")) {
+      ps.setString(1, id.name());
+      ps.setInt(2, id.version());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+    }
+    return out;
+  }
+
+  private Writer writer(ProjectionId id, int partition) {
+    return writers.computeIfAbsent(new WriterKey(id, partition), k -> {
+      try {
+        return new Writer(dialect.openWriter(), id.version());
+      } catch (SQLException e) {
+        throw new ReadModelException("cannot open " + dialect.describe() + ": " + e.getMessage(), e);
+      }
+    });
+  }
+
+  @Override
+  public UnitOfWork<JdbcSession> begin(ProjectionId id, int partition) {
+    WriterKey key = new WriterKey(id, partition);
+    Writer w = writer(id, partition);
+    try {
+      dialect.begin(w.connection);
+    } catch (SQLException e) {
+      throw new ReadModelException(id + " partition " + partition + ": cannot begin: " + e.getMessage(), e);
+    }
+    return new UnitOfWork<>() {
+      private boolean done;
+
+      @Override
+      public JdbcSession session() {
+        return w.session;
+      }
+
+      @Override
+      public void park(ParkedEvent e) {
+        run(() -> w.session.update("INSERT INTO annals_parked (name, version, position, stream, type, error, attempts,"
+                + " parked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", id.name(), id.version(), e.position(), e.stream(),
+            e.type(), e.error(), e.attempts(), e.parkedAt().toString()));
+      }
+
+      @Override
+      public void unpark(long position) {
+        run(() -> w.session.update("DELETE FROM annals_parked WHERE name = ? AND version = ? AND position = ?",
+            id.name(), id.version(), position));
+      }
+
+      @Override
+      public void commit(long partitionPosition, long safePosition) {
+        run(() -> {
+          w.session.update("UPDATE annals_projection_partition SET position = ? WHERE name = ? AND version = ?"
+              + " AND part = ? AND position < ?", partitionPosition, id.name(), id.version(), partition, partitionPosition);
+          w.session.update("UPDATE annals_projection SET position = ? WHERE name = ? AND version = ? AND position < ?",
+              safePosition, id.name(), id.version(), safePosition);
+          dialect.commit(w.connection);
+          return 0;
+        });
+        done = true;
+      }
+
+      @Override
+      public void commitWithoutCheckpoint() {
+        run(() -> {
+          dialect.commit(w.connection);
+          return 0;
+        });
+        done = true;
+      }
+
+      private void run(SqlCall call) {
+        try {
+          call.run();
+        } catch (SQLException e) {
+          throw new ReadModelException(id + " partition " + partition + ": " + e.getMessage(), e);
+        }
+      }
+
+      @Override
+      public void close() {
+        if (!done) {
+          try {
+            dialect.rollback(w.connection);
+          } catch (SQLException e) {
+            // The connection is unusable: forget it, the next unit of work opens a new one.
+            writers.remove(key, w);
+            w.close();
+          }
+        }
+      }
+    };
+  }
+
+  @FunctionalInterface
+  private interface SqlCall {
+    int run() throws SQLException;
+  }
+
+  @Override
+  public Optional<Checkpoint> checkpoint(ProjectionId id) {
+    return read(c -> checkpoint(c, id));
+  }
+
+  private static Optional<Checkpoint> checkpoint(Connection c, ProjectionId id) throws SQLException {
+    long position;
+    int n;
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT position, partitions FROM annals_projection WHERE name = ? AND version = ?")) {
+      ps.setString(1, id.name());
+      ps.setInt(2, id.version());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        position = rs.getLong(1);
+        n = rs.getInt(2);
+      }
+    }
+    long[] parts = new long[n];
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT part, position FROM annals_projection_partition WHERE name = ? AND version = ?")) {
+      ps.setString(1, id.name());
+      ps.setInt(2, id.version());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          parts[rs.getInt(1)] = rs.getLong(2);
+        }
+      }
+    }
+    return Optional.of(new Checkpoint(position, parts));
+  }
+
+  @Override
+  public Optional<Integer> liveVersion(String name) {
+    return read(c -> queryInt(c, "SELECT version FROM annals_projection WHERE name = ? AND live = 1", name));
+  }
+
+  @Override
+  public void promote(Projection<JdbcSession> projection) {
+    inTransaction(c -> {
+      if (queryInt(c, "SELECT 1 FROM annals_projection WHERE name = ? AND version = ?", projection.name(),
+          projection.version()).isEmpty()) {
+        throw new IllegalStateException(projection.id() + " was never opened in " + dialect.describe());
+      }
+      makeLive(c, projection.id(), projection.tables());
+      return null;
+    });
+  }
+
+  @Override
+  public void drop(Projection<JdbcSession> projection) {
+    ProjectionId id = projection.id();
+    if (liveVersion(id.name()).orElse(-1) == id.version()) {
+      throw new IllegalStateException(id + " is live; promote another version first");
+    }
+    writers.entrySet().removeIf(e -> {
+      if (e.getKey().id().equals(id)) {
+        e.getValue().close();
+        return true;
+      }
+      return false;
+    });
+    inTransaction(c -> {
+      Set<String> tables = new LinkedHashSet<>(tablesOf(c, id));
+      tables.addAll(projection.tables());
+      for (String t : tables) {
+        update(c, "DROP TABLE IF EXISTS " + JdbcSession.physical(t, id.version()));
+      }
+      for (String meta : List.of("annals_projection", "annals_projection_partition", "annals_projection_table",
+          "annals_parked")) {
+        update(c, "DELETE FROM " + meta + " WHERE name = ? AND version = ?", id.name(), id.version());
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public List<ParkedEvent> parked(ProjectionId id) {
+    return read(c -> {
+      List<ParkedEvent> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT position, stream, type, error, attempts, parked_at"
+          + " FROM annals_parked WHERE name = ? AND version = ? ORDER BY position")) {
+        ps.setString(1, id.name());
+        ps.setInt(2, id.version());
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(new ParkedEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
+                Instant.parse(rs.getString(6))));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public Comparison compare(Projection<JdbcSession> live, Projection<JdbcSession> shadow, int sampleSize) {
+    // One read transaction: both versions as of the same snapshot.
+    return inTransaction(c -> {
+      long livePos = checkpoint(c, live.id()).map(Checkpoint::position).orElse(0L);
+      long shadowPos = checkpoint(c, shadow.id()).map(Checkpoint::position).orElse(0L);
+      Set<String> names = new LinkedHashSet<>(live.tables());
+      names.addAll(shadow.tables());
+      List<Comparison.TableComparison> out = new ArrayList<>();
+      for (String t : names) {
+        String a = JdbcSession.physical(t, live.version());
+        String b = JdbcSession.physical(t, shadow.version());
+        boolean inA = live.tables().contains(t);
+        boolean inB = shadow.tables().contains(t);
+        long ca = inA ? count(c, a) : 0;
+        long cb = inB ? count(c, b) : 0;
+        List<String> onlyA = inA ? (inB ? except(c, a, b, sampleSize) : sample(c, a, sampleSize)) : List.of();
+        List<String> onlyB = inB ? (inA ? except(c, b, a, sampleSize) : sample(c, b, sampleSize)) : List.of();
+        out.add(new Comparison.TableComparison(t, ca, cb, onlyA, onlyB));
+      }
+      return new Comparison(live.id(), shadow.id(), livePos, shadowPos, out);
+    });
+  }
+
+  private static long count(Connection c, String table) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static List<String> except(Connection c, String a, String b, int limit) throws SQLException {
+    try {
+      return rows(c, "SELECT * FROM " + a + " EXCEPT SELECT * FROM " + b, limit);
+    } catch (SQLException e) {
+      return List.of("(cannot compare rows, the columns differ: " + e.getMessage() + ")");
+    }
+  }
+
+  private static List<String> sample(Connection c, String table, int limit) throws SQLException {
+    return rows(c, "SELECT * FROM " + table, limit);
+  }
+
+  private static List<String> rows(Connection c, String sql, int limit) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      ResultSetMetaData md = rs.getMetaData();
+      while (out.size() < limit && rs.next()) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+          if (i > 1) {
+            sb.append(", ");
+          }
+          sb.append(md.getColumnLabel(i)).append('=').append(rs.getString(i));
+        }
+        out.add(sb.toString());
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public String guarantee() {
+    return "exactly-once: read model, checkpoint and parked events commit in one transaction (" + dialect.describe() + ")";
+  }
+
+  private static Optional<Integer> queryInt(Connection c, String sql, Object... params) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setObject(i + 1, params[i]);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(rs.getInt(1)) : Optional.empty();
+      }
+    }
+  }
+
+  private static void update(Connection c, String sql, Object... params) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setObject(i + 1, params[i]);
+      }
+      ps.executeUpdate();
+    }
+  }
+
+  @Override
+  public void close() {
+    writers.values().forEach(Writer::close);
+    writers.clear();
+  }
+}

@@ -1,0 +1,169 @@
+package dev.annals.cqrs.projection;
+
+import dev.annals.core.RecordedEvent;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+
+/**
+ * Applies one partition's events, in order, in batches: each batch is one unit of work committed with
+ * the partition's checkpoint. When an applier throws, the unit is rolled back; the events before the
+ * failing one are committed on their own, and the failing one is retried alone with backoff, then
+ * parked (committed with the checkpoint past it) or the projection stops, per the {@link FailurePolicy}.
+ * Events at or below the partition's stored checkpoint are skipped: they were committed before a restart.
+ *
+ * <p>Not thread-safe: one per partition, used by that partition's thread.
+ */
+final class PartitionApplier<S> {
+
+  /** Told which events of a list were committed (processed or parked). */
+  interface Committed {
+    void committed(int from, int to);
+  }
+
+  private final Projection<S> projection;
+  private final ProjectionTarget<S> target;
+  private final int partition;
+  private final FailurePolicy policy;
+  private final Clock clock;
+  private final LongSupplier safePosition;
+  private final AtomicLong applied;
+  private final AtomicReference<String> lastError;
+  private long skipUpTo;
+
+  PartitionApplier(Projection<S> projection, ProjectionTarget<S> target, int partition, long skipUpTo,
+      FailurePolicy policy, Clock clock, LongSupplier safePosition, AtomicLong applied,
+      AtomicReference<String> lastError) {
+    this.projection = projection;
+    this.target = target;
+    this.partition = partition;
+    this.skipUpTo = skipUpTo;
+    this.policy = policy;
+    this.clock = clock;
+    this.safePosition = safePosition;
+    this.applied = applied;
+    this.lastError = lastError;
+  }
+
+  /**
+   * Applies {@code events} (positions increasing), calling {@code committed} after each commit.
+   *
+   * @throws ProjectionFailedException the policy stops the projection at an event
+   * @throws InterruptedException while backing off
+   */
+  void apply(List<RecordedEvent> events, Committed committed) throws InterruptedException {
+    int n = events.size();
+    int from = 0;
+    int end = n;
+    while (from < n) {
+      Failure f = tryBatch(events, from, end);
+      if (f == null) {
+        committed.committed(from, end);
+        from = end;
+        end = n;
+      } else if (f.index > from) {
+        end = f.index; // commit the good prefix first
+      } else {
+        retryOrGiveUp(events.get(from), f.error);
+        committed.committed(from, from + 1);
+        from++;
+        end = n;
+      }
+    }
+  }
+
+  private record Failure(int index, Exception error) {}
+
+  /** Applies [from, to) in one unit of work and commits; on failure rolls back and says where. */
+  private Failure tryBatch(List<RecordedEvent> events, int from, int to) {
+    long last = events.get(to - 1).position();
+    if (last <= skipUpTo) {
+      return null; // all committed before a restart
+    }
+    int i = from;
+    int count = 0;
+    try (ProjectionTarget.UnitOfWork<S> uow = target.begin(projection.id(), partition)) {
+      S session = uow.session();
+      for (; i < to; i++) {
+        RecordedEvent e = events.get(i);
+        if (e.position() <= skipUpTo) {
+          continue;
+        }
+        projection.apply(session, e);
+        count++;
+      }
+      i = to; // a commit failure is the last event's failure
+      uow.commit(Math.max(last, skipUpTo), safePosition.getAsLong());
+    } catch (Exception e) {
+      int at = Math.min(i, to - 1);
+      lastError.set(describe(events.get(at), e));
+      return new Failure(at, e);
+    }
+    skipUpTo = Math.max(skipUpTo, last);
+    applied.addAndGet(count);
+    return null;
+  }
+
+  private void retryOrGiveUp(RecordedEvent event, Exception first) throws InterruptedException {
+    Exception error = first;
+    int attempt = 1;
+    while (attempt < policy.maxAttempts()) {
+      attempt++;
+      Thread.sleep(policy.backoff(attempt).toMillis());
+      Failure f = tryBatch(List.of(event), 0, 1);
+      if (f == null) {
+        return;
+      }
+      error = f.error;
+    }
+    if (policy.whenExhausted() == FailurePolicy.Exhausted.STOP) {
+      throw new ProjectionFailedException(projection.id(),
+          "stopped at position " + event.position() + " after " + attempt + " attempts: " + error, error);
+    }
+    park(event, error, attempt);
+  }
+
+  private void park(RecordedEvent event, Exception error, int attempts) {
+    ParkedEvent p = new ParkedEvent(event.position(), event.stream(), event.type(), stackTrace(error), attempts,
+        clock.instant());
+    try (ProjectionTarget.UnitOfWork<S> uow = target.begin(projection.id(), partition)) {
+      uow.park(p);
+      uow.commit(Math.max(event.position(), skipUpTo), safePosition.getAsLong());
+    }
+    skipUpTo = Math.max(skipUpTo, event.position());
+  }
+
+  /**
+   * Applies a parked event again; on success it is removed from the parked events in the same unit of
+   * work. The checkpoint does not move (it is already past the event).
+   *
+   * @throws ProjectionFailedException the applier still fails (the event stays parked)
+   */
+  void replay(RecordedEvent event) {
+    try (ProjectionTarget.UnitOfWork<S> uow = target.begin(projection.id(), partition)) {
+      projection.apply(uow.session(), event);
+      uow.unpark(event.position());
+      uow.commitWithoutCheckpoint();
+    } catch (Exception e) {
+      lastError.set(describe(event, e));
+      throw new ProjectionFailedException(projection.id(),
+          "replay of parked position " + event.position() + " failed: " + e, e);
+    }
+    applied.incrementAndGet();
+  }
+
+  static String describe(RecordedEvent e, Throwable t) {
+    return "position " + e.position() + " (" + e.stream() + " v" + e.version() + ", " + e.type() + "): " + t;
+  }
+
+  private static String stackTrace(Throwable t) {
+    StringWriter w = new StringWriter();
+    t.printStackTrace(new PrintWriter(w));
+    String s = w.toString();
+    return s.length() > 4000 ? s.substring(0, 4000) : s;
+  }
+}

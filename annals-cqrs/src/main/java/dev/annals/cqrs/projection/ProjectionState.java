@@ -1,0 +1,15 @@
+package dev.annals.cqrs.projection;
+
+/** Where a projection runner is. */
+public enum ProjectionState {
+  /** Reading the log towards the head for the first time since it started. */
+  CATCHING_UP,
+  /** Caught up and following live appends. */
+  RUNNING,
+  /** A shadow version building beside the live one; not yet promoted. */
+  REBUILDING,
+  /** Closed. */
+  STOPPED,
+  /** Stopped by a failure (see the status' last error). */
+  FAILED
+}

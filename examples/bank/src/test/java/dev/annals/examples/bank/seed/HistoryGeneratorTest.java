@@ -335,6 +335,8 @@ class HistoryGeneratorTest {
 
     assertThat(trail).containsExactly("TransferRequested", "Debited", "SourceDebited", "CreditRejected",
         "DebitReversed", "TransferFailed");
+    assertThat(dev.annals.examples.bank.AuditTrail.byCorrelationId(store, id)).extracting(RecordedEvent::type)
+        .isEqualTo(trail);
     assertThat(streams.get("transfer-" + history.facts().completedTransferId()).getLast().type())
         .isEqualTo("TransferCompleted");
     assertThat(streams.get("order-" + history.facts().refundedOrderId()).getLast().type()).isEqualTo("OrderRefunded");

@@ -11,6 +11,7 @@ public final class Workloads {
     return List.of(
         new InMemoryAppendBatch(),
         new AggregateLoad(),
-        new StateKnownAt());
+        new StateKnownAt(),
+        new ProjectionRebuild());
   }
 }

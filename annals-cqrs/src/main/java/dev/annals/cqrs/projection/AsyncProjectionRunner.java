@@ -103,7 +103,15 @@ public final class AsyncProjectionRunner<S> implements ProjectionRunner {
     for (Worker w : workers) {
       w.thread.start();
     }
-    this.subscription = store.subscribeToAll(cp.position() + 1, projection.filter(), new Dispatcher());
+    Subscription sub;
+    try {
+      sub = store.subscribeToAll(cp.position() + 1, projection.filter(), new Dispatcher());
+    } catch (RuntimeException e) {
+      stopping = true; // the partition threads see it and end
+      sequence.wakeAll();
+      throw e;
+    }
+    this.subscription = sub;
   }
 
   /** Starts (or resumes) {@code projection} from its stored checkpoint in {@code target}. */

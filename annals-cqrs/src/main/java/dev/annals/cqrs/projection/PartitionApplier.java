@@ -59,12 +59,22 @@ final class PartitionApplier<S> {
     int n = events.size();
     int from = 0;
     int end = n;
+    int targetAttempts = 0;
     while (from < n) {
       Failure f = tryBatch(events, from, end);
       if (f == null) {
         committed.committed(from, end);
         from = end;
         end = n;
+        targetAttempts = 0;
+      } else if (!f.handler) {
+        // The target itself failed (begin or commit): retry the same batch; never park for it.
+        targetAttempts++;
+        if (targetAttempts >= policy.maxAttempts()) {
+          throw new ProjectionFailedException(projection.id(), "the target failed " + targetAttempts
+              + " times at position " + events.get(from).position() + ": " + f.error, f.error);
+        }
+        Thread.sleep(policy.backoff(targetAttempts + 1).toMillis());
       } else if (f.index > from) {
         end = f.index; // commit the good prefix first
       } else {
@@ -76,7 +86,8 @@ final class PartitionApplier<S> {
     }
   }
 
-  private record Failure(int index, Exception error) {}
+  /** Where a batch failed; {@code handler} is false when the target failed rather than an applier. */
+  private record Failure(int index, Exception error, boolean handler) {}
 
   /** Applies [from, to) in one unit of work and commits; on failure rolls back and says where. */
   private Failure tryBatch(List<RecordedEvent> events, int from, int to) {
@@ -84,24 +95,38 @@ final class PartitionApplier<S> {
     if (last <= skipUpTo) {
       return null; // all committed before a restart
     }
-    int i = from;
     int count = 0;
-    try (ProjectionTarget.UnitOfWork<S> uow = target.begin(projection.id(), partition)) {
+    ProjectionTarget.UnitOfWork<S> uow;
+    try {
+      uow = target.begin(projection.id(), partition);
+    } catch (RuntimeException e) {
+      lastError.set(projection.id() + " partition " + partition + ": " + e);
+      return new Failure(from, e, false);
+    }
+    try (uow) {
       S session = uow.session();
-      for (; i < to; i++) {
+      for (int i = from; i < to; i++) {
         RecordedEvent e = events.get(i);
         if (e.position() <= skipUpTo) {
           continue;
         }
-        projection.apply(session, e);
+        try {
+          projection.apply(session, e);
+        } catch (Exception ex) {
+          lastError.set(describe(e, ex));
+          return new Failure(i, ex, true);
+        }
         count++;
       }
-      i = to; // a commit failure is the last event's failure
-      uow.commit(Math.max(last, skipUpTo), safePosition.getAsLong());
-    } catch (Exception e) {
-      int at = Math.min(i, to - 1);
-      lastError.set(describe(events.get(at), e));
-      return new Failure(at, e);
+      try {
+        uow.commit(Math.max(last, skipUpTo), safePosition.getAsLong());
+      } catch (RuntimeException ex) {
+        lastError.set(projection.id() + " partition " + partition + ": commit failed: " + ex);
+        return new Failure(from, ex, false);
+      }
+    } catch (RuntimeException closeFailure) {
+      lastError.set(projection.id() + " partition " + partition + ": " + closeFailure);
+      return new Failure(from, closeFailure, false);
     }
     skipUpTo = Math.max(skipUpTo, last);
     applied.addAndGet(count);
@@ -117,6 +142,10 @@ final class PartitionApplier<S> {
       Failure f = tryBatch(List.of(event), 0, 1);
       if (f == null) {
         return;
+      }
+      if (!f.handler) {
+        throw new ProjectionFailedException(projection.id(), "the target failed at position " + event.position()
+            + ": " + f.error, f.error);
       }
       error = f.error;
     }

@@ -10,9 +10,11 @@ import dev.annals.core.Filter;
 import dev.annals.core.ImportEvent;
 import dev.annals.core.ImportResult;
 import dev.annals.core.Page;
+import dev.annals.core.StreamInfo;
 import dev.annals.core.Subscription;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * An {@link EventStore} decorator that runs inline projections in the append path: after a successful
@@ -65,6 +67,11 @@ public final class ProjectingEventStore implements EventStore {
   @Override
   public Page readAll(long fromPosition, Direction direction, int limit, Filter filter) {
     return store.readAll(fromPosition, direction, limit, filter);
+  }
+
+  @Override
+  public List<StreamInfo> listStreams(String prefix, Optional<String> category, Optional<String> after, int limit) {
+    return store.listStreams(prefix, category, after, limit);
   }
 
   @Override

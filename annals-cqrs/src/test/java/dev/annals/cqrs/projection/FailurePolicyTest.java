@@ -199,4 +199,105 @@ class FailurePolicyTest {
       }
     }
   }
+
+  @Test
+  void a_failing_target_stops_the_projection_instead_of_parking_good_events() throws Exception {
+    MemoryTarget memory = new MemoryTarget();
+    AtomicInteger commits = new AtomicInteger();
+    // A target whose commits fail: the events are fine, so none may be parked.
+    ProjectionTarget<MemoryTables> failing = new ProjectionTarget<>() {
+      @Override
+      public Checkpoint open(Projection<MemoryTables> projection, int partitions) {
+        return memory.open(projection, partitions);
+      }
+
+      @Override
+      public UnitOfWork<MemoryTables> begin(ProjectionId id, int partition) {
+        UnitOfWork<MemoryTables> real = memory.begin(id, partition);
+        return new UnitOfWork<>() {
+          @Override
+          public MemoryTables session() {
+            return real.session();
+          }
+
+          @Override
+          public void park(ParkedEvent event) {
+            real.park(event);
+          }
+
+          @Override
+          public void unpark(long position) {
+            real.unpark(position);
+          }
+
+          @Override
+          public void commit(long partitionPosition, long safePosition) {
+            commits.incrementAndGet();
+            throw new ReadModelException("disk full", new java.io.IOException("disk full"));
+          }
+
+          @Override
+          public void commitWithoutCheckpoint() {
+            real.commitWithoutCheckpoint();
+          }
+
+          @Override
+          public void close() {
+            real.close();
+          }
+        };
+      }
+
+      @Override
+      public java.util.Optional<Checkpoint> checkpoint(ProjectionId id) {
+        return memory.checkpoint(id);
+      }
+
+      @Override
+      public java.util.Optional<Integer> liveVersion(String name) {
+        return memory.liveVersion(name);
+      }
+
+      @Override
+      public void promote(Projection<MemoryTables> projection) {
+        memory.promote(projection);
+      }
+
+      @Override
+      public void drop(Projection<MemoryTables> projection) {
+        memory.drop(projection);
+      }
+
+      @Override
+      public java.util.List<ParkedEvent> parked(ProjectionId id) {
+        return memory.parked(id);
+      }
+
+      @Override
+      public Comparison compare(Projection<MemoryTables> live, Projection<MemoryTables> shadow, int sampleSize) {
+        return memory.compare(live, shadow, sampleSize);
+      }
+
+      @Override
+      public String guarantee() {
+        return "test";
+      }
+
+      @Override
+      public void close() {}
+    };
+    try (InMemoryEventStore store = new InMemoryEventStore()) {
+      appendWithPoisonInTheMiddle(store);
+      try (AsyncProjectionRunner<MemoryTables> runner = AsyncProjectionRunner.start(store,
+          counting(new AtomicBoolean(false), new AtomicInteger()), failing,
+          RunnerOptions.defaults().withFailurePolicy(fast(FailurePolicy.Exhausted.PARK)))) {
+        assertThatThrownBy(() -> runner.awaitPosition(21, WAIT)).isInstanceOf(ProjectionFailedException.class)
+            .hasMessageContaining("disk full");
+        assertThat(runner.status().state()).isEqualTo(ProjectionState.FAILED);
+        assertThat(runner.parked()).isEmpty();
+        assertThat(commits.get()).isEqualTo(3);
+        assertThat(runner.status().position()).isZero();
+      }
+    }
+  }
 }

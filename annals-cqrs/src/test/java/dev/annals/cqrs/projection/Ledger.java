@@ -91,6 +91,11 @@ final class Ledger {
 
   /** The JDBC balances projection at {@code version}. */
   static Projection<JdbcSession> jdbc(int version) {
+    return jdbc(version, 0);
+  }
+
+  /** The JDBC balances projection; each event first waits {@code delayNanos} (to make batches slow). */
+  static Projection<JdbcSession> jdbc(int version, long delayNanos) {
     String upsert = "INSERT INTO {balances} (account, balance, events) VALUES (?, ?, 1)"
         + " ON CONFLICT (account) DO UPDATE SET balance = {balances}.balance + excluded.balance,"
         + " events = {balances}.events + 1";
@@ -102,10 +107,16 @@ final class Ledger {
           db.execute("CREATE TABLE IF NOT EXISTS {applied} (position BIGINT PRIMARY KEY)");
         })
         .on("Deposited", (db, e) -> {
+          if (delayNanos > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(delayNanos);
+          }
           db.update(upsert, e.stream(), amount(e));
           db.update("INSERT INTO {applied} (position) VALUES (?)", e.position());
         })
         .on("FeeCharged", (db, e) -> {
+          if (delayNanos > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(delayNanos);
+          }
           db.update(upsert, e.stream(), version >= 2 ? -amount(e) : 0L);
           db.update("INSERT INTO {applied} (position) VALUES (?)", e.position());
         })

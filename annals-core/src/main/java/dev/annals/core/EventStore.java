@@ -86,7 +86,8 @@ public interface EventStore extends AutoCloseable {
     if (limit < 1) {
       throw new InvalidInputException("limit must be >= 1, was " + limit);
     }
-    Filter filter = new Filter(java.util.Set.of(), category, Optional.of(prefix), prefix.startsWith("$"));
+    Filter filter = new Filter(java.util.Set.of(), category,
+        prefix.isEmpty() ? Optional.empty() : Optional.of(prefix), prefix.startsWith("$"));
     Map<String, StreamInfo> found = new TreeMap<>();
     long from = 1;
     while (true) {

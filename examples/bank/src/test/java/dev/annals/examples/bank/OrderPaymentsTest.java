@@ -95,4 +95,19 @@ class OrderPaymentsTest {
     assertThat(StoreFacts.count(store, "account-A1", "Debited")).isEqualTo(1);
     assertThat(StoreFacts.rawBalance(store, "account-A1")).isEqualTo(60_00);
   }
+
+  @Test
+  void a_debit_taken_for_an_order_cancelled_before_its_payment_was_recorded_is_given_back() {
+    place("O1", 40_00);
+    CrashingStore crashing = new CrashingStore(store, "order-O1"::equals, 1, CrashingStore.When.BEFORE_WRITE);
+    assertThatThrownBy(() -> new OrderPayments(new EventStoreBank(crashing)).pay("O1"))
+        .isInstanceOf(StoreUnavailableException.class);
+    bank.order("O1", new OrderCommand.Cancel("changed mind"), CommandContext.random());
+
+    assertThat(payments.pay("O1")).isInstanceOf(OrderState.Cancelled.class);
+    assertThat(payments.pay("O1")).isInstanceOf(OrderState.Cancelled.class);
+
+    assertThat(StoreFacts.count(store, "account-A1", "DebitReversed")).isEqualTo(1);
+    assertThat(StoreFacts.rawBalance(store, "account-A1")).isEqualTo(100_00);
+  }
 }

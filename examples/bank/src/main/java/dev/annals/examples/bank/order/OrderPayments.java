@@ -6,6 +6,8 @@ import dev.annals.examples.bank.ProcessIds;
 import dev.annals.examples.bank.RejectedException;
 import dev.annals.examples.bank.account.AccountCommand;
 import dev.annals.examples.bank.account.AccountDecider;
+import dev.annals.examples.bank.account.AccountState;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -25,23 +27,60 @@ public final class OrderPayments {
     this.bank = bank;
   }
 
-  /** Charges a placed order to its account; returns the order's state (paid or declined). */
+  /**
+   * Charges a placed order to its account; returns the order's state (paid or declined). If the order
+   * stopped being payable while its account was being debited (cancelled meanwhile, or a crash followed
+   * by a cancel), the debit is given back, so an order never keeps money it did not record.
+   */
   public OrderState pay(String orderId) {
     var loaded = bank.loadOrder(orderId);
-    if (!(loaded.state() instanceof OrderState.Placed placed)) {
-      return loaded.state();
-    }
-    OrderState.Order o = placed.order();
     String cause = loaded.lastEventId().map(UUID::toString).orElse(orderId);
-    CommandContext leg = context(orderId, "debit", cause);
-    try {
-      bank.account(o.accountId(), new AccountCommand.Debit(OrderDecider.paymentReference(orderId), o.amount()), leg);
-    } catch (RejectedException refused) {
-      return bank.order(orderId, new OrderCommand.DeclinePayment(refused.reason()),
-          context(orderId, "declined", cause).withReason(refused.getMessage()));
+    return switch (loaded.state()) {
+      case OrderState.Placed placed -> {
+        OrderState.Order o = placed.order();
+        CommandContext leg = context(orderId, "debit", cause);
+        try {
+          bank.account(o.accountId(), new AccountCommand.Debit(OrderDecider.paymentReference(orderId), o.amount()), leg);
+        } catch (RejectedException refused) {
+          yield bank.order(orderId, new OrderCommand.DeclinePayment(refused.reason()),
+              context(orderId, "declined", cause).withReason(refused.getMessage()));
+        }
+        try {
+          yield bank.order(orderId, new OrderCommand.RecordPayment(), context(orderId, "paid",
+              ProcessIds.firstEvent(AccountDecider.stream(o.accountId()), leg.commandId()).toString()));
+        } catch (RejectedException notPayable) {
+          returnStrayPayment(o, cause);
+          yield bank.loadOrder(orderId).state();
+        }
+      }
+      case OrderState.Cancelled c when !c.refundDue() -> {
+        returnStrayPayment(c.order(), cause);
+        yield c;
+      }
+      case OrderState.Declined d -> {
+        returnStrayPayment(d.order(), cause);
+        yield d;
+      }
+      default -> loaded.state();
+    };
+  }
+
+  /** Gives back a debit taken for an order that never recorded its payment (idempotent). */
+  private void returnStrayPayment(OrderState.Order o, String cause) {
+    String reference = OrderDecider.paymentReference(o.orderId());
+    if (hasOpenDebit(bank.loadAccount(o.accountId()).state(), reference)) {
+      bank.account(o.accountId(), new AccountCommand.ReverseDebit(reference),
+          context(o.orderId(), "payment-returned", cause).withReason("the order was no longer payable"));
     }
-    return bank.order(orderId, new OrderCommand.RecordPayment(),
-        context(orderId, "paid", ProcessIds.firstEvent(AccountDecider.stream(o.accountId()), leg.commandId()).toString()));
+  }
+
+  private static boolean hasOpenDebit(AccountState state, String reference) {
+    Optional<AccountState.Ledger> book = switch (state) {
+      case AccountState.NotOpened n -> Optional.empty();
+      case AccountState.Open open -> Optional.of(open.ledger());
+      case AccountState.Closed closed -> Optional.of(closed.ledger());
+    };
+    return book.filter(b -> b.debits().containsKey(reference) && !b.reversedDebits().contains(reference)).isPresent();
   }
 
   /** Refunds a cancelled paid order or a delivered (returned) one; returns the order's state. */

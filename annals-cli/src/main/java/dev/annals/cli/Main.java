@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
       AppendCommand.class,
       ReadCommand.class,
       VerifyCommand.class,
+      ServeCommand.class,
+      TailCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class,
     })

@@ -139,7 +139,8 @@ public final class HttpEventStore implements EventStore {
       path.append("&types=").append(query(types.toString()));
     }
     filter.category().ifPresent(c -> path.append("&category=").append(query(c)));
-    filter.prefix().ifPresent(p -> path.append("&prefix=").append(query(p)));
+    // The empty prefix selects every stream: the same as no prefix condition.
+    filter.prefix().filter(p -> !p.isEmpty()).ifPresent(p -> path.append("&prefix=").append(query(p)));
     if (filter.includeSystem()) {
       path.append("&system=true");
     }

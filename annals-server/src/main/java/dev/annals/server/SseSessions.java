@@ -27,7 +27,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 final class SseSessions {
 
   private static final byte[] HEARTBEAT = ": heartbeat\n\n".getBytes(StandardCharsets.US_ASCII);
-  /** Flush after this many buffered bytes even when more events are coming. */
+  /** Size of a session's write buffer: written out when full even when more events are coming. */
   private static final int FLUSH_BYTES = 32 * 1024;
 
   private final Set<Session> open = ConcurrentHashMap.newKeySet();
@@ -84,11 +84,43 @@ final class SseSessions {
     }
   }
 
+  /**
+   * Copies one event's JSON into an SSE message body. Stored JSON may hold raw line breaks as
+   * whitespace (pretty-printed data); SSE ends a field at any CR or LF, so each line becomes its own
+   * {@code data:} field, which clients join with LF.
+   */
+  static void writeDataLines(byte[] json, ByteArrayOutputStream out) {
+    boolean breaks = false;
+    for (byte b : json) {
+      if (b == '\r' || b == '\n') {
+        breaks = true;
+        break;
+      }
+    }
+    if (!breaks) {
+      out.write(json, 0, json.length);
+      return;
+    }
+    for (int i = 0; i < json.length; i++) {
+      byte b = json[i];
+      if (b == '\r' || b == '\n') {
+        if (b == '\r' && i + 1 < json.length && json[i + 1] == '\n') {
+          i++;
+        }
+        out.write('\n');
+        out.write("data: ".getBytes(StandardCharsets.US_ASCII), 0, 6);
+      } else {
+        out.write(b);
+      }
+    }
+  }
+
   private final class Session implements EventHandler {
     private final Exchange x;
     private final boolean global;
     private final ReentrantLock lock = new ReentrantLock();
     private final ByteArrayOutputStream buf = new ByteArrayOutputStream(8192);
+    private final ByteArrayOutputStream json = new ByteArrayOutputStream(8192);
     private OutputStream out;
     private volatile long lastKey;
     private volatile long lastWriteNanos = System.nanoTime();
@@ -102,7 +134,9 @@ final class SseSessions {
     }
 
     void serve(SubscriptionsResource.Opener opener) throws InterruptedException {
-      out = x.startStream("text/event-stream; charset=utf-8");
+      // Buffered: events are written in batches and flushed when the subscription has caught up
+      // (or the buffer is full), not one socket write per event.
+      out = new java.io.BufferedOutputStream(x.startStream("text/event-stream; charset=utf-8"), FLUSH_BYTES);
       Optional<Throwable> failure = Optional.empty();
       try {
         write(("retry: 1000\n: subscribed, next " + (lastKey + 1) + "\n\n").getBytes(StandardCharsets.UTF_8), true);
@@ -164,11 +198,13 @@ final class SseSessions {
     @Override
     public void onEvent(RecordedEvent e) throws IOException {
       long key = global ? e.position() : e.version();
-      buf.reset();
-      buf.write(("id: " + key + "\ndata: ").getBytes(StandardCharsets.US_ASCII));
-      try (JsonGenerator g = WireJson.generator(buf)) {
+      json.reset();
+      try (JsonGenerator g = WireJson.generator(json)) {
         WireJson.writeEvent(g, e);
       }
+      buf.reset();
+      buf.write(("id: " + key + "\ndata: ").getBytes(StandardCharsets.US_ASCII));
+      writeDataLines(json.toByteArray(), buf);
       buf.write('\n');
       buf.write('\n');
       lock.lock();
@@ -180,8 +216,6 @@ final class SseSessions {
       lastKey = key;
       metrics.delivered();
     }
-
-    private int unflushed;
 
     @Override
     public void onCaughtUp(long next) {
@@ -206,10 +240,8 @@ final class SseSessions {
 
     private void writeLocked(byte[] bytes, boolean flush) throws IOException {
       out.write(bytes);
-      unflushed += bytes.length;
-      if (flush || unflushed >= FLUSH_BYTES) {
+      if (flush) {
         out.flush();
-        unflushed = 0;
       }
       lastWriteNanos = System.nanoTime();
     }

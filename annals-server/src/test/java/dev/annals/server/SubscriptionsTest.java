@@ -189,4 +189,14 @@ class SubscriptionsTest {
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(r.body()).contains("\"error\":\"invalid_request\"").contains("Last-Event-ID");
   }
+
+  @Test
+  void pretty_printed_event_data_travels_as_several_data_lines() throws Exception {
+    t.store.append("p-1", ExpectedVersion.ANY, EventData.of("T", "{\n  \"a\": 1,\n  \"b\": [2]\n}"));
+    try (SseClient c = subscribe("/subscribe/all?from=1")) {
+      c.awaitIds(1, PATIENCE);
+      JsonNode e = TestServer.MAPPER.readTree(c.messages.getFirst().data());
+      assertThat(e.get("data").get("b").get(0).asInt()).isEqualTo(2);
+    }
+  }
 }

@@ -1,0 +1,110 @@
+package dev.annals.cli;
+
+import dev.annals.server.AnnalsServer;
+import dev.annals.server.ApiKeys;
+import dev.annals.server.ServerConfig;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code annals serve}: the HTTP server over a store. Runs until SIGTERM/SIGINT, then shuts down
+ * gracefully: stops accepting, lets in-flight requests (appends) finish, sends SSE subscribers a final
+ * {@code shutdown} event, and closes the store.
+ */
+@Command(name = "serve", description = "Serve the HTTP API (design §6) over a data directory.")
+final class ServeCommand implements Callable<Integer> {
+
+  @Option(names = "--data", paramLabel = "DIR", description = "data directory (absent: an in-memory store that keeps nothing)")
+  Optional<Path> data;
+
+  @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to bind (default: ${DEFAULT-VALUE})")
+  String host;
+
+  @Option(names = "--port", defaultValue = "7070", description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE})")
+  int port;
+
+  @Option(names = "--fsync", defaultValue = "always", paramLabel = "MODE",
+      description = "always | interval:<ms> | never (default: ${DEFAULT-VALUE})")
+  String fsync;
+
+  @Option(names = "--auth", paramLabel = "FILE", description = "API keys file (see docs/http-api.md); absent: loopback only, no auth")
+  Optional<Path> auth;
+
+  @Option(names = "--insecure", description = "allow a non-loopback --host without --auth")
+  boolean insecure;
+
+  @Option(names = "--tls-keystore", paramLabel = "FILE", description = "serve HTTPS with this PKCS12/JKS keystore")
+  Optional<Path> tlsKeystore;
+
+  @Option(names = "--tls-password-env", paramLabel = "VAR", defaultValue = "ANNALS_TLS_PASSWORD",
+      description = "environment variable holding the keystore password (default: ${DEFAULT-VALUE})")
+  String tlsPasswordEnv;
+
+  @Option(names = "--max-request-bytes", defaultValue = "67108864", description = "largest request body (default: ${DEFAULT-VALUE})")
+  long maxRequestBytes;
+
+  private final StoreFactory stores;
+
+  ServeCommand() {
+    this(new DefaultStores());
+  }
+
+  ServeCommand(StoreFactory stores) {
+    this.stores = stores;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    ServerConfig config = ServerConfig.defaults().withHost(host).withPort(port).withInsecure(insecure)
+        .withMaxRequestBytes(maxRequestBytes);
+    if (auth.isPresent()) {
+      try {
+        config = config.withApiKeys(ApiKeys.load(auth.get()));
+      } catch (IllegalArgumentException | java.io.IOException e) {
+        throw new CliFailure("cannot use the auth file: " + e.getMessage(), 2);
+      }
+    }
+    if (tlsKeystore.isPresent()) {
+      String password = Optional.ofNullable(System.getenv(tlsPasswordEnv)).orElseThrow(
+          () -> new CliFailure("--tls-keystore needs the keystore password in $" + tlsPasswordEnv, 2));
+      config = config.withTls(new ServerConfig.Tls(tlsKeystore.get(), password));
+    }
+    StoreFactory.Opened opened = stores.open(data, fsync);
+    AnnalsServer server;
+    try {
+      server = new AnnalsServer(opened.store(), config, opened.verifier());
+      server.start();
+    } catch (IllegalArgumentException e) {
+      opened.store().close();
+      throw new CliFailure(e.getMessage(), 2);
+    } catch (Exception e) {
+      opened.store().close();
+      throw new CliFailure("cannot start the server: " + e.getMessage(), 1);
+    }
+    System.out.println("annals: serving " + opened.description() + " on " + server.uri()
+        + (config.apiKeys().isEmpty() ? " (no auth file: loopback only" + (insecure ? ", --insecure" : "") + ")" : ""));
+    System.out.flush();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      System.out.println("annals: stopping (in-flight requests finish, subscribers get a final event)");
+      System.out.flush();
+      try {
+        server.stop();
+      } catch (Exception e) {
+        System.err.println("annals: error while stopping: " + e);
+      } finally {
+        opened.store().close();
+        System.out.println("annals: stopped; the store is closed");
+        System.out.flush();
+        stopped.countDown();
+      }
+    }, "annals-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    stopped.await();
+    return 0;
+  }
+}

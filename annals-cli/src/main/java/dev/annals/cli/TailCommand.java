@@ -1,0 +1,110 @@
+package dev.annals.cli;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonFactory;
+import dev.annals.client.HttpEventStore;
+import dev.annals.core.EventStore;
+import dev.annals.core.Filter;
+import dev.annals.core.RecordedEvent;
+import dev.annals.core.Subscription;
+import dev.annals.server.WireJson;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code annals tail}: follows the global log of a server over SSE (reconnecting after drops), one
+ * line per event: human-readable, or the event's JSON with {@code --json}.
+ */
+@Command(name = "tail", description = "Follow a server's events live (SSE).")
+final class TailCommand implements Callable<Integer> {
+
+  @Option(names = "--from", defaultValue = "end", paramLabel = "P",
+      description = "first position to show, or 'end' for new events only (default: ${DEFAULT-VALUE})")
+  String from;
+
+  @Option(names = "--server", defaultValue = "http://127.0.0.1:7070", paramLabel = "URL", description = "default: ${DEFAULT-VALUE}")
+  URI server;
+
+  @Option(names = "--api-key-env", defaultValue = "ANNALS_API_KEY", paramLabel = "VAR",
+      description = "environment variable holding the API key, if any (default: ${DEFAULT-VALUE})")
+  String apiKeyEnv;
+
+  @Option(names = "--category", description = "only streams of this category")
+  Optional<String> category;
+
+  @Option(names = "--prefix", description = "only streams whose name starts with this")
+  Optional<String> prefix;
+
+  @Option(names = "--count", paramLabel = "N", description = "stop after N events (default: follow until interrupted)")
+  Optional<Long> count;
+
+  @Option(names = "--json", description = "one event JSON object per line")
+  boolean json;
+
+  private static final JsonFactory JSON = new JsonFactory();
+
+  @Override
+  public Integer call() throws Exception {
+    long start;
+    if (from.equals("end")) {
+      start = EventStore.END;
+    } else {
+      try {
+        start = Long.parseLong(from);
+      } catch (NumberFormatException e) {
+        throw new CliFailure("--from must be a position or 'end', was '" + from + "'", 2);
+      }
+    }
+    Filter filter = Filter.all();
+    if (category.isPresent()) {
+      filter = filter.withCategory(category.get());
+    }
+    if (prefix.isPresent()) {
+      filter = filter.withPrefix(prefix.get());
+    }
+    PrintStream out = System.out;
+    AtomicLong seen = new AtomicLong();
+    CountDownLatch done = new CountDownLatch(1);
+    try (HttpEventStore client = new HttpEventStore(server, Optional.ofNullable(System.getenv(apiKeyEnv)));
+        Subscription sub = client.subscribeToAll(start, filter, e -> {
+          out.println(json ? toJson(e) : human(e));
+          out.flush();
+          if (count.isPresent() && seen.incrementAndGet() >= count.get()) {
+            done.countDown();
+          }
+        })) {
+      while (!done.await(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        if (sub.isStopped()) {
+          Throwable f = sub.failure().orElse(new IllegalStateException("the subscription stopped"));
+          if (f instanceof RuntimeException r) {
+            throw r;
+          }
+          throw new CliFailure(f.toString(), 1);
+        }
+      }
+    }
+    return 0;
+  }
+
+  static String human(RecordedEvent e) {
+    return "#" + e.position() + "  " + e.stream() + "@" + e.version() + "  " + e.type() + "  "
+        + WireJson.instant(e.recordedAt()) + "  " + e.data();
+  }
+
+  static String toJson(RecordedEvent e) throws IOException {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    try (JsonGenerator g = JSON.createGenerator(buf)) {
+      WireJson.writeEvent(g, e);
+    }
+    return buf.toString(StandardCharsets.UTF_8);
+  }
+}

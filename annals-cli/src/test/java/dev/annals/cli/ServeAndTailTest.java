@@ -1,0 +1,143 @@
+package dev.annals.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.annals.client.HttpEventStore;
+import dev.annals.core.EventData;
+import dev.annals.core.ExpectedVersion;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code annals serve} in a child JVM: it serves, {@code annals tail} follows it, and SIGTERM shuts it
+ * down gracefully (subscribers get a final event, the store is closed, the process exits).
+ */
+class ServeAndTailTest {
+
+  private static Process serve(String... extra) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "dev.annals.cli.Main", "serve", "--port", "0"));
+    cmd.addAll(List.of(extra));
+    return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+  }
+
+  @Test
+  void serve_answers_tail_follows_and_sigterm_stops_gracefully() throws Exception {
+    Process p = serve();
+    List<String> lines = Collections.synchronizedList(new ArrayList<>());
+    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    Thread reader = Thread.ofVirtual().start(() -> {
+      try {
+        String line;
+        while ((line = out.readLine()) != null) {
+          lines.add(line);
+        }
+      } catch (Exception ignored) {
+        // the process ended
+      }
+    });
+    try {
+      URI uri = awaitUri(lines);
+      try (HttpEventStore client = new HttpEventStore(uri, Optional.empty())) {
+        client.append("account-1", ExpectedVersion.NO_STREAM, EventData.of("Opened", "{\"owner\":\"ann\"}"));
+        client.append("account-1", ExpectedVersion.exactly(1), EventData.of("Deposited", "{\"amount\":5}"));
+      }
+      String tailed = captureOut(() -> assertThat(Main.run("tail", "--server", uri.toString(), "--from", "1",
+          "--count", "2")).isZero());
+      assertThat(tailed).contains("#1  account-1@1  Opened").contains("#2  account-1@2  Deposited  ").contains("{\"amount\":5}");
+      String json = captureOut(() -> assertThat(Main.run("tail", "--server", uri.toString(), "--from", "2",
+          "--count", "1", "--json")).isZero());
+      assertThat(json.strip()).startsWith("{\"id\":").contains("\"position\":2");
+
+      HttpClient http = HttpClient.newHttpClient();
+      HttpResponse<InputStream> sse = http.send(HttpRequest.newBuilder(URI.create(uri + "/subscribe/all")).build(),
+          HttpResponse.BodyHandlers.ofInputStream());
+      assertThat(sse.statusCode()).isEqualTo(200);
+      p.toHandle().destroy(); // SIGTERM (Process.destroy would also close our end of its stdout)
+      String stream = new String(sse.body().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(stream).contains("event: shutdown");
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      reader.join(5_000);
+      assertThat(lines).as("exit " + p.exitValue() + "\n" + String.join("\n", lines)).anyMatch(l -> l.contains("stopped; the store is closed"));
+      assertThat(p.exitValue()).isEqualTo(143);
+      http.close();
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  private static URI awaitUri(List<String> lines) throws InterruptedException {
+    Pattern serving = Pattern.compile("on (http://127\\.0\\.0\\.1:\\d+)");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      synchronized (lines) {
+        for (String l : lines) {
+          Matcher m = serving.matcher(l);
+          if (m.find()) {
+            return URI.create(m.group(1));
+          }
+        }
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("the server did not start: " + lines);
+  }
+
+  private static String captureOut(Runnable r) {
+    PrintStream old = System.out;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+    try {
+      r.run();
+    } finally {
+      System.setOut(old);
+    }
+    return buf.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void serve_refuses_a_public_address_without_an_auth_file() {
+    PrintStream old = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      assertThat(Main.run("serve", "--host", "0.0.0.0", "--port", "0")).isEqualTo(2);
+    } finally {
+      System.setErr(old);
+    }
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("without an auth file").contains("--insecure");
+  }
+
+  @Test
+  void serve_with_a_bad_auth_file_names_the_line() throws Exception {
+    Path file = java.nio.file.Files.createTempFile("auth", ".keys");
+    java.nio.file.Files.writeString(file, "# keys\nnot-a-hash admin *\n");
+    PrintStream old = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      assertThat(Main.run("serve", "--port", "0", "--auth", file.toString())).isEqualTo(2);
+    } finally {
+      System.setErr(old);
+      java.nio.file.Files.delete(file);
+    }
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("line 2");
+  }
+}

@@ -81,6 +81,26 @@ public final class StateQueries<S, E> {
     return foldFrom(stream, snapshot, Long.MAX_VALUE, limit);
   }
 
+  /**
+   * The last version of {@code stream} recorded at or before {@code t} (0 when none): the events behind
+   * {@link #stateKnownAt} are versions 1..this. Binary search over the stream, O(log n) single-event reads.
+   */
+  public long versionKnownAt(String stream, Instant t) {
+    long limit = positionLimit(t);
+    long lo = 0;
+    long hi = store.streamVersion(stream);
+    while (lo < hi) {
+      long mid = (lo + hi + 1) >>> 1;
+      Page p = store.readStream(stream, mid, Direction.FORWARD, 1);
+      if (!p.isEmpty() && p.events().get(0).position() < limit) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo;
+  }
+
   /** What was true at {@code validAt} as known now: {@link #stateValidAt(String, Instant, Instant)} with every event recorded so far. */
   public S stateValidAt(String stream, Instant validAt) {
     return fold(eventsValidAt(stream, validAt, Long.MAX_VALUE));

@@ -213,6 +213,8 @@ public class TemporalQueryPropertiesTest extends StoreFixture {
         Notes expected = w.bruteKnownAt(t);
         assertThat(w.plain.stateKnownAt(S, t)).as("knownAt(%s)", t).isEqualTo(expected);
         assertThat(w.snapshotted.stateKnownAt(S, t)).as("knownAt(%s) with snapshots", t).isEqualTo(expected);
+        assertThat(w.plain.versionKnownAt(S, t)).as("versionKnownAt(%s)", t)
+            .isEqualTo(w.all().stream().filter(e -> !e.recordedAt().isAfter(t)).count());
       }
     }
   }

@@ -99,6 +99,15 @@ public class TimeTravelExampleTest extends StoreFixture {
   }
 
   @Test
+  void the_version_known_at_a_time_is_the_last_one_recorded_by_then() {
+    assertThat(queries.versionKnownAt(STREAM, t("01T08:59"))).isZero();
+    assertThat(queries.versionKnownAt(STREAM, t("01T09:00"))).isEqualTo(1);
+    assertThat(queries.versionKnownAt(STREAM, t("15T00:00"))).isEqualTo(3);
+    assertThat(queries.versionKnownAt(STREAM, t("21T00:00"))).isEqualTo(4);
+    assertThat(queries.versionKnownAt(STREAM, t("31T00:00"))).isEqualTo(5);
+  }
+
+  @Test
   void valid_at_shows_what_was_true_then_as_known_at_a_time() {
     // What was true on Mar 12 ...
     assertThat(balance(queries.stateValidAt(STREAM, t("12T00:00"), t("15T00:00")))).isEqualTo(85);  // ... as believed on Mar 15

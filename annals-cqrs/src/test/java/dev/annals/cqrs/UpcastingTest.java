@@ -100,10 +100,10 @@ public class UpcastingTest extends StoreFixture {
   void subscribers_and_projections_decoding_through_the_codec_see_new_shapes() throws Exception {
     List<AccountEvent> seen = new CopyOnWriteArrayList<>();
     CountDownLatch four = new CountDownLatch(4);
-    try (Subscription s = store.subscribeToStream(STREAM, 1, e -> {
-      seen.add(codec.decode(e));
+    try (Subscription s = store.subscribeToStream(STREAM, 1, codec.handler((recorded, event) -> {
+      seen.add(event);
       four.countDown();
-    })) {
+    }))) {
       assertThat(four.await(10, TimeUnit.SECONDS)).isTrue();
     }
     assertThat(seen).containsExactly(new AccountEvent.AccountOpened("ada"), new Deposited(100), new Deposited(30),

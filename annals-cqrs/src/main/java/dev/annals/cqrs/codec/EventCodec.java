@@ -1,6 +1,7 @@
 package dev.annals.cqrs.codec;
 
 import dev.annals.core.EventData;
+import dev.annals.core.EventHandler;
 import dev.annals.core.Json;
 import dev.annals.core.RecordedEvent;
 import java.util.Set;
@@ -34,6 +35,21 @@ public interface EventCodec<E> {
 
   /** The type names this codec decodes to (current shapes), e.g. to build a {@code Filter}. */
   Set<String> types();
+
+  /**
+   * A subscription handler (for {@code subscribeToAll}/{@code subscribeToStream}) that passes each
+   * event on together with its decoded, upcast domain event. A decoding failure stops the
+   * subscription like any handler error.
+   */
+  default EventHandler handler(DecodedEventHandler<E> handler) {
+    return recorded -> handler.onEvent(recorded, decode(recorded));
+  }
+
+  /** Receives recorded events with their decoded domain events. */
+  @FunctionalInterface
+  interface DecodedEventHandler<E> {
+    void onEvent(RecordedEvent recorded, E event) throws Exception;
+  }
 
   /**
    * An {@link EventData} for {@code event} with the given id, and metadata holding only its schema

@@ -105,7 +105,7 @@ public final class JdbcSession {
   }
 
   void closeStatements() {
-    for (PreparedStatement ps : statements.values()) {
+    for (PreparedStatement ps : java.util.List.copyOf(statements.values())) {
       try {
         ps.close();
       } catch (SQLException ignored) {

@@ -112,12 +112,13 @@ public final class JdbcTarget implements ProjectionTarget<JdbcSession> {
 
   private <T> T inTransaction(SqlWork<T> work) {
     try (Connection c = dialect.openWriter()) {
+      dialect.begin(c);
       try {
         T t = work.run(c);
-        c.commit();
+        dialect.commit(c);
         return t;
       } catch (SQLException | RuntimeException e) {
-        c.rollback();
+        dialect.rollback(c);
         throw e;
       }
     } catch (SQLException e) {
@@ -215,6 +216,11 @@ public final class JdbcTarget implements ProjectionTarget<JdbcSession> {
   public UnitOfWork<JdbcSession> begin(ProjectionId id, int partition) {
     WriterKey key = new WriterKey(id, partition);
     Writer w = writer(id, partition);
+    try {
+      dialect.begin(w.connection);
+    } catch (SQLException e) {
+      throw new ReadModelException(id + " partition " + partition + ": cannot begin: " + e.getMessage(), e);
+    }
     return new UnitOfWork<>() {
       private boolean done;
 
@@ -243,7 +249,7 @@ public final class JdbcTarget implements ProjectionTarget<JdbcSession> {
               + " AND part = ? AND position < ?", partitionPosition, id.name(), id.version(), partition, partitionPosition);
           w.session.update("UPDATE annals_projection SET position = ? WHERE name = ? AND version = ? AND position < ?",
               safePosition, id.name(), id.version(), safePosition);
-          w.connection.commit();
+          dialect.commit(w.connection);
           return 0;
         });
         done = true;
@@ -252,7 +258,7 @@ public final class JdbcTarget implements ProjectionTarget<JdbcSession> {
       @Override
       public void commitWithoutCheckpoint() {
         run(() -> {
-          w.connection.commit();
+          dialect.commit(w.connection);
           return 0;
         });
         done = true;
@@ -270,7 +276,7 @@ public final class JdbcTarget implements ProjectionTarget<JdbcSession> {
       public void close() {
         if (!done) {
           try {
-            w.connection.rollback();
+            dialect.rollback(w.connection);
           } catch (SQLException e) {
             // The connection is unusable: forget it, the next unit of work opens a new one.
             writers.remove(key, w);

@@ -10,8 +10,15 @@ import java.sql.SQLException;
  */
 public interface SqlDialect {
 
-  /** A connection for units of work: auto-commit off, writes serialised as the database needs. */
+  /** A connection for units of work; transactions are driven by {@link #begin}, {@link #commit}, {@link #rollback}. */
   Connection openWriter() throws SQLException;
+
+  /** Starts a write transaction on a writer connection (waiting for other writers as the database needs). */
+  void begin(Connection writer) throws SQLException;
+
+  void commit(Connection writer) throws SQLException;
+
+  void rollback(Connection writer) throws SQLException;
 
   /** A connection for queries and for reading checkpoints; auto-commit on. */
   Connection openReader() throws SQLException;

@@ -90,12 +90,13 @@ public final class SnapshotStore<S> {
 
   /** The latest usable snapshot whose version is at most {@code streamVersion} (the stream's current one). */
   public Latest<S> latest(String stream, long streamVersion) {
-    return find(stream, h -> h.version() <= streamVersion);
+    // Nearly every snapshot fits this bound (only a bogus one lies ahead of the stream): no search, scan from the end.
+    return find(stream, h -> h.version() <= streamVersion, true);
   }
 
   /** The usable snapshot with the highest version at most {@code version}. */
   public Optional<Snapshot<S>> atOrBefore(String stream, long version) {
-    return find(stream, h -> h.version() <= version).snapshot();
+    return find(stream, h -> h.version() <= version, false).snapshot();
   }
 
   /**
@@ -103,7 +104,7 @@ public final class SnapshotStore<S> {
    * {@code t} (its {@code lastRecordedAt <= t}): a valid start for {@code stateKnownAt(t)}.
    */
   public Optional<Snapshot<S>> knownAt(String stream, Instant t) {
-    return find(stream, h -> !h.lastRecordedAt().isAfter(t)).snapshot();
+    return find(stream, h -> !h.lastRecordedAt().isAfter(t), false).snapshot();
   }
 
   /**
@@ -124,15 +125,15 @@ public final class SnapshotStore<S> {
         new EventData(UUID.randomUUID(), TYPE, codec.encode(state), Json.of(meta), Optional.empty()));
   }
 
-  private Latest<S> find(String stream, Predicate<Header> fits) {
+  private Latest<S> find(String stream, Predicate<Header> fits, boolean fromEnd) {
     String ss = streamFor(stream);
     long n = store.streamVersion(ss);
     if (n == 0) {
       return new Latest<>(Optional.empty(), false);
     }
-    long lo = 1;
+    long lo = fromEnd ? n + 1 : 1;
     long hi = n;
-    long best = 0;
+    long best = fromEnd ? n : 0;
     while (lo <= hi) {
       long mid = (lo + hi) >>> 1;
       Page p = store.readStream(ss, mid, Direction.FORWARD, 1);

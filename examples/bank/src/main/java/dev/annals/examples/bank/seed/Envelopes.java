@@ -33,12 +33,12 @@ final class Envelopes {
       EncodedEvent encoded = codec.encode(e.event());
       ObjectNode meta = JsonNodeFactory.instance.objectNode();
       String commandId = context.commandId().toString();
+      meta.put(EventMetadata.SCHEMA, encoded.schema());
       meta.put(Metadata.COMMAND_ID, commandId);
       meta.put(Metadata.CORRELATION_ID, context.correlationId().orElse(commandId));
       meta.put(Metadata.CAUSATION_ID, context.causationId().orElse(commandId));
       context.actor().ifPresent(a -> meta.put(Metadata.ACTOR, a));
       context.reason().ifPresent(r -> meta.put(Metadata.REASON, r));
-      meta.put(EventMetadata.SCHEMA, encoded.schema());
       if (!e.revokes().isEmpty()) {
         ArrayNode revokes = meta.putArray(Metadata.REVOKES);
         e.revokes().forEach(id -> revokes.add(id.toString()));

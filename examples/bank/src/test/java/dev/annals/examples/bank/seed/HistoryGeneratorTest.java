@@ -106,7 +106,7 @@ class HistoryGeneratorTest {
     assertThat(HexFormat.of().formatHex(sha.digest())).isEqualTo(DEMO_FINGERPRINT);
   }
 
-  static final String DEMO_FINGERPRINT = "e9449db7055c926d7d1e0a02bc603085969c65a2d579795214c959f58f597903";
+  static final String DEMO_FINGERPRINT = "7e357400cecafe838c299b119fa672e47a02e14a604c7687b0ac52be3c1a9b59";
 
   // --- shape ---------------------------------------------------------------------------------------
 
@@ -335,6 +335,8 @@ class HistoryGeneratorTest {
 
     assertThat(trail).containsExactly("TransferRequested", "Debited", "SourceDebited", "CreditRejected",
         "DebitReversed", "TransferFailed");
+    assertThat(dev.annals.examples.bank.AuditTrail.byCorrelationId(store, id)).extracting(RecordedEvent::type)
+        .isEqualTo(trail);
     assertThat(streams.get("transfer-" + history.facts().completedTransferId()).getLast().type())
         .isEqualTo("TransferCompleted");
     assertThat(streams.get("order-" + history.facts().refundedOrderId()).getLast().type()).isEqualTo("OrderRefunded");

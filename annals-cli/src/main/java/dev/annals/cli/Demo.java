@@ -182,7 +182,7 @@ final class Demo implements AutoCloseable {
     out.printf("(a) Account %s on %s%n", a.accountId(), a.asOf());
     out.printf("      as known then   %s%n", Cents.format(a.knownThen()));
     out.printf("      as valid now    %s%n", Cents.format(a.validNow()));
-    out.printf("    They differ by %s: a fee charged in error (event %s, recorded %s),%n",
+    out.printf("    They differ by %s: a fee charged in error (event id %s, recorded %s),%n",
         Cents.format(a.validNow() - a.knownThen()), a.feeEventId(), a.feeChargedAt());
     out.printf("    voided by a correction recorded %s (after the question's time) that revokes it,%n",
         a.correctionRecordedAt());
@@ -216,10 +216,10 @@ final class Demo implements AutoCloseable {
   private void printAudit(AuditAnswer a) {
     out.printf("(b) Audit trail of transfer %s (correlationId %s), %d events:%n", a.transferId(), a.correlationId(),
         a.events().size());
-    out.printf("      %-27s  %-22s  %-16s  %-14s  %s%n", "recordedAt", "stream", "type", "actor", "causationId");
+    String row = "      %-8s  %-20s  %-18s  %-18s  %-24s  %s%n";
+    out.printf(row, "position", "recordedAt", "stream", "type", "actor", "causationId");
     for (TrailEvent e : a.events()) {
-      out.printf("      %-27s  %-22s  %-16s  %-14s  %s%n", e.recordedAt(), e.stream(), e.type(), e.actor(),
-          e.causationId());
+      out.printf(row, e.position(), e.recordedAt(), e.stream(), e.type(), e.actor(), e.causationId());
     }
     out.println();
   }
@@ -267,9 +267,14 @@ final class Demo implements AutoCloseable {
     for (Comparison.TableComparison t : c.tables()) {
       out.printf("      %-20s rows v1 %d, v2 %d%s%n", t.table(), t.liveRows(), t.shadowRows(),
           t.identical() ? ", identical" : "");
-      t.onlyInLive().forEach(r -> out.printf("        only in v1: %s%n", r));
-      t.onlyInShadow().forEach(r -> out.printf("        only in v2: %s%n", r));
+      t.onlyInLive().forEach(r -> out.printf("        only in v1: %s%n", shorten(r)));
+      t.onlyInShadow().forEach(r -> out.printf("        only in v2: %s%n", shorten(r)));
     }
+  }
+
+  /** A sample row without the columns that say nothing here, so it fits a terminal line better. */
+  private static String shorten(String row) {
+    return row.replaceAll(", (position|recorded_at|effective_at)=[^,]*", "");
   }
 
   private long lastStatementBalance(String accountId) throws Exception {

@@ -31,6 +31,7 @@ import dev.annals.log.LogEventStore;
 import dev.annals.server.AnnalsServer;
 import dev.annals.server.ScanVerifier;
 import dev.annals.server.ServerConfig;
+import dev.annals.server.spi.ServerModule;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -92,7 +93,7 @@ final class Demo implements AutoCloseable {
     AnnalsServer server;
     try {
       server = new AnnalsServer(store, ServerConfig.defaults().withHost(host).withPort(port),
-          new ScanVerifier(store, true));
+          new ScanVerifier(store, true), ServerModule.installed());
       server.start();
     } catch (Exception e) {
       store.close();

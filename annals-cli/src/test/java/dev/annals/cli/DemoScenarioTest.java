@@ -123,11 +123,36 @@ class DemoScenarioTest {
     return readPages("/streams/account-" + URLEncoder.encode(accountId, StandardCharsets.UTF_8) + "?limit=1000", "from");
   }
 
+  private static long knownThenByBruteForce(Demo.BalanceAnswer a) throws Exception {
+    return balance(accountStream(a.accountId()).stream().filter(e -> !at(e, "recordedAt").isAfter(a.asOf())).toList());
+  }
+
+  private static long validNowByBruteForce(Demo.BalanceAnswer a) throws Exception {
+    List<JsonNode> events = accountStream(a.accountId());
+    Set<String> revoked = new HashSet<>();
+    events.forEach(e -> e.path("metadata").path("revokes").forEach(id -> revoked.add(id.asText())));
+    return balance(events.stream()
+        .filter(e -> !at(e, "effectiveAt").isAfter(a.asOf()) && !revoked.contains(e.path("id").asText()))
+        .sorted(Comparator.comparing((JsonNode e) -> at(e, "effectiveAt"))
+            .thenComparingLong(e -> e.path("version").asLong()))
+        .toList());
+  }
+
+  @Test
+  void the_bank_module_serves_both_balances_at_the_state_route() throws Exception {
+    Demo.BalanceAnswer a = answers.balance();
+    String path = "/streams/account-" + a.accountId() + "/state?";
+    assertThat(get(path + "knownAt=" + a.asOf()).path("state").path("ledger").path("balance").asLong())
+        .isEqualTo(knownThenByBruteForce(a));
+    assertThat(get(path + "validAt=" + a.asOf()).path("state").path("ledger").path("balance").asLong())
+        .isEqualTo(validNowByBruteForce(a));
+    assertThat(get(path.replace("?", "")).path("state").path("case").asText()).isIn("Open", "Closed");
+  }
+
   @Test
   void balance_known_then_is_the_sum_of_events_recorded_by_then_in_version_order() throws Exception {
     Demo.BalanceAnswer a = answers.balance();
-    long expected = balance(accountStream(a.accountId()).stream()
-        .filter(e -> !at(e, "recordedAt").isAfter(a.asOf())).toList());
+    long expected = knownThenByBruteForce(a);
     assertThat(a.knownThen()).isEqualTo(expected);
     assertThat(printed).contains("as known then   " + Demo.Cents.format(expected));
   }
@@ -135,14 +160,7 @@ class DemoScenarioTest {
   @Test
   void balance_valid_now_is_the_sum_of_events_in_effect_by_then_minus_revoked_ones() throws Exception {
     Demo.BalanceAnswer a = answers.balance();
-    List<JsonNode> events = accountStream(a.accountId());
-    Set<String> revoked = new HashSet<>();
-    events.forEach(e -> e.path("metadata").path("revokes").forEach(id -> revoked.add(id.asText())));
-    long expected = balance(events.stream()
-        .filter(e -> !at(e, "effectiveAt").isAfter(a.asOf()) && !revoked.contains(e.path("id").asText()))
-        .sorted(Comparator.comparing((JsonNode e) -> at(e, "effectiveAt"))
-            .thenComparingLong(e -> e.path("version").asLong()))
-        .toList());
+    long expected = validNowByBruteForce(a);
     assertThat(a.validNow()).isEqualTo(expected);
     assertThat(a.validNow()).isNotEqualTo(a.knownThen());
     assertThat(printed).contains("as valid now    " + Demo.Cents.format(expected));
@@ -209,6 +227,22 @@ class DemoScenarioTest {
     RebuildProgressCheck.lastIsCaughtUp(r);
     assertThat(printed).contains("rows v1 " + lines.liveRows() + ", v2 " + lines.shadowRows())
         .contains("now ends at " + Demo.Cents.format(truth)).contains("v2 is live");
+  }
+
+  @Test
+  void streams_listing_pages_through_every_account() throws Exception {
+    long accounts = all.stream().filter(e -> e.path("type").asText().equals("AccountOpened")).count();
+    List<String> listed = new ArrayList<>();
+    String query = "/streams?category=account&limit=100";
+    while (true) {
+      JsonNode page = get(query);
+      page.path("streams").forEach(s -> listed.add(s.path("stream").asText()));
+      if (page.path("next").isNull()) {
+        break;
+      }
+      query = "/streams?category=account&limit=100&after=" + page.path("next").asText();
+    }
+    assertThat(listed).hasSize((int) accounts).isSorted().doesNotHaveDuplicates();
   }
 
   @Test

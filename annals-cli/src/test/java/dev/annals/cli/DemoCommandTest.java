@@ -37,7 +37,9 @@ class DemoCommandTest {
     Path file = Files.writeString(dir.resolve("keep.txt"), "mine");
     assertThat(Main.run("demo", "--data", dir.toString(), "--port", "0", "--no-wait")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("new or empty data directory");
-    assertThat(Files.list(dir)).containsExactly(file);
+    try (var entries = Files.list(dir)) {
+      assertThat(entries).containsExactly(file);
+    }
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.annals.cli;
 import dev.annals.server.AnnalsServer;
 import dev.annals.server.ApiKeys;
 import dev.annals.server.ServerConfig;
+import dev.annals.server.spi.ServerModule;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -76,7 +77,7 @@ final class ServeCommand implements Callable<Integer> {
     StoreFactory.Opened opened = stores.open(data, fsync);
     AnnalsServer server;
     try {
-      server = new AnnalsServer(opened.store(), config, opened.verifier());
+      server = new AnnalsServer(opened.store(), config, opened.verifier(), ServerModule.installed());
       server.start();
     } catch (IllegalArgumentException e) {
       opened.store().close();

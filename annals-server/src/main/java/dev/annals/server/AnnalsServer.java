@@ -3,6 +3,7 @@ package dev.annals.server;
 import dev.annals.console.ConsoleAssets;
 import dev.annals.core.EventStore;
 import dev.annals.core.EventStoreException;
+import dev.annals.server.spi.ServerModule;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -51,6 +52,11 @@ public final class AnnalsServer implements AutoCloseable {
   private volatile boolean stopping;
 
   public AnnalsServer(EventStore store, ServerConfig config, Verifier verifier) {
+    this(store, config, verifier, List.of());
+  }
+
+  /** A server hosting domain modules (their state folds: {@code GET /streams/{stream}/state}). */
+  public AnnalsServer(EventStore store, ServerConfig config, Verifier verifier, List<ServerModule> modules) {
     this.store = store;
     this.config = config;
     checkBinding(config);
@@ -60,6 +66,7 @@ public final class AnnalsServer implements AutoCloseable {
     ReadLimits limits = new ReadLimits(config.defaultLimit(), config.maxLimit());
 
     new StreamsResource(store, metrics, limits).routing(routes);
+    new StateResource(store, modules).routing(routes);
     new AllResource(store, limits).routing(routes);
     new SubscriptionsResource(store, sessions).routing(routes);
     new AuditResource(store, limits, config.auditMaxScan()).routing(routes);

@@ -7,12 +7,14 @@ import dev.annals.core.EventStore;
 import dev.annals.core.Metadata;
 import dev.annals.core.Page;
 import dev.annals.core.RecordedEvent;
+import dev.annals.core.StreamInfo;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -24,6 +26,7 @@ import java.util.Set;
 final class StreamsResource {
 
   private static final Set<String> READ_PARAMS = Set.of("from", "limit", "direction", "knownAt", "validAt");
+  private static final Set<String> LIST_PARAMS = Set.of("prefix", "category", "after", "limit");
   private static final int SCAN_PAGE = 1000;
 
   private final EventStore store;
@@ -37,8 +40,53 @@ final class StreamsResource {
   }
 
   void routing(Routes routes) {
-    routes.post("/streams/{stream}", this::append)
+    routes.get("/streams", this::list)
+        .post("/streams/{stream}", this::append)
         .get("/streams/{stream}", this::read);
+  }
+
+  /**
+   * {@code GET /streams?prefix=&category=&after=&limit=}: streams in name order with their version,
+   * last position and last {@code recordedAt}; {@code next} is the {@code after} of the next page, or
+   * null. Empty parameters mean "no condition" (what a form sends). Needs a key that covers the
+   * prefix asked for (or all streams when none is given).
+   */
+  private void list(Exchange x) throws IOException {
+    x.allowOnly(LIST_PARAMS);
+    String prefix = x.query("prefix").orElse("");
+    Optional<String> category = x.query("category").filter(c -> !c.isEmpty());
+    Optional<String> after = x.query("after").filter(a -> !a.isEmpty());
+    int limit = limits.limit(x);
+    if (prefix.isEmpty()) {
+      Access.allStreams(x, "listing every stream");
+    } else if (!x.principal().covers(prefix)) {
+      throw HttpError.forbidden("this key may not list streams starting with '" + prefix + "'");
+    }
+    if (prefix.startsWith("$")) {
+      Access.admin(x, "listing system streams");
+    }
+    List<StreamInfo> found = store.listStreams(prefix, category, after, limit + 1);
+    boolean more = found.size() > limit;
+    List<StreamInfo> page = more ? found.subList(0, limit) : found;
+    x.json(200, g -> {
+      g.writeStartObject();
+      g.writeArrayFieldStart("streams");
+      for (StreamInfo s : page) {
+        g.writeStartObject();
+        g.writeStringField("stream", s.stream());
+        g.writeNumberField("version", s.version());
+        g.writeNumberField("lastPosition", s.lastPosition());
+        g.writeStringField("lastRecordedAt", WireJson.instant(s.lastRecordedAt()));
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      if (more) {
+        g.writeStringField("next", page.getLast().stream());
+      } else {
+        g.writeNullField("next");
+      }
+      g.writeEndObject();
+    });
   }
 
   private void append(Exchange x) throws IOException {

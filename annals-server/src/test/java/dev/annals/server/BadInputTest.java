@@ -126,7 +126,7 @@ class BadInputTest {
         c("verify with a param", "POST", "/admin/verify?deep=1", null, 400, "invalid_request", "unknown query parameter"),
         // unknown routes and methods
         c("unknown route", "GET", "/nope", null, 404, "not_found", "no route"),
-        c("streams without a name", "GET", "/streams", null, 404, "not_found", "no route"),
+        c("stream listing with an unknown parameter", "GET", "/streams?prefx=a", null, 400, "invalid_request", "unknown query parameter 'prefx'"),
         c("unencoded slash in name", "GET", "/streams/a/b", null, 404, "not_found", "no route"),
         c("post to the console", "POST", "/", null, 405, "invalid_request", "allowed: GET"),
         c("unknown console file", "GET", "/console/nope.js", null, 404, "not_found", "no console file"),

@@ -89,6 +89,9 @@ class PermissionMatrixTest {
     rows.add(new Row("POST", "/streams/order-2", body(EVENT), statuses(200, 200, 403, 403, 403, 401)));
     rows.add(new Row("POST", "/streams/$system-1", body(EVENT), statuses(200, 400, 400, 400, 400, 401)));
     rows.add(new Row("GET", "/streams/account-1", NONE, statuses(200, 200, 200, 200, 200, 401)));
+    rows.add(new Row("GET", "/streams", NONE, statuses(200, 200, 403, 200, 403, 401)));
+    rows.add(new Row("GET", "/streams?prefix=account-", NONE, statuses(200, 200, 200, 200, 200, 401)));
+    rows.add(new Row("GET", "/streams?prefix=order-", NONE, statuses(200, 200, 403, 200, 403, 401)));
     rows.add(new Row("GET", "/streams/order-1", NONE, statuses(200, 200, 403, 200, 403, 401)));
     rows.add(new Row("GET", "/streams/$system-1", NONE, statuses(200, 400, 400, 400, 400, 401)));
     rows.add(new Row("GET", "/all", NONE, statuses(200, 200, 403, 200, 403, 401)));

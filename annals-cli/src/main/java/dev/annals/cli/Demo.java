@@ -1,0 +1,335 @@
+package dev.annals.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.annals.core.Direction;
+import dev.annals.core.Filter;
+import dev.annals.core.Metadata;
+import dev.annals.core.Page;
+import dev.annals.core.RecordedEvent;
+import dev.annals.cqrs.StateQueries;
+import dev.annals.cqrs.projection.AsyncProjectionRunner;
+import dev.annals.cqrs.projection.Comparison;
+import dev.annals.cqrs.projection.JdbcSession;
+import dev.annals.cqrs.projection.JdbcTarget;
+import dev.annals.cqrs.projection.Projection;
+import dev.annals.cqrs.projection.Rebuild;
+import dev.annals.cqrs.projection.RebuildProgress;
+import dev.annals.cqrs.projection.RunnerOptions;
+import dev.annals.examples.bank.BankCodecs;
+import dev.annals.examples.bank.account.AccountDecider;
+import dev.annals.examples.bank.account.AccountEvent;
+import dev.annals.examples.bank.account.AccountState;
+import dev.annals.examples.bank.projection.BankProjections;
+import dev.annals.examples.bank.projection.BankReadModels;
+import dev.annals.examples.bank.seed.DemoFacts;
+import dev.annals.examples.bank.seed.HistoryGenerator;
+import dev.annals.examples.bank.seed.SeedConfig;
+import dev.annals.examples.bank.seed.SeededHistory;
+import dev.annals.examples.bank.transfer.TransferDecider;
+import dev.annals.log.Annals;
+import dev.annals.log.LogEventStore;
+import dev.annals.server.AnnalsServer;
+import dev.annals.server.ScanVerifier;
+import dev.annals.server.ServerConfig;
+import dev.annals.server.spi.ServerModule;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The bank demo as a running thing: the embedded log in a fresh data directory, the HTTP server over
+ * it, the seeded history, the read models as projections on SQLite, and the three answers computed
+ * live. {@link #start} does the work and prints as it goes; {@link #close} stops everything. The
+ * answers are returned as values so a test can check them against its own fold of the raw events.
+ * Not thread-safe (one owner: the demo command or a test).
+ */
+final class Demo implements AutoCloseable {
+
+  private static final Duration WAIT = Duration.ofSeconds(120);
+
+  /** (a): one account's balance at {@code asOf}, as known then and as valid now. */
+  record BalanceAnswer(String accountId, Instant asOf, long knownThen, long validNow, long feeAmount,
+      String feeEventId, Instant feeChargedAt, String correctionEventId, Instant correctionRecordedAt,
+      Instant correctionEffectiveAt) {}
+
+  /** One event of an audit trail. */
+  record TrailEvent(long position, Instant recordedAt, Instant effectiveAt, String stream, String type,
+      String actor, String causationId, String id) {}
+
+  /** (b): every event carrying one correlationId, in log order. */
+  record AuditAnswer(String transferId, String correlationId, List<TrailEvent> events) {}
+
+  /** (c): the blue/green rebuild of the statements, v1 (buggy) to v2. */
+  record RebuildAnswer(List<RebuildProgress> progress, Comparison comparison, int liveVersionAfter,
+      long correctedAccountBalanceV1, long correctedAccountBalanceV2) {}
+
+  record Answers(BalanceAnswer balance, AuditAnswer audit, RebuildAnswer rebuild) {}
+
+  private final Path dataDir;
+  private final LogEventStore store;
+  private final AnnalsServer server;
+  private final JdbcTarget target;
+  private final List<AsyncProjectionRunner<JdbcSession>> runners = new ArrayList<>();
+  private final PrintStream out;
+  private Optional<Answers> answers = Optional.empty();
+  private long events;
+
+  private Demo(Path dataDir, LogEventStore store, AnnalsServer server, JdbcTarget target, PrintStream out) {
+    this.dataDir = dataDir;
+    this.store = store;
+    this.server = server;
+    this.target = target;
+    this.out = out;
+  }
+
+  /** Opens the store in {@code dataDir/log}, starts the server on {@code host:port} (0: any free port). */
+  static Demo open(Path dataDir, String host, int port, PrintStream out) throws Exception {
+    LogEventStore store = Annals.open(dataDir.resolve("log"));
+    AnnalsServer server;
+    try {
+      server = new AnnalsServer(store, ServerConfig.defaults().withHost(host).withPort(port),
+          new ScanVerifier(store, true), ServerModule.installed());
+      server.start();
+    } catch (Exception e) {
+      store.close();
+      throw e;
+    }
+    JdbcTarget target = JdbcTarget.sqlite(dataDir.resolve("projections"));
+    return new Demo(dataDir, store, server, target, out);
+  }
+
+  AnnalsServer server() {
+    return server;
+  }
+
+  Optional<Answers> answers() {
+    return answers;
+  }
+
+  /** Seeds the history, projects it, computes and prints the three answers. */
+  Answers run(SeedConfig config) throws Exception {
+    long t0 = System.nanoTime();
+    SeededHistory history = new HistoryGenerator(config).generate();
+    history.importInto(store, 5_000);
+    events = store.headPosition();
+    long seeded = System.nanoTime();
+    for (Projection<JdbcSession> p : BankProjections.initial()) {
+      runners.add(AsyncProjectionRunner.start(store, p, target, RunnerOptions.defaults()));
+    }
+    for (AsyncProjectionRunner<JdbcSession> r : runners) {
+      if (!r.awaitPosition(store.headPosition(), WAIT)) {
+        throw new CliFailure("projection " + r.id() + " did not catch up in " + WAIT.toSeconds() + " s", 1);
+      }
+    }
+    long projected = System.nanoTime();
+    printHeader(history, seeded - t0, projected - seeded);
+    DemoFacts facts = history.facts();
+    BalanceAnswer balance = balanceAnswer(facts);
+    printBalance(balance);
+    AuditAnswer audit = auditAnswer(facts.compensatedTransferId());
+    printAudit(audit);
+    RebuildAnswer rebuild = rebuild(facts.correctedAccountId());
+    printWhereToLook(facts, audit);
+    Answers a = new Answers(balance, audit, rebuild);
+    answers = Optional.of(a);
+    return a;
+  }
+
+  private void printHeader(SeededHistory history, long seedNanos, long projectNanos) throws Exception {
+    out.printf("Annals bank demo%n");
+    out.printf("  data       %s%n", dataDir.toAbsolutePath());
+    out.printf("  server     %s  (no auth: loopback only)%n", server.uri());
+    out.printf("  seeded     %,d events (%d accounts, %s .. %s) in %.1f s%n", events,
+        history.events().stream().filter(e -> e.event().type().equals("AccountOpened")).count(), history.events().getFirst().recordedAt().toString().substring(0, 10),
+        history.events().getLast().recordedAt().toString().substring(0, 10), seedNanos / 1e9);
+    try (Connection c = target.openReader()) {
+      BankReadModels rm = new BankReadModels(c);
+      out.printf("  projected  balances (%d rows), statements v1, daily totals, orders by status %s in %.1f s%n",
+          rm.balances().size(), rm.ordersByStatus(), projectNanos / 1e9);
+    }
+    out.println();
+  }
+
+  private BalanceAnswer balanceAnswer(DemoFacts facts) {
+    String stream = AccountDecider.stream(facts.correctedAccountId());
+    StateQueries<AccountState, AccountEvent> queries =
+        new StateQueries<>(store, BankCodecs.accounts(), AccountDecider.decider().fold(), Optional.empty());
+    long knownThen = queries.stateKnownAt(stream, facts.asOf()).balance();
+    long validNow = queries.stateValidAt(stream, facts.asOf()).balance();
+    RecordedEvent correction = readStream(stream).stream()
+        .filter(e -> revokes(e, facts.wrongFeeEventId().toString())).findFirst()
+        .orElseThrow(() -> new IllegalStateException("no event revokes the wrong fee " + facts.wrongFeeEventId()));
+    return new BalanceAnswer(facts.correctedAccountId(), facts.asOf(), knownThen, validNow, facts.wrongFeeAmount(),
+        facts.wrongFeeEventId().toString(), facts.feeChargedAt(), correction.id().toString(), correction.recordedAt(),
+        correction.effectiveAt());
+  }
+
+  private static boolean revokes(RecordedEvent e, String id) {
+    JsonNode revokes = e.metadata().toNode().path(Metadata.REVOKES);
+    for (JsonNode r : revokes) {
+      if (r.asText().equals(id)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void printBalance(BalanceAnswer a) {
+    out.printf("(a) Account %s on %s%n", a.accountId(), a.asOf());
+    out.printf("      as known then   %s%n", Cents.format(a.knownThen()));
+    out.printf("      as valid now    %s%n", Cents.format(a.validNow()));
+    out.printf("    They differ by %s: a fee charged in error (event id %s, recorded %s),%n",
+        Cents.format(a.validNow() - a.knownThen()), a.feeEventId(), a.feeChargedAt());
+    out.printf("    voided by a correction recorded %s (after the question's time) that revokes it,%n",
+        a.correctionRecordedAt());
+    out.printf("    effective %s. Known-then replays what was recorded by then; valid-now drops the%n",
+        a.correctionEffectiveAt());
+    out.printf("    revoked fee and books the correction at its effective time.%n%n");
+  }
+
+  private AuditAnswer auditAnswer(String transferId) {
+    RecordedEvent first = readStream(TransferDecider.stream(transferId)).getFirst();
+    String correlationId = first.metadata().toNode().path(Metadata.CORRELATION_ID).asText();
+    List<TrailEvent> trail = new ArrayList<>();
+    long from = 1;
+    while (true) {
+      Page page = store.readAll(from, Direction.FORWARD, 10_000, Filter.all());
+      for (RecordedEvent e : page.events()) {
+        JsonNode meta = e.metadata().toNode();
+        if (correlationId.equals(meta.path(Metadata.CORRELATION_ID).asText(null))) {
+          trail.add(new TrailEvent(e.position(), e.recordedAt(), e.effectiveAt(), e.stream(), e.type(),
+              meta.path(Metadata.ACTOR).asText("-"), meta.path(Metadata.CAUSATION_ID).asText("-"), e.id().toString()));
+        }
+      }
+      if (page.end()) {
+        break;
+      }
+      from = page.next();
+    }
+    return new AuditAnswer(transferId, correlationId, trail);
+  }
+
+  private void printAudit(AuditAnswer a) {
+    out.printf("(b) Audit trail of transfer %s (correlationId %s), %d events:%n", a.transferId(), a.correlationId(),
+        a.events().size());
+    String row = "      %-8s  %-20s  %-18s  %-18s  %-24s  %s%n";
+    out.printf(row, "position", "recordedAt", "stream", "type", "actor", "causationId");
+    for (TrailEvent e : a.events()) {
+      out.printf(row, e.position(), e.recordedAt(), e.stream(), e.type(), e.actor(), e.causationId());
+    }
+    out.println();
+  }
+
+  private RebuildAnswer rebuild(String accountId) throws Exception {
+    out.printf("(c) Blue/green rebuild: %s v1 ignores fee reversals (a deliberate bug); v2 books them.%n",
+        BankProjections.STATEMENTS);
+    long v1Balance = lastStatementBalance(accountId);
+    AsyncProjectionRunner<JdbcSession> v1 = runners.stream()
+        .filter(r -> r.id().name().equals(BankProjections.STATEMENTS)).findFirst().orElseThrow();
+    List<RebuildProgress> progress = new ArrayList<>();
+    Comparison comparison;
+    AsyncProjectionRunner<JdbcSession> v2;
+    try (Rebuild<JdbcSession> rebuild =
+        Rebuild.start(store, target, BankProjections.statementsV2(), RunnerOptions.defaults())) {
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (true) {
+        boolean done = rebuild.awaitCaughtUp(Duration.ofMillis(400));
+        RebuildProgress p = rebuild.progress();
+        progress.add(p);
+        out.printf("      v2 %7d done  %7d to go  %8.0f events/s  ETA %s%n", p.done(), p.toGo(), p.eventsPerSecond(),
+            done ? "0 s (caught up)" : p.eta().map(d -> String.format("%.1f s", d.toMillis() / 1000.0)).orElse("-"));
+        if (done) {
+          break;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new CliFailure("the rebuild did not catch up in " + WAIT.toSeconds() + " s", 1);
+        }
+      }
+      comparison = rebuild.compare(BankProjections.statementsV1(), 3);
+      printComparison(comparison);
+      v2 = rebuild.promote(v1, BankProjections.statementsV1(), WAIT);
+    }
+    runners.remove(v1);
+    runners.add(v2);
+    int live = target.liveVersion(BankProjections.STATEMENTS).orElseThrow();
+    long v2Balance = lastStatementBalance(accountId);
+    out.printf("    Promoted: %s v%d is live (v1 dropped). Account %s's statement now ends at %s (v1 said %s).%n%n",
+        BankProjections.STATEMENTS, live, accountId, Cents.format(v2Balance), Cents.format(v1Balance));
+    return new RebuildAnswer(progress, comparison, live, v1Balance, v2Balance);
+  }
+
+  private void printComparison(Comparison c) {
+    out.printf("    Compare v1 (live, at %d) with v2 (shadow, at %d):%n", c.livePosition(), c.shadowPosition());
+    for (Comparison.TableComparison t : c.tables()) {
+      out.printf("      %-20s rows v1 %d, v2 %d%s%n", t.table(), t.liveRows(), t.shadowRows(),
+          t.identical() ? ", identical" : "");
+      t.onlyInLive().forEach(r -> out.printf("        only in v1: %s%n", shorten(r)));
+      t.onlyInShadow().forEach(r -> out.printf("        only in v2: %s%n", shorten(r)));
+    }
+  }
+
+  /** A sample row without the columns that say nothing here, so it fits a terminal line better. */
+  private static String shorten(String row) {
+    return row.replaceAll(", (position|recorded_at|effective_at)=[^,]*", "");
+  }
+
+  private long lastStatementBalance(String accountId) throws Exception {
+    try (Connection c = target.openReader()) {
+      List<BankReadModels.StatementLine> lines = new BankReadModels(c).statement(accountId);
+      return lines.isEmpty() ? 0 : lines.getLast().balanceAfter();
+    }
+  }
+
+  private void printWhereToLook(DemoFacts facts, AuditAnswer audit) {
+    String u = server.uri().toString().replaceAll("/$", "");
+    String account = AccountDecider.stream(facts.correctedAccountId());
+    out.printf("Where to look%n");
+    out.printf("  console   %s/%n", u);
+    out.printf("  curl '%s/streams/%s?knownAt=%s'%n", u, account, facts.asOf());
+    out.printf("  curl '%s/streams/%s?validAt=%s'%n", u, account, facts.asOf());
+    out.printf("  curl '%s/audit?correlationId=%s'%n", u, audit.correlationId());
+    out.printf("  ./annals tail --server %s --from %d%n", u, Math.max(1, events - 4));
+    out.printf("  more in docs/tour.md%n");
+  }
+
+  private List<RecordedEvent> readStream(String stream) {
+    List<RecordedEvent> out = new ArrayList<>();
+    long from = 1;
+    while (true) {
+      Page page = store.readStream(stream, from, Direction.FORWARD, 10_000);
+      out.addAll(page.events());
+      if (page.end()) {
+        return out;
+      }
+      from = page.next();
+    }
+  }
+
+  @Override
+  public void close() {
+    runners.forEach(AsyncProjectionRunner::close);
+    try {
+      server.stop();
+    } catch (Exception e) {
+      out.println("annals demo: error while stopping the server: " + e);
+    }
+    target.close();
+    store.close();
+  }
+
+  /** Amounts in cents, printed as money. */
+  static final class Cents {
+    private Cents() {}
+
+    static String format(long cents) {
+      String sign = cents < 0 ? "-" : "";
+      long abs = Math.abs(cents);
+      return String.format("%s%,d.%02d", sign, abs / 100, abs % 100);
+    }
+  }
+}

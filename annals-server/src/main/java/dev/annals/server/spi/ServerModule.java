@@ -1,0 +1,24 @@
+package dev.annals.server.spi;
+
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/**
+ * A domain module hosted by the server. A module lists itself in
+ * {@code META-INF/services/dev.annals.server.spi.ServerModule} of its jar (an explicit registration;
+ * nothing is scanned) and needs a public no-argument constructor. Implementations are thread-safe.
+ */
+public interface ServerModule {
+
+  /** A short name, for logs and error messages. */
+  String name();
+
+  /** The state folds this module offers, by stream category ({@code account} for {@code account-42}). */
+  Map<String, StateView> stateViews();
+
+  /** The modules on the class path, in the order {@link ServiceLoader} finds them. */
+  static List<ServerModule> installed() {
+    return ServiceLoader.load(ServerModule.class).stream().map(ServiceLoader.Provider::get).toList();
+  }
+}

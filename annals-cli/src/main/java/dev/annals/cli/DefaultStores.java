@@ -5,6 +5,7 @@ import dev.annals.log.Annals;
 import dev.annals.log.LogEventStore;
 import dev.annals.log.LogOptions;
 import dev.annals.server.ScanVerifier;
+import dev.annals.server.Verifier;
 import dev.annals.server.VerifyReport;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -20,12 +21,17 @@ final class DefaultStores implements StoreFactory {
   public Opened open(Optional<Path> dataDir, String fsync) {
     if (dataDir.isPresent()) {
       LogEventStore log = Annals.open(dataDir.get(), LogOptions.defaults().withFsync(fsync));
-      return new Opened(log, () -> {
-        dev.annals.log.VerifyReport r = log.verify(dev.annals.log.LogVerifier.Progress.NONE);
-        return new VerifyReport(r.ok(), r.events(), Optional.of(r.headHash()), r.problems());
-      }, "embedded log in " + dataDir.get().toAbsolutePath() + " (fsync=" + fsync + ")");
+      return new Opened(log, logVerifier(log), "embedded log in " + dataDir.get().toAbsolutePath() + " (fsync=" + fsync + ")");
     }
     InMemoryEventStore store = new InMemoryEventStore();
     return new Opened(store, new ScanVerifier(store, true), "in-memory store (no --data: nothing is kept on disk)");
+  }
+
+  /** {@code /admin/verify} for the embedded log: its own verifier (checksums, hash chain, indexes). */
+  static Verifier logVerifier(LogEventStore log) {
+    return () -> {
+      dev.annals.log.VerifyReport r = log.verify(dev.annals.log.LogVerifier.Progress.NONE);
+      return new VerifyReport(r.ok(), r.events(), Optional.of(r.headHash()), r.problems());
+    };
   }
 }

@@ -29,7 +29,6 @@ import dev.annals.examples.bank.transfer.TransferDecider;
 import dev.annals.log.Annals;
 import dev.annals.log.LogEventStore;
 import dev.annals.server.AnnalsServer;
-import dev.annals.server.ScanVerifier;
 import dev.annals.server.ServerConfig;
 import dev.annals.server.spi.ServerModule;
 import java.io.PrintStream;
@@ -93,7 +92,7 @@ final class Demo implements AutoCloseable {
     AnnalsServer server;
     try {
       server = new AnnalsServer(store, ServerConfig.defaults().withHost(host).withPort(port),
-          new ScanVerifier(store, true), ServerModule.installed());
+          DefaultStores.logVerifier(store), ServerModule.installed());
       server.start();
     } catch (Exception e) {
       store.close();

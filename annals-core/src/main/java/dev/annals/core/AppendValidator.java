@@ -56,6 +56,35 @@ public final class AppendValidator {
     }
   }
 
+  /**
+   * Validates an import (design §2): at least one event, each a valid event on a valid stream, each
+   * {@code recordedAt} not after {@code now} and not before the previous one. The check against the
+   * store's last {@code recordedAt} is the engine's, under its write ordering.
+   */
+  public void validateImport(List<ImportEvent> events, Instant now) {
+    if (events.isEmpty()) {
+      throw new InvalidInputException("an import needs at least one event");
+    }
+    validateBatch(events.stream().map(ImportEvent::event).toList());
+    Instant previous = Instant.MIN;
+    for (int i = 0; i < events.size(); i++) {
+      ImportEvent ie = events.get(i);
+      try {
+        StreamNames.validate(ie.stream());
+      } catch (InvalidInputException e) {
+        throw new InvalidInputException("event " + i + ": " + e.getMessage());
+      }
+      if (ie.recordedAt().isAfter(now)) {
+        throw new InvalidInputException("event " + i + ": recordedAt " + ie.recordedAt() + " is in the future");
+      }
+      if (ie.recordedAt().isBefore(previous)) {
+        throw new InvalidInputException("event " + i + ": recordedAt " + ie.recordedAt()
+            + " is before the previous event's " + previous);
+      }
+      previous = ie.recordedAt();
+    }
+  }
+
   /** Validates one event's type, size and reserved metadata keys. */
   public void validateEvent(EventData e, boolean imported) {
     StreamNames.validateType(e.type());

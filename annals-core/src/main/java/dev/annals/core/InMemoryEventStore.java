@@ -129,28 +129,7 @@ public final class InMemoryEventStore implements EventStore {
 
   @Override
   public ImportResult importEvents(List<ImportEvent> events) {
-    if (events.isEmpty()) {
-      throw new InvalidInputException("an import needs at least one event");
-    }
-    validator.validateBatch(events.stream().map(ImportEvent::event).toList());
-    Instant now = clock.instant();
-    Instant previous = Instant.MIN;
-    for (int i = 0; i < events.size(); i++) {
-      ImportEvent ie = events.get(i);
-      try {
-        StreamNames.validate(ie.stream());
-      } catch (InvalidInputException e) {
-        throw new InvalidInputException("event " + i + ": " + e.getMessage());
-      }
-      if (ie.recordedAt().isAfter(now)) {
-        throw new InvalidInputException("event " + i + ": recordedAt " + ie.recordedAt() + " is in the future");
-      }
-      if (ie.recordedAt().isBefore(previous)) {
-        throw new InvalidInputException("event " + i + ": recordedAt " + ie.recordedAt()
-            + " is before the previous event's " + previous);
-      }
-      previous = ie.recordedAt();
-    }
+    validator.validateImport(events, clock.instant());
     lock.writeLock().lock();
     ImportResult result;
     try {

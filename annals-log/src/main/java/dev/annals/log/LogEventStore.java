@@ -12,7 +12,6 @@ import dev.annals.core.ExpectedVersion;
 import dev.annals.core.Filter;
 import dev.annals.core.ImportEvent;
 import dev.annals.core.ImportResult;
-import dev.annals.core.InvalidInputException;
 import dev.annals.core.Json;
 import dev.annals.core.Metadata;
 import dev.annals.core.Page;
@@ -147,28 +146,9 @@ public final class LogEventStore implements EventStore {
 
   @Override
   public ImportResult importEvents(List<ImportEvent> events) {
-    if (events.isEmpty()) {
-      throw new InvalidInputException("an import needs at least one event");
-    }
-    validator.validateBatch(events.stream().map(ImportEvent::event).toList());
-    Instant now = options.clock().instant();
-    Instant previous = Instant.MIN;
+    validator.validateImport(events, options.clock().instant());
     List<Json> metadata = new ArrayList<>(events.size());
-    for (int i = 0; i < events.size(); i++) {
-      ImportEvent ie = events.get(i);
-      try {
-        StreamNames.validate(ie.stream());
-      } catch (InvalidInputException e) {
-        throw new InvalidInputException("event " + i + ": " + e.getMessage());
-      }
-      if (ie.recordedAt().isAfter(now)) {
-        throw new InvalidInputException("event " + i + ": recordedAt " + ie.recordedAt() + " is in the future");
-      }
-      if (ie.recordedAt().isBefore(previous)) {
-        throw new InvalidInputException("event " + i + ": recordedAt " + ie.recordedAt()
-            + " is before the previous event's " + previous);
-      }
-      previous = ie.recordedAt();
+    for (ImportEvent ie : events) {
       metadata.add(ie.event().metadata().with(Metadata.IMPORTED, BooleanNode.TRUE));
     }
     ensureOpen();

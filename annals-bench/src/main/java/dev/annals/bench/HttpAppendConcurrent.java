@@ -55,7 +55,7 @@ final class HttpAppendConcurrent implements Workload {
     return List.of(new BenchResult(name(), "http(in-memory)", http.eventsPerS(), http.latencies().percentileUs(50),
         http.latencies().percentileUs(99), "in-memory-direct", direct.eventsPerS(),
         events + " events of " + InMemoryAppendBatch.EVENT_BYTES + " B, " + WRITERS + " clients, " + STREAMS
-            + " streams; the server's store is in-memory (log not bound yet)" + (env.quick() ? "; quick" : "")));
+            + " streams; the server's store is in-memory (isolates HTTP cost from fsync)" + (env.quick() ? "; quick" : "")));
   }
 
   record Measured(double eventsPerS, Latencies latencies) {}

@@ -1,18 +1,26 @@
 package dev.annals.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
+import java.util.UUID;
 
 /**
- * The event lists behind design §4's time questions, as pure functions over a stream's events in
- * version order: what was known at T, and what was in effect at V as known at T.
+ * The event lists behind design §4's time questions, in one place for every reader (server, CLI,
+ * temporal queries): what was known at T, and what was in effect at V as known at T.
  */
 public final class TimeViews {
+
+  /** The fold order of a valid-at view: ({@code effectiveAt}, version). */
+  public static final Comparator<RecordedEvent> EFFECTIVE_ORDER =
+      Comparator.comparing(RecordedEvent::effectiveAt).thenComparingLong(RecordedEvent::version);
+
+  private static final byte[] REVOKES_KEY = ("\"" + Metadata.REVOKES + "\"").getBytes(StandardCharsets.UTF_8);
 
   private TimeViews() {}
 
@@ -27,18 +35,75 @@ public final class TimeViews {
    * ({@code effectiveAt}, version).
    */
   public static List<RecordedEvent> validAt(List<RecordedEvent> stream, Instant v, Instant t) {
-    List<RecordedEvent> known = knownAt(stream, t);
-    Set<String> revoked = new HashSet<>();
-    for (RecordedEvent e : known) {
-      JsonNode revokes = e.metadata().size() > 2 ? e.metadata().toNode().get(Metadata.REVOKES) : null;
-      if (revokes != null && revokes.isArray()) {
-        revokes.forEach(id -> revoked.add(id.asText().toLowerCase(Locale.ROOT)));
+    ValidAt view = new ValidAt(v);
+    knownAt(stream, t).forEach(view::add);
+    return view.events();
+  }
+
+  /** The ids an event revokes (metadata {@code revokes}); empty for most events, found without parsing. */
+  public static Set<UUID> revokedBy(RecordedEvent e) {
+    byte[] m = e.metadata().unsafeBytes();
+    if (m.length <= 2 || !contains(m, REVOKES_KEY)) {
+      return Set.of();
+    }
+    JsonNode revokes = e.metadata().toNode().get(Metadata.REVOKES);
+    if (revokes == null || !revokes.isArray()) {
+      return Set.of();
+    }
+    Set<UUID> ids = new HashSet<>();
+    for (JsonNode id : revokes) {
+      try {
+        ids.add(UUID.fromString(id.asText()));
+      } catch (IllegalArgumentException notAnId) {
+        // the store's validation rejects these on append; a foreign engine's data is read, not trusted
       }
     }
-    return known.stream()
-        .filter(e -> !e.effectiveAt().isAfter(v))
-        .filter(e -> !revoked.contains(e.id().toString()))
-        .sorted(Comparator.comparing(RecordedEvent::effectiveAt).thenComparingLong(RecordedEvent::version))
-        .toList();
+    return ids;
+  }
+
+  private static boolean contains(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * A valid-at view built incrementally from a stream read in version order, so a reader holds only
+   * the events effective by V, not the whole stream. The caller feeds exactly the events known at its
+   * T (it knows how to stop: by time or by position). Not thread-safe.
+   */
+  public static final class ValidAt {
+    private final Instant v;
+    private final List<RecordedEvent> effective = new ArrayList<>();
+    private final Set<UUID> revoked = new HashSet<>();
+
+    public ValidAt(Instant v) {
+      this.v = v;
+    }
+
+    /** Takes the next known event (in version order). */
+    public void add(RecordedEvent e) {
+      revoked.addAll(revokedBy(e));
+      if (!e.effectiveAt().isAfter(v)) {
+        effective.add(e);
+      }
+    }
+
+    /** The view: effective by V, minus revoked events, in ({@code effectiveAt}, version) order. */
+    public List<RecordedEvent> events() {
+      List<RecordedEvent> out = new ArrayList<>(effective);
+      if (!revoked.isEmpty()) {
+        out.removeIf(e -> revoked.contains(e.id()));
+      }
+      out.sort(EFFECTIVE_ORDER);
+      return out;
+    }
   }
 }

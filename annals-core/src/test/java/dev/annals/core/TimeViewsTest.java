@@ -36,4 +36,14 @@ class TimeViewsTest {
     assertThat(TimeViews.validAt(s, Instant.parse("2026-02-28T12:00:00Z"), DAY3))
         .extracting(RecordedEvent::version).containsExactly(3L);
   }
+
+  @Test
+  void only_a_top_level_revokes_array_revokes() {
+    UUID a = UUID.randomUUID();
+    RecordedEvent nested = e(1, DAY1, DAY1, "{\"x\":{\"revokes\":[\"" + UUID.randomUUID() + "\"]}}");
+    RecordedEvent top = e(2, DAY1, DAY1, "{\"revokes\":[\"" + a + "\"]}");
+    assertThat(TimeViews.revokedBy(nested)).isEmpty();
+    assertThat(TimeViews.revokedBy(top)).containsExactly(a);
+    assertThat(TimeViews.revokedBy(e(3, DAY1, DAY1, "{}"))).isEmpty();
+  }
 }

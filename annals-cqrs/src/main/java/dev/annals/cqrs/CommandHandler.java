@@ -1,8 +1,5 @@
 package dev.annals.cqrs;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.annals.core.AppendResult;
 import dev.annals.core.Direction;
 import dev.annals.core.EventData;
@@ -10,14 +7,10 @@ import dev.annals.core.EventStore;
 import dev.annals.core.EventStoreException;
 import dev.annals.core.ExpectedVersion;
 import dev.annals.core.IdempotencyConflictException;
-import dev.annals.core.Json;
-import dev.annals.core.Metadata;
 import dev.annals.core.Page;
 import dev.annals.core.RecordedEvent;
 import dev.annals.core.WrongExpectedVersionException;
-import dev.annals.cqrs.codec.EncodedEvent;
 import dev.annals.cqrs.codec.EventCodec;
-import dev.annals.cqrs.codec.EventMetadata;
 import dev.annals.cqrs.snapshot.Snapshot;
 import dev.annals.cqrs.snapshot.SnapshotStore;
 import java.time.Clock;
@@ -200,26 +193,7 @@ public final class CommandHandler<C, S, E> {
   }
 
   private List<EventData> toEventData(String stream, List<Emitted<E>> emitted, CommandContext context) {
-    List<EventData> out = new ArrayList<>(emitted.size());
-    for (int i = 0; i < emitted.size(); i++) {
-      Emitted<E> e = emitted.get(i);
-      EncodedEvent encoded = codec.encode(e.event());
-      ObjectNode meta = JsonNodeFactory.instance.objectNode();
-      String commandId = context.commandId().toString();
-      meta.put(EventMetadata.SCHEMA, encoded.schema()); // first: the read path's fast path looks there
-      meta.put(Metadata.COMMAND_ID, commandId);
-      meta.put(Metadata.CORRELATION_ID, context.correlationId().orElse(commandId));
-      meta.put(Metadata.CAUSATION_ID, context.causationId().orElse(commandId));
-      context.actor().ifPresent(a -> meta.put(Metadata.ACTOR, a));
-      context.reason().ifPresent(r -> meta.put(Metadata.REASON, r));
-      if (!e.revokes().isEmpty()) {
-        ArrayNode revokes = meta.putArray(Metadata.REVOKES);
-        e.revokes().forEach(id -> revokes.add(id.toString()));
-      }
-      out.add(new EventData(CommandIds.eventId(stream, context.commandId(), i), encoded.type(), encoded.data(),
-          Json.of(meta), e.effectiveAt()));
-    }
-    return out;
+    return EventEnvelopes.toEventData(stream, emitted, context, codec);
   }
 
   /** The first outcome of a command whose first event is at {@code version}. */

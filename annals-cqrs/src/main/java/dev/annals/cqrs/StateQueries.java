@@ -4,18 +4,13 @@ import dev.annals.core.Direction;
 import dev.annals.core.EventStore;
 import dev.annals.core.Page;
 import dev.annals.core.RecordedEvent;
+import dev.annals.core.TimeViews;
 import dev.annals.cqrs.codec.EventCodec;
-import dev.annals.cqrs.codec.EventMetadata;
 import dev.annals.cqrs.snapshot.Snapshot;
 import dev.annals.cqrs.snapshot.SnapshotStore;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.UUID;
 
 /**
  * The three questions of design §4 on one stream, each with exactly the design's definition:
@@ -41,9 +36,6 @@ import java.util.UUID;
  * <p>Every event is decoded through the codec, so upcasters apply. Thread-safe.
  */
 public final class StateQueries<S, E> {
-
-  private static final Comparator<RecordedEvent> EFFECTIVE_ORDER =
-      Comparator.comparing(RecordedEvent::effectiveAt).thenComparingLong(RecordedEvent::version);
 
   private final EventStore store;
   private final StreamFolder<S, E> folder;
@@ -120,8 +112,7 @@ public final class StateQueries<S, E> {
   }
 
   private List<RecordedEvent> eventsValidAt(String stream, Instant validAt, long positionLimit) {
-    List<RecordedEvent> effective = new ArrayList<>();
-    Set<UUID> revoked = new HashSet<>();
+    TimeViews.ValidAt view = new TimeViews.ValidAt(validAt);
     long from = 1;
     scan:
     while (true) {
@@ -130,21 +121,14 @@ public final class StateQueries<S, E> {
         if (e.position() >= positionLimit) {
           break scan;
         }
-        revoked.addAll(EventMetadata.revokesOf(e.metadata()));
-        if (!e.effectiveAt().isAfter(validAt)) {
-          effective.add(e);
-        }
+        view.add(e);
       }
       if (page.end() || page.isEmpty()) {
         break;
       }
       from = page.next();
     }
-    if (!revoked.isEmpty()) {
-      effective.removeIf(e -> revoked.contains(e.id()));
-    }
-    effective.sort(EFFECTIVE_ORDER);
-    return effective;
+    return view.events();
   }
 
   private S fold(List<RecordedEvent> events) {

@@ -1,18 +1,15 @@
 package dev.annals.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.annals.core.AppendResult;
 import dev.annals.core.Direction;
 import dev.annals.core.EventStore;
-import dev.annals.core.Metadata;
 import dev.annals.core.Page;
 import dev.annals.core.RecordedEvent;
+import dev.annals.core.TimeViews;
 import dev.annals.core.StreamInfo;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -197,8 +194,7 @@ final class StreamsResource {
    * that order (in the read's direction), and {@code next} continues from there.
    */
   private Selection validAt(String stream, Instant v, Instant t, Direction direction, long from, int limit) {
-    List<RecordedEvent> candidates = new ArrayList<>();
-    Set<String> revoked = new HashSet<>();
+    TimeViews.ValidAt view = new TimeViews.ValidAt(v);
     long cursor = 1;
     scan:
     while (true) {
@@ -207,25 +203,14 @@ final class StreamsResource {
         if (e.recordedAt().isAfter(t)) {
           break scan;
         }
-        if (e.metadata().size() > 2) {
-          JsonNode revokes = e.metadata().toNode().get(Metadata.REVOKES);
-          if (revokes != null && revokes.isArray()) {
-            revokes.forEach(id -> revoked.add(id.asText().toLowerCase(java.util.Locale.ROOT)));
-          }
-        }
-        if (!e.effectiveAt().isAfter(v)) {
-          candidates.add(e);
-        }
+        view.add(e);
       }
       if (p.end()) {
         break;
       }
       cursor = p.next();
     }
-    List<RecordedEvent> selected = new ArrayList<>(candidates.stream()
-        .filter(e -> !revoked.contains(e.id().toString()))
-        .sorted(Comparator.comparing(RecordedEvent::effectiveAt).thenComparingLong(RecordedEvent::version))
-        .toList());
+    List<RecordedEvent> selected = new ArrayList<>(view.events());
     if (direction == Direction.BACKWARD) {
       java.util.Collections.reverse(selected);
     }

@@ -1,17 +1,10 @@
 package dev.annals.cqrs.codec;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.annals.core.Json;
 import dev.annals.core.Metadata;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
 
 /**
  * Reads the metadata keys annals-cqrs relies on, with a streaming parser (no tree) because it runs
@@ -30,10 +23,8 @@ public final class EventMetadata {
   /** Metadata key holding the schema version of an event's data. */
   public static final String SCHEMA = "schema";
 
-  private static final JsonFactory FACTORY = new JsonFactory();
   private static final byte[] SCHEMA_KEY = ("\"" + SCHEMA + "\"").getBytes(StandardCharsets.US_ASCII);
   private static final byte[] SCHEMA_FIRST = ("{\"" + SCHEMA + "\":").getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] REVOKES_KEY = ("\"" + Metadata.REVOKES + "\"").getBytes(StandardCharsets.US_ASCII);
 
   private EventMetadata() {}
 
@@ -123,45 +114,6 @@ public final class EventMetadata {
 
   private static boolean isBlank(byte c) {
     return c == ' ' || c == '\n' || c == '\r' || c == '\t';
-  }
-
-  /**
-   * The event ids in {@code metadata.revokes}; empty when absent. Entries that are not UUIDs are
-   * skipped (the store's validation rejects them on append).
-   */
-  public static List<UUID> revokesOf(Json metadata) {
-    byte[] bytes = metadata.unsafeBytes();
-    if (valueOf(bytes, REVOKES_KEY) < 0) {
-      return List.of();
-    }
-    try (JsonParser p = FACTORY.createParser(bytes)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        return List.of();
-      }
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String name = p.currentName();
-        JsonToken value = p.nextToken();
-        if (Metadata.REVOKES.equals(name) && value == JsonToken.START_ARRAY) {
-          List<UUID> ids = new ArrayList<>();
-          while (p.nextToken() != JsonToken.END_ARRAY) {
-            if (p.currentToken() == JsonToken.VALUE_STRING) {
-              try {
-                ids.add(UUID.fromString(p.getText()));
-              } catch (IllegalArgumentException notAUuid) {
-                // skipped: see javadoc
-              }
-            } else {
-              p.skipChildren();
-            }
-          }
-          return ids;
-        }
-        p.skipChildren();
-      }
-      return List.of();
-    } catch (IOException e) {
-      throw new IllegalArgumentException("metadata does not parse: " + e.getMessage(), e);
-    }
   }
 
   /** {@code metadata} (an object) with {@value #SCHEMA} set to {@code schema}, as its first key. */

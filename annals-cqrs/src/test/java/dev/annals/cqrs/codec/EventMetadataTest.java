@@ -16,7 +16,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
-/** The byte scanner behind schemaOf/revokesOf reads exactly what a JSON parser reads. */
+/** The byte scanner behind schemaOf reads exactly what a JSON parser reads. */
 class EventMetadataTest {
 
   @Test
@@ -65,10 +65,5 @@ class EventMetadataTest {
     } else {
       assertThatThrownBy(() -> EventMetadata.schemaOf(Json.of(text))).isInstanceOf(IllegalArgumentException.class);
     }
-    JsonNode revokes = tree.get("revokes");
-    List<UUID> expected = revokes == null || !revokes.isArray() ? List.of()
-        : java.util.stream.StreamSupport.stream(revokes.spliterator(), false)
-            .map(JsonNode::asText).map(UUID::fromString).toList();
-    assertThat(EventMetadata.revokesOf(Json.of(text))).isEqualTo(expected);
   }
 }

@@ -2,6 +2,7 @@ package dev.annals.examples.bank.seed;
 
 import dev.annals.core.EventData;
 import dev.annals.core.ImportEvent;
+import dev.annals.cqrs.EventEnvelopes;
 import dev.annals.cqrs.CommandContext;
 import dev.annals.cqrs.Decider;
 import dev.annals.cqrs.Emitted;
@@ -111,7 +112,7 @@ final class SimulatedBank implements Bank {
         return loaded.state();
       }
       handled.add(stream + "|" + context.commandId());
-      List<EventData> events = Envelopes.toEventData(stream, emitted, context, codec);
+      List<EventData> events = EventEnvelopes.toEventData(stream, emitted, context, codec);
       Instant now = clock.get();
       S state = loaded.state();
       for (int i = 0; i < events.size(); i++) {

@@ -1,4 +1,4 @@
-package dev.annals.examples.bank.seed;
+package dev.annals.cqrs;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -6,9 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.annals.core.EventData;
 import dev.annals.core.Json;
 import dev.annals.core.Metadata;
-import dev.annals.cqrs.CommandContext;
-import dev.annals.cqrs.CommandIds;
-import dev.annals.cqrs.Emitted;
 import dev.annals.cqrs.codec.EncodedEvent;
 import dev.annals.cqrs.codec.EventCodec;
 import dev.annals.cqrs.codec.EventMetadata;
@@ -16,16 +13,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The stored form of the events a command emits, exactly as annals-cqrs' {@code CommandHandler}
- * writes them (ids from {@link CommandIds}, the context's metadata, schema, revokes, effective time),
- * so a simulated history is indistinguishable from one written live (a test checks this).
+ * How a command's decision becomes events to append: ids derived from (stream, commandId, index) by
+ * {@link CommandIds}, metadata with the schema first (the read path's fast path looks there), then
+ * commandId, correlationId, causationId (both default to the commandId), actor, reason and
+ * {@code revokes}, and the event's effective time. The one place this is done, so events written by
+ * {@link CommandHandler} and by anything that simulates it (e.g. a history generator) are identical.
  * Stateless and thread-safe.
  */
-final class Envelopes {
+public final class EventEnvelopes {
 
-  private Envelopes() {}
+  private EventEnvelopes() {}
 
-  static <E> List<EventData> toEventData(String stream, List<Emitted<E>> emitted, CommandContext context,
+  public static <E> List<EventData> toEventData(String stream, List<Emitted<E>> emitted, CommandContext context,
       EventCodec<E> codec) {
     List<EventData> out = new ArrayList<>(emitted.size());
     for (int i = 0; i < emitted.size(); i++) {

@@ -43,6 +43,8 @@ final class Exchange {
   private Map<String, String> pathParams = Map.of();
   private Principal principal = Principal.unauthenticatedAdmin();
   private boolean responded;
+  private boolean bodyTaken;
+  private boolean closeAfter;
 
   Exchange(Request request, Response response, Callback callback, long maxBodyBytes) {
     this.request = request;
@@ -196,8 +198,10 @@ final class Exchange {
 
   /** The whole body; 413 {@code payload_too_large} when over the server's request size limit. */
   byte[] body() throws IOException {
+    bodyTaken = true;
     long declared = request.getLength();
     if (declared > maxBodyBytes) {
+      closeAfter = true;
       throw HttpError.tooLarge("maxRequestBytes", maxBodyBytes, declared,
           "the request body is " + declared + " bytes, over the limit of " + maxBodyBytes);
     }
@@ -209,6 +213,7 @@ final class Exchange {
       while ((n = in.read(buf)) >= 0) {
         total += n;
         if (total > maxBodyBytes) {
+          closeAfter = true;
           throw HttpError.tooLarge("maxRequestBytes", maxBodyBytes, total,
               "the request body is over the limit of " + maxBodyBytes + " bytes");
         }
@@ -237,10 +242,51 @@ final class Exchange {
 
   void send(int status, String contentType, byte[] bytes) {
     responded = true;
+    settleBody();
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
     response.write(true, ByteBuffer.wrap(bytes), callback);
+  }
+
+  /**
+   * Before a response that did not read the request body (a 401, 403, 404, 405, or a route without a
+   * body): drains it, up to the request size limit, so that the connection stays usable for the
+   * client's next request. A body that cannot be drained (too large, broken) gets the response a
+   * {@code Connection: close}, so a keep-alive client never sends its next request into a connection
+   * the server is about to drop (the JDK client does not retry a POST that meets a closed connection).
+   */
+  private void settleBody() {
+    if (!bodyTaken) {
+      bodyTaken = true;
+      long declared = request.getLength();
+      if (declared > maxBodyBytes) {
+        closeAfter = true;
+      } else if (declared != 0) {
+        closeAfter = !drain();
+      }
+    }
+    if (closeAfter) {
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    }
+  }
+
+  private boolean drain() {
+    try {
+      InputStream in = Content.Source.asInputStream(request);
+      byte[] buf = new byte[4096];
+      long total = 0;
+      int n;
+      while ((n = in.read(buf)) >= 0) {
+        total += n;
+        if (total > maxBodyBytes) {
+          return false;
+        }
+      }
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
   }
 
   void error(HttpError e) throws IOException {

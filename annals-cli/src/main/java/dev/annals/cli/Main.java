@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       VerifyCommand.class,
       ServeCommand.class,
       TailCommand.class,
+      ImportCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class,
     })

@@ -108,4 +108,18 @@ class ServerCommandsTest {
     JsonNode v = EventJson.MAPPER.readTree(valid.out()).get("events");
     assertThat(v).extracting(e -> e.get("type").asText()).containsExactly("FeeReversed", "Deposited");
   }
+
+  @Test
+  void import_sends_the_file_to_the_server_with_the_original_recorded_at(@TempDir Path tmp) throws Exception {
+    Path file = tmp.resolve("h.jsonl");
+    java.nio.file.Files.writeString(file,
+        "{\"stream\":\"acct-1\",\"type\":\"Opened\",\"data\":{},\"recordedAt\":\"2026-02-01T08:00:00Z\"}\n"
+            + "{\"stream\":\"acct-1\",\"type\":\"Closed\",\"data\":{},\"recordedAt\":\"2026-02-02T08:00:00Z\"}\n");
+    Run r = run("import", file.toString(), "--server", url);
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).contains("imported 2 events").contains("positions 1..2");
+    assertThat(store.readStream("acct-1", 1, dev.annals.core.Direction.FORWARD, 10).events())
+        .extracting(e -> e.recordedAt().toString())
+        .containsExactly("2026-02-01T08:00:00Z", "2026-02-02T08:00:00Z");
+  }
 }

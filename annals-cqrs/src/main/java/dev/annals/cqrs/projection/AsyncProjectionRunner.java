@@ -144,7 +144,7 @@ public final class AsyncProjectionRunner<S> implements ProjectionRunner {
       long ticket = sequence.dispatch(event.position());
       Chunk c = buffers[p];
       c.add(event, ticket);
-      if (c.events.size() >= CHUNK) {
+      if (c.events.size() >= Math.min(CHUNK, options.maxBatch())) {
         flush(p);
       }
     }

@@ -14,6 +14,8 @@ import java.util.function.LongSupplier;
  * the partition's checkpoint. When an applier throws, the unit is rolled back; the events before the
  * failing one are committed on their own, and the failing one is retried alone with backoff, then
  * parked (committed with the checkpoint past it) or the projection stops, per the {@link FailurePolicy}.
+ * A {@link BatchApplier} that throws does not say which event failed: the events are then applied one
+ * per unit of work until the failing one is found and dealt with the same way.
  * Events at or below the partition's stored checkpoint are skipped: they were committed before a restart.
  *
  * <p>Not thread-safe: one per partition, used by that partition's thread.
@@ -60,13 +62,18 @@ final class PartitionApplier<S> {
     int from = 0;
     int end = n;
     int targetAttempts = 0;
+    boolean oneByOne = false;
     while (from < n) {
       Failure f = tryBatch(events, from, end);
       if (f == null) {
         committed.committed(from, end);
         from = end;
-        end = n;
+        end = oneByOne ? Math.min(n, from + 1) : n;
         targetAttempts = 0;
+      } else if (f.handler && f.somewhereIn) {
+        // A batch applier failed on one of several events: find which, one event per unit of work.
+        oneByOne = true;
+        end = from + 1;
       } else if (!f.handler) {
         // The target itself failed (begin or commit): retry the same batch; never park for it.
         targetAttempts++;
@@ -81,13 +88,21 @@ final class PartitionApplier<S> {
         retryOrGiveUp(events.get(from), f.error);
         committed.committed(from, from + 1);
         from++;
+        oneByOne = false;
         end = n;
       }
     }
   }
 
-  /** Where a batch failed; {@code handler} is false when the target failed rather than an applier. */
-  private record Failure(int index, Exception error, boolean handler) {}
+  /**
+   * Where a batch failed; {@code handler} is false when the target failed rather than an applier;
+   * {@code somewhereIn} when a batch applier failed on several events (the index is the first of them).
+   */
+  private record Failure(int index, Exception error, boolean handler, boolean somewhereIn) {
+    Failure(int index, Exception error, boolean handler) {
+      this(index, error, handler, false);
+    }
+  }
 
   /** Applies [from, to) in one unit of work and commits; on failure rolls back and says where. */
   private Failure tryBatch(List<RecordedEvent> events, int from, int to) {
@@ -105,7 +120,21 @@ final class PartitionApplier<S> {
     }
     try (uow) {
       S session = uow.session();
-      for (int i = from; i < to; i++) {
+      if (projection.batched()) {
+        int first = from;
+        while (events.get(first).position() <= skipUpTo) {
+          first++; // the last one is above skipUpTo (checked above)
+        }
+        try {
+          projection.applyAll(session, events.subList(first, to));
+        } catch (Exception ex) {
+          lastError.set(to - first == 1 ? describe(events.get(first), ex)
+              : "the batch of positions " + events.get(first).position() + ".." + last + ": " + ex);
+          return new Failure(first, ex, true, to - first > 1);
+        }
+        count = to - first;
+      }
+      for (int i = projection.batched() ? to : from; i < to; i++) {
         RecordedEvent e = events.get(i);
         if (e.position() <= skipUpTo) {
           continue;

@@ -24,6 +24,7 @@ public final class Projection<S> {
   private final List<String> tables;
   private final Map<String, EventApplier<S>> byType;
   private final Optional<EventApplier<S>> fallback;
+  private final Optional<BatchApplier<S>> batch;
   private final Filter filter;
   private final SchemaSetup<S> setup;
 
@@ -32,8 +33,9 @@ public final class Projection<S> {
     this.tables = List.copyOf(b.tables);
     this.byType = Map.copyOf(b.byType);
     this.fallback = b.fallback;
+    this.batch = b.batch;
     this.setup = b.setup;
-    this.filter = b.filter.orElseGet(() -> fallback.isPresent()
+    this.filter = b.filter.orElseGet(() -> fallback.isPresent() || batch.isPresent()
         ? Filter.all()
         : Filter.all().withTypes(byType.keySet()));
   }
@@ -69,8 +71,30 @@ public final class Projection<S> {
     return setup;
   }
 
+  /** True when the projection applies whole units of work ({@link Builder#onBatch}). */
+  boolean batched() {
+    return batch.isPresent();
+  }
+
+  /**
+   * Applies the events of one unit of work: all at once for a batched projection, otherwise one by one.
+   */
+  void applyAll(S session, List<RecordedEvent> events) throws Exception {
+    if (batch.isPresent()) {
+      batch.get().apply(session, events);
+    } else {
+      for (RecordedEvent e : events) {
+        apply(session, e);
+      }
+    }
+  }
+
   /** Applies {@code event}; events without an applier are ignored (they count as processed). */
   public void apply(S session, RecordedEvent event) throws Exception {
+    if (batch.isPresent()) {
+      batch.get().apply(session, List.of(event));
+      return;
+    }
     EventApplier<S> a = byType.get(event.type());
     if (a != null) {
       a.apply(session, event);
@@ -86,6 +110,7 @@ public final class Projection<S> {
     private final List<String> tables = new ArrayList<>();
     private final Map<String, EventApplier<S>> byType = new LinkedHashMap<>();
     private Optional<EventApplier<S>> fallback = Optional.empty();
+    private Optional<BatchApplier<S>> batch = Optional.empty();
     private Optional<Filter> filter = Optional.empty();
     private SchemaSetup<S> setup = s -> {};
 
@@ -133,6 +158,16 @@ public final class Projection<S> {
       return this;
     }
 
+    /**
+     * Applies each unit of work's events in one call (see {@link BatchApplier}): for projections that
+     * fold many events into few writes. Instead of {@code on}/{@code onAny}; the events are those of
+     * the filter (default: every user event).
+     */
+    public Builder<S> onBatch(BatchApplier<S> applier) {
+      this.batch = Optional.of(applier);
+      return this;
+    }
+
     /** Overrides the subscription filter (default: the handled types, or all user events with a catch-all). */
     public Builder<S> filter(Filter f) {
       this.filter = Optional.of(f);
@@ -140,8 +175,12 @@ public final class Projection<S> {
     }
 
     public Projection<S> build() {
-      if (byType.isEmpty() && fallback.isEmpty()) {
+      if (byType.isEmpty() && fallback.isEmpty() && batch.isEmpty()) {
         throw new IllegalArgumentException("projection " + name + " handles no events");
+      }
+      if (batch.isPresent() && (!byType.isEmpty() || fallback.isPresent())) {
+        throw new IllegalArgumentException("projection " + name + " has a batch applier and per-event appliers;"
+            + " use one or the other");
       }
       return new Projection<>(this);
     }

@@ -15,6 +15,7 @@ import dev.annals.cqrs.projection.JdbcTarget;
 import dev.annals.cqrs.projection.MemoryTables;
 import dev.annals.cqrs.projection.MemoryTarget;
 import dev.annals.cqrs.projection.Projection;
+import dev.annals.cqrs.projection.ProjectionTarget;
 import dev.annals.cqrs.projection.RunnerOptions;
 import dev.annals.cqrs.projection.SqliteDialect;
 import java.nio.file.Path;
@@ -41,6 +42,54 @@ final class ProjectionRebuild implements Workload {
   static final int BATCH = 5_000;
   static final String UPSERT = "INSERT INTO {stream_stats} (stream, events, last_position) VALUES (?, 1, ?)"
       + " ON CONFLICT (stream) DO UPDATE SET events = {stream_stats}.events + 1, last_position = excluded.last_position";
+
+  static final String CREATE_STATS = "CREATE TABLE IF NOT EXISTS {stream_stats} (stream VARCHAR(256) PRIMARY KEY,"
+      + " events BIGINT NOT NULL, last_position BIGINT NOT NULL)";
+
+  /** Something done with each event of the log, in order. */
+  @FunctionalInterface
+  interface EventStep {
+    void accept(RecordedEvent e) throws Exception;
+  }
+
+  /** Reads the whole log forward in pages of 512 (as the runners do) and hands each event to {@code step}. */
+  static void forEachEvent(EventStore store, EventStep step) throws Exception {
+    long from = 1;
+    while (true) {
+      Page page = store.readAll(from, Direction.FORWARD, 512, Filter.all());
+      for (RecordedEvent e : page.events()) {
+        step.accept(e);
+      }
+      if (page.end()) {
+        return;
+      }
+      from = page.next();
+    }
+  }
+
+  /** Runs {@code p} from position 1 to the store's head into {@code target}; returns events per second. */
+  private static <S> double timeToHead(EventStore store, Projection<S> p, ProjectionTarget<S> target, int n)
+      throws InterruptedException {
+    long t0 = System.nanoTime();
+    try (AsyncProjectionRunner<S> runner = AsyncProjectionRunner.start(store, p, target,
+        RunnerOptions.defaults().withMaxBatch(BATCH))) {
+      if (!runner.awaitPosition(store.headPosition(), Duration.ofMinutes(10))) {
+        throw new IllegalStateException(p.id() + " did not finish");
+      }
+    }
+    return n / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  /** Fails the row unless the read model counted every event. */
+  private static void checkCount(JdbcTarget target, int n) throws java.sql.SQLException {
+    try (Connection c = target.openReader(); Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery("SELECT SUM(events) FROM stream_stats")) {
+      long counted = rs.next() ? rs.getLong(1) : 0;
+      if (counted != n) {
+        throw new IllegalStateException("the projection counted " + counted + " events, not " + n);
+      }
+    }
+  }
 
   /** The batched projection's write: one per stream per unit of work. */
   static final String UPSERT_SUM = "INSERT INTO {stream_stats} (stream, events, last_position) VALUES (?, ?, ?)"
@@ -98,8 +147,7 @@ final class ProjectionRebuild implements Workload {
   private BenchResult sqlite(BenchEnv env, EventStore store, int n, String size) throws Exception {
     Projection<JdbcSession> p = Projection.<JdbcSession>named("catalogue", 1)
         .tables("stream_stats")
-        .setup(db -> db.execute("CREATE TABLE IF NOT EXISTS {stream_stats} (stream VARCHAR(256) PRIMARY KEY,"
-            + " events BIGINT NOT NULL, last_position BIGINT NOT NULL)"))
+        .setup(db -> db.execute(CREATE_STATS))
         .onAny((db, e) -> {
           PreparedStatement ps = db.prepare(UPSERT);
           ps.setString(1, e.stream());
@@ -110,14 +158,8 @@ final class ProjectionRebuild implements Workload {
     env.progress("sqlite target");
     double eps;
     try (JdbcTarget target = JdbcTarget.sqlite(env.newDir("proj-sqlite"))) {
-      long t0 = System.nanoTime();
-      try (AsyncProjectionRunner<JdbcSession> runner = AsyncProjectionRunner.start(store, p, target,
-          RunnerOptions.defaults().withMaxBatch(BATCH))) {
-        if (!runner.awaitPosition(store.headPosition(), Duration.ofMinutes(10))) {
-          throw new IllegalStateException("sqlite projection did not finish");
-        }
-      }
-      eps = n / ((System.nanoTime() - t0) / 1e9);
+      eps = timeToHead(store, p, target, n);
+      checkCount(target, n);
     }
     env.progress("raw JDBC baseline");
     Path dir = env.newDir("proj-raw");
@@ -125,31 +167,22 @@ final class ProjectionRebuild implements Workload {
     double baseEps;
     try (Connection c = dialect.openWriter()) {
       try (Statement s = c.createStatement()) {
-        s.execute("CREATE TABLE stream_stats (stream VARCHAR(256) PRIMARY KEY, events BIGINT NOT NULL,"
-            + " last_position BIGINT NOT NULL)");
+        s.execute(CREATE_STATS.replace("{stream_stats}", "stream_stats"));
       }
       long t0 = System.nanoTime();
       try (PreparedStatement ps = c.prepareStatement(UPSERT.replace("{stream_stats}", "stream_stats"))) {
-        long from = 1;
-        int inTx = 0;
+        int[] inTx = {0};
         dialect.begin(c);
-        while (true) {
-          Page page = store.readAll(from, Direction.FORWARD, 512, Filter.all());
-          for (RecordedEvent e : page.events()) {
-            ps.setString(1, e.stream());
-            ps.setLong(2, e.position());
-            ps.executeUpdate();
-            if (++inTx == BATCH) {
-              dialect.commit(c);
-              dialect.begin(c);
-              inTx = 0;
-            }
+        forEachEvent(store, e -> {
+          ps.setString(1, e.stream());
+          ps.setLong(2, e.position());
+          ps.executeUpdate();
+          if (++inTx[0] == BATCH) {
+            dialect.commit(c);
+            dialect.begin(c);
+            inTx[0] = 0;
           }
-          if (page.end()) {
-            break;
-          }
-          from = page.next();
-        }
+        });
         dialect.commit(c);
       }
       baseEps = n / ((System.nanoTime() - t0) / 1e9);
@@ -166,8 +199,7 @@ final class ProjectionRebuild implements Workload {
   private BenchResult sqliteBatched(BenchEnv env, EventStore store, int n, String size) throws Exception {
     Projection<JdbcSession> p = Projection.<JdbcSession>named("catalogue", 1)
         .tables("stream_stats")
-        .setup(db -> db.execute("CREATE TABLE IF NOT EXISTS {stream_stats} (stream VARCHAR(256) PRIMARY KEY,"
-            + " events BIGINT NOT NULL, last_position BIGINT NOT NULL)"))
+        .setup(db -> db.execute(CREATE_STATS))
         .onBatch((db, events) -> {
           PreparedStatement ps = db.prepare(UPSERT_SUM);
           for (Map.Entry<String, long[]> s : sums(events).entrySet()) {
@@ -182,46 +214,25 @@ final class ProjectionRebuild implements Workload {
     double eps;
     Path targetDir = env.newDir("proj-sqlite-batched");
     try (JdbcTarget target = JdbcTarget.sqlite(targetDir)) {
-      long t0 = System.nanoTime();
-      try (AsyncProjectionRunner<JdbcSession> runner = AsyncProjectionRunner.start(store, p, target,
-          RunnerOptions.defaults().withMaxBatch(BATCH))) {
-        if (!runner.awaitPosition(store.headPosition(), Duration.ofMinutes(10))) {
-          throw new IllegalStateException("batched sqlite projection did not finish");
-        }
-      }
-      eps = n / ((System.nanoTime() - t0) / 1e9);
-      try (Connection c = target.openReader(); Statement s = c.createStatement();
-          java.sql.ResultSet rs = s.executeQuery("SELECT SUM(events) FROM stream_stats")) {
-        if (!rs.next() || rs.getLong(1) != n) {
-          throw new IllegalStateException("the batched projection counted " + (rs.getLong(1)) + " events, not " + n);
-        }
-      }
+      eps = timeToHead(store, p, target, n);
+      checkCount(target, n);
     }
     env.progress("raw JDBC batched baseline");
     SqliteDialect dialect = new SqliteDialect(env.newDir("proj-raw-batched").resolve("raw.db"));
     double baseEps;
     try (Connection c = dialect.openWriter()) {
       try (Statement s = c.createStatement()) {
-        s.execute("CREATE TABLE stream_stats (stream VARCHAR(256) PRIMARY KEY, events BIGINT NOT NULL,"
-            + " last_position BIGINT NOT NULL)");
+        s.execute(CREATE_STATS.replace("{stream_stats}", "stream_stats"));
       }
       long t0 = System.nanoTime();
       try (PreparedStatement ps = c.prepareStatement(UPSERT_SUM.replace("{stream_stats}", "stream_stats"))) {
-        long from = 1;
         List<RecordedEvent> batch = new ArrayList<>(BATCH);
-        while (true) {
-          Page page = store.readAll(from, Direction.FORWARD, 512, Filter.all());
-          for (RecordedEvent e : page.events()) {
-            batch.add(e);
-            if (batch.size() == BATCH) {
-              rawBatch(dialect, c, ps, batch);
-            }
+        forEachEvent(store, e -> {
+          batch.add(e);
+          if (batch.size() == BATCH) {
+            rawBatch(dialect, c, ps, batch);
           }
-          if (page.end()) {
-            break;
-          }
-          from = page.next();
-        }
+        });
         if (!batch.isEmpty()) {
           rawBatch(dialect, c, ps, batch);
         }
@@ -255,30 +266,17 @@ final class ProjectionRebuild implements Workload {
         })
         .build();
     env.progress("memory target");
-    long t0 = System.nanoTime();
-    try (MemoryTarget target = new MemoryTarget();
-        AsyncProjectionRunner<MemoryTables> runner = AsyncProjectionRunner.start(store, p, target,
-            RunnerOptions.defaults().withMaxBatch(BATCH))) {
-      if (!runner.awaitPosition(store.headPosition(), Duration.ofMinutes(10))) {
-        throw new IllegalStateException("memory projection did not finish");
-      }
+    double eps;
+    try (MemoryTarget target = new MemoryTarget()) {
+      eps = timeToHead(store, p, target, n);
     }
-    double eps = n / ((System.nanoTime() - t0) / 1e9);
     env.progress("plain fold baseline");
     long b0 = System.nanoTime();
     Map<String, Stats> fold = new HashMap<>();
-    long from = 1;
-    while (true) {
-      Page page = store.readAll(from, Direction.FORWARD, 512, Filter.all());
-      for (RecordedEvent e : page.events()) {
-        Stats s = fold.getOrDefault(e.stream(), new Stats(0, 0));
-        fold.put(e.stream(), new Stats(s.events() + 1, e.position()));
-      }
-      if (page.end()) {
-        break;
-      }
-      from = page.next();
-    }
+    forEachEvent(store, e -> {
+      Stats s = fold.getOrDefault(e.stream(), new Stats(0, 0));
+      fold.put(e.stream(), new Stats(s.events() + 1, e.position()));
+    });
     double baseEps = n / ((System.nanoTime() - b0) / 1e9);
     if (fold.size() != Math.min(STREAMS, (n + 99) / 100)) {
       throw new IllegalStateException("baseline fold saw " + fold.size() + " streams");

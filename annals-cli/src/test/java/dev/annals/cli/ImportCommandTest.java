@@ -1,5 +1,6 @@
 package dev.annals.cli;
 
+import static dev.annals.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,9 +8,6 @@ import dev.annals.core.Direction;
 import dev.annals.core.EventStore;
 import dev.annals.core.Filter;
 import dev.annals.core.RecordedEvent;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -22,23 +20,6 @@ class ImportCommandTest {
 
   @TempDir Path tmp;
 
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int exit = Main.run(args);
-      return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
-  }
 
   private static String line(String stream, String type, String data, String recordedAt) {
     return "{\"stream\":\"" + stream + "\",\"type\":\"" + type + "\",\"data\":" + data + ",\"recordedAt\":\"" + recordedAt + "\"}";
@@ -61,7 +42,7 @@ class ImportCommandTest {
             + "\"id\":\"6f1c1f5e-5d4e-4a35-8d5b-1a2b3c4d5e6f\"}",
         line("order-9", "Placed", "1", "2026-01-04T11:00:00Z")) + "\n");
     Path data = tmp.resolve("data");
-    Run r = run("import", file.toString(), "--data", data.toString(), "--batch", "2", "--json");
+    CliRun r = run("import", file.toString(), "--data", data.toString(), "--batch", "2", "--json");
     assertThat(r.exit()).as(r.err()).isZero();
     JsonNode result = EventJson.MAPPER.readTree(r.out());
     assertThat(result.get("count").asInt()).isEqualTo(3);
@@ -85,13 +66,13 @@ class ImportCommandTest {
     Path file = tmp.resolve("bad.jsonl");
     Files.writeString(file, line("account-1", "Opened", "{}", "2026-01-02T09:00:00Z") + "\n"
         + "{\"stream\":\"account-1\",\"type\":\"Deposited\",\"data\":1,\"recordedAt\":\"yesterday\"}\n");
-    Run r = run("import", file.toString(), "--data", data.toString());
+    CliRun r = run("import", file.toString(), "--data", data.toString());
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("bad.jsonl:2:").contains("recordedAt must be an ISO-8601 instant");
     assertThat(Files.exists(data)).as("the data directory was never opened").isFalse();
 
     Files.writeString(file, "{\"stream\":\"a-1\",\"type\":\"T\",\"data\":1,\"recordedAt\":\"2026-01-02T09:00:00Z\",\"colour\":1}\n");
-    Run unknown = run("import", file.toString(), "--data", data.toString());
+    CliRun unknown = run("import", file.toString(), "--data", data.toString());
     assertThat(unknown.exit()).isEqualTo(2);
     assertThat(unknown.err()).contains("bad.jsonl:1:").contains("unknown field 'colour'");
 
@@ -110,7 +91,7 @@ class ImportCommandTest {
         line("s-1", "B", "2", "2026-01-02T00:00:00Z"),
         line("s-1", "C", "3", "2026-01-03T00:00:00Z"),
         line("s-1", "D", "4", "2025-12-01T00:00:00Z")));
-    Run r = run("import", file.toString(), "--data", data.toString(), "--batch", "2");
+    CliRun r = run("import", file.toString(), "--data", data.toString(), "--batch", "2");
     assertThat(r.exit()).isEqualTo(ErrorHandler.STORE_ERROR);
     assertThat(r.err()).contains("the first 2 of 4 events were imported").contains("from event 3 on wrote nothing");
     assertThat(all(data)).extracting(RecordedEvent::type).containsExactly("A", "B");

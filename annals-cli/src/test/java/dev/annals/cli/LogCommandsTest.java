@@ -1,14 +1,12 @@
 package dev.annals.cli;
 
+import static dev.annals.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.junit.jupiter.api.Test;
@@ -19,41 +17,24 @@ class LogCommandsTest {
 
   @TempDir Path tmp;
 
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int exit = Main.run(args);
-      return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
-  }
 
   @Test
   void append_then_read_round_trips_an_event_in_human_and_json_form() throws Exception {
     String data = tmp.resolve("data").toString();
-    Run a = run("append", "account-1", "Opened", "{\"owner\":\"ada\"}", "--data", data, "--metadata", "{\"actor\":\"cli\"}");
+    CliRun a = run("append", "account-1", "Opened", "{\"owner\":\"ada\"}", "--data", data, "--metadata", "{\"actor\":\"cli\"}");
     assertThat(a.exit()).isZero();
     assertThat(a.out()).contains("version 1").contains("position 1");
-    Run b = run("append", "account-1", "Deposited", "{\"amount\":5}", "--expected", "1", "--data", data, "--json");
+    CliRun b = run("append", "account-1", "Deposited", "{\"amount\":5}", "--expected", "1", "--data", data, "--json");
     assertThat(b.exit()).isZero();
     JsonNode result = EventJson.MAPPER.readTree(b.out());
     assertThat(result.get("lastVersion").asLong()).isEqualTo(2);
     assertThat(result.get("lastPosition").asLong()).isEqualTo(2);
 
-    Run human = run("read", "account-1", "--data", data);
+    CliRun human = run("read", "account-1", "--data", data);
     assertThat(human.exit()).isZero();
     assertThat(human.out()).contains("Opened").contains("{\"owner\":\"ada\"}").contains("Deposited").contains("v2");
 
-    Run json = run("read", "account-1", "--data", data, "--json", "--limit", "1");
+    CliRun json = run("read", "account-1", "--data", data, "--json", "--limit", "1");
     JsonNode page = EventJson.MAPPER.readTree(json.out());
     assertThat(page.get("events")).hasSize(1);
     assertThat(page.get("events").get(0).get("metadata").get("actor").asText()).isEqualTo("cli");
@@ -65,10 +46,10 @@ class LogCommandsTest {
   void a_wrong_expected_version_is_a_clear_error_with_a_nonzero_exit() {
     String data = tmp.resolve("data").toString();
     run("append", "s-1", "A", "1", "--data", data);
-    Run r = run("append", "s-1", "A", "2", "--expected", "no_stream", "--data", data);
+    CliRun r = run("append", "s-1", "A", "2", "--expected", "no_stream", "--data", data);
     assertThat(r.exit()).isEqualTo(ErrorHandler.STORE_ERROR);
     assertThat(r.err()).contains("wrong_expected_version");
-    Run missing = run("read", "nope", "--data", data);
+    CliRun missing = run("read", "nope", "--data", data);
     assertThat(missing.exit()).isNotZero();
     assertThat(missing.err()).contains("not_found");
   }
@@ -79,16 +60,16 @@ class LogCommandsTest {
     for (int i = 0; i < 5; i++) {
       run("append", "s-1", "A", "{\"i\":" + i + "}", "--data", data.toString());
     }
-    Run ok = run("verify", "--data", data.toString());
+    CliRun ok = run("verify", "--data", data.toString());
     assertThat(ok.exit()).isZero();
     assertThat(ok.out()).contains("events checked: 5").containsPattern("head hash: +[0-9a-f]{64}").contains("ok");
-    Run okJson = run("verify", "--data", data.toString(), "--json");
+    CliRun okJson = run("verify", "--data", data.toString(), "--json");
     JsonNode report = EventJson.MAPPER.readTree(okJson.out());
     assertThat(report.get("ok").asBoolean()).isTrue();
     assertThat(report.get("events").asLong()).isEqualTo(5);
 
     flipByte(data.resolve("00000000000000000001.log"), 200);
-    Run bad = run("verify", "--data", data.toString());
+    CliRun bad = run("verify", "--data", data.toString());
     assertThat(bad.exit()).isEqualTo(1);
     assertThat(bad.out()).contains("problem").contains("00000000000000000001.log at byte");
   }

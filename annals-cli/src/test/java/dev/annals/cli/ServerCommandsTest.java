@@ -1,5 +1,6 @@
 package dev.annals.cli;
 
+import static dev.annals.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,9 +11,6 @@ import dev.annals.core.Json;
 import dev.annals.server.AnnalsServer;
 import dev.annals.server.ScanVerifier;
 import dev.annals.server.ServerConfig;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
@@ -42,33 +40,17 @@ class ServerCommandsTest {
     store.close();
   }
 
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      return new Run(Main.run(args), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
-  }
 
   @Test
   void append_and_read_go_through_the_server() throws Exception {
-    Run a = run("append", "account-1", "Opened", "{\"owner\":\"ada\"}", "--server", url, "--json");
+    CliRun a = run("append", "account-1", "Opened", "{\"owner\":\"ada\"}", "--server", url, "--json");
     assertThat(a.exit()).as(a.err()).isZero();
     assertThat(EventJson.MAPPER.readTree(a.out()).get("lastVersion").asLong()).isEqualTo(1);
     assertThat(store.streamVersion("account-1")).isEqualTo(1);
-    Run wrong = run("append", "account-1", "Opened", "{}", "--server", url, "--expected", "no_stream");
+    CliRun wrong = run("append", "account-1", "Opened", "{}", "--server", url, "--expected", "no_stream");
     assertThat(wrong.exit()).isEqualTo(2);
     assertThat(wrong.err()).contains("wrong_expected_version");
-    Run r = run("read", "account-1", "--server", url);
+    CliRun r = run("read", "account-1", "--server", url);
     assertThat(r.exit()).isZero();
     assertThat(r.out()).contains("Opened").contains("{\"owner\":\"ada\"}");
   }
@@ -76,14 +58,14 @@ class ServerCommandsTest {
   @Test
   void verify_through_the_server_prints_the_result() {
     store.append("account-1", ExpectedVersion.ANY, EventData.of("Opened", "{}"));
-    Run v = run("verify", "--server", url);
+    CliRun v = run("verify", "--server", url);
     assertThat(v.exit()).as(v.err()).isZero();
     assertThat(v.out()).contains("events checked: 1").contains("ok: no problems");
   }
 
   @Test
   void data_and_server_together_are_refused() {
-    Run r = run("read", "s-1", "--server", url, "--data", "/tmp/nowhere");
+    CliRun r = run("read", "s-1", "--server", url, "--data", "/tmp/nowhere");
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("not both");
   }
@@ -100,11 +82,11 @@ class ServerCommandsTest {
       log.append("acct-1", ExpectedVersion.ANY, new EventData(UUID.randomUUID(), "FeeReversed", Json.of("{\"cents\":30}"),
           Json.of("{\"revokes\":[\"" + fee + "\"]}"), Optional.of(Instant.parse("2026-01-01T00:00:00Z"))));
     }
-    Run known = run("read", "acct-1", "--data", data, "--known-at", between.toString(), "--json");
+    CliRun known = run("read", "acct-1", "--data", data, "--known-at", between.toString(), "--json");
     assertThat(known.exit()).as(known.err()).isZero();
     JsonNode k = EventJson.MAPPER.readTree(known.out()).get("events");
     assertThat(k).extracting(e -> e.get("type").asText()).containsExactly("Deposited", "FeeCharged");
-    Run valid = run("read", "acct-1", "--data", data, "--valid-at", Instant.now().toString(), "--json");
+    CliRun valid = run("read", "acct-1", "--data", data, "--valid-at", Instant.now().toString(), "--json");
     JsonNode v = EventJson.MAPPER.readTree(valid.out()).get("events");
     assertThat(v).extracting(e -> e.get("type").asText()).containsExactly("FeeReversed", "Deposited");
   }
@@ -115,7 +97,7 @@ class ServerCommandsTest {
     java.nio.file.Files.writeString(file,
         "{\"stream\":\"acct-1\",\"type\":\"Opened\",\"data\":{},\"recordedAt\":\"2026-02-01T08:00:00Z\"}\n"
             + "{\"stream\":\"acct-1\",\"type\":\"Closed\",\"data\":{},\"recordedAt\":\"2026-02-02T08:00:00Z\"}\n");
-    Run r = run("import", file.toString(), "--server", url);
+    CliRun r = run("import", file.toString(), "--server", url);
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out()).contains("imported 2 events").contains("positions 1..2");
     assertThat(store.readStream("acct-1", 1, dev.annals.core.Direction.FORWARD, 10).events())

@@ -3,9 +3,11 @@ package dev.annals.server;
 import dev.annals.console.ConsoleAssets;
 import dev.annals.core.EventStore;
 import dev.annals.core.EventStoreException;
+import dev.annals.cqrs.projection.RunnerOptions;
 import dev.annals.server.spi.ServerModule;
 import java.net.InetAddress;
 import java.net.URI;
+import java.nio.file.Path;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Locale;
@@ -49,14 +51,25 @@ public final class AnnalsServer implements AutoCloseable {
   private final Routes routes = new Routes();
   private final Server jetty;
   private final ServerConnector connector;
+  private final ProjectionHost projections;
   private volatile boolean stopping;
 
   public AnnalsServer(EventStore store, ServerConfig config, Verifier verifier) {
     this(store, config, verifier, List.of());
   }
 
-  /** A server hosting domain modules (their state folds: {@code GET /streams/{stream}/state}). */
+  /** A server hosting domain modules; their projections live in a temporary database deleted at stop. */
   public AnnalsServer(EventStore store, ServerConfig config, Verifier verifier, List<ServerModule> modules) {
+    this(store, config, verifier, modules, Optional.empty());
+  }
+
+  /**
+   * A server hosting domain modules: state folds ({@code GET /streams/{stream}/state}), projections
+   * ({@code /projections}, their SQLite database in {@code projectionsDir}, or a temporary directory
+   * when empty) and commands ({@code POST /commands/{module}/{command}}).
+   */
+  public AnnalsServer(EventStore store, ServerConfig config, Verifier verifier, List<ServerModule> modules,
+      Optional<Path> projectionsDir) {
     this.store = store;
     this.config = config;
     checkBinding(config);
@@ -73,6 +86,10 @@ public final class AnnalsServer implements AutoCloseable {
     new AdminResource(store, verifier).routing(routes);
     new HealthResource(store, metrics, () -> stopping).routing(routes);
     new ConsoleResource(new ConsoleAssets()).routing(routes);
+    this.projections = new ProjectionHost(store, modules, projectionsDir, RunnerOptions.defaults());
+    new ProjectionsResource(projections).routing(routes);
+    new CommandsResource(store, modules, config.apiKeys().isPresent()).routing(routes);
+    metrics.bindProjections(projections);
 
     QueuedThreadPool pool = new QueuedThreadPool(256, 4);
     pool.setName("annals-http");
@@ -124,6 +141,7 @@ public final class AnnalsServer implements AutoCloseable {
 
   /** Starts listening; returns this. */
   public AnnalsServer start() throws Exception {
+    projections.start();
     jetty.start();
     if (config.apiKeys().isEmpty()) {
       LOG.warn("no auth file: every caller is an admin; listening on {} only{}", uri(),
@@ -160,7 +178,16 @@ public final class AnnalsServer implements AutoCloseable {
     }
     stopping = true;
     sessions.shutdown(java.time.Duration.ofSeconds(2));
-    jetty.stop();
+    try {
+      jetty.stop();
+    } finally {
+      projections.close();
+    }
+  }
+
+  /** The hosted projections: what the {@code /projections} routes call. */
+  public ProjectionHost projections() {
+    return projections;
   }
 
   @Override

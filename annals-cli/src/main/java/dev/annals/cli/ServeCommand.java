@@ -77,7 +77,9 @@ final class ServeCommand implements Callable<Integer> {
     StoreFactory.Opened opened = stores.open(data, fsync);
     AnnalsServer server;
     try {
-      server = new AnnalsServer(opened.store(), config, opened.verifier(), ServerModule.installed());
+      // The modules' projections live beside the log (the log ignores files it did not write).
+      server = new AnnalsServer(opened.store(), config, opened.verifier(), ServerModule.installed(),
+          data.map(d -> d.resolve("projections")));
       server.start();
     } catch (IllegalArgumentException e) {
       opened.store().close();

@@ -48,6 +48,10 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--max-request-bytes", defaultValue = "67108864", description = "largest request body (default: ${DEFAULT-VALUE})")
   long maxRequestBytes;
 
+  @Option(names = "--rate-limit", paramLabel = "RPS",
+      description = "requests per second per API key (per remote address without --auth), bursts of up to RPS; default: no limit")
+  Optional<Double> rateLimit;
+
   private final StoreFactory stores;
 
   ServeCommand() {
@@ -67,6 +71,14 @@ final class ServeCommand implements Callable<Integer> {
         config = config.withApiKeys(ApiKeys.load(auth.get()));
       } catch (IllegalArgumentException | java.io.IOException e) {
         throw new CliFailure("cannot use the auth file: " + e.getMessage(), 2);
+      }
+    }
+    if (rateLimit.isPresent()) {
+      try {
+        config = config.withRateLimit(new ServerConfig.RateLimit(rateLimit.get(),
+            (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.ceil(rateLimit.get())))));
+      } catch (IllegalArgumentException e) {
+        throw new CliFailure("--rate-limit: " + e.getMessage(), 2);
       }
     }
     if (tlsKeystore.isPresent()) {

@@ -52,6 +52,7 @@ public final class AnnalsServer implements AutoCloseable {
   private final Server jetty;
   private final ServerConnector connector;
   private final ProjectionHost projections;
+  private final Optional<RateLimiter> rateLimiter;
   private volatile boolean stopping;
 
   public AnnalsServer(EventStore store, ServerConfig config, Verifier verifier) {
@@ -90,6 +91,7 @@ public final class AnnalsServer implements AutoCloseable {
     new ProjectionsResource(projections).routing(routes);
     new CommandsResource(store, modules, config.apiKeys().isPresent()).routing(routes);
     metrics.bindProjections(projections);
+    this.rateLimiter = config.rateLimit().map(r -> new RateLimiter(r, System::nanoTime));
 
     QueuedThreadPool pool = new QueuedThreadPool(256, 4);
     pool.setName("annals-http");
@@ -216,6 +218,9 @@ public final class AnnalsServer implements AutoCloseable {
         if (match.auth() == Routes.Auth.KEY && config.apiKeys().isPresent()) {
           x.principal(authenticate(x));
         }
+        if (match.auth() == Routes.Auth.KEY && rateLimiter.isPresent()) {
+          limit(x, request, rateLimiter.get());
+        }
         match.handler().handle(x);
         if (!x.responded()) {
           throw new IllegalStateException("route gave no response");
@@ -249,6 +254,21 @@ public final class AnnalsServer implements AutoCloseable {
         x.error(e);
       } catch (Exception failed) {
         LOG.debug("could not send an error response", failed);
+      }
+    }
+
+    /** Takes a token for the caller (its key, or its address without auth); 429 with Retry-After when none is left. */
+    private void limit(Exchange x, Request request, RateLimiter limiter) {
+      String caller = config.apiKeys().isPresent()
+          ? "key:" + x.principal().name()
+          : "address:" + Request.getRemoteAddr(request);
+      long waitNanos = limiter.take(caller);
+      if (waitNanos > 0) {
+        long seconds = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
+        x.header(HttpHeader.RETRY_AFTER, Long.toString(seconds));
+        throw new HttpError(429, "rate_limited", "over the rate limit of " + config.rateLimit().orElseThrow().perSecond()
+            + " requests/s (burst " + config.rateLimit().orElseThrow().burst() + "); retry in " + seconds + " s",
+            java.util.Map.of("retryAfterSeconds", seconds));
       }
     }
 

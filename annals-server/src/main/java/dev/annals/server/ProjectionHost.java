@@ -152,6 +152,16 @@ public final class ProjectionHost implements AutoCloseable {
     });
     JdbcTarget t = JdbcTarget.sqlite(dir);
     target = Optional.of(t);
+    try {
+      startRunners(t, dir);
+    } catch (RuntimeException e) {
+      close(); // the runners started so far
+      throw e;
+    }
+    LOG.info("projections {} running on {}", slots.keySet(), dir.resolve(JdbcTarget.SQLITE_FILE));
+  }
+
+  private void startRunners(JdbcTarget t, Path dir) {
     for (Slot s : slots.values()) {
       synchronized (s) {
         Optional<Integer> stored = t.liveVersion(s.live.name());
@@ -166,7 +176,6 @@ public final class ProjectionHost implements AutoCloseable {
         s.runner = Optional.of(AsyncProjectionRunner.start(store, s.live, t, options));
       }
     }
-    LOG.info("projections {} running on {}", slots.keySet(), dir.resolve(JdbcTarget.SQLITE_FILE));
   }
 
   /** Every projection's status, in module order. */

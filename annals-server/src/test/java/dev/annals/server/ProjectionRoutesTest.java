@@ -245,6 +245,31 @@ class ProjectionRoutesTest {
   }
 
   @Test
+  void a_promoted_version_stays_live_after_a_restart_on_the_same_directory(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) throws Exception {
+    credit("a", 1000);
+    debit("a", 1);
+    try (AnnalsServer first = new AnnalsServer(t.store, ServerConfig.defaults().withPort(0), new ScanVerifier(t.store, true),
+        List.of(new LedgerModule()), Optional.of(dir)).start()) {
+      first.projections().rebuild("ledger_totals");
+      assertThat(first.projections().awaitRebuildCaughtUp("ledger_totals", Duration.ofSeconds(30))).isTrue();
+      assertThat(first.projections().promote("ledger_totals", false).version()).isEqualTo(2);
+    }
+    debit("a", 1);
+    try (AnnalsServer second = new AnnalsServer(t.store, ServerConfig.defaults().withPort(0),
+        new ScanVerifier(t.store, true), List.of(new LedgerModule()), Optional.of(dir)).start()) {
+      assertThat(second.projections().awaitPosition("ledger_totals", t.store.headPosition(), Duration.ofSeconds(30)))
+          .isTrue();
+      ProjectionHost.View v = second.projections().status("ledger_totals");
+      assertThat(v.version()).isEqualTo(2);
+      assertThat(second.projections().query("ledger_totals", "rows", java.util.Map.of()).path("rows").get(0)
+          .path("total").asLong()).isEqualTo(998);
+      assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> second.projections().rebuild("ledger_totals")))
+          .isInstanceOf(ProjectionHost.RefusedException.class).hasMessageContaining("no next version");
+    }
+  }
+
+  @Test
   void metrics_show_each_projections_lag_in_events_and_seconds() throws Exception {
     credit("a", 1);
     awaitLive();

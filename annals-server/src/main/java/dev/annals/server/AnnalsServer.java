@@ -7,8 +7,8 @@ import dev.annals.cqrs.projection.RunnerOptions;
 import dev.annals.server.spi.ServerModule;
 import java.net.InetAddress;
 import java.net.URI;
-import java.nio.file.Path;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Annals HTTP server over any {@link EventStore} (design §6). Every route is declared here, in
  * {@link #routes}, by the resource that serves it. Requests run on virtual threads; each SSE client
- * has its own store subscription. The server does not own the store: whoever built it closes it
+ * has its own store subscription. Domain modules' projections run in its {@link ProjectionHost},
+ * started and stopped with the server. The server does not own the store: whoever built it closes it
  * after {@link #stop()}.
  *
  * <p>Security: without an auth file the server binds loopback addresses only (unless

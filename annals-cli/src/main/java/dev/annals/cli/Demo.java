@@ -7,20 +7,12 @@ import dev.annals.core.Metadata;
 import dev.annals.core.Page;
 import dev.annals.core.RecordedEvent;
 import dev.annals.cqrs.StateQueries;
-import dev.annals.cqrs.projection.AsyncProjectionRunner;
 import dev.annals.cqrs.projection.Comparison;
-import dev.annals.cqrs.projection.JdbcSession;
-import dev.annals.cqrs.projection.JdbcTarget;
-import dev.annals.cqrs.projection.Projection;
-import dev.annals.cqrs.projection.Rebuild;
-import dev.annals.cqrs.projection.RebuildProgress;
-import dev.annals.cqrs.projection.RunnerOptions;
 import dev.annals.examples.bank.BankCodecs;
 import dev.annals.examples.bank.account.AccountDecider;
 import dev.annals.examples.bank.account.AccountEvent;
 import dev.annals.examples.bank.account.AccountState;
 import dev.annals.examples.bank.projection.BankProjections;
-import dev.annals.examples.bank.projection.BankReadModels;
 import dev.annals.examples.bank.seed.DemoFacts;
 import dev.annals.examples.bank.seed.HistoryGenerator;
 import dev.annals.examples.bank.seed.SeedConfig;
@@ -29,20 +21,23 @@ import dev.annals.examples.bank.transfer.TransferDecider;
 import dev.annals.log.Annals;
 import dev.annals.log.LogEventStore;
 import dev.annals.server.AnnalsServer;
+import dev.annals.server.ProjectionHost;
 import dev.annals.server.ServerConfig;
 import dev.annals.server.spi.ServerModule;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * The bank demo as a running thing: the embedded log in a fresh data directory, the HTTP server over
- * it, the seeded history, the read models as projections on SQLite, and the three answers computed
+ * it hosting the bank module, the seeded history, the read models as the server's projections on
+ * SQLite (the same ones {@code GET /projections} and the console show), and the three answers computed
  * live. {@link #start} does the work and prints as it goes; {@link #close} stops everything. The
  * answers are returned as values so a test can check them against its own fold of the raw events.
  * Not thread-safe (one owner: the demo command or a test).
@@ -64,7 +59,7 @@ final class Demo implements AutoCloseable {
   record AuditAnswer(String transferId, String correlationId, List<TrailEvent> events) {}
 
   /** (c): the blue/green rebuild of the statements, v1 (buggy) to v2. */
-  record RebuildAnswer(List<RebuildProgress> progress, Comparison comparison, int liveVersionAfter,
+  record RebuildAnswer(List<ProjectionHost.RebuildView> progress, Comparison comparison, int liveVersionAfter,
       long correctedAccountBalanceV1, long correctedAccountBalanceV2) {}
 
   record Answers(BalanceAnswer balance, AuditAnswer audit, RebuildAnswer rebuild) {}
@@ -72,34 +67,40 @@ final class Demo implements AutoCloseable {
   private final Path dataDir;
   private final LogEventStore store;
   private final AnnalsServer server;
-  private final JdbcTarget target;
-  private final List<AsyncProjectionRunner<JdbcSession>> runners = new ArrayList<>();
+  private final ProjectionHost projections;
   private final PrintStream out;
   private Optional<Answers> answers = Optional.empty();
   private long events;
 
-  private Demo(Path dataDir, LogEventStore store, AnnalsServer server, JdbcTarget target, PrintStream out) {
+  private Demo(Path dataDir, LogEventStore store, AnnalsServer server, PrintStream out) {
     this.dataDir = dataDir;
     this.store = store;
     this.server = server;
-    this.target = target;
+    this.projections = server.projections();
     this.out = out;
   }
 
-  /** Opens the store in {@code dataDir/log}, starts the server on {@code host:port} (0: any free port). */
+  /**
+   * Opens the store in {@code dataDir/log}, starts the server on {@code host:port} (0: any free port)
+   * with the installed modules; their projections run in the server, on SQLite in {@code dataDir/projections}.
+   */
   static Demo open(Path dataDir, String host, int port, PrintStream out) throws Exception {
     LogEventStore store = Annals.open(dataDir.resolve("log"));
     AnnalsServer server;
     try {
       server = new AnnalsServer(store, ServerConfig.defaults().withHost(host).withPort(port),
-          DefaultStores.logVerifier(store), ServerModule.installed());
+          DefaultStores.logVerifier(store), ServerModule.installed(), Optional.of(dataDir.resolve("projections")));
       server.start();
     } catch (Exception e) {
       store.close();
       throw e;
     }
-    JdbcTarget target = JdbcTarget.sqlite(dataDir.resolve("projections"));
-    return new Demo(dataDir, store, server, target, out);
+    if (!server.projections().names().containsAll(BankProjections.NAMES)) {
+      server.stop();
+      store.close();
+      throw new IllegalStateException("the bank module is not installed: the server hosts " + server.projections().names());
+    }
+    return new Demo(dataDir, store, server, out);
   }
 
   AnnalsServer server() {
@@ -117,12 +118,9 @@ final class Demo implements AutoCloseable {
     history.importInto(store, 5_000);
     events = store.headPosition();
     long seeded = System.nanoTime();
-    for (Projection<JdbcSession> p : BankProjections.initial()) {
-      runners.add(AsyncProjectionRunner.start(store, p, target, RunnerOptions.defaults()));
-    }
-    for (AsyncProjectionRunner<JdbcSession> r : runners) {
-      if (!r.awaitPosition(store.headPosition(), WAIT)) {
-        throw new CliFailure("projection " + r.id() + " did not catch up in " + WAIT.toSeconds() + " s", 1);
+    for (String name : BankProjections.NAMES) {
+      if (!projections.awaitPosition(name, store.headPosition(), WAIT)) {
+        throw new CliFailure("projection " + name + " did not catch up in " + WAIT.toSeconds() + " s", 1);
       }
     }
     long projected = System.nanoTime();
@@ -146,11 +144,12 @@ final class Demo implements AutoCloseable {
     out.printf("  seeded     %,d events (%d accounts, %s .. %s) in %.1f s%n", events,
         history.events().stream().filter(e -> e.event().type().equals("AccountOpened")).count(), history.events().getFirst().recordedAt().toString().substring(0, 10),
         history.events().getLast().recordedAt().toString().substring(0, 10), seedNanos / 1e9);
-    try (Connection c = target.openReader()) {
-      BankReadModels rm = new BankReadModels(c);
-      out.printf("  projected  balances (%d rows), statements v1, daily totals, orders by status %s in %.1f s%n",
-          rm.balances().size(), rm.ordersByStatus(), projectNanos / 1e9);
-    }
+    int balances = projections.query(BankProjections.BALANCES, "rows", Map.of()).path("balances").size();
+    Map<String, Long> byStatus = new LinkedHashMap<>();
+    projections.query(BankProjections.ORDERS, "counts", Map.of()).path("byStatus").properties()
+        .forEach(e -> byStatus.put(e.getKey(), e.getValue().asLong()));
+    out.printf("  projected  balances (%d rows), statements v1, daily totals, orders by status %s in %.1f s"
+        + " (in the server: GET /projections)%n", balances, byStatus, projectNanos / 1e9);
     out.println();
   }
 
@@ -224,41 +223,35 @@ final class Demo implements AutoCloseable {
     out.println();
   }
 
+  /** Runs the rebuild through the server's projection host: the same calls as the /projections routes. */
   private RebuildAnswer rebuild(String accountId) throws Exception {
-    out.printf("(c) Blue/green rebuild: %s v1 ignores fee reversals (a deliberate bug); v2 books them.%n",
-        BankProjections.STATEMENTS);
+    String name = BankProjections.STATEMENTS;
+    out.printf("(c) Blue/green rebuild: %s v1 ignores fee reversals (a deliberate bug); v2 books them.%n", name);
     long v1Balance = lastStatementBalance(accountId);
-    AsyncProjectionRunner<JdbcSession> v1 = runners.stream()
-        .filter(r -> r.id().name().equals(BankProjections.STATEMENTS)).findFirst().orElseThrow();
-    List<RebuildProgress> progress = new ArrayList<>();
-    Comparison comparison;
-    AsyncProjectionRunner<JdbcSession> v2;
-    try (Rebuild<JdbcSession> rebuild =
-        Rebuild.start(store, target, BankProjections.statementsV2(), RunnerOptions.defaults())) {
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      while (true) {
-        boolean done = rebuild.awaitCaughtUp(Duration.ofMillis(400));
-        RebuildProgress p = rebuild.progress();
-        progress.add(p);
-        out.printf("      v2 %7d done  %7d to go  %8.0f events/s  ETA %s%n", p.done(), p.toGo(), p.eventsPerSecond(),
-            done ? "0 s (caught up)" : p.eta().map(d -> String.format("%.1f s", d.toMillis() / 1000.0)).orElse("-"));
-        if (done) {
-          break;
-        }
-        if (System.nanoTime() > deadline) {
-          throw new CliFailure("the rebuild did not catch up in " + WAIT.toSeconds() + " s", 1);
-        }
+    projections.rebuild(name);
+    List<ProjectionHost.RebuildView> progress = new ArrayList<>();
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (true) {
+      boolean done = projections.awaitRebuildCaughtUp(name, Duration.ofMillis(400));
+      ProjectionHost.RebuildView p = projections.status(name).rebuild().orElseThrow();
+      progress.add(p);
+      out.printf("      v2 %7d done  %7d to go  %8.0f events/s  ETA %s%n", p.eventsDone(), p.eventsToGo(),
+          p.eventsPerSecond(), done ? "0 s (caught up)"
+              : p.etaSeconds().map(d -> String.format("%.1f s", d)).orElse("-"));
+      if (done) {
+        break;
       }
-      comparison = rebuild.compare(BankProjections.statementsV1(), 3);
-      printComparison(comparison);
-      v2 = rebuild.promote(v1, BankProjections.statementsV1(), WAIT);
+      if (System.nanoTime() > deadline) {
+        throw new CliFailure("the rebuild did not catch up in " + WAIT.toSeconds() + " s", 1);
+      }
     }
-    runners.remove(v1);
-    runners.add(v2);
-    int live = target.liveVersion(BankProjections.STATEMENTS).orElseThrow();
+    ProjectionHost.View promoted = projections.promote(name, false);
+    Comparison comparison = promoted.rebuild().flatMap(ProjectionHost.RebuildView::comparison).orElseThrow();
+    printComparison(comparison);
+    int live = promoted.version();
     long v2Balance = lastStatementBalance(accountId);
     out.printf("    Promoted: %s v%d is live (v1 dropped). Account %s's statement now ends at %s (v1 said %s).%n%n",
-        BankProjections.STATEMENTS, live, accountId, Cents.format(v2Balance), Cents.format(v1Balance));
+        name, live, accountId, Cents.format(v2Balance), Cents.format(v1Balance));
     return new RebuildAnswer(progress, comparison, live, v1Balance, v2Balance);
   }
 
@@ -278,10 +271,8 @@ final class Demo implements AutoCloseable {
   }
 
   private long lastStatementBalance(String accountId) throws Exception {
-    try (Connection c = target.openReader()) {
-      List<BankReadModels.StatementLine> lines = new BankReadModels(c).statement(accountId);
-      return lines.isEmpty() ? 0 : lines.getLast().balanceAfter();
-    }
+    return projections.query(BankProjections.STATEMENTS, "lines", Map.of("accountId", accountId)).path("balance")
+        .asLong();
   }
 
   private void printWhereToLook(DemoFacts facts, AuditAnswer audit) {
@@ -292,6 +283,8 @@ final class Demo implements AutoCloseable {
     out.printf("  curl '%s/streams/%s?knownAt=%s'%n", u, account, facts.asOf());
     out.printf("  curl '%s/streams/%s?validAt=%s'%n", u, account, facts.asOf());
     out.printf("  curl '%s/audit?correlationId=%s'%n", u, audit.correlationId());
+    out.printf("  curl '%s/projections'%n", u);
+    out.printf("  curl '%s/projections/%s/lines?accountId=%s'%n", u, BankProjections.STATEMENTS, facts.correctedAccountId());
     out.printf("  ./annals tail --server %s --from %d%n", u, Math.max(1, events - 4));
     out.printf("  more in docs/tour.md%n");
   }
@@ -311,13 +304,11 @@ final class Demo implements AutoCloseable {
 
   @Override
   public void close() {
-    runners.forEach(AsyncProjectionRunner::close);
     try {
       server.stop();
     } catch (Exception e) {
       out.println("annals demo: error while stopping the server: " + e);
     }
-    target.close();
     store.close();
   }
 

@@ -48,6 +48,10 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--max-request-bytes", defaultValue = "67108864", description = "largest request body (default: ${DEFAULT-VALUE})")
   long maxRequestBytes;
 
+  @Option(names = "--rate-limit", paramLabel = "RPS",
+      description = "requests per second per API key (per remote address without --auth), bursts of up to RPS; default: no limit")
+  Optional<Double> rateLimit;
+
   private final StoreFactory stores;
 
   ServeCommand() {
@@ -69,6 +73,14 @@ final class ServeCommand implements Callable<Integer> {
         throw new CliFailure("cannot use the auth file: " + e.getMessage(), 2);
       }
     }
+    if (rateLimit.isPresent()) {
+      try {
+        config = config.withRateLimit(new ServerConfig.RateLimit(rateLimit.get(),
+            (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.ceil(rateLimit.get())))));
+      } catch (IllegalArgumentException e) {
+        throw new CliFailure("--rate-limit: " + e.getMessage(), 2);
+      }
+    }
     if (tlsKeystore.isPresent()) {
       String password = Optional.ofNullable(System.getenv(tlsPasswordEnv)).orElseThrow(
           () -> new CliFailure("--tls-keystore needs the keystore password in $" + tlsPasswordEnv, 2));
@@ -77,7 +89,9 @@ final class ServeCommand implements Callable<Integer> {
     StoreFactory.Opened opened = stores.open(data, fsync);
     AnnalsServer server;
     try {
-      server = new AnnalsServer(opened.store(), config, opened.verifier(), ServerModule.installed());
+      // The modules' projections live beside the log (the log ignores files it did not write).
+      server = new AnnalsServer(opened.store(), config, opened.verifier(), ServerModule.installed(),
+          data.map(d -> d.resolve("projections")));
       server.start();
     } catch (IllegalArgumentException e) {
       opened.store().close();

@@ -56,6 +56,13 @@ class ServerCommandsTest {
   }
 
   @Test
+  void serve_refuses_a_rate_limit_that_is_not_positive() {
+    Run r = run("serve", "--port", "0", "--rate-limit", "0");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("--rate-limit", "perSecond > 0");
+  }
+
+  @Test
   void verify_through_the_server_prints_the_result() {
     store.append("account-1", ExpectedVersion.ANY, EventData.of("Opened", "{}"));
     CliRun v = run("verify", "--server", url);

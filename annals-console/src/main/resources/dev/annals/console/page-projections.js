@@ -4,7 +4,7 @@
 
 import { get, post, projectionPath } from './api.js';
 import { h, replace, errorBox, emptyState, loading, formatNumber, formatDuration, jsonView } from './ui.js';
-import { projectionList, normalizeProjection, groupByName } from './projection-fields.js';
+import { projectionList, normalizeProjection } from './projection-fields.js';
 
 const POLL_MS = 2000;
 const HISTORY = 90; // samples kept for the chart: 3 minutes
@@ -29,7 +29,7 @@ export function mount(main) {
         return;
       }
       replace(problem);
-      const projections = groupByName(projectionList(body).map(normalizeProjection));
+      const projections = projectionList(body).map(normalizeProjection);
       if (projections.length === 0) {
         replace(list, emptyState('No projections are registered.', 'A domain module contributes projections; start the server with one (e.g. ./annals demo).'));
         cards.clear();
@@ -106,7 +106,7 @@ function projectionCard(name, refresh) {
     try {
       const body = await post(projectionPath(name) + '/promote');
       confirming = false;
-      replace(actionMsg, h('p', { class: 'ok', id: 'promoted-' + name }, 'Promoted: the rebuilt version now serves reads.'), body ? jsonView(body, { collapseDepth: 1 }) : null);
+      replace(actionMsg, h('p', { class: 'ok', id: 'promoted-' + name }, `Promoted: version ${body.version} now serves reads.`));
       refresh();
     } catch (e) {
       confirming = false;
@@ -129,35 +129,33 @@ function projectionCard(name, refresh) {
       stats.append(stat('Last error', p.error, 'error'));
     }
     const r = p.rebuild;
-    rebuildBtn.disabled = Boolean(r && r.running);
+    rebuildBtn.disabled = Boolean(r && (r.running || r.ready));
     if (!r) {
       replace(rebuildBox);
+    } else if (r.promoted) {
+      replace(rebuildBox,
+        h('h3', {}, 'Rebuild → version ' + r.version, ' ', h('span', { class: 'badge small status-promoted' }, 'promoted')),
+        h('p', { class: 'ok' }, `Version ${r.version} serves reads; the old version was dropped.`),
+        r.compare ? comparisonView(r.compare, 'Compared at promotion') : null);
     } else {
       const pct = Math.round(r.fraction * 100);
       replace(rebuildBox,
-        h('h3', {}, 'Rebuild', r.version ? ' → version ' + r.version : '', ' ', h('span', { class: 'badge small' }, r.status)),
+        h('h3', {}, 'Rebuild → version ' + r.version, ' ', h('span', { class: 'badge small status-' + r.status }, r.status)),
         h('div', { class: 'progress', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': pct },
           h('div', { class: 'progress-bar', style: `width: ${pct}%` })),
         h('p', { class: 'progress-text' },
           h('span', { class: 'pct' }, pct + '%'), ' · ', formatNumber(r.done), ' done · ', formatNumber(r.toGo), ' to go',
-          r.rate !== undefined ? ` · ${formatNumber(Math.round(r.rate))} events/s` : '',
+          ` · ${formatNumber(Math.round(r.rate))} events/s`,
           r.ready ? ' · caught up' : ` · ETA ${formatDuration(r.etaSeconds)}`),
+        r.failed ? h('p', { class: 'error' }, 'The rebuild failed; start it again.') : null,
         r.ready ? compareAndPromote(r) : null);
     }
     replace(el.querySelector('.raw-json'), jsonView(p.raw, { collapseDepth: 2 }));
   }
 
   function compareAndPromote(r) {
-    const c = r.compare;
     const box = h('div', { class: 'compare' },
-      h('h4', {}, 'Compare before promoting'),
-      c ? h('dl', { class: 'stats' },
-        stat('Live version count', formatNumber(c.live), 'live-count'),
-        stat('Rebuilt version count', formatNumber(c.shadow), 'shadow-count'),
-        c.live !== undefined && c.shadow !== undefined ? stat('Difference', formatNumber(c.shadow - c.live), 'count-diff') : null,
-        c.identical !== undefined ? stat('Rows', c.identical ? 'identical' : 'differ', 'identical') : null)
-        : h('p', { class: 'muted' }, 'The server sent no comparison for this rebuild.'),
-      c && c.sample !== undefined ? h('details', { open: true }, h('summary', {}, 'Diff sample'), jsonView(c.sample, { collapseDepth: 4 })) : null);
+      r.compare ? comparisonView(r.compare, 'Compare before promoting') : h('p', { class: 'muted' }, 'Comparing…'));
     if (confirming) {
       box.append(h('div', { class: 'confirm' },
         h('span', {}, 'Promote now? Reads switch to the rebuilt version and the old one is dropped.'),
@@ -170,6 +168,26 @@ function projectionCard(name, refresh) {
   }
 
   return { el, update };
+}
+
+/** Live against rebuilt: summed row counts, then each table with its sample of rows found on one side only. */
+function comparisonView(c, title) {
+  return h('div', { class: 'comparison' },
+    h('h4', {}, title),
+    h('dl', { class: 'stats' },
+      stat('Live version rows', formatNumber(c.live), 'live-count'),
+      stat('Rebuilt version rows', formatNumber(c.shadow), 'shadow-count'),
+      stat('Difference', formatNumber(c.shadow - c.live), 'count-diff'),
+      stat('Rows', c.identical ? 'identical' : 'differ', 'identical')),
+    h('table', { class: 'grid compare-tables' },
+      h('thead', {}, h('tr', {}, h('th', {}, 'Table'), h('th', {}, 'Live rows'), h('th', {}, 'Rebuilt rows'), h('th', {}, 'Sample of differing rows'))),
+      h('tbody', {}, ...c.tables.map((t) => h('tr', { dataset: { table: t.table } },
+        h('td', { class: 'mono' }, t.table), h('td', { class: 'mono' }, formatNumber(t.liveRows)),
+        h('td', { class: 'mono' }, formatNumber(t.shadowRows)),
+        h('td', { class: 'sample mono small' },
+          ...t.onlyInLive.map((row) => h('div', { class: 'only-live' }, '− live: ' + row)),
+          ...t.onlyInShadow.map((row) => h('div', { class: 'only-shadow' }, '+ rebuilt: ' + row)),
+          t.onlyInLive.length + t.onlyInShadow.length === 0 ? 'identical' : null))))));
 }
 
 function stat(label, value, key) {

@@ -107,22 +107,28 @@ class ConsoleModulesTest {
   }
 
   @Test
-  void projection_fields_derive_lag_and_eta_when_the_server_leaves_them_out() {
+  void projection_fields_read_exactly_the_servers_names() {
     Object r = run("projection-fields.js", """
-        const p = m.normalizeProjection({name: 'x', state: 'running', checkpoint: 90, headPosition: 100,
-          rebuild: {processed: 30, total: 120, rate: 10}});
-        return [p.lagEvents, p.rebuild.toGo, p.rebuild.etaSeconds, p.rebuild.running, p.rebuild.ready, Math.round(p.rebuild.fraction * 100)];
+        const [p] = m.projectionList({projections: [{name: 'x', version: 1, status: 'running', live: true, position: 90,
+          head: 100, lagEvents: 10, lagSeconds: 1.5, parked: 0, lastError: null,
+          rebuild: {version: 2, status: 'rebuilding', eventsDone: 30, eventsToGo: 90, eventsPerSecond: 10, etaSeconds: 9,
+            caughtUp: false, comparison: null}}]}).map(m.normalizeProjection);
+        return [p.lagEvents, p.lagSeconds, p.rebuild.toGo, p.rebuild.etaSeconds, p.rebuild.running, p.rebuild.ready,
+          Math.round(p.rebuild.fraction * 100), p.error === undefined];
         """);
-    assertThat(r).isEqualTo(List.of(10, 90, 9, true, false, 25));
+    assertThat(r).isEqualTo(List.of(10, 1.5, 90, 9, true, false, 25, true));
   }
 
   @Test
-  void projection_list_accepts_an_array_or_an_object_keyed_by_name() {
+  void a_comparison_sums_its_tables_and_a_body_without_projections_is_an_empty_list() {
     Object r = run("projection-fields.js", """
-        return [m.projectionList([{name: 'a'}]).length,
-          m.projectionList({projections: {a: {position: 1}, b: {position: 2}}}).map(p => p.name),
-          m.projectionList({}).length];
+        const p = m.normalizeProjection({name: 'x', version: 1, rebuild: {version: 2, status: 'ready', eventsDone: 5,
+          eventsToGo: 0, eventsPerSecond: 1, etaSeconds: 0, caughtUp: true, comparison: {identical: false, tables: [
+            {table: 'a', liveRows: 2, shadowRows: 3, onlyInLive: [], onlyInShadow: ['r']},
+            {table: 'b', liveRows: 4, shadowRows: 4, onlyInLive: [], onlyInShadow: []}]}}});
+        return [p.rebuild.compare.live, p.rebuild.compare.shadow, p.rebuild.compare.identical, p.rebuild.fraction,
+          m.projectionList({}).length, m.projectionList(null).length];
         """);
-    assertThat(r).isEqualTo(List.of(1, List.of("a", "b"), 0));
+    assertThat(r).isEqualTo(List.of(6, 7, false, 1, 0, 0));
   }
 }

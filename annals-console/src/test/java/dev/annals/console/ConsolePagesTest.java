@@ -342,43 +342,64 @@ class ConsolePagesTest {
     assertThat(api.calls("GET", "/audit")).isEmpty();
   }
 
+  /** A projection as GET /projections shows it (docs/http-api.md), with the given version and rebuild. */
+  private static Map<String, Object> projection(int version, Object rebuild) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("name", "balances");
+    p.put("version", version);
+    p.put("status", "running");
+    p.put("live", true);
+    p.put("position", 40);
+    p.put("head", 42);
+    p.put("lagEvents", 2);
+    p.put("lagSeconds", 0.5);
+    p.put("parked", 0);
+    p.put("lastError", null);
+    p.put("rebuild", rebuild);
+    return p;
+  }
+
+  private static Map<String, Object> rebuild(String status, int done, int toGo, Object comparison) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("version", 2);
+    r.put("status", status);
+    r.put("eventsDone", done);
+    r.put("eventsToGo", toGo);
+    r.put("eventsPerSecond", 4.0);
+    r.put("etaSeconds", toGo == 0 ? 0.0 : toGo / 4.0);
+    r.put("caughtUp", toGo == 0);
+    r.put("comparison", comparison);
+    return r;
+  }
+
+  private static Map<String, Object> comparison() {
+    return Map.of("identical", false, "tables", List.of(
+        Map.of("table", "balance", "liveRows", 5, "shadowRows", 6, "onlyInLive", List.of(), "onlyInShadow", List.of("account-9 | 3"))));
+  }
+
   @Test
   void projections_show_lag_and_a_rebuild_runs_with_progress_to_compare_then_promote() {
     AtomicInteger done = new AtomicInteger(-1);
     AtomicInteger version = new AtomicInteger(1);
     api.on("GET", "/projections", c -> {
-      Map<String, Object> p = new LinkedHashMap<>();
-      p.put("name", "balances");
-      p.put("version", version.get());
-      p.put("status", "running");
-      p.put("position", 40);
-      p.put("head", 42);
-      p.put("lag", Map.of("events", 2, "seconds", 0.5)); // nested names: the mapping tolerates them
       int d = done.get();
-      if (d >= 0) {
+      Object r = null;
+      if (version.get() == 2) {
+        r = rebuild("promoted", 42, 0, comparison());
+      } else if (d >= 0) {
         int next = Math.min(42, d + 8);
         done.set(next);
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("version", 2);
-        r.put("state", next < 42 ? "rebuilding" : "caught_up");
-        r.put("eventsDone", next);
-        r.put("eventsToGo", 42 - next);
-        r.put("eventsPerSecond", 4.0);
-        if (next == 42) {
-          r.put("comparison", Map.of("liveCount", 7, "shadowCount", 7, "diffSample", List.of()));
-        }
-        p.put("rebuild", r);
+        r = rebuild(next < 42 ? "rebuilding" : "ready", next, 42 - next, next < 42 ? null : comparison());
       }
-      return Reply.json(Map.of("projections", List.of(p)));
+      return Reply.json(Map.of("projections", List.of(projection(version.get(), r))));
     });
     api.on("POST", "/projections/balances/rebuild", c -> {
       done.set(0);
-      return Reply.json(Map.of("started", true));
+      return Reply.json(projection(1, rebuild("rebuilding", 0, 42, null)));
     });
     api.on("POST", "/projections/balances/promote", c -> {
       version.set(2);
-      done.set(-1);
-      return Reply.json(Map.of("promoted", true, "version", 2));
+      return Reply.json(projection(2, rebuild("promoted", 42, 0, comparison())));
     });
 
     open("#/projections");
@@ -395,39 +416,19 @@ class ConsolePagesTest {
 
     browser.await(".promote-btn").click();
     browser.await(".confirm-promote");
-    assertThat(browser.find(".compare").getText()).containsIgnoringCase("Live version count").contains("7").containsIgnoringCase("Difference");
+    assertThat(browser.find(".progress").getAttribute("aria-valuenow")).isEqualTo("100");
+    assertThat(browser.find("[data-stat='live-count'] dd").getText()).isEqualTo("5");
+    assertThat(browser.find("[data-stat='shadow-count'] dd").getText()).isEqualTo("6");
+    assertThat(browser.find("[data-stat='identical'] dd").getText()).isEqualTo("differ");
+    assertThat(browser.find(".compare").getText()).contains("account-9 | 3");
     browser.screenshot("stub-projections-compare");
     browser.find(".confirm-promote").click();
 
     browser.awaitText(".action-msg", "Promoted");
     assertThat(api.calls("POST", "/projections/balances/promote")).hasSize(1);
     browser.awaitText("section.projection h2", "version 2");
-  }
-
-  @Test
-  void a_rebuild_listed_as_its_own_entry_joins_its_projections_card_with_the_table_comparison() {
-    // The shape of annals-cqrs' ProjectionStatus and Comparison records, one entry per version.
-    api.on("GET", "/projections", c -> Reply.json(Map.of("projections", List.of(
-        Map.of("id", Map.of("name", "balances", "version", 1), "state", "RUNNING", "live", true, "position", 42, "head", 42,
-            "lagEvents", 0, "lagSeconds", "PT0S", "parked", 0),
-        Map.of("id", Map.of("name", "balances", "version", 2), "state", "REBUILDING", "live", false, "position", 42, "head", 42,
-            "lagEvents", 0, "lagSeconds", "PT0S", "parked", 0,
-            "progress", Map.of("done", 42, "toGo", 0, "eventsPerSecond", 900.5, "eta", "PT0S", "caughtUp", true),
-            "comparison", Map.of("tables", List.of(
-                Map.of("table", "balance", "liveRows", 5, "shadowRows", 6, "onlyInLive", List.of(), "onlyInShadow", List.of("account-9 | 3"))),
-                "identical", false))))));
-
-    open("#/projections");
-    browser.await(".promote-btn");
-
-    assertThat(browser.findAll("section.projection")).hasSize(1);
-    assertThat(browser.find("section.projection h2").getText()).contains("balances", "version 1");
-    assertThat(browser.find(".rebuild h3").getText()).contains("version 2");
-    assertThat(browser.find(".progress").getAttribute("aria-valuenow")).isEqualTo("100");
-    assertThat(browser.find("[data-stat='live-count'] dd").getText()).isEqualTo("5");
-    assertThat(browser.find("[data-stat='shadow-count'] dd").getText()).isEqualTo("6");
-    assertThat(browser.find("[data-stat='identical'] dd").getText()).isEqualTo("differ");
-    assertThat(browser.find(".compare").getText()).contains("account-9 | 3");
+    assertThat(browser.awaitText(".rebuild", "promoted")).contains("Compared at promotion", "account-9 | 3");
+    assertThat(browser.findAll(".promote-btn")).isEmpty();
   }
 
   @Test

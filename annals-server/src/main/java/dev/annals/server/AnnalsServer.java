@@ -3,10 +3,12 @@ package dev.annals.server;
 import dev.annals.console.ConsoleAssets;
 import dev.annals.core.EventStore;
 import dev.annals.core.EventStoreException;
+import dev.annals.cqrs.projection.RunnerOptions;
 import dev.annals.server.spi.ServerModule;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -31,7 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Annals HTTP server over any {@link EventStore} (design §6). Every route is declared here, in
  * {@link #routes}, by the resource that serves it. Requests run on virtual threads; each SSE client
- * has its own store subscription. The server does not own the store: whoever built it closes it
+ * has its own store subscription. Domain modules' projections run in its {@link ProjectionHost},
+ * started and stopped with the server. The server does not own the store: whoever built it closes it
  * after {@link #stop()}.
  *
  * <p>Security: without an auth file the server binds loopback addresses only (unless
@@ -49,14 +52,26 @@ public final class AnnalsServer implements AutoCloseable {
   private final Routes routes = new Routes();
   private final Server jetty;
   private final ServerConnector connector;
+  private final ProjectionHost projections;
+  private final Optional<RateLimiter> rateLimiter;
   private volatile boolean stopping;
 
   public AnnalsServer(EventStore store, ServerConfig config, Verifier verifier) {
     this(store, config, verifier, List.of());
   }
 
-  /** A server hosting domain modules (their state folds: {@code GET /streams/{stream}/state}). */
+  /** A server hosting domain modules; their projections live in a temporary database deleted at stop. */
   public AnnalsServer(EventStore store, ServerConfig config, Verifier verifier, List<ServerModule> modules) {
+    this(store, config, verifier, modules, Optional.empty());
+  }
+
+  /**
+   * A server hosting domain modules: state folds ({@code GET /streams/{stream}/state}), projections
+   * ({@code /projections}, their SQLite database in {@code projectionsDir}, or a temporary directory
+   * when empty) and commands ({@code POST /commands/{module}/{command}}).
+   */
+  public AnnalsServer(EventStore store, ServerConfig config, Verifier verifier, List<ServerModule> modules,
+      Optional<Path> projectionsDir) {
     this.store = store;
     this.config = config;
     checkBinding(config);
@@ -73,6 +88,11 @@ public final class AnnalsServer implements AutoCloseable {
     new AdminResource(store, verifier).routing(routes);
     new HealthResource(store, metrics, () -> stopping).routing(routes);
     new ConsoleResource(new ConsoleAssets()).routing(routes);
+    this.projections = new ProjectionHost(store, modules, projectionsDir, RunnerOptions.defaults());
+    new ProjectionsResource(projections).routing(routes);
+    new CommandsResource(store, modules, config.apiKeys().isPresent()).routing(routes);
+    metrics.bindProjections(projections);
+    this.rateLimiter = config.rateLimit().map(r -> new RateLimiter(r, System::nanoTime));
 
     QueuedThreadPool pool = new QueuedThreadPool(256, 4);
     pool.setName("annals-http");
@@ -124,6 +144,7 @@ public final class AnnalsServer implements AutoCloseable {
 
   /** Starts listening; returns this. */
   public AnnalsServer start() throws Exception {
+    projections.start();
     jetty.start();
     if (config.apiKeys().isEmpty()) {
       LOG.warn("no auth file: every caller is an admin; listening on {} only{}", uri(),
@@ -160,7 +181,16 @@ public final class AnnalsServer implements AutoCloseable {
     }
     stopping = true;
     sessions.shutdown(java.time.Duration.ofSeconds(2));
-    jetty.stop();
+    try {
+      jetty.stop();
+    } finally {
+      projections.close();
+    }
+  }
+
+  /** The hosted projections: what the {@code /projections} routes call. */
+  public ProjectionHost projections() {
+    return projections;
   }
 
   @Override
@@ -188,6 +218,9 @@ public final class AnnalsServer implements AutoCloseable {
         x.pathParams(match.params());
         if (match.auth() == Routes.Auth.KEY && config.apiKeys().isPresent()) {
           x.principal(authenticate(x));
+        }
+        if (match.auth() == Routes.Auth.KEY && rateLimiter.isPresent()) {
+          limit(x, request, rateLimiter.get());
         }
         match.handler().handle(x);
         if (!x.responded()) {
@@ -222,6 +255,21 @@ public final class AnnalsServer implements AutoCloseable {
         x.error(e);
       } catch (Exception failed) {
         LOG.debug("could not send an error response", failed);
+      }
+    }
+
+    /** Takes a token for the caller (its key, or its address without auth); 429 with Retry-After when none is left. */
+    private void limit(Exchange x, Request request, RateLimiter limiter) {
+      String caller = config.apiKeys().isPresent()
+          ? "key:" + x.principal().name()
+          : "address:" + Request.getRemoteAddr(request);
+      long waitNanos = limiter.take(caller);
+      if (waitNanos > 0) {
+        long seconds = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
+        x.header(HttpHeader.RETRY_AFTER, Long.toString(seconds));
+        throw new HttpError(429, "rate_limited", "over the rate limit of " + config.rateLimit().orElseThrow().perSecond()
+            + " requests/s (burst " + config.rateLimit().orElseThrow().burst() + "); retry in " + seconds + " s",
+            java.util.Map.of("retryAfterSeconds", seconds));
       }
     }
 

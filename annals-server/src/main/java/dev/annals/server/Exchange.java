@@ -118,6 +118,11 @@ final class Exchange {
     return query;
   }
 
+  /** Every query parameter, in order (for routes whose parameters a module defines). */
+  Map<String, String> queryParams() {
+    return java.util.Collections.unmodifiableMap(query());
+  }
+
   long queryLong(String name, long dflt, long min) {
     Optional<String> v = query(name);
     if (v.isEmpty()) {
@@ -224,6 +229,18 @@ final class Exchange {
       throw HttpError.invalid("the request needs a JSON body");
     }
     return out.toByteArray();
+  }
+
+  /** The body when one was sent (an empty body is absent); the size limit holds as for {@link #body()}. */
+  Optional<byte[]> optionalBody() throws IOException {
+    try {
+      return Optional.of(body());
+    } catch (HttpError e) {
+      if (e.status() == 400 && !closeAfter) {
+        return Optional.empty();
+      }
+      throw e;
+    }
   }
 
   // ---- responses ---------------------------------------------------------------------------------

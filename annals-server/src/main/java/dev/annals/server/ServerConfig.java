@@ -21,6 +21,7 @@ import java.util.Optional;
  *     long a blocked SSE write may wait for a client that stopped reading
  * @param stopTimeout how long a graceful stop waits for in-flight requests
  * @param auditMaxScan events one {@code /audit} request examines at most before returning a {@code next}
+ * @param rateLimit requests per second per API key (per remote address without auth); absent: no limit
  */
 public record ServerConfig(
     String host,
@@ -34,7 +35,21 @@ public record ServerConfig(
     Duration heartbeat,
     Duration idleTimeout,
     Duration stopTimeout,
-    int auditMaxScan) {
+    int auditMaxScan,
+    Optional<RateLimit> rateLimit) {
+
+  /**
+   * A token bucket per caller: {@code burst} requests at once, refilled at {@code perSecond}.
+   * Over it: 429 {@code rate_limited} with {@code Retry-After}.
+   */
+  public record RateLimit(double perSecond, int burst) {
+    public RateLimit {
+      if (!(perSecond > 0) || burst < 1) {
+        throw new IllegalArgumentException("a rate limit needs perSecond > 0 and burst >= 1, was " + perSecond
+            + "/s, burst " + burst);
+      }
+    }
+  }
 
   /** A keystore (PKCS12 or JKS) holding the server's key and certificate. */
   public record Tls(Path keyStore, String password) {}
@@ -43,46 +58,52 @@ public record ServerConfig(
 
   public static ServerConfig defaults() {
     return new ServerConfig("127.0.0.1", DEFAULT_PORT, Optional.empty(), false, Optional.empty(),
-        64L << 20, 100, 10_000, Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofSeconds(10), 100_000);
+        64L << 20, 100, 10_000, Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofSeconds(10), 100_000,
+        Optional.empty());
   }
 
   public ServerConfig withHost(String h) {
     return new ServerConfig(h, port, apiKeys, insecure, tls, maxRequestBytes, defaultLimit, maxLimit, heartbeat,
-        idleTimeout, stopTimeout, auditMaxScan);
+        idleTimeout, stopTimeout, auditMaxScan, rateLimit);
   }
 
   public ServerConfig withPort(int p) {
     return new ServerConfig(host, p, apiKeys, insecure, tls, maxRequestBytes, defaultLimit, maxLimit, heartbeat,
-        idleTimeout, stopTimeout, auditMaxScan);
+        idleTimeout, stopTimeout, auditMaxScan, rateLimit);
   }
 
   public ServerConfig withApiKeys(ApiKeys keys) {
     return new ServerConfig(host, port, Optional.of(keys), insecure, tls, maxRequestBytes, defaultLimit, maxLimit,
-        heartbeat, idleTimeout, stopTimeout, auditMaxScan);
+        heartbeat, idleTimeout, stopTimeout, auditMaxScan, rateLimit);
   }
 
   public ServerConfig withInsecure(boolean i) {
     return new ServerConfig(host, port, apiKeys, i, tls, maxRequestBytes, defaultLimit, maxLimit, heartbeat,
-        idleTimeout, stopTimeout, auditMaxScan);
+        idleTimeout, stopTimeout, auditMaxScan, rateLimit);
   }
 
   public ServerConfig withTls(Tls t) {
     return new ServerConfig(host, port, apiKeys, insecure, Optional.of(t), maxRequestBytes, defaultLimit, maxLimit,
-        heartbeat, idleTimeout, stopTimeout, auditMaxScan);
+        heartbeat, idleTimeout, stopTimeout, auditMaxScan, rateLimit);
   }
 
   public ServerConfig withMaxRequestBytes(long n) {
     return new ServerConfig(host, port, apiKeys, insecure, tls, n, defaultLimit, maxLimit, heartbeat, idleTimeout,
-        stopTimeout, auditMaxScan);
+        stopTimeout, auditMaxScan, rateLimit);
   }
 
   public ServerConfig withHeartbeat(Duration d) {
     return new ServerConfig(host, port, apiKeys, insecure, tls, maxRequestBytes, defaultLimit, maxLimit, d,
-        idleTimeout, stopTimeout, auditMaxScan);
+        idleTimeout, stopTimeout, auditMaxScan, rateLimit);
   }
 
   public ServerConfig withIdleTimeout(Duration d) {
     return new ServerConfig(host, port, apiKeys, insecure, tls, maxRequestBytes, defaultLimit, maxLimit, heartbeat,
-        d, stopTimeout, auditMaxScan);
+        d, stopTimeout, auditMaxScan, rateLimit);
+  }
+
+  public ServerConfig withRateLimit(RateLimit r) {
+    return new ServerConfig(host, port, apiKeys, insecure, tls, maxRequestBytes, defaultLimit, maxLimit, heartbeat,
+        idleTimeout, stopTimeout, auditMaxScan, Optional.of(r));
   }
 }

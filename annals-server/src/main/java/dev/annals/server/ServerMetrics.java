@@ -44,6 +44,22 @@ final class ServerMetrics {
         .register(registry);
   }
 
+  /** Lag gauges per hosted projection (its live version): events behind the head and seconds. */
+  void bindProjections(ProjectionHost host) {
+    for (String name : host.names()) {
+      Gauge.builder("annals.projection.lag.events", () -> lag(host, name).lagEvents())
+          .description("positions between the head and the projection's checkpoint")
+          .tag("projection", name).register(registry);
+      Gauge.builder("annals.projection.lag.seconds", () -> lag(host, name).lagSeconds())
+          .description("age of the oldest event the projection has not processed; 0 when caught up")
+          .tag("projection", name).register(registry);
+    }
+  }
+
+  private static ProjectionHost.View lag(ProjectionHost host, String name) {
+    return host.status(name);
+  }
+
   void appended(int events, long nanos) {
     appendLatency.record(nanos, TimeUnit.NANOSECONDS);
     appendedEvents.increment(events);

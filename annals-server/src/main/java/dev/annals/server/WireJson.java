@@ -54,6 +54,10 @@ public final class WireJson {
     return s.length() <= 60 ? s : s.substring(0, 60) + "...";
   }
 
+  static com.fasterxml.jackson.core.JsonParser parser(byte[] body) throws IOException {
+    return FACTORY.createParser(body);
+  }
+
   static JsonGenerator generator(OutputStream out) throws IOException {
     return FACTORY.createGenerator(out);
   }

@@ -50,7 +50,8 @@ class PermissionMatrixTest {
         ApiKeys.line(KEYS.get("writerAcct"), Role.WRITER, "account-", "account-writer"),
         ApiKeys.line(KEYS.get("reader*"), Role.READER, "*", "dashboards"),
         ApiKeys.line(KEYS.get("readerAcct"), Role.READER, "account-,ledger-", "account-reader"));
-    t = new TestServer(ServerConfig.defaults().withPort(0).withApiKeys(ApiKeys.parse(file, "test")));
+    t = new TestServer(ServerConfig.defaults().withPort(0).withApiKeys(ApiKeys.parse(file, "test")),
+        List.of(new LedgerModule()));
     t.store.append("account-1", ExpectedVersion.ANY, EventData.of("Opened", "{}"));
     t.store.append("order-1", ExpectedVersion.ANY, EventData.of("Placed", "{}"));
   }
@@ -112,6 +113,16 @@ class PermissionMatrixTest {
     rows.add(new Row("GET", "/head", NONE, statuses(200, 200, 200, 200, 200, 401)));
     rows.add(new Row("GET", "/position?at=2020-01-01T00:00:00Z", NONE, statuses(200, 200, 200, 200, 200, 401)));
     rows.add(new Row("GET", "/health", NONE, statuses(200, 200, 200, 200, 200, 200)));
+    // The module host (LedgerModule): status for any key, read models for keys covering all streams,
+    // rebuild and promote for admins (an unknown name, so the admin's 404 leaves nothing running),
+    // commands for writers covering the stream they write.
+    rows.add(new Row("GET", "/projections", NONE, statuses(200, 200, 200, 200, 200, 401)));
+    rows.add(new Row("GET", "/projections/ledger_totals", NONE, statuses(200, 200, 200, 200, 200, 401)));
+    rows.add(new Row("GET", "/projections/ledger_totals/rows", NONE, statuses(200, 200, 403, 200, 403, 401)));
+    rows.add(new Row("POST", "/projections/nope/rebuild", NONE, statuses(404, 403, 403, 403, 403, 401)));
+    rows.add(new Row("POST", "/projections/nope/promote", NONE, statuses(404, 403, 403, 403, 403, 401)));
+    rows.add(new Row("POST", "/commands/ledger/credit", body("{\"ledgerId\":\"9\",\"amount\":5}"),
+        statuses(200, 200, 403, 403, 403, 401)));
     return rows;
   }
 

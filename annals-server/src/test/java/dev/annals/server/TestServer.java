@@ -27,8 +27,13 @@ final class TestServer implements AutoCloseable {
   }
 
   TestServer(ServerConfig config) throws Exception {
+    this(config, java.util.List.of());
+  }
+
+  /** A server hosting {@code modules} (projections in a temporary directory). */
+  TestServer(ServerConfig config, java.util.List<dev.annals.server.spi.ServerModule> modules) throws Exception {
     this.store = new InMemoryEventStore();
-    this.server = new AnnalsServer(store, config, new ScanVerifier(store, true)).start();
+    this.server = new AnnalsServer(store, config, new ScanVerifier(store, true), modules).start();
   }
 
   /** A response: status, raw body, and the body as JSON when it is JSON. */

@@ -1,6 +1,7 @@
 /**
- * What a domain module gives the server (design §6): state folds per category, served at
- * {@code GET /streams/{stream}/state}. Modules are found with {@link java.util.ServiceLoader}.
+ * What a domain module gives the server (design §6): state folds per category
+ * ({@code GET /streams/{stream}/state}), projections with query routes ({@code /projections/...}) and
+ * commands ({@code POST /commands/{module}/{command}}). Modules are found with {@link java.util.ServiceLoader}.
  */
 @NullMarked
 package dev.annals.server.spi;

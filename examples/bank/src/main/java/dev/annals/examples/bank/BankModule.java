@@ -1,35 +1,53 @@
 package dev.annals.examples.bank;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.annals.core.EventStore;
 import dev.annals.cqrs.StateFold;
 import dev.annals.cqrs.StateQueries;
 import dev.annals.cqrs.codec.EventCodec;
-import dev.annals.cqrs.codec.Mappers;
 import dev.annals.examples.bank.account.AccountDecider;
 import dev.annals.examples.bank.order.OrderDecider;
 import dev.annals.examples.bank.transfer.TransferDecider;
+import dev.annals.examples.bank.http.BankCommands;
+import dev.annals.examples.bank.http.BankQueries;
+import dev.annals.examples.bank.projection.BankProjections;
+import dev.annals.server.spi.CommandRoute;
+import dev.annals.server.spi.HostedProjection;
 import dev.annals.server.spi.ServerModule;
 import dev.annals.server.spi.StateQuery;
 import dev.annals.server.spi.StateView;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The bank as a server module: the account, transfer and order folds, served at
- * {@code GET /streams/{stream}/state}. Registered in
+ * {@code GET /streams/{stream}/state}; its projections (statements v1, with v2 as the next version a
+ * rebuild builds) and their queries ({@link BankQueries}); its commands ({@link BankCommands}).
+ * Registered in
  * {@code META-INF/services/dev.annals.server.spi.ServerModule}. Thread-safe (stateless; the mapper is
  * only used to write).
  */
 public final class BankModule implements ServerModule {
 
-  private static final ObjectMapper JSON = Mappers.strictRecords();
-
   @Override
   public String name() {
     return "bank";
+  }
+
+  @Override
+  public List<HostedProjection> projections() {
+    return List.of(
+        new HostedProjection(BankProjections.balances(), Optional.empty(), Map.of("rows", BankQueries.BALANCES)),
+        new HostedProjection(BankProjections.statementsV1(), Optional.of(BankProjections.statementsV2()),
+            Map.of("lines", BankQueries.STATEMENT)),
+        new HostedProjection(BankProjections.dailyTotals(), Optional.empty(), Map.of("days", BankQueries.DAILY_TOTALS)),
+        new HostedProjection(BankProjections.orders(), Optional.empty(), Map.of("counts", BankQueries.ORDER_COUNTS)));
+  }
+
+  @Override
+  public List<CommandRoute<?>> commands() {
+    return BankCommands.routes();
   }
 
   @Override
@@ -53,15 +71,7 @@ public final class BankModule implements ServerModule {
     };
   }
 
-  /** The state's record as JSON, with its case ({@code Open}, {@code Closed}, ...) under {@code "case"}. */
   private static JsonNode json(Object state) {
-    JsonNode body = JSON.valueToTree(state);
-    ObjectNode out = JSON.createObjectNode().put("case", state.getClass().getSimpleName());
-    if (body.isObject()) {
-      out.setAll((ObjectNode) body);
-    } else {
-      out.set("value", body);
-    }
-    return out;
+    return BankCommands.state(state);
   }
 }

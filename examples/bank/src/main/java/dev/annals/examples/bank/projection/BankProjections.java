@@ -40,6 +40,8 @@ public final class BankProjections {
   public static final String STATEMENTS = "bank_statements";
   public static final String DAILY_TOTALS = "bank_daily_totals";
   public static final String ORDERS = "bank_orders";
+  /** Every projection's name, in the order {@link #initial()} lists them. */
+  public static final List<String> NAMES = List.of(BALANCES, STATEMENTS, DAILY_TOTALS, ORDERS);
 
   private static final EventCodec<AccountEvent> ACCOUNTS = BankCodecs.accounts();
   private static final EventCodec<OrderEvent> ORDER_EVENTS = BankCodecs.orders();

@@ -1,0 +1,207 @@
+package dev.annals.server;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.annals.cqrs.projection.Comparison;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The hosted projections (design §6): {@code GET /projections} and {@code GET /projections/{name}}
+ * (status, lag, rebuild progress; any key), {@code POST /projections/{name}/rebuild} and
+ * {@code POST /projections/{name}/promote} (admins), and the modules' query routes
+ * {@code GET /projections/{name}/{query}} (a key covering all streams: a read model mixes streams).
+ * Thread-safe (the host is).
+ */
+final class ProjectionsResource {
+
+  private final ProjectionHost host;
+
+  ProjectionsResource(ProjectionHost host) {
+    this.host = host;
+  }
+
+  void routing(Routes routes) {
+    routes.get("/projections", this::list)
+        .get("/projections/{name}", this::one)
+        .post("/projections/{name}/rebuild", this::rebuild)
+        .post("/projections/{name}/promote", this::promote)
+        .get("/projections/{name}/{query}", this::query);
+  }
+
+  private void list(Exchange x) throws IOException {
+    x.allowOnly(Set.of());
+    var all = host.list();
+    x.json(200, g -> {
+      g.writeStartObject();
+      g.writeArrayFieldStart("projections");
+      for (ProjectionHost.View v : all) {
+        write(g, v);
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    });
+  }
+
+  private void one(Exchange x) throws Exception {
+    x.allowOnly(Set.of());
+    ProjectionHost.View v = call(() -> host.status(x.path("name")));
+    x.json(200, g -> write(g, v));
+  }
+
+  private void rebuild(Exchange x) throws Exception {
+    Access.admin(x, "starting a rebuild");
+    x.allowOnly(Set.of());
+    ProjectionHost.View v = call(() -> host.rebuild(x.path("name")));
+    x.json(202, g -> write(g, v));
+  }
+
+  private void promote(Exchange x) throws Exception {
+    Access.admin(x, "promoting a rebuild");
+    x.allowOnly(Set.of());
+    String name = x.path("name");
+    call(() -> host.status(name)); // 404 before reading a body for an unknown name
+    boolean requireIdentical = x.optionalBody().map(ProjectionsResource::requireIdentical).orElse(false);
+    ProjectionHost.View v = call(() -> host.promote(name, requireIdentical));
+    x.json(200, g -> write(g, v));
+  }
+
+  /** The promote body: {@code {}} or {@code {"requireIdentical": true|false}}. */
+  private static boolean requireIdentical(byte[] body) {
+    boolean value = false;
+    try (JsonParser p = WireJson.parser(body)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw HttpError.invalid("the promote body must be a JSON object, e.g. {\"requireIdentical\": true}");
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken t = p.nextToken();
+        if (!field.equals("requireIdentical")) {
+          throw HttpError.invalid("unknown field '" + WireJson.abbreviate(field) + "' in the promote body; allowed: requireIdentical");
+        }
+        if (t != JsonToken.VALUE_TRUE && t != JsonToken.VALUE_FALSE) {
+          throw HttpError.invalid("requireIdentical must be true or false");
+        }
+        value = t == JsonToken.VALUE_TRUE;
+      }
+      if (p.nextToken() != null) {
+        throw HttpError.invalid("unexpected content after the promote body");
+      }
+    } catch (IOException e) {
+      throw HttpError.invalid("malformed JSON: " + WireJson.abbreviate(e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : String.valueOf(e.getMessage())));
+    }
+    return value;
+  }
+
+  private void query(Exchange x) throws Exception {
+    Access.allStreams(x, "a projection query");
+    Map<String, String> params = new LinkedHashMap<>(x.queryParams());
+    String name = x.path("name");
+    String query = x.path("query");
+    var body = call(() -> {
+      try {
+        return host.query(name, query, params);
+      } catch (IllegalArgumentException e) {
+        throw HttpError.invalid(e.getMessage());
+      } catch (NoSuchElementException e) {
+        throw HttpError.notFound(e.getMessage());
+      }
+    });
+    x.json(200, g -> g.writeRawValue(body.toString()));
+  }
+
+  @FunctionalInterface
+  private interface HostCall<T> {
+    T call() throws Exception;
+  }
+
+  /** Maps the host's refusals to 404 and 400. */
+  private static <T> T call(HostCall<T> c) throws Exception {
+    try {
+      return c.call();
+    } catch (ProjectionHost.UnknownProjectionException e) {
+      throw HttpError.notFound(e.getMessage());
+    } catch (ProjectionHost.RefusedException e) {
+      throw HttpError.invalid(e.getMessage());
+    }
+  }
+
+  static void write(JsonGenerator g, ProjectionHost.View v) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("name", v.name());
+    g.writeNumberField("version", v.version());
+    g.writeStringField("status", v.status());
+    g.writeBooleanField("live", v.live());
+    g.writeNumberField("position", v.position());
+    g.writeNumberField("head", v.head());
+    g.writeNumberField("lagEvents", v.lagEvents());
+    g.writeNumberField("lagSeconds", v.lagSeconds());
+    g.writeNumberField("parked", v.parked());
+    writeOptionalString(g, "lastError", v.lastError());
+    g.writeFieldName("rebuild");
+    if (v.rebuild().isEmpty()) {
+      g.writeNull();
+    } else {
+      ProjectionHost.RebuildView r = v.rebuild().get();
+      g.writeStartObject();
+      g.writeNumberField("version", r.version());
+      g.writeStringField("status", r.status());
+      g.writeNumberField("eventsDone", r.eventsDone());
+      g.writeNumberField("eventsToGo", r.eventsToGo());
+      g.writeNumberField("eventsPerSecond", Math.round(r.eventsPerSecond() * 10) / 10.0);
+      g.writeFieldName("etaSeconds");
+      if (r.etaSeconds().isPresent()) {
+        g.writeNumber(r.etaSeconds().get());
+      } else {
+        g.writeNull();
+      }
+      g.writeBooleanField("caughtUp", r.caughtUp());
+      g.writeFieldName("comparison");
+      if (r.comparison().isEmpty()) {
+        g.writeNull();
+      } else {
+        writeComparison(g, r.comparison().get());
+      }
+      g.writeEndObject();
+    }
+    g.writeEndObject();
+  }
+
+  private static void writeComparison(JsonGenerator g, Comparison c) throws IOException {
+    g.writeStartObject();
+    g.writeBooleanField("identical", c.identical());
+    g.writeArrayFieldStart("tables");
+    for (Comparison.TableComparison t : c.tables()) {
+      g.writeStartObject();
+      g.writeStringField("table", t.table());
+      g.writeNumberField("liveRows", t.liveRows());
+      g.writeNumberField("shadowRows", t.shadowRows());
+      g.writeArrayFieldStart("onlyInLive");
+      for (String row : t.onlyInLive()) {
+        g.writeString(row);
+      }
+      g.writeEndArray();
+      g.writeArrayFieldStart("onlyInShadow");
+      for (String row : t.onlyInShadow()) {
+        g.writeString(row);
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  private static void writeOptionalString(JsonGenerator g, String field, Optional<String> value) throws IOException {
+    if (value.isPresent()) {
+      g.writeStringField(field, value.get());
+    } else {
+      g.writeNullField(field);
+    }
+  }
+}

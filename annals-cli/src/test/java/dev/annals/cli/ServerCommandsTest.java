@@ -57,7 +57,7 @@ class ServerCommandsTest {
 
   @Test
   void serve_refuses_a_rate_limit_that_is_not_positive() {
-    Run r = run("serve", "--port", "0", "--rate-limit", "0");
+    CliRun r = run("serve", "--port", "0", "--rate-limit", "0");
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("--rate-limit", "perSecond > 0");
   }

@@ -79,7 +79,7 @@ final class EventRecord {
 
   /**
    * Writes one record at {@code buf}'s position (advancing it) and returns its chain hash into
-   * {@code chain} (which holds the previous chain hash on entry).
+   * {@code chain} (which holds the previous chain hash on entry). {@code buf} is a heap buffer.
    */
   static void write(ByteBuffer buf, long position, long version, UUID id, long recordedAtMicros,
       Instant effectiveAt, int batchSize, int indexInBatch, boolean imported, byte[] stream, byte[] type,
@@ -112,7 +112,7 @@ final class EventRecord {
     computeChain(buf, start, chain, sha);
     buf.put(hashAt, chain);
     CRC32C crc = new CRC32C();
-    crc.update(buf.slice(start + FRAME_HEADER, end - start - FRAME_HEADER));
+    crc.update(buf.array(), buf.arrayOffset() + start + FRAME_HEADER, end - start - FRAME_HEADER);
     buf.putInt(start + 4, (int) crc.getValue());
   }
 
@@ -127,14 +127,26 @@ final class EventRecord {
     int m = buf.getInt(start + METADATA_LENGTH);
     int var = start + VARIABLE;
     sha.reset();
-    sha.update(buf.slice(var + s + t, d));
-    byte[] dataDigest = sha.digest();
-    sha.update(chain);
-    sha.update(buf.slice(start + POSITION, CHAIN_HASH - POSITION));
-    sha.update(buf.slice(var, s + t));
-    sha.update(buf.slice(var + s + t + d, m));
-    sha.update(dataDigest);
+    byte[] dataDigest = new byte[HASH_BYTES];
     try {
+      if (buf.hasArray()) { // the writer's buffer and the readers' windows: no copies, no slices
+        byte[] a = buf.array();
+        int o = buf.arrayOffset();
+        sha.update(a, o + var + s + t, d);
+        sha.digest(dataDigest, 0, HASH_BYTES);
+        sha.update(chain);
+        sha.update(a, o + start + POSITION, CHAIN_HASH - POSITION);
+        sha.update(a, o + var, s + t);
+        sha.update(a, o + var + s + t + d, m);
+      } else {
+        sha.update(buf.slice(var + s + t, d));
+        sha.digest(dataDigest, 0, HASH_BYTES);
+        sha.update(chain);
+        sha.update(buf.slice(start + POSITION, CHAIN_HASH - POSITION));
+        sha.update(buf.slice(var, s + t));
+        sha.update(buf.slice(var + s + t + d, m));
+      }
+      sha.update(dataDigest);
       sha.digest(chain, 0, HASH_BYTES);
     } catch (java.security.DigestException e) {
       throw new IllegalStateException(e);

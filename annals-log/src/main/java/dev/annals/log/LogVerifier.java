@@ -124,6 +124,15 @@ public final class LogVerifier {
       if (base != lastPosition + 1) {
         problem(file + ": segment starts at position " + base + " but the log before it ends at " + lastPosition);
       }
+      if (last) {
+        long dataEnd = Recovery.endOfData(ch, size);
+        if (dataEnd < size) {
+          notes.add(file + " at byte " + dataEnd + ": " + (size - dataEnd) + " zero bytes after the last record"
+              + " (preallocated space, or pages never written); opening the store cuts them");
+          doneBefore += size - dataEnd;
+          size = dataEnd;
+        }
+      }
       IntColumn segOffsets = new IntColumn(1024);
       offsets.put(base, segOffsets);
       RecordCursor cursor = new RecordCursor(ch, size, Recovery.SCAN_WINDOW);

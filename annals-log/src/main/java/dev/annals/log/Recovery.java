@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * next one starts). Bytes there are a torn tail, and are cut, when they are an unfinished batch (its
  * last record missing), a record that runs past the end of the file, or a region ending in zeros (pages
  * that never reached the disk), and no valid record follows. Anything else that fails its checks is
- * corruption.
+ * corruption. Zeros at the very end of the last segment (the writer's preallocation, or pages never
+ * written) are set aside before the records are checked, so they never make a damaged complete record
+ * look torn, and are cut with the tail.
  */
 final class Recovery {
 
@@ -266,6 +268,10 @@ final class Recovery {
     byte[] batchChain = chain.clone();
     long batchMicros = lastMicros;
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long fileSize = size;
+      if (last) {
+        size = Math.max(offset, endOfData(ch, fileSize));
+      }
       RecordCursor cursor = new RecordCursor(ch, size, SCAN_WINDOW);
       long o = offset;
       int bad = 0;
@@ -335,6 +341,12 @@ final class Recovery {
         }
       }
       if (o >= size && batch.isEmpty()) {
+        if (fileSize > size) {
+          LOG.warn("cut {} bytes of zeros after the last record of {} at byte offset {} (preallocated space, or pages"
+              + " never written)", fileSize - size, file, size);
+          truncate(file, size);
+          cut += fileSize - size;
+        }
         return size;
       }
       long badAt = o;
@@ -350,16 +362,47 @@ final class Recovery {
         throw new CorruptLogException(file, badAt, why
             + (validAfter >= 0 ? " (valid records follow at byte " + validAfter + ")" : " (a complete record is damaged)"));
       }
-      long bytes = size - tailStart;
-      LOG.warn("cut {} bytes of unacknowledged torn tail from {} at byte offset {} ({}; {} records of an unfinished batch)",
-          bytes, file, tailStart, why, batch.size());
-      try (FileChannel w = FileChannel.open(file, StandardOpenOption.WRITE)) {
-        w.truncate(tailStart);
-        w.force(true);
-      }
+      long bytes = fileSize - tailStart;
+      LOG.warn("cut {} bytes of unacknowledged torn tail from {} at byte offset {} ({}; {} records of an unfinished batch;"
+          + " {} zero bytes at the end)", bytes, file, tailStart, why, batch.size(), fileSize - size);
+      truncate(file, tailStart);
       cut += bytes;
       return tailStart;
     }
+  }
+
+  private static void truncate(Path file, long size) throws IOException {
+    try (FileChannel w = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      w.truncate(size);
+      w.force(true);
+    }
+  }
+
+  /**
+   * The offset just after the last byte that is not zero, looking no further back than the header:
+   * where the data of the last segment ends when zeros follow it. A record never ends in a zero byte
+   * (its metadata is a JSON object), so this never cuts into a whole record.
+   */
+  static long endOfData(FileChannel ch, long size) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(1 << 16);
+    long end = size;
+    while (end > Segment.HEADER) {
+      int n = (int) Math.min(b.capacity(), end - Segment.HEADER);
+      b.clear().limit(n);
+      long from = end - n;
+      while (b.hasRemaining()) {
+        if (ch.read(b, from + b.position()) < 0) {
+          throw new IOException("the file shrank while being read");
+        }
+      }
+      for (int i = n - 1; i >= 0; i--) {
+        if (b.get(i) != 0) {
+          return from + i + 1;
+        }
+      }
+      end = from;
+    }
+    return Segment.HEADER;
   }
 
   private static boolean lastByteIsZero(FileChannel ch, long size) throws IOException {

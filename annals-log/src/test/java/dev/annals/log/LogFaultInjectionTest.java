@@ -54,14 +54,15 @@ class LogFaultInjectionTest {
     List<RecordedEvent> acknowledged;
     try (LogEventStore s = openFaulty()) {
       s.append("d-1", ExpectedVersion.ANY, events(2));
-      long sizeBefore = LogTesting.size(LogTesting.lastSegment(dir));
+      long endBefore = LogTesting.dataEnd(LogTesting.lastSegment(dir));
       channels.bytesUntilFull = 100; // the next group gets 100 bytes on disk, then ENOSPC
       assertThatThrownBy(() -> s.append("d-1", ExpectedVersion.ANY, events(5)))
           .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("disk is full")
           .hasMessageContaining("nothing of this append was written");
       assertThat(s.headPosition()).isEqualTo(2);
       assertThat(s.streamVersion("d-1")).isEqualTo(2);
-      assertThat(LogTesting.size(LogTesting.lastSegment(dir))).as("partial write truncated away").isEqualTo(sizeBefore);
+      assertThat(LogTesting.size(LogTesting.lastSegment(dir))).as("partial write (and the zeros after it) truncated away")
+          .isEqualTo(endBefore);
       channels.bytesUntilFull = -1; // space freed
       s.append("d-1", ExpectedVersion.exactly(2), events(1));
       acknowledged = all(s);

@@ -127,6 +127,38 @@ class LogRecoveryTest {
   }
 
   @Test
+  void a_flipped_bit_in_the_last_record_is_refused_even_when_preallocated_zeros_follow_it() {
+    writeSome(3, 2);
+    Path seg = LogTesting.lastSegment(dir);
+    List<Long> offsets = LogTesting.recordOffsets(seg);
+    long last = offsets.get(offsets.size() - 1);
+    LogTesting.flipBit(seg, last + 40);
+    LogTesting.appendBytes(seg, new byte[GroupCommit.PREALLOCATE_BYTES]); // as a crash leaves the writer's zeros
+    assertThatThrownBy(this::open).isInstanceOf(CorruptLogException.class)
+        .satisfies(e -> assertThat(((CorruptLogException) e).offset()).isEqualTo(last));
+  }
+
+  @Test
+  void the_open_store_writes_zeros_ahead_of_its_last_record_and_cuts_them_on_close() {
+    Path seg = LogTesting.firstSegment(dir);
+    List<RecordedEvent> before;
+    try (LogEventStore s = open()) {
+      s.append("p-1", ExpectedVersion.ANY, events(3));
+      assertThat(LogTesting.size(seg)).isEqualTo(LogTesting.dataEnd(seg) + GroupCommit.PREALLOCATE_BYTES);
+      s.append("p-1", ExpectedVersion.ANY, events(2));
+      assertThat(LogTesting.size(seg)).as("the second group fits in the zeros: the file does not grow")
+          .isEqualTo(LogTesting.dataEnd(seg) + GroupCommit.PREALLOCATE_BYTES - LogTesting.sizeOfLastRecords(seg, 2));
+      before = all(s);
+    }
+    assertThat(LogTesting.size(seg)).isEqualTo(LogTesting.dataEnd(seg));
+    assertThat(LogVerifier.verify(dir, LogVerifier.Progress.NONE).notes()).isEmpty();
+    try (LogEventStore s = open()) {
+      assertThat(s.bytesCutOnOpen()).isZero();
+      assertThat(all(s)).isEqualTo(before);
+    }
+  }
+
+  @Test
   void a_flipped_bit_in_the_last_acknowledged_record_refuses_to_open_and_says_where() {
     writeSome(3, 2);
     Path seg = LogTesting.lastSegment(dir);
@@ -233,6 +265,10 @@ class LogRecoveryTest {
     }
     List<Long> bases = Recovery.listSegments(dir);
     assertThat(bases.size()).isGreaterThan(3);
+    for (long base : bases) {
+      Path seg = dir.resolve(Segment.fileName(base));
+      assertThat(LogTesting.size(seg)).as("%s ends at its last record", seg).isEqualTo(LogTesting.dataEnd(seg));
+    }
     for (long base : bases) {
       try (LogEventStore s = Annals.open(dir, small)) {
         assertThat(s.readAll(base, Direction.FORWARD, 1, dev.annals.core.Filter.everything()).events().get(0).position())

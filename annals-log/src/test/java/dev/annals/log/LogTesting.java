@@ -60,6 +60,21 @@ final class LogTesting {
     }
   }
 
+  /** Where the data of a segment ends: just after its last byte that is not zero (zeros after it are preallocated). */
+  static long dataEnd(Path file) {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      return Recovery.endOfData(ch, ch.size());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The bytes taken by the last {@code n} records of a segment. */
+  static long sizeOfLastRecords(Path segment, int n) {
+    List<Long> offsets = recordOffsets(segment);
+    return dataEnd(segment) - offsets.get(offsets.size() - n);
+  }
+
   static void truncate(Path file, long size) {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
       ch.truncate(size);

@@ -1,0 +1,122 @@
+package dev.annals.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.annals.core.EventData;
+import dev.annals.core.ExpectedVersion;
+import dev.annals.core.InMemoryEventStore;
+import dev.annals.cqrs.projection.Comparison;
+import dev.annals.cqrs.projection.RunnerOptions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link ProjectionHost} directly: status reads never wait on a promotion or a comparison (the
+ * comparison is held on a latch, so the slowness is certain), and the lifecycle (stop, restart).
+ */
+class ProjectionHostTest {
+
+  static final String NAME = "ledger_totals";
+  static final Duration PROMPT = Duration.ofSeconds(5);
+
+  final InMemoryEventStore store = new InMemoryEventStore();
+  final CountDownLatch comparing = new CountDownLatch(1);
+  final CountDownLatch release = new CountDownLatch(1);
+  ProjectionHost host;
+
+  /** A comparison that stays under way until the test releases it. */
+  private Comparison slowCompare(dev.annals.cqrs.projection.Rebuild<dev.annals.cqrs.projection.JdbcSession> r,
+      dev.annals.cqrs.projection.Projection<dev.annals.cqrs.projection.JdbcSession> live) {
+    comparing.countDown();
+    try {
+      release.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return r.compare(live, ProjectionHost.DIFF_SAMPLE);
+  }
+
+  @BeforeEach
+  void start() {
+    store.append("ledger-a", ExpectedVersion.ANY, EventData.of("Credited", "{\"amount\":10}"),
+        EventData.of("Debited", "{\"amount\":3}"));
+    host = new ProjectionHost(store, List.of(new LedgerModule()), Optional.empty(), RunnerOptions.defaults(),
+        this::slowCompare);
+    host.start();
+  }
+
+  @AfterEach
+  void stop() {
+    release.countDown();
+    host.close();
+  }
+
+  /** Runs a status read on a thread of its own; fails when it does not answer within {@link #PROMPT}. */
+  private ProjectionHost.View promptly(java.util.function.Supplier<ProjectionHost.View> read) throws Exception {
+    return CompletableFuture.supplyAsync(read, r -> Thread.ofPlatform().daemon().start(r))
+        .get(PROMPT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  @Test
+  void a_status_read_answers_while_a_promotion_is_comparing_and_shows_the_state_before_it() throws Exception {
+    host.rebuild(NAME);
+    assertThat(host.awaitRebuildCaughtUp(NAME, Duration.ofSeconds(30))).isTrue();
+    CompletableFuture<ProjectionHost.View> promotion = CompletableFuture.supplyAsync(() -> {
+      try {
+        return host.promote(NAME, false);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    }, r -> Thread.ofPlatform().daemon().start(r));
+    assertThat(comparing.await(30, TimeUnit.SECONDS)).isTrue();
+
+    ProjectionHost.View during = promptly(() -> host.status(NAME));
+    assertThat(during.version()).isEqualTo(1);
+    assertThat(during.nextVersion()).hasValue(2);
+    assertThat(promptly(() -> host.list().get(0)).version()).isEqualTo(1);
+    assertThat(promotion).isNotDone();
+
+    release.countDown();
+    ProjectionHost.View promoted = promotion.get(30, TimeUnit.SECONDS);
+    assertThat(promoted.version()).isEqualTo(2);
+    assertThat(promoted.nextVersion()).isEmpty();
+    assertThat(host.status(NAME).rebuild().orElseThrow().status()).isEqualTo("promoted");
+  }
+
+  @Test
+  void the_first_status_read_after_a_rebuild_catches_up_does_not_wait_for_the_comparison() throws Exception {
+    host.rebuild(NAME);
+    assertThat(host.awaitRebuildCaughtUp(NAME, Duration.ofSeconds(30))).isTrue();
+
+    ProjectionHost.View first = promptly(() -> host.status(NAME));
+    assertThat(first.rebuild().orElseThrow().status()).isEqualTo("ready");
+    assertThat(first.rebuild().orElseThrow().comparison()).isEmpty();
+    assertThat(comparing.await(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(promptly(() -> host.status(NAME)).rebuild().orElseThrow().comparison()).isEmpty();
+
+    release.countDown();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (host.status(NAME).rebuild().orElseThrow().comparison().isEmpty()) {
+      assertThat(System.nanoTime()).as("the comparison shows once done").isLessThan(deadline);
+      Thread.sleep(10);
+    }
+    Comparison c = host.status(NAME).rebuild().orElseThrow().comparison().orElseThrow();
+    assertThat(c.identical()).isFalse(); // v1 ignores debits, v2 counts them
+  }
+
+  @Test
+  void after_close_the_status_is_stopped_and_reads_still_answer() {
+    host.close();
+    ProjectionHost.View v = host.status(NAME);
+    assertThat(v.status()).isEqualTo("stopped");
+    assertThat(v.version()).isEqualTo(1);
+    assertThat(v.nextVersion()).hasValue(2);
+  }
+}

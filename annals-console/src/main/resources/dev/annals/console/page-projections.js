@@ -129,6 +129,9 @@ function projectionCard(name, refresh) {
       stats.append(stat('Last error', p.error, 'error'));
     }
     const r = p.rebuild;
+    // Only a projection with a next version can be rebuilt (the server refuses the others).
+    rebuildBtn.hidden = p.nextVersion === null;
+    rebuildBtn.textContent = p.nextVersion === null ? 'Rebuild' : 'Rebuild → version ' + p.nextVersion;
     rebuildBtn.disabled = Boolean(r && (r.running || r.ready));
     if (!r) {
       replace(rebuildBox);

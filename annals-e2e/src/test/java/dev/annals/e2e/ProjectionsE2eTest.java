@@ -87,6 +87,7 @@ class ProjectionsE2eTest {
     browser.await(CARD + " .progress");
     browser.await(CARD + " .promote-btn").click();
     browser.await(CARD + " .confirm-promote");
+    browser.await(CARD + " [data-stat='live-count']"); // the server compares in the background
 
     // The comparison the page shows is the server's, and its counts are those of the raw history:
     // v1 writes no line for a fee reversal, v2 does; both have one running balance per account.
@@ -105,6 +106,7 @@ class ProjectionsE2eTest {
     browser.awaitText(CARD + " .action-msg", "Promoted: version 2");
     browser.awaitText(CARD + " h2", "version 2");
     assertThat(browser.awaitText(CARD + " .rebuild", "promoted")).contains("Compared at promotion");
+    assertThat(browser.find(CARD + " .rebuild-btn").isDisplayed()).as("version 2 is the newest").isFalse();
     ProjectionHost.View served = server.projections().status(BankProjections.STATEMENTS);
     assertThat(served.version()).isEqualTo(2);
     assertThat(served.rebuild().orElseThrow().status()).isEqualTo("promoted");

@@ -39,7 +39,7 @@ final class CommandsResource {
   private final EventStore store;
   private final boolean authenticated;
   private final Map<String, Map<String, CommandRoute<?>>> byModule;
-  private final ObjectMapper json = Mappers.strictRecords();
+  private final ObjectMapper json = Mappers.strictRequests();
 
   CommandsResource(EventStore store, List<ServerModule> modules, boolean authenticated) {
     this.store = store;

@@ -128,4 +128,42 @@ class BankOverHttpTest {
     lines = call("GET", "/projections/bank_statements/lines?accountId=a", Optional.empty());
     assertThat(lines.body().path("balance").asLong()).isEqualTo(foldedBalance("a"));
   }
+
+  @Test
+  void a_fee_reversal_may_revoke_only_that_fees_charge() throws Exception {
+    ok("open-account", "{\"accountId\":\"a\",\"owner\":\"Ada\"}");
+    String depositEventId = ok("deposit", "{\"accountId\":\"a\",\"amount\":10000}").path("events").get(0).path("id").asText();
+    UUID feeId = UUID.randomUUID();
+    UUID otherFeeId = UUID.randomUUID();
+    String feeEventId = ok("charge-fee", "{\"accountId\":\"a\",\"feeId\":\"" + feeId + "\",\"kind\":\"monthly\",\"amount\":300}")
+        .path("events").get(0).path("id").asText();
+    String otherFeeEventId = ok("charge-fee", "{\"accountId\":\"a\",\"feeId\":\"" + otherFeeId
+        + "\",\"kind\":\"monthly\",\"amount\":200}").path("events").get(0).path("id").asText();
+    long head = store.headPosition();
+    String reversal = "{\"accountId\":\"a\",\"feeId\":\"" + feeId + "\",\"feeEventId\":\"%s\",\"effectiveAt\":\"2026-01-01T00:00:00Z\"}";
+
+    Reply deposit = command("reverse-fee", reversal.formatted(depositEventId));
+    assertThat(deposit.status()).isEqualTo(400);
+    assertThat(deposit.body().path("reason").asText()).isEqualTo("not_the_fees_charge");
+    assertThat(deposit.body().path("message").asText()).contains("is a Deposited, not the charge of fee " + feeId);
+    Reply other = command("reverse-fee", reversal.formatted(otherFeeEventId));
+    assertThat(other.status()).isEqualTo(400);
+    assertThat(other.body().path("reason").asText()).isEqualTo("not_the_fees_charge");
+    Reply unknown = command("reverse-fee", reversal.formatted(UUID.randomUUID()));
+    assertThat(unknown.body().path("message").asText()).contains("is not on account a");
+    assertThat(store.headPosition()).isEqualTo(head);
+
+    JsonNode reversed = ok("reverse-fee", reversal.formatted(feeEventId));
+    assertThat(reversed.path("events").get(0).path("metadata").path("revokes").get(0).asText()).isEqualTo(feeEventId);
+  }
+
+  @Test
+  void a_deposit_that_would_overflow_the_balance_is_refused_and_the_balance_stays_exact() throws Exception {
+    ok("open-account", "{\"accountId\":\"a\",\"owner\":\"Ada\"}");
+    ok("deposit", "{\"accountId\":\"a\",\"amount\":" + Long.MAX_VALUE + "}");
+    Reply again = command("deposit", "{\"accountId\":\"a\",\"amount\":1}");
+    assertThat(again.status()).isEqualTo(400);
+    assertThat(again.body().path("reason").asText()).isEqualTo("amount_too_large");
+    assertThat(foldedBalance("a")).isEqualTo(Long.MAX_VALUE);
+  }
 }

@@ -111,6 +111,83 @@ class ProjectionHostTest {
     assertThat(c.identical()).isFalse(); // v1 ignores debits, v2 counts them
   }
 
+  /** A module with projection {@code fragile}: both versions fail on a {@code Poison} event (only v2 when told). */
+  private static dev.annals.server.spi.ServerModule fragile(boolean v1Fails) {
+    java.util.function.IntFunction<dev.annals.cqrs.projection.Projection<dev.annals.cqrs.projection.JdbcSession>> version =
+        v -> dev.annals.cqrs.projection.Projection.<dev.annals.cqrs.projection.JdbcSession>named("fragile", v)
+            .tables("seen")
+            .setup(db -> db.execute("CREATE TABLE IF NOT EXISTS {seen} (position INTEGER PRIMARY KEY)"))
+            .onAny((db, e) -> {
+              if (e.type().equals("Poison") && (v == 2 || v1Fails)) {
+                throw new IllegalStateException("cannot digest event " + e.position());
+              }
+              db.update("INSERT INTO {seen} (position) VALUES (?)", e.position());
+            })
+            .build();
+    var hosted = new dev.annals.server.spi.HostedProjection(version.apply(1), Optional.of(version.apply(2)),
+        java.util.Map.of());
+    return new dev.annals.server.spi.ServerModule() {
+      @Override
+      public String name() {
+        return "fragile";
+      }
+
+      @Override
+      public java.util.Map<String, dev.annals.server.spi.StateView> stateViews() {
+        return java.util.Map.of();
+      }
+
+      @Override
+      public List<dev.annals.server.spi.HostedProjection> projections() {
+        return List.of(hosted);
+      }
+    };
+  }
+
+  private static final RunnerOptions STOP_AT_ONCE = RunnerOptions.defaults().withFailurePolicy(
+      new dev.annals.cqrs.projection.FailurePolicy(1, Duration.ofMillis(1), Duration.ofMillis(1),
+          dev.annals.cqrs.projection.FailurePolicy.Exhausted.STOP));
+
+  private static ProjectionHost.View await(ProjectionHost h, java.util.function.Predicate<ProjectionHost.View> done)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      ProjectionHost.View v = h.status("fragile");
+      if (done.test(v)) {
+        return v;
+      }
+      assertThat(System.nanoTime()).as("last status " + v).isLessThan(deadline);
+      Thread.sleep(10);
+    }
+  }
+
+  @Test
+  void a_live_projection_that_fails_shows_failed_with_its_error_and_where_it_stopped() throws Exception {
+    store.append("other-1", ExpectedVersion.ANY, EventData.of("Poison", "{}"));
+    try (ProjectionHost h = new ProjectionHost(store, List.of(fragile(true)), Optional.empty(), STOP_AT_ONCE)) {
+      h.start();
+      ProjectionHost.View v = await(h, x -> x.status().equals("failed"));
+      assertThat(v.lastError()).hasValueSatisfying(e -> assertThat(e).contains("cannot digest event 3"));
+      assertThat(v.position()).isEqualTo(2);
+      assertThat(v.lagEvents()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void a_failed_rebuild_shows_failed_refuses_promotion_and_can_be_started_again() throws Exception {
+    store.append("other-1", ExpectedVersion.ANY, EventData.of("Poison", "{}"));
+    try (ProjectionHost h = new ProjectionHost(store, List.of(fragile(false)), Optional.empty(), STOP_AT_ONCE)) {
+      h.start();
+      h.rebuild("fragile");
+      ProjectionHost.View v = await(h, x -> x.rebuild().map(r -> r.status().equals("failed")).orElse(false));
+      assertThat(v.status()).isEqualTo("running"); // the live version is untouched
+      assertThat(v.version()).isEqualTo(1);
+      assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> h.promote("fragile", false)))
+          .isInstanceOf(ProjectionHost.RefusedException.class).hasMessageContaining("failed", "cannot digest event 3");
+      assertThat(h.rebuild("fragile").rebuild().orElseThrow().version()).isEqualTo(2); // a fresh attempt
+    }
+  }
+
   @Test
   void after_close_the_status_is_stopped_and_reads_still_answer() {
     host.close();

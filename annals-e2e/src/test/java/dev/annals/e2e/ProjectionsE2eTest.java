@@ -82,6 +82,10 @@ class ProjectionsE2eTest {
     assertThat(browser.find(CARD + " [data-stat='lag-events'] dd").getText()).isEqualTo("0");
     browser.await(CARD + " svg.lag-chart polyline.lag-events");
     browser.screenshot("e2e-projections");
+    // Only a projection whose module defines a next version offers a rebuild.
+    assertThat(browser.find(CARD + " .rebuild-btn").getText()).isEqualTo("Rebuild → version 2");
+    assertThat(browser.find("section.projection[data-name='" + BankProjections.BALANCES + "'] .rebuild-btn").isDisplayed())
+        .isFalse();
 
     browser.find(CARD + " .rebuild-btn").click();
     browser.await(CARD + " .progress");

@@ -104,7 +104,8 @@ class CommandRoutesTest {
         new Case("/commands/ledger/credit", "{\"ledgerId\":\"1\",\"amount\":-5}", Map.of(), 400, "amount must be positive"),
         new Case("/commands/ledger/credit", "[1]", Map.of(), 400, "bad credit command"),
         // No guessed values: no coercion between JSON types, no repeated field, nothing after the body.
-        new Case("/commands/ledger/credit", "{\"ledgerId\":\"1\",\"amount\":1.5}", Map.of(), 400, "Floating-point value (1.5)"),
+        new Case("/commands/ledger/credit", "{\"ledgerId\":\"1\",\"amount\":1.5}", Map.of(), 400,
+            "at 'amount': Cannot coerce Floating-point value (1.5)"),
         new Case("/commands/ledger/credit", "{\"ledgerId\":\"1\",\"amount\":\"5\"}", Map.of(), 400, "String value (\"5\")"),
         new Case("/commands/ledger/credit", "{\"ledgerId\":1,\"amount\":5}", Map.of(), 400, "bad credit command"),
         new Case("/commands/ledger/credit", "{\"ledgerId\":true,\"amount\":5}", Map.of(), 400, "bad credit command"),

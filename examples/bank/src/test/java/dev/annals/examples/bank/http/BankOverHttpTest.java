@@ -158,6 +158,20 @@ class BankOverHttpTest {
   }
 
   @Test
+  void an_instant_is_iso_8601_text_only_and_the_error_names_the_field() throws Exception {
+    ok("open-account", "{\"accountId\":\"a\",\"owner\":\"Ada\"}");
+    long head = store.headPosition();
+    Reply number = command("deposit", "{\"accountId\":\"a\",\"amount\":5,\"valueDate\":12345}");
+    assertThat(number.status()).isEqualTo(400);
+    assertThat(number.body().path("message").asText()).contains("at 'valueDate': an instant must be an ISO-8601 string");
+    Reply local = command("deposit", "{\"accountId\":\"a\",\"amount\":5,\"valueDate\":\"2026-01-01T00:00:00\"}");
+    assertThat(local.status()).isEqualTo(400);
+    assertThat(local.body().path("message").asText()).contains("at 'valueDate'");
+    assertThat(store.headPosition()).isEqualTo(head);
+    ok("deposit", "{\"accountId\":\"a\",\"amount\":5,\"valueDate\":\"2026-01-01T00:00:00Z\"}");
+  }
+
+  @Test
   void a_deposit_that_would_overflow_the_balance_is_refused_and_the_balance_stays_exact() throws Exception {
     ok("open-account", "{\"accountId\":\"a\",\"owner\":\"Ada\"}");
     ok("deposit", "{\"accountId\":\"a\",\"amount\":" + Long.MAX_VALUE + "}");

@@ -132,7 +132,7 @@ function projectionCard(name, refresh) {
     // Only a projection with a next version can be rebuilt (the server refuses the others).
     rebuildBtn.hidden = p.nextVersion === null;
     rebuildBtn.textContent = p.nextVersion === null ? 'Rebuild' : 'Rebuild → version ' + p.nextVersion;
-    rebuildBtn.disabled = Boolean(r && (r.running || r.ready));
+    rebuildBtn.disabled = Boolean(r && (r.running || r.ready || r.promoting));
     if (!r) {
       replace(rebuildBox);
     } else if (r.promoted) {

@@ -43,6 +43,7 @@ function normalizeRebuild(r) {
     etaSeconds: r.etaSeconds ?? undefined,
     ready: r.status === 'ready',
     running: r.status === 'rebuilding',
+    promoting: r.status === 'promoting',
     promoted: r.status === 'promoted',
     failed: r.status === 'failed',
     compare: r.comparison ? normalizeComparison(r.comparison) : null,

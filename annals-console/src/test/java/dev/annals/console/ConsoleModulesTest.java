@@ -121,6 +121,16 @@ class ConsoleModulesTest {
   }
 
   @Test
+  void a_promoting_rebuild_is_neither_running_nor_ready() {
+    Object r = run("projection-fields.js", """
+        const p = m.normalizeProjection({name: 'x', version: 1, nextVersion: 2, rebuild: {version: 2, status: 'promoting',
+          eventsDone: 5, eventsToGo: 1, eventsPerSecond: 1, etaSeconds: 1, caughtUp: false, comparison: null}});
+        return [p.rebuild.promoting, p.rebuild.running, p.rebuild.ready];
+        """);
+    assertThat(r).isEqualTo(List.of(true, false, false));
+  }
+
+  @Test
   void a_comparison_sums_its_tables_and_a_body_without_projections_is_an_empty_list() {
     Object r = run("projection-fields.js", """
         const p = m.normalizeProjection({name: 'x', version: 1, nextVersion: null, rebuild: {version: 2, status: 'ready', eventsDone: 5,

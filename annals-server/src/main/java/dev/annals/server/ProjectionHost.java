@@ -72,7 +72,8 @@ public final class ProjectionHost implements AutoCloseable {
   /**
    * A blue/green rebuild.
    *
-   * @param status {@code rebuilding}, {@code ready} (caught up, may be promoted), {@code promoted}, {@code failed}
+   * @param status {@code rebuilding}, {@code ready} (caught up, may be promoted), {@code promoting}, {@code promoted},
+   *     {@code failed}
    * @param comparison live against shadow, once the shadow has caught up (for a promoted rebuild: the
    *     comparison it was promoted over)
    */
@@ -107,6 +108,8 @@ public final class ProjectionHost implements AutoCloseable {
     final Rebuild<JdbcSession> rebuild;
     final AtomicBoolean comparing = new AtomicBoolean();
     volatile Optional<Comparison> comparison = Optional.empty();
+    /** Set while a promotion waits for the last events and flips, stops and drops (the old runner may show stopped). */
+    volatile boolean promoting;
 
     Building(Rebuild<JdbcSession> rebuild) {
       this.rebuild = rebuild;
@@ -315,11 +318,16 @@ public final class ProjectionHost implements AutoCloseable {
       }
       RebuildProgress p = r.progress();
       AsyncProjectionRunner<JdbcSession> promoted;
+      b.promoting = true;
       try {
         promoted = r.promote(st.runner().orElseThrow(), st.live(), PROMOTE_WAIT);
       } catch (IllegalStateException e) {
+        b.promoting = false;
         throw new RefusedException(e.getMessage());
-      }
+      } catch (InterruptedException | RuntimeException e) {
+        b.promoting = false;
+        throw e;
+      } // on success b stays promoting until the state below, without it, is published
       LOG.info("{} version {} promoted over version {} ({})", name, next.version(), st.live().version(),
           describe(comparison));
       s.state = new State(next, Optional.empty(), Optional.of(promoted), Optional.empty(),
@@ -406,7 +414,7 @@ public final class ProjectionHost implements AutoCloseable {
     if (caughtUp && b.comparing.compareAndSet(false, true)) {
       compareInBackground(state.live(), b);
     }
-    String status = failure.isPresent() ? "failed" : caughtUp ? "ready" : "rebuilding";
+    String status = b.promoting ? "promoting" : failure.isPresent() ? "failed" : caughtUp ? "ready" : "rebuilding";
     Optional<Double> eta = caughtUp ? Optional.of(0.0) : p.eta().map(d -> d.toMillis() / 1000.0);
     return new RebuildView(r.id().version(), status, p.done(), p.toGo(), p.eventsPerSecond(), eta, caughtUp,
         b.comparison);

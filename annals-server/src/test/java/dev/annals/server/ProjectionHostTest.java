@@ -189,6 +189,71 @@ class ProjectionHostTest {
   }
 
   @Test
+  void while_a_promotion_waits_for_the_last_events_status_reads_answer_and_show_promoting() throws Exception {
+    CountDownLatch blocked = new CountDownLatch(1);
+    CountDownLatch unblock = new CountDownLatch(1);
+    host.close();
+    // v2 blocks on a Block event; the comparison appends one, so the promotion then waits for v2 to take it.
+    var v2 = dev.annals.cqrs.projection.Projection.<dev.annals.cqrs.projection.JdbcSession>named("slow", 2)
+        .tables("seen").setup(db -> db.execute("CREATE TABLE IF NOT EXISTS {seen} (position INTEGER PRIMARY KEY)"))
+        .onAny((db, e) -> {
+          if (e.type().equals("Block")) {
+            blocked.countDown();
+            unblock.await();
+          }
+          db.update("INSERT INTO {seen} (position) VALUES (?)", e.position());
+        }).build();
+    var v1 = dev.annals.cqrs.projection.Projection.<dev.annals.cqrs.projection.JdbcSession>named("slow", 1)
+        .tables("seen").setup(db -> db.execute("CREATE TABLE IF NOT EXISTS {seen} (position INTEGER PRIMARY KEY)"))
+        .onAny((db, e) -> db.update("INSERT INTO {seen} (position) VALUES (?)", e.position())).build();
+    var hosted = new dev.annals.server.spi.HostedProjection(v1, Optional.of(v2), java.util.Map.of());
+    dev.annals.server.spi.ServerModule module = new dev.annals.server.spi.ServerModule() {
+      @Override
+      public String name() {
+        return "slow";
+      }
+
+      @Override
+      public java.util.Map<String, dev.annals.server.spi.StateView> stateViews() {
+        return java.util.Map.of();
+      }
+
+      @Override
+      public List<dev.annals.server.spi.HostedProjection> projections() {
+        return List.of(hosted);
+      }
+    };
+    try (ProjectionHost h = new ProjectionHost(store, List.of(module), Optional.empty(), RunnerOptions.defaults(),
+        (r, live) -> {
+          store.append("other-1", ExpectedVersion.ANY, EventData.of("Block", "{}"));
+          return r.compare(live, ProjectionHost.DIFF_SAMPLE);
+        })) {
+      h.start();
+      h.rebuild("slow");
+      assertThat(h.awaitRebuildCaughtUp("slow", Duration.ofSeconds(30))).isTrue();
+      CompletableFuture<ProjectionHost.View> promotion = CompletableFuture.supplyAsync(() -> {
+        try {
+          return h.promote("slow", false);
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      }, r -> Thread.ofPlatform().daemon().start(r));
+      assertThat(blocked.await(30, TimeUnit.SECONDS)).isTrue();
+
+      ProjectionHost.View during = promptly(() -> h.status("slow"));
+      assertThat(during.version()).isEqualTo(1);
+      assertThat(during.rebuild().orElseThrow().status()).isEqualTo("promoting");
+      assertThat(promotion).isNotDone();
+
+      unblock.countDown();
+      assertThat(promotion.get(30, TimeUnit.SECONDS).version()).isEqualTo(2);
+      assertThat(h.status("slow").rebuild().orElseThrow().status()).isEqualTo("promoted");
+    } finally {
+      unblock.countDown();
+    }
+  }
+
+  @Test
   void after_close_the_status_is_stopped_and_reads_still_answer() {
     host.close();
     ProjectionHost.View v = host.status(NAME);

@@ -130,6 +130,35 @@ class BankOverHttpTest {
   }
 
   @Test
+  void a_transfer_needs_a_key_covering_the_transfer_and_both_accounts() throws Exception {
+    ok("open-account", "{\"accountId\":\"a\",\"owner\":\"Ada\"}");
+    ok("open-account", "{\"accountId\":\"b\",\"owner\":\"Bob\"}");
+    ok("deposit", "{\"accountId\":\"a\",\"amount\":1000}");
+    server.stop();
+    var keys = dev.annals.server.ApiKeys.parse(String.join("\n",
+        dev.annals.server.ApiKeys.line("accounts-only", dev.annals.server.Role.WRITER, "account-", "teller"),
+        dev.annals.server.ApiKeys.line("transfers-and-a", dev.annals.server.Role.WRITER, "transfer-,account-a", "clerk"),
+        dev.annals.server.ApiKeys.line("all", dev.annals.server.Role.WRITER, "transfer-,account-", "payments")), "test");
+    server = new AnnalsServer(store, ServerConfig.defaults().withPort(0).withApiKeys(keys), new ScanVerifier(store, true),
+        List.of(new BankModule())).start();
+    long head = store.headPosition();
+    String transfer = "{\"transferId\":\"t1\",\"from\":\"a\",\"to\":\"b\",\"amount\":100}";
+    for (String key : List.of("accounts-only", "transfers-and-a")) {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.uri() + "/commands/bank/transfer"))
+          .header("Authorization", "Bearer " + key).POST(HttpRequest.BodyPublishers.ofString(transfer)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(key + " " + r.body()).isEqualTo(403);
+      assertThat(r.body()).contains(key.equals("accounts-only") ? "transfer-t1" : "account-b");
+    }
+    assertThat(store.headPosition()).isEqualTo(head);
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.uri() + "/commands/bank/transfer"))
+        .header("Authorization", "Bearer all").POST(HttpRequest.BodyPublishers.ofString(transfer)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(foldedBalance("b")).isEqualTo(100);
+  }
+
+  @Test
   void a_fee_reversal_may_revoke_only_that_fees_charge() throws Exception {
     ok("open-account", "{\"accountId\":\"a\",\"owner\":\"Ada\"}");
     String depositEventId = ok("deposit", "{\"accountId\":\"a\",\"amount\":10000}").path("events").get(0).path("id").asText();

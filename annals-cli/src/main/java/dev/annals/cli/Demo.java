@@ -82,14 +82,14 @@ final class Demo implements AutoCloseable {
 
   /**
    * Opens the store in {@code dataDir/log}, starts the server on {@code host:port} (0: any free port)
-   * with the installed modules; their projections run in the server, on SQLite in {@code dataDir/projections}.
+   * with the bank module (the only one it enables); its projections run in the server, on SQLite in {@code dataDir/projections}.
    */
   static Demo open(Path dataDir, String host, int port, PrintStream out) throws Exception {
     LogEventStore store = Annals.open(dataDir.resolve("log"));
     AnnalsServer server;
     try {
       server = new AnnalsServer(store, ServerConfig.defaults().withHost(host).withPort(port),
-          DefaultStores.logVerifier(store), ServerModule.installed(), Optional.of(dataDir.resolve("projections")));
+          DefaultStores.logVerifier(store), ServerModule.select(ServerModule.installed(), List.of("bank")), Optional.of(dataDir.resolve("projections")));
       server.start();
     } catch (Exception e) {
       store.close();

@@ -5,6 +5,8 @@ import dev.annals.server.ApiKeys;
 import dev.annals.server.ServerConfig;
 import dev.annals.server.spi.ServerModule;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -48,6 +50,11 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--max-request-bytes", defaultValue = "67108864", description = "largest request body (default: ${DEFAULT-VALUE})")
   long maxRequestBytes;
 
+  @Option(names = "--module", paramLabel = "NAME", split = ",",
+      description = "run this installed domain module (its state folds, projections and commands); repeatable or"
+          + " comma-separated; default: none")
+  List<String> modules = new ArrayList<>();
+
   @Option(names = "--rate-limit", paramLabel = "RPS",
       description = "requests per second per API key (per remote address without --auth), bursts of up to RPS; default: no limit")
   Optional<Double> rateLimit;
@@ -86,11 +93,17 @@ final class ServeCommand implements Callable<Integer> {
           () -> new CliFailure("--tls-keystore needs the keystore password in $" + tlsPasswordEnv, 2));
       config = config.withTls(new ServerConfig.Tls(tlsKeystore.get(), password));
     }
+    List<ServerModule> selected;
+    try {
+      selected = ServerModule.select(ServerModule.installed(), modules);
+    } catch (IllegalArgumentException e) {
+      throw new CliFailure("--module: " + e.getMessage(), 2);
+    }
     StoreFactory.Opened opened = stores.open(data, fsync);
     AnnalsServer server;
     try {
       // The modules' projections live beside the log (the log ignores files it did not write).
-      server = new AnnalsServer(opened.store(), config, opened.verifier(), ServerModule.installed(),
+      server = new AnnalsServer(opened.store(), config, opened.verifier(), selected,
           data.map(d -> d.resolve("projections")));
       server.start();
     } catch (IllegalArgumentException e) {
@@ -101,6 +114,8 @@ final class ServeCommand implements Callable<Integer> {
       throw new CliFailure("cannot start the server: " + e.getMessage(), 1);
     }
     System.out.println("annals: serving " + opened.description() + " on " + server.uri()
+        + (selected.isEmpty() ? "" : " with module" + (selected.size() > 1 ? "s " : " ")
+            + String.join(", ", selected.stream().map(ServerModule::name).toList()))
         + (config.apiKeys().isEmpty() ? " (no auth file: loopback only" + (insecure ? ", --insecure" : "") + ")" : ""));
     System.out.flush();
     CountDownLatch stopped = new CountDownLatch(1);

@@ -67,6 +67,12 @@ class ServeAndTailTest {
       assertThat(json.strip()).startsWith("{\"id\":").contains("\"position\":2");
 
       HttpClient http = HttpClient.newHttpClient();
+      // Modules are opt-in: the bank example is on the class path but not run without --module bank.
+      assertThat(http.send(HttpRequest.newBuilder(URI.create(uri + "/projections")).build(),
+          HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("{\"projections\":[]}");
+      assertThat(http.send(HttpRequest.newBuilder(URI.create(uri + "/commands/bank/deposit"))
+          .POST(HttpRequest.BodyPublishers.ofString("{\"accountId\":\"A1\",\"amount\":1}")).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
       HttpResponse<InputStream> sse = http.send(HttpRequest.newBuilder(URI.create(uri + "/subscribe/all")).build(),
           HttpResponse.BodyHandlers.ofInputStream());
       assertThat(sse.statusCode()).isEqualTo(200);
@@ -155,6 +161,48 @@ class ServeAndTailTest {
       System.setOut(old);
     }
     return buf.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void serve_with_module_bank_runs_the_banks_projections_and_commands() throws Exception {
+    Process p = serve("--module", "bank");
+    List<String> lines = Collections.synchronizedList(new ArrayList<>());
+    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    Thread.ofVirtual().start(() -> {
+      try {
+        String line;
+        while ((line = out.readLine()) != null) {
+          lines.add(line);
+        }
+      } catch (Exception ignored) {
+        // the process ended
+      }
+    });
+    try {
+      URI uri = awaitUri(lines);
+      assertThat(lines).anyMatch(l -> l.contains("with module bank"));
+      HttpClient http = HttpClient.newHttpClient();
+      String projections = http.send(HttpRequest.newBuilder(URI.create(uri + "/projections")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      for (String name : dev.annals.examples.bank.projection.BankProjections.NAMES) {
+        assertThat(projections).contains("\"name\":\"" + name + "\"");
+      }
+      HttpResponse<String> opened = http.send(HttpRequest.newBuilder(URI.create(uri + "/commands/bank/open-account"))
+          .POST(HttpRequest.BodyPublishers.ofString("{\"accountId\":\"A1\",\"owner\":\"ann\"}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(opened.statusCode()).as(opened.body()).isEqualTo(200);
+      http.close();
+    } finally {
+      p.destroyForcibly();
+      p.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void serve_refuses_an_unknown_module_and_lists_the_installed_ones() {
+    CliRun r = CliRun.run("serve", "--port", "0", "--module", "bank,banks");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("--module: no module named 'banks'; installed: bank");
   }
 
   @Test

@@ -129,7 +129,10 @@ function projectionCard(name, refresh) {
       stats.append(stat('Last error', p.error, 'error'));
     }
     const r = p.rebuild;
-    rebuildBtn.disabled = Boolean(r && (r.running || r.ready));
+    // Only a projection with a next version can be rebuilt (the server refuses the others).
+    rebuildBtn.hidden = p.nextVersion === null;
+    rebuildBtn.textContent = p.nextVersion === null ? 'Rebuild' : 'Rebuild → version ' + p.nextVersion;
+    rebuildBtn.disabled = Boolean(r && (r.running || r.ready || r.promoting));
     if (!r) {
       replace(rebuildBox);
     } else if (r.promoted) {

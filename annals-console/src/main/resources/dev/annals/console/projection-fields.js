@@ -1,6 +1,6 @@
 // THE ONE PLACE that maps the server's projection JSON to what the console shows. The shape is the
 // server's (docs/http-api.md, GET /projections), one name per field:
-//   {name, version, status, live, position, head, lagEvents, lagSeconds, parked, lastError,
+//   {name, version, nextVersion: null | n, status, live, position, head, lagEvents, lagSeconds, parked, lastError,
 //    rebuild: null | {version, status, eventsDone, eventsToGo, eventsPerSecond, etaSeconds, caughtUp,
 //                     comparison: null | {identical, tables: [{table, liveRows, shadowRows, onlyInLive, onlyInShadow}]}}}
 
@@ -14,6 +14,8 @@ export function normalizeProjection(raw) {
   return {
     name: raw.name,
     version: String(raw.version),
+    // The version a rebuild would build; null when the live version is the newest (no rebuild possible).
+    nextVersion: raw.nextVersion === null || raw.nextVersion === undefined ? null : String(raw.nextVersion),
     status: raw.status,
     live: raw.live,
     position: raw.position,
@@ -41,6 +43,7 @@ function normalizeRebuild(r) {
     etaSeconds: r.etaSeconds ?? undefined,
     ready: r.status === 'ready',
     running: r.status === 'rebuilding',
+    promoting: r.status === 'promoting',
     promoted: r.status === 'promoted',
     failed: r.status === 'failed',
     compare: r.comparison ? normalizeComparison(r.comparison) : null,

@@ -3,6 +3,7 @@ package dev.annals.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.annals.console.StubApi.Reply;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -109,26 +110,36 @@ class ConsoleModulesTest {
   @Test
   void projection_fields_read_exactly_the_servers_names() {
     Object r = run("projection-fields.js", """
-        const [p] = m.projectionList({projections: [{name: 'x', version: 1, status: 'running', live: true, position: 90,
+        const [p] = m.projectionList({projections: [{name: 'x', version: 1, nextVersion: 2, status: 'running', live: true, position: 90,
           head: 100, lagEvents: 10, lagSeconds: 1.5, parked: 0, lastError: null,
           rebuild: {version: 2, status: 'rebuilding', eventsDone: 30, eventsToGo: 90, eventsPerSecond: 10, etaSeconds: 9,
             caughtUp: false, comparison: null}}]}).map(m.normalizeProjection);
         return [p.lagEvents, p.lagSeconds, p.rebuild.toGo, p.rebuild.etaSeconds, p.rebuild.running, p.rebuild.ready,
-          Math.round(p.rebuild.fraction * 100), p.error === undefined];
+          Math.round(p.rebuild.fraction * 100), p.error === undefined, p.nextVersion];
         """);
-    assertThat(r).isEqualTo(List.of(10, 1.5, 90, 9, true, false, 25, true));
+    assertThat(r).isEqualTo(List.of(10, 1.5, 90, 9, true, false, 25, true, "2"));
+  }
+
+  @Test
+  void a_promoting_rebuild_is_neither_running_nor_ready() {
+    Object r = run("projection-fields.js", """
+        const p = m.normalizeProjection({name: 'x', version: 1, nextVersion: 2, rebuild: {version: 2, status: 'promoting',
+          eventsDone: 5, eventsToGo: 1, eventsPerSecond: 1, etaSeconds: 1, caughtUp: false, comparison: null}});
+        return [p.rebuild.promoting, p.rebuild.running, p.rebuild.ready];
+        """);
+    assertThat(r).isEqualTo(List.of(true, false, false));
   }
 
   @Test
   void a_comparison_sums_its_tables_and_a_body_without_projections_is_an_empty_list() {
     Object r = run("projection-fields.js", """
-        const p = m.normalizeProjection({name: 'x', version: 1, rebuild: {version: 2, status: 'ready', eventsDone: 5,
+        const p = m.normalizeProjection({name: 'x', version: 1, nextVersion: null, rebuild: {version: 2, status: 'ready', eventsDone: 5,
           eventsToGo: 0, eventsPerSecond: 1, etaSeconds: 0, caughtUp: true, comparison: {identical: false, tables: [
             {table: 'a', liveRows: 2, shadowRows: 3, onlyInLive: [], onlyInShadow: ['r']},
             {table: 'b', liveRows: 4, shadowRows: 4, onlyInLive: [], onlyInShadow: []}]}}});
         return [p.rebuild.compare.live, p.rebuild.compare.shadow, p.rebuild.compare.identical, p.rebuild.fraction,
-          m.projectionList({}).length, m.projectionList(null).length];
+          m.projectionList({}).length, m.projectionList(null).length, p.nextVersion];
         """);
-    assertThat(r).isEqualTo(List.of(6, 7, false, 1, 0, 0));
+    assertThat(r).isEqualTo(Arrays.asList(6, 7, false, 1, 0, 0, null));
   }
 }

@@ -347,6 +347,7 @@ class ConsolePagesTest {
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("name", "balances");
     p.put("version", version);
+    p.put("nextVersion", version == 1 ? 2 : null);
     p.put("status", "running");
     p.put("live", true);
     p.put("position", 40);
@@ -408,6 +409,7 @@ class ConsolePagesTest {
     assertThat(card.getText()).contains("running", "40", "0.5 s");
     browser.await("section.projection svg.lag-chart polyline.lag-events");
 
+    assertThat(browser.find(".rebuild-btn").getText()).isEqualTo("Rebuild → version 2");
     browser.find(".rebuild-btn").click();
     String progress = browser.awaitText(".progress-text", "ETA");
     assertThat(progress).contains("done", "to go", "events/s");
@@ -429,6 +431,7 @@ class ConsolePagesTest {
     browser.awaitText("section.projection h2", "version 2");
     assertThat(browser.awaitText(".rebuild", "promoted")).contains("Compared at promotion", "account-9 | 3");
     assertThat(browser.findAll(".promote-btn")).isEmpty();
+    assertThat(browser.find(".rebuild-btn").isDisplayed()).as("no next version after the promotion").isFalse();
   }
 
   @Test

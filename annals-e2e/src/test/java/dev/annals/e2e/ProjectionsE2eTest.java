@@ -82,11 +82,16 @@ class ProjectionsE2eTest {
     assertThat(browser.find(CARD + " [data-stat='lag-events'] dd").getText()).isEqualTo("0");
     browser.await(CARD + " svg.lag-chart polyline.lag-events");
     browser.screenshot("e2e-projections");
+    // Only a projection whose module defines a next version offers a rebuild.
+    assertThat(browser.find(CARD + " .rebuild-btn").getText()).isEqualTo("Rebuild → version 2");
+    assertThat(browser.find("section.projection[data-name='" + BankProjections.BALANCES + "'] .rebuild-btn").isDisplayed())
+        .isFalse();
 
     browser.find(CARD + " .rebuild-btn").click();
     browser.await(CARD + " .progress");
     browser.await(CARD + " .promote-btn").click();
     browser.await(CARD + " .confirm-promote");
+    browser.await(CARD + " [data-stat='live-count']"); // the server compares in the background
 
     // The comparison the page shows is the server's, and its counts are those of the raw history:
     // v1 writes no line for a fee reversal, v2 does; both have one running balance per account.
@@ -105,6 +110,7 @@ class ProjectionsE2eTest {
     browser.awaitText(CARD + " .action-msg", "Promoted: version 2");
     browser.awaitText(CARD + " h2", "version 2");
     assertThat(browser.awaitText(CARD + " .rebuild", "promoted")).contains("Compared at promotion");
+    assertThat(browser.find(CARD + " .rebuild-btn").isDisplayed()).as("version 2 is the newest").isFalse();
     ProjectionHost.View served = server.projections().status(BankProjections.STATEMENTS);
     assertThat(served.version()).isEqualTo(2);
     assertThat(served.rebuild().orElseThrow().status()).isEqualTo("promoted");

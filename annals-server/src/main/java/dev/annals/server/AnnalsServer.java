@@ -261,7 +261,7 @@ public final class AnnalsServer implements AutoCloseable {
     /** Takes a token for the caller (its key, or its address without auth); 429 with Retry-After when none is left. */
     private void limit(Exchange x, Request request, RateLimiter limiter) {
       String caller = config.apiKeys().isPresent()
-          ? "key:" + x.principal().name()
+          ? "key:" + x.principal().name() // unique: ApiKeys refuses two keys with one name
           : "address:" + Request.getRemoteAddr(request);
       long waitNanos = limiter.take(caller);
       if (waitNanos > 0) {

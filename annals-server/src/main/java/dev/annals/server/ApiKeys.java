@@ -9,7 +9,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -25,8 +27,9 @@ import java.util.Optional;
  * 60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752  reader  *                 dashboards
  * </pre>
  * The role is {@code admin}, {@code writer} or {@code reader}; prefixes are comma-separated
- * stream-name prefixes ({@code *} for all streams); the name (optional, rest of the line) labels the
- * key in logs. Hash a key with {@code printf %s "$KEY" | sha256sum}. Immutable, thread-safe.
+ * stream-name prefixes ({@code *} for all streams); the name (optional, rest of the line; default
+ * {@code key on line N}) labels the key: it is the {@code actor} of the key's commands and its rate-limit
+ * bucket, so two keys may not share a name (nor a hash: which entry would apply?). Hash a key with {@code printf %s "$KEY" | sha256sum}. Immutable, thread-safe.
  */
 public final class ApiKeys {
 
@@ -46,6 +49,8 @@ public final class ApiKeys {
   /** Parses auth-file text; {@code source} names it in error messages. */
   public static ApiKeys parse(String text, String source) {
     List<Entry> entries = new ArrayList<>();
+    Map<String, Integer> lineOfName = new HashMap<>();
+    Map<String, Integer> lineOfHash = new HashMap<>();
     String[] lines = text.split("\r?\n", -1);
     for (int i = 0; i < lines.length; i++) {
       String line = lines[i].strip();
@@ -74,6 +79,15 @@ public final class ApiKeys {
       }
       List<String> prefixes = Arrays.stream(parts[2].split(",")).map(p -> p.equals("*") ? "" : p).toList();
       String name = parts.length == 4 ? parts[3] : "key on line " + (i + 1);
+      Integer sameName = lineOfName.putIfAbsent(name, i + 1);
+      if (sameName != null) {
+        throw new IllegalArgumentException(where + ": the name '" + name + "' is already used on line " + sameName
+            + " (a key's name is its actor in the audit trail and its rate-limit bucket; give each key its own)");
+      }
+      Integer sameHash = lineOfHash.putIfAbsent(HexFormat.of().formatHex(hash), i + 1);
+      if (sameHash != null) {
+        throw new IllegalArgumentException(where + ": the same key is already listed on line " + sameHash);
+      }
       entries.add(new Entry(hash, new Principal(name, role, prefixes)));
     }
     if (entries.isEmpty()) {

@@ -1,6 +1,7 @@
 package dev.annals.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import dev.annals.core.AppendResult;
@@ -35,11 +36,13 @@ final class CommandsResource {
   static final String CAUSATION_ID = "Annals-Causation-Id";
   static final String REASON = "Annals-Reason";
   static final String ACTOR = "Annals-Actor";
+  /** How much of a decoding error's text a response carries (Jackson's own text names the type and value). */
+  private static final int MESSAGE_CHARS = 300;
 
   private final EventStore store;
   private final boolean authenticated;
   private final Map<String, Map<String, CommandRoute<?>>> byModule;
-  private final ObjectMapper json = Mappers.strictRecords();
+  private final ObjectMapper json = Mappers.strictRequests();
 
   CommandsResource(EventStore store, List<ServerModule> modules, boolean authenticated) {
     this.store = store;
@@ -108,9 +111,11 @@ final class CommandsResource {
       command = json.readValue(body, route.body());
     } catch (ValueInstantiationException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
-      throw HttpError.invalid("bad " + route.name() + " command: " + WireJson.abbreviate(String.valueOf(cause.getMessage())));
+      throw HttpError.invalid("bad " + route.name() + " command: "
+          + WireJson.abbreviate(String.valueOf(cause.getMessage()), MESSAGE_CHARS));
     } catch (JsonProcessingException e) {
-      throw HttpError.invalid("bad " + route.name() + " command: " + WireJson.abbreviate(e.getOriginalMessage()));
+      throw HttpError.invalid("bad " + route.name() + " command: " + field(e)
+          + WireJson.abbreviate(e.getOriginalMessage(), MESSAGE_CHARS));
     } catch (IOException e) {
       throw HttpError.invalid("malformed JSON: " + WireJson.abbreviate(String.valueOf(e.getMessage())));
     }
@@ -131,6 +136,16 @@ final class CommandsResource {
     } catch (CommandRejectedException e) {
       throw new HttpError(400, "invalid_request", e.getMessage(), Map.of("reason", e.reason()));
     }
+  }
+
+  /** {@code at 'valueDate': } for a mapping error inside a field (Jackson's own message does not always say). */
+  private static String field(JsonProcessingException e) {
+    if (!(e instanceof JsonMappingException m) || m.getPath().isEmpty()) {
+      return "";
+    }
+    List<String> parts = m.getPath().stream()
+        .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]").toList();
+    return "at '" + WireJson.abbreviate(String.join(".", parts)) + "': ";
   }
 
   private CommandContext context(Exchange x) {

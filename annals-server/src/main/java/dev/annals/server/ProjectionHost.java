@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,8 +41,13 @@ import org.slf4j.LoggerFactory;
  * next version, comparison and atomic promotion, and the modules' query routes over the live versions.
  * The {@code /projections} routes call exactly these methods; so can an embedding program (the demo).
  *
- * <p>Thread-safe: each projection's runner and rebuild change under that projection's lock; queries
- * read through their own connections and see the live version before or after a promotion, never a mix.
+ * <p>Thread-safe. Changes to a projection (start, rebuild, promote, close) are serialised on that
+ * projection's lock and publish an immutable {@code State} when done; status reads ({@link #status},
+ * {@link #list}, the {@code /metrics} gauges) take no lock: they read the latest published state, so
+ * they never wait on a promotion (which may wait up to 30 s for the rebuild to catch up) or on a
+ * comparison (computed once per rebuild on a background thread when it first catches up). During a
+ * promotion a status read shows the state before it. Queries read through their own connections and
+ * see the live version before or after a promotion, never a mix.
  */
 public final class ProjectionHost implements AutoCloseable {
 
@@ -55,16 +61,19 @@ public final class ProjectionHost implements AutoCloseable {
    * One projection's status as {@code GET /projections} shows it.
    *
    * @param status {@code running}, {@code catching_up}, {@code rebuilding}, {@code stopped}, {@code failed}
+   * @param nextVersion the version a rebuild would build; empty when the live version is the newest
    * @param lagSeconds the age of the oldest unprocessed event, in seconds (0 when caught up)
    * @param rebuild the current or last rebuild, if any
    */
-  public record View(String name, int version, String status, boolean live, long position, long head, long lagEvents,
-      double lagSeconds, int parked, Optional<String> lastError, Optional<RebuildView> rebuild) {}
+  public record View(String name, int version, Optional<Integer> nextVersion, String status, boolean live,
+      long position, long head, long lagEvents, double lagSeconds, int parked, Optional<String> lastError,
+      Optional<RebuildView> rebuild) {}
 
   /**
    * A blue/green rebuild.
    *
-   * @param status {@code rebuilding}, {@code ready} (caught up, may be promoted), {@code promoted}, {@code failed}
+   * @param status {@code rebuilding}, {@code ready} (caught up, may be promoted), {@code promoting}, {@code promoted},
+   *     {@code failed}
    * @param comparison live against shadow, once the shadow has caught up (for a promoted rebuild: the
    *     comparison it was promoted over)
    */
@@ -85,26 +94,57 @@ public final class ProjectionHost implements AutoCloseable {
     }
   }
 
-  /** One hosted projection: its live definition and runner, and the rebuild under way (guarded by this). */
-  private final class Slot {
+  /** Compares a rebuild with the live version (a seam for tests that need a slow comparison). */
+  @FunctionalInterface
+  interface Comparer {
+    Comparison compare(Rebuild<JdbcSession> rebuild, Projection<JdbcSession> live);
+  }
+
+  /**
+   * A rebuild under way and its comparison with the live version, set once it has caught up (by a
+   * background thread, or by a promotion). Thread-safe.
+   */
+  private static final class Building {
+    final Rebuild<JdbcSession> rebuild;
+    final AtomicBoolean comparing = new AtomicBoolean();
+    volatile Optional<Comparison> comparison = Optional.empty();
+    /** Set while a promotion waits for the last events and flips, stops and drops (the old runner may show stopped). */
+    volatile boolean promoting;
+
+    Building(Rebuild<JdbcSession> rebuild) {
+      this.rebuild = rebuild;
+    }
+  }
+
+  /** What one projection is, as of its last change. Immutable; readers see one whole state or the next. */
+  private record State(Projection<JdbcSession> live, Optional<Projection<JdbcSession>> next,
+      Optional<AsyncProjectionRunner<JdbcSession>> runner, Optional<Building> building,
+      Optional<RebuildView> finished) {
+
+    State withRunner(Optional<AsyncProjectionRunner<JdbcSession>> r) {
+      return new State(live, next, r, building, finished);
+    }
+
+    State withBuilding(Optional<Building> b) {
+      return new State(live, next, runner, b, finished);
+    }
+  }
+
+  /** One hosted projection: changes are made holding this object's lock; {@code state} is read without it. */
+  private static final class Slot {
     final HostedProjection hosted;
-    Projection<JdbcSession> live;
-    Optional<Projection<JdbcSession>> next;
-    Optional<AsyncProjectionRunner<JdbcSession>> runner = Optional.empty();
-    Optional<Rebuild<JdbcSession>> rebuild = Optional.empty();
-    Optional<Comparison> comparison = Optional.empty();
-    Optional<RebuildView> finished = Optional.empty();
+    volatile State state;
 
     Slot(HostedProjection hosted) {
       this.hosted = hosted;
-      this.live = hosted.current();
-      this.next = hosted.next();
+      this.state = new State(hosted.current(), hosted.next(), Optional.empty(), Optional.empty(), Optional.empty());
     }
   }
 
   private final EventStore store;
   private final Optional<Path> directory;
   private final RunnerOptions options;
+  private final Comparer comparer;
   private final Map<String, Slot> slots = new LinkedHashMap<>();
   private volatile Optional<JdbcTarget> target = Optional.empty();
   private Optional<Path> temporary = Optional.empty();
@@ -114,9 +154,15 @@ public final class ProjectionHost implements AutoCloseable {
    * @param directory where the projection database lives; empty: a temporary directory
    */
   public ProjectionHost(EventStore store, List<ServerModule> modules, Optional<Path> directory, RunnerOptions options) {
+    this(store, modules, directory, options, (rebuild, live) -> rebuild.compare(live, DIFF_SAMPLE));
+  }
+
+  ProjectionHost(EventStore store, List<ServerModule> modules, Optional<Path> directory, RunnerOptions options,
+      Comparer comparer) {
     this.store = store;
     this.directory = directory;
     this.options = options;
+    this.comparer = comparer;
     for (ServerModule m : modules) {
       for (HostedProjection p : m.projections()) {
         if (slots.putIfAbsent(p.name(), new Slot(p)) != null) {
@@ -164,16 +210,16 @@ public final class ProjectionHost implements AutoCloseable {
   private void startRunners(JdbcTarget t, Path dir) {
     for (Slot s : slots.values()) {
       synchronized (s) {
-        Optional<Integer> stored = t.liveVersion(s.live.name());
-        if (stored.isPresent() && s.next.isPresent() && stored.get() == s.next.get().version()) {
-          s.live = s.next.get();
-          s.next = Optional.empty();
-        } else if (stored.isPresent() && stored.get() != s.live.version()) {
-          throw new IllegalStateException("projection " + s.live.name() + " has version " + stored.get() + " live in "
-              + dir + ", which its module does not define (it has " + s.live.version()
-              + s.next.map(n -> " and " + n.version()).orElse("") + ")");
+        State st = s.state;
+        Optional<Integer> stored = t.liveVersion(st.live().name());
+        if (stored.isPresent() && st.next().isPresent() && stored.get() == st.next().get().version()) {
+          st = new State(st.next().get(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        } else if (stored.isPresent() && stored.get() != st.live().version()) {
+          throw new IllegalStateException("projection " + st.live().name() + " has version " + stored.get()
+              + " live in " + dir + ", which its module does not define (it has " + st.live().version()
+              + st.next().map(n -> " and " + n.version()).orElse("") + ")");
         }
-        s.runner = Optional.of(AsyncProjectionRunner.start(store, s.live, t, options));
+        s.state = st.withRunner(Optional.of(AsyncProjectionRunner.start(store, st.live(), t, options)));
       }
     }
   }
@@ -187,12 +233,9 @@ public final class ProjectionHost implements AutoCloseable {
     return out;
   }
 
-  /** One projection's status. */
+  /** One projection's status; never waits on a promotion or a comparison. */
   public View status(String name) {
-    Slot s = slot(name);
-    synchronized (s) {
-      return view(s);
-    }
+    return view(slot(name));
   }
 
   /**
@@ -205,23 +248,25 @@ public final class ProjectionHost implements AutoCloseable {
     Slot s = slot(name);
     synchronized (s) {
       requireStarted();
-      if (s.rebuild.isPresent()) {
-        if (rebuildFailure(s.rebuild.get()).isEmpty()) {
-          throw new RefusedException("a rebuild of " + name + " to version " + s.rebuild.get().id().version()
+      State st = s.state;
+      if (st.building().isPresent()) {
+        Rebuild<JdbcSession> running = st.building().get().rebuild;
+        if (rebuildFailure(running).isEmpty()) {
+          throw new RefusedException("a rebuild of " + name + " to version " + running.id().version()
               + " is already running");
         }
-        s.rebuild.get().abandon();
-        s.rebuild = Optional.empty();
+        running.abandon();
+        st = st.withBuilding(Optional.empty());
+        s.state = st;
       }
-      if (s.next.isEmpty()) {
-        throw new RefusedException(name + " has no next version to rebuild to (version " + s.live.version()
+      if (st.next().isEmpty()) {
+        throw new RefusedException(name + " has no next version to rebuild to (version " + st.live().version()
             + " is live and is the newest its module defines)");
       }
-      s.rebuild = Optional.of(Rebuild.start(store, target.orElseThrow(), s.next.get(), options));
-      s.comparison = Optional.empty();
-      s.finished = Optional.empty();
-      LOG.info("rebuild of {} started: version {} builds beside live version {}", name, s.next.get().version(),
-          s.live.version());
+      Rebuild<JdbcSession> r = Rebuild.start(store, target.orElseThrow(), st.next().get(), options);
+      s.state = new State(st.live(), st.next(), st.runner(), Optional.of(new Building(r)), Optional.empty());
+      LOG.info("rebuild of {} started: version {} builds beside live version {}", name, st.next().get().version(),
+          st.live().version());
       return view(s);
     }
   }
@@ -233,11 +278,8 @@ public final class ProjectionHost implements AutoCloseable {
    * @throws RefusedException no rebuild is running
    */
   public boolean awaitRebuildCaughtUp(String name, Duration timeout) throws InterruptedException {
-    Rebuild<JdbcSession> r;
-    Slot s = slot(name);
-    synchronized (s) {
-      r = s.rebuild.orElseThrow(() -> new RefusedException("no rebuild of " + name + " is running"));
-    }
+    Rebuild<JdbcSession> r = slot(name).state.building()
+        .orElseThrow(() -> new RefusedException("no rebuild of " + name + " is running")).rebuild;
     return r.awaitCaughtUp(timeout);
   }
 
@@ -246,7 +288,7 @@ public final class ProjectionHost implements AutoCloseable {
    * and a diff sample), flips the live version atomically, stops the old runner and drops the old
    * version. A new version usually differs from the old one (that is why it exists), so a difference
    * does not refuse the promotion unless {@code requireIdentical}; the view returned carries the
-   * comparison the promotion went over.
+   * comparison the promotion went over. Status reads meanwhile show the state before the promotion.
    *
    * @throws RefusedException no rebuild is running, it failed, it has not caught up, or
    *     {@code requireIdentical} and the versions differ
@@ -254,8 +296,10 @@ public final class ProjectionHost implements AutoCloseable {
   public View promote(String name, boolean requireIdentical) throws InterruptedException {
     Slot s = slot(name);
     synchronized (s) {
-      Rebuild<JdbcSession> r = s.rebuild.orElseThrow(() -> new RefusedException("no rebuild of " + name
+      State st = s.state;
+      Building b = st.building().orElseThrow(() -> new RefusedException("no rebuild of " + name
           + " is running; start one with POST /projections/" + name + "/rebuild"));
+      Rebuild<JdbcSession> r = b.rebuild;
       Optional<String> failure = rebuildFailure(r);
       if (failure.isPresent()) {
         throw new RefusedException("the rebuild of " + name + " to version " + r.id().version() + " failed ("
@@ -265,29 +309,30 @@ public final class ProjectionHost implements AutoCloseable {
         throw new RefusedException("the rebuild of " + name + " to version " + r.id().version()
             + " has not caught up yet: " + r.progress().toGo() + " events to go");
       }
-      Projection<JdbcSession> next = s.next.orElseThrow();
-      Comparison comparison = r.compare(s.live, DIFF_SAMPLE);
+      Projection<JdbcSession> next = st.next().orElseThrow();
+      Comparison comparison = comparer.compare(r, st.live());
+      b.comparison = Optional.of(comparison);
       if (requireIdentical && !comparison.identical()) {
-        s.comparison = Optional.of(comparison);
         throw new RefusedException("version " + next.version() + " of " + name + " differs from live version "
-            + s.live.version() + " (" + describe(comparison) + ") and requireIdentical is set");
+            + st.live().version() + " (" + describe(comparison) + ") and requireIdentical is set");
       }
       RebuildProgress p = r.progress();
       AsyncProjectionRunner<JdbcSession> promoted;
+      b.promoting = true;
       try {
-        promoted = r.promote(s.runner.orElseThrow(), s.live, PROMOTE_WAIT);
+        promoted = r.promote(st.runner().orElseThrow(), st.live(), PROMOTE_WAIT);
       } catch (IllegalStateException e) {
+        b.promoting = false;
         throw new RefusedException(e.getMessage());
-      }
-      LOG.info("{} version {} promoted over version {} ({})", name, next.version(), s.live.version(),
+      } catch (InterruptedException | RuntimeException e) {
+        b.promoting = false;
+        throw e;
+      } // on success b stays promoting until the state below, without it, is published
+      LOG.info("{} version {} promoted over version {} ({})", name, next.version(), st.live().version(),
           describe(comparison));
-      s.runner = Optional.of(promoted);
-      s.live = next;
-      s.next = Optional.empty();
-      s.rebuild = Optional.empty();
-      s.comparison = Optional.of(comparison);
-      s.finished = Optional.of(new RebuildView(next.version(), "promoted", p.done(), 0, p.eventsPerSecond(),
-          Optional.of(0.0), true, s.comparison));
+      s.state = new State(next, Optional.empty(), Optional.of(promoted), Optional.empty(),
+          Optional.of(new RebuildView(next.version(), "promoted", p.done(), 0, p.eventsPerSecond(), Optional.of(0.0),
+              true, Optional.of(comparison))));
       return view(s);
     }
   }
@@ -317,10 +362,8 @@ public final class ProjectionHost implements AutoCloseable {
   public boolean awaitPosition(String name, long position, Duration timeout) throws InterruptedException {
     AsyncProjectionRunner<JdbcSession> r;
     Slot s = slot(name);
-    synchronized (s) {
-      requireStarted();
-      r = s.runner.orElseThrow();
-    }
+    requireStarted();
+    r = s.state.runner().orElseThrow(() -> new IllegalStateException("the projection host is stopped"));
     return r.awaitPosition(position, timeout);
   }
 
@@ -347,29 +390,53 @@ public final class ProjectionHost implements AutoCloseable {
     return Optional.empty();
   }
 
+  /** Reads the published state only; takes no lock. */
   private View view(Slot s) {
-    if (s.runner.isEmpty()) {
-      return new View(s.live.name(), s.live.version(), "stopped", true, 0, store.headPosition(), 0, 0, 0,
-          Optional.empty(), s.finished);
+    State state = s.state;
+    Projection<JdbcSession> live = state.live();
+    Optional<Integer> next = state.next().map(Projection::version);
+    if (state.runner().isEmpty()) {
+      return new View(live.name(), live.version(), next, "stopped", true, 0, store.headPosition(), 0, 0, 0,
+          Optional.empty(), state.finished());
     }
-    ProjectionStatus st = s.runner.get().status();
-    Optional<RebuildView> rebuild = s.rebuild.map(r -> rebuildView(s, r)).or(() -> s.finished);
-    return new View(s.live.name(), s.live.version(), st.state().name().toLowerCase(Locale.ROOT), true, st.position(),
-        st.head(), st.lagEvents(), st.lagSeconds().toNanos() / 1e9, st.parked(), st.lastError(), rebuild);
+    ProjectionStatus st = state.runner().get().status();
+    Optional<RebuildView> rebuild = state.building().map(b -> rebuildView(state, b)).or(state::finished);
+    return new View(live.name(), live.version(), next, st.state().name().toLowerCase(Locale.ROOT), true,
+        st.position(), st.head(), st.lagEvents(), st.lagSeconds().toNanos() / 1e9, st.parked(), st.lastError(),
+        rebuild);
   }
 
-  private RebuildView rebuildView(Slot s, Rebuild<JdbcSession> r) {
+  private RebuildView rebuildView(State state, Building b) {
+    Rebuild<JdbcSession> r = b.rebuild;
     RebuildProgress p = r.progress();
     Optional<String> failure = rebuildFailure(r);
     boolean caughtUp = failure.isEmpty() && p.caughtUp();
-    if (caughtUp && s.comparison.isEmpty()) {
-      // Once, when it first catches up; promotion compares again and shows the comparison it promoted over.
-      s.comparison = Optional.of(r.compare(s.live, DIFF_SAMPLE));
+    if (caughtUp && b.comparing.compareAndSet(false, true)) {
+      compareInBackground(state.live(), b);
     }
-    String status = failure.isPresent() ? "failed" : caughtUp ? "ready" : "rebuilding";
+    String status = b.promoting ? "promoting" : failure.isPresent() ? "failed" : caughtUp ? "ready" : "rebuilding";
     Optional<Double> eta = caughtUp ? Optional.of(0.0) : p.eta().map(d -> d.toMillis() / 1000.0);
     return new RebuildView(r.id().version(), status, p.done(), p.toGo(), p.eventsPerSecond(), eta, caughtUp,
-        s.comparison);
+        b.comparison);
+  }
+
+  /**
+   * Once per rebuild, when a status read first sees it caught up: the comparison reads both versions'
+   * tables, which takes time on a large read model, so no reader waits for it; it shows once done. A
+   * promotion compares again and shows the comparison it promoted over.
+   */
+  private void compareInBackground(Projection<JdbcSession> live, Building b) {
+    Thread.ofVirtual().name("annals-compare-" + b.rebuild.id()).start(() -> {
+      try {
+        Comparison c = comparer.compare(b.rebuild, live);
+        if (b.comparison.isEmpty()) {
+          b.comparison = Optional.of(c);
+        }
+      } catch (RuntimeException e) {
+        // The rebuild was abandoned, promoted or closed meanwhile; the next promotion compares anyway.
+        LOG.debug("comparison of {} with the live version failed", b.rebuild.id(), e);
+      }
+    });
   }
 
   /** Stops every runner and rebuild (what they committed stays) and closes the database. Idempotent. */
@@ -377,10 +444,10 @@ public final class ProjectionHost implements AutoCloseable {
   public synchronized void close() {
     for (Slot s : slots.values()) {
       synchronized (s) {
-        s.rebuild.ifPresent(Rebuild::close);
-        s.rebuild = Optional.empty();
-        s.runner.ifPresent(AsyncProjectionRunner::close);
-        s.runner = Optional.empty();
+        State st = s.state;
+        st.building().ifPresent(b -> b.rebuild.close());
+        st.runner().ifPresent(AsyncProjectionRunner::close);
+        s.state = st.withBuilding(Optional.empty()).withRunner(Optional.empty());
       }
     }
     target.ifPresent(JdbcTarget::close);

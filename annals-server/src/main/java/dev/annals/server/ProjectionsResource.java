@@ -135,6 +135,12 @@ final class ProjectionsResource {
     g.writeStartObject();
     g.writeStringField("name", v.name());
     g.writeNumberField("version", v.version());
+    g.writeFieldName("nextVersion");
+    if (v.nextVersion().isPresent()) {
+      g.writeNumber(v.nextVersion().get());
+    } else {
+      g.writeNull();
+    }
     g.writeStringField("status", v.status());
     g.writeBooleanField("live", v.live());
     g.writeNumberField("position", v.position());

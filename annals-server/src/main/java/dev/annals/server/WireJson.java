@@ -51,7 +51,11 @@ public final class WireJson {
   }
 
   static String abbreviate(String s) {
-    return s.length() <= 60 ? s : s.substring(0, 60) + "...";
+    return abbreviate(s, 60);
+  }
+
+  static String abbreviate(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max) + "...";
   }
 
   static com.fasterxml.jackson.core.JsonParser parser(byte[] body) throws IOException {

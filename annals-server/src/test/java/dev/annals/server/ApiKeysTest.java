@@ -46,4 +46,29 @@ class ApiKeysTest {
     }
     assertThatThrownBy(() -> ApiKeys.parse("# nothing\n", "auth.keys")).hasMessageContaining("no keys");
   }
+
+  @Test
+  void two_keys_with_one_name_are_refused_because_the_name_is_their_actor_and_rate_limit_bucket() {
+    String file = String.join("\n", ApiKeys.line("key-1", Role.WRITER, "*", "billing"), "",
+        ApiKeys.line("key-2", Role.READER, "*", "billing"));
+    assertThatThrownBy(() -> ApiKeys.parse(file, "auth.keys")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("auth.keys line 3: the name 'billing' is already used on line 1");
+  }
+
+  @Test
+  void one_key_listed_twice_is_refused() {
+    String file = String.join("\n", ApiKeys.line("key-1", Role.WRITER, "*", "billing"),
+        ApiKeys.line("key-1", Role.ADMIN, "*", "ops"));
+    assertThatThrownBy(() -> ApiKeys.parse(file, "auth.keys")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("auth.keys line 2: the same key is already listed on line 1");
+  }
+
+  @Test
+  void unnamed_keys_get_distinct_names_from_their_lines() {
+    String hashOnly1 = ApiKeys.line("key-1", Role.READER, "*", "x").split(" ")[0];
+    String hashOnly2 = ApiKeys.line("key-2", Role.READER, "*", "x").split(" ")[0];
+    ApiKeys keys = ApiKeys.parse(hashOnly1 + " reader *\n" + hashOnly2 + " reader *", "auth.keys");
+    assertThat(keys.authenticate("key-1").orElseThrow().name()).isEqualTo("key on line 1");
+    assertThat(keys.authenticate("key-2").orElseThrow().name()).isEqualTo("key on line 2");
+  }
 }

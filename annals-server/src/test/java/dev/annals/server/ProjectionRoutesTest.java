@@ -53,11 +53,13 @@ class ProjectionRoutesTest {
         .isTrue();
   }
 
-  private JsonNode awaitRebuild(String status) throws InterruptedException {
+  /** Polls the status until the rebuild has {@code status} (and, if asked, its comparison, computed in the background). */
+  private JsonNode awaitRebuild(String status, boolean compared) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (true) {
       JsonNode p = t.get(P).json();
-      if (p.path("rebuild").path("status").asText().equals(status)) {
+      if (p.path("rebuild").path("status").asText().equals(status)
+          && (!compared || p.path("rebuild").path("comparison").isObject())) {
         return p;
       }
       assertThat(System.nanoTime()).as("rebuild status " + status + "; last: " + p).isLessThan(deadline);
@@ -74,10 +76,11 @@ class ProjectionRoutesTest {
 
     assertThat(r.status()).isEqualTo(200);
     JsonNode p = r.json().path("projections").get(0);
-    assertThat(p.properties().stream().map(Map.Entry::getKey).toList()).containsExactly("name", "version", "status",
-        "live", "position", "head", "lagEvents", "lagSeconds", "parked", "lastError", "rebuild");
+    assertThat(p.properties().stream().map(Map.Entry::getKey).toList()).containsExactly("name", "version", "nextVersion",
+        "status", "live", "position", "head", "lagEvents", "lagSeconds", "parked", "lastError", "rebuild");
     assertThat(p.path("name").asText()).isEqualTo("ledger_totals");
     assertThat(p.path("version").asInt()).isEqualTo(1);
+    assertThat(p.path("nextVersion").asInt()).isEqualTo(2);
     assertThat(p.path("status").asText()).isEqualTo("running");
     assertThat(p.path("live").asBoolean()).isTrue();
     assertThat(p.path("position").asLong()).isEqualTo(1);
@@ -126,7 +129,7 @@ class ProjectionRoutesTest {
     assertThat(started.json().path("version").asInt()).isEqualTo(1);
     assertThat(started.json().path("rebuild").path("version").asInt()).isEqualTo(2);
 
-    JsonNode ready = awaitRebuild("ready");
+    JsonNode ready = awaitRebuild("ready", true);
     JsonNode rebuild = ready.path("rebuild");
     assertThat(rebuild.properties().stream().map(Map.Entry::getKey).toList()).containsExactly("version", "status",
         "eventsDone", "eventsToGo", "eventsPerSecond", "etaSeconds", "caughtUp", "comparison");
@@ -154,6 +157,7 @@ class ProjectionRoutesTest {
     TestServer.Reply promoted = t.post(P + "/promote", "");
     assertThat(promoted.status()).as(promoted.body()).isEqualTo(200);
     assertThat(promoted.json().path("version").asInt()).isEqualTo(2);
+    assertThat(promoted.json().path("nextVersion").isNull()).isTrue();
     assertThat(promoted.json().path("rebuild").path("status").asText()).isEqualTo("promoted");
     assertThat(promoted.json().path("rebuild").path("comparison").path("identical").asBoolean()).isFalse();
     assertThat(t.get(P + "/rows?stream=ledger-a").json().path("rows").get(0).path("total").asLong()).isEqualTo(999);

@@ -19,6 +19,15 @@ public sealed interface Rejection {
     public String message() { return "amount must be a positive number of cents, was " + amount; }
   }
 
+  /** The balance would leave the range of a {@code long} number of cents (it would wrap around). */
+  record AmountTooLarge(String accountId, long balance, long amount) implements Rejection {
+    public String code() { return "amount_too_large"; }
+    public String message() {
+      return "account " + accountId + " has " + Cents.format(balance) + "; adding " + Cents.format(amount)
+          + " would exceed the largest balance, " + Cents.format(Long.MAX_VALUE);
+    }
+  }
+
   record AccountNotOpened() implements Rejection {
     public String code() { return "account_not_opened"; }
     public String message() { return "the account has not been opened"; }
@@ -51,6 +60,16 @@ public sealed interface Rejection {
   record FeeNotFound(String accountId, UUID feeId) implements Rejection {
     public String code() { return "fee_not_found"; }
     public String message() { return "account " + accountId + " has no fee " + feeId; }
+  }
+
+  /** A fee reversal names, as the event it revokes, an event that is not that fee's charge. */
+  record NotTheFeesCharge(String accountId, UUID feeId, UUID feeEventId, java.util.Optional<String> foundType)
+      implements Rejection {
+    public String code() { return "not_the_fees_charge"; }
+    public String message() {
+      return "event " + feeEventId + " " + foundType.map(t -> "is a " + t + ", not the charge of fee " + feeId)
+          .orElse("is not on account " + accountId) + "; a reversal may only revoke its fee's FeeCharged event";
+    }
   }
 
   record FeeAlreadyReversed(String accountId, UUID feeId) implements Rejection {

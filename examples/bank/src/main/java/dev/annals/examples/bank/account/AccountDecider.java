@@ -90,7 +90,7 @@ public final class AccountDecider {
   private static List<AccountEvent> decideOpen(AccountCommand command, Ledger book) {
     return switch (command) {
       case Open o -> throw reject(new Rejection.AccountAlreadyOpened(book.accountId()));
-      case Deposit d -> List.of(new Deposited(positive(d.amount())));
+      case Deposit d -> List.of(new Deposited(fits(book, positive(d.amount()))));
       case Withdraw w -> {
         covered(book, positive(w.amount()));
         yield List.of(new Withdrawn(w.amount()));
@@ -120,7 +120,7 @@ public final class AccountDecider {
         yield List.of(new Debited(d.reference(), d.amount()));
       }
       case Credit c -> {
-        positive(c.amount());
+        fits(book, positive(c.amount()));
         yield book.credits().contains(c.reference()) ? List.of() : List.of(new Credited(c.reference(), c.amount()));
       }
       case ReverseDebit r -> reverseDebit(r, book);
@@ -196,6 +196,14 @@ public final class AccountDecider {
   private static long positive(long amount) {
     if (amount <= 0) {
       throw reject(new Rejection.InvalidAmount(amount));
+    }
+    return amount;
+  }
+
+  /** The balance after adding {@code amount} must still be a number of cents a {@code long} holds. */
+  private static long fits(Ledger book, long amount) {
+    if (amount > Long.MAX_VALUE - Math.max(0, book.balance())) {
+      throw reject(new Rejection.AmountTooLarge(book.accountId(), book.balance(), amount));
     }
     return amount;
   }

@@ -3,13 +3,19 @@ package dev.annals.examples.bank.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.annals.core.Direction;
 import dev.annals.core.EventStore;
+import dev.annals.core.Page;
+import dev.annals.core.RecordedEvent;
 import dev.annals.cqrs.CommandContext;
 import dev.annals.cqrs.CommandHandler;
 import dev.annals.cqrs.CommandResult;
 import dev.annals.cqrs.codec.Mappers;
 import dev.annals.examples.bank.BankCodecs;
 import dev.annals.examples.bank.EventStoreBank;
+import dev.annals.examples.bank.RejectedException;
+import dev.annals.examples.bank.Rejection;
+import dev.annals.examples.bank.account.AccountEvent;
 import dev.annals.examples.bank.account.AccountCommand;
 import dev.annals.examples.bank.account.AccountDecider;
 import dev.annals.examples.bank.order.OrderCommand;
@@ -108,8 +114,8 @@ public final class BankCommands {
         account("withdraw", Withdraw.class, Withdraw::accountId, c -> new AccountCommand.Withdraw(c.amount())),
         account("charge-fee", ChargeFee.class, ChargeFee::accountId,
             c -> new AccountCommand.ChargeFee(c.feeId(), c.kind(), c.amount(), c.effectiveAt())),
-        account("reverse-fee", ReverseFee.class, ReverseFee::accountId,
-            c -> new AccountCommand.ReverseFee(c.feeId(), c.feeEventId(), c.effectiveAt())),
+        new CommandRoute<>("reverse-fee", ReverseFee.class, c -> List.of(AccountDecider.stream(c.accountId())),
+            BankCommands::reverseFee),
         new CommandRoute<>("transfer", Transfer.class,
             c -> List.of(TransferDecider.stream(c.transferId()), AccountDecider.stream(c.from()), AccountDecider.stream(c.to())),
             BankCommands::transfer),
@@ -130,6 +136,41 @@ public final class BankCommands {
     return new CommandRoute<>(name, body, c -> List.of(OrderDecider.stream(id.apply(c))), (store, c, ctx) ->
         outcome(new CommandHandler<>(store, OrderDecider.decider(), BankCodecs.orders())
             .handle(OrderDecider.stream(id.apply(c)), command.apply(c), ctx)));
+  }
+
+  /**
+   * A reversal revokes the event {@code feeEventId} in every valid-at view, so it must be that fee's
+   * charge on that account: anything else (a deposit's id, another fee's) is refused before deciding.
+   */
+  private static CommandOutcome reverseFee(EventStore store, ReverseFee c, CommandContext ctx) {
+    String stream = AccountDecider.stream(c.accountId());
+    if (store.streamVersion(stream) > 0) { // else the decider answers account_not_opened
+      Optional<RecordedEvent> charge = findEvent(store, stream, c.feeEventId());
+      boolean isTheCharge = charge.isPresent() && charge.get().type().equals("FeeCharged")
+          && BankCodecs.accounts().decode(charge.get()) instanceof AccountEvent.FeeCharged f && f.feeId().equals(c.feeId());
+      if (!isTheCharge) {
+        throw new RejectedException(new Rejection.NotTheFeesCharge(c.accountId(), c.feeId(), c.feeEventId(),
+            charge.map(RecordedEvent::type)));
+      }
+    }
+    return outcome(new CommandHandler<>(store, AccountDecider.decider(), BankCodecs.accounts())
+        .handle(stream, new AccountCommand.ReverseFee(c.feeId(), c.feeEventId(), c.effectiveAt()), ctx));
+  }
+
+  private static Optional<RecordedEvent> findEvent(EventStore store, String stream, UUID id) {
+    long from = 1;
+    while (true) {
+      Page page = store.readStream(stream, from, Direction.FORWARD, 1000);
+      for (RecordedEvent e : page.events()) {
+        if (e.id().equals(id)) {
+          return Optional.of(e);
+        }
+      }
+      if (page.end()) {
+        return Optional.empty();
+      }
+      from = page.next();
+    }
   }
 
   private static CommandOutcome transfer(EventStore store, Transfer c, CommandContext ctx) {

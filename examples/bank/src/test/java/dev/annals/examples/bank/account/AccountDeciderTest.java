@@ -86,6 +86,17 @@ class AccountDeciderTest {
   }
 
   @Test
+  void money_that_would_take_the_balance_past_the_largest_long_is_rejected_not_wrapped() {
+    long max = Long.MAX_VALUE;
+    assertThat(given(opened(new Deposited(max - 10)), new Deposit(10))).containsExactly(new Deposited(10));
+    assertThat(rejection(opened(new Deposited(max - 10)), new Deposit(11)))
+        .isEqualTo(new Rejection.AmountTooLarge("A1", max - 10, 11));
+    assertThat(rejection(opened(new Deposited(1)), new Credit("t", max)))
+        .isEqualTo(new Rejection.AmountTooLarge("A1", 1, max));
+    assertThat(given(opened(), new Deposit(max))).containsExactly(new Deposited(max));
+  }
+
+  @Test
   void withdraw_within_the_balance_is_accepted_down_to_zero() {
     assertThat(given(opened(new Deposited(500)), new Withdraw(500))).containsExactly(new Withdrawn(500));
   }

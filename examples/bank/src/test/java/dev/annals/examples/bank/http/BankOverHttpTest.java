@@ -128,4 +128,85 @@ class BankOverHttpTest {
     lines = call("GET", "/projections/bank_statements/lines?accountId=a", Optional.empty());
     assertThat(lines.body().path("balance").asLong()).isEqualTo(foldedBalance("a"));
   }
+
+  @Test
+  void a_transfer_needs_a_key_covering_the_transfer_and_both_accounts() throws Exception {
+    ok("open-account", "{\"accountId\":\"a\",\"owner\":\"Ada\"}");
+    ok("open-account", "{\"accountId\":\"b\",\"owner\":\"Bob\"}");
+    ok("deposit", "{\"accountId\":\"a\",\"amount\":1000}");
+    server.stop();
+    var keys = dev.annals.server.ApiKeys.parse(String.join("\n",
+        dev.annals.server.ApiKeys.line("accounts-only", dev.annals.server.Role.WRITER, "account-", "teller"),
+        dev.annals.server.ApiKeys.line("transfers-and-a", dev.annals.server.Role.WRITER, "transfer-,account-a", "clerk"),
+        dev.annals.server.ApiKeys.line("all", dev.annals.server.Role.WRITER, "transfer-,account-", "payments")), "test");
+    server = new AnnalsServer(store, ServerConfig.defaults().withPort(0).withApiKeys(keys), new ScanVerifier(store, true),
+        List.of(new BankModule())).start();
+    long head = store.headPosition();
+    String transfer = "{\"transferId\":\"t1\",\"from\":\"a\",\"to\":\"b\",\"amount\":100}";
+    for (String key : List.of("accounts-only", "transfers-and-a")) {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.uri() + "/commands/bank/transfer"))
+          .header("Authorization", "Bearer " + key).POST(HttpRequest.BodyPublishers.ofString(transfer)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(key + " " + r.body()).isEqualTo(403);
+      assertThat(r.body()).contains(key.equals("accounts-only") ? "transfer-t1" : "account-b");
+    }
+    assertThat(store.headPosition()).isEqualTo(head);
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.uri() + "/commands/bank/transfer"))
+        .header("Authorization", "Bearer all").POST(HttpRequest.BodyPublishers.ofString(transfer)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(foldedBalance("b")).isEqualTo(100);
+  }
+
+  @Test
+  void a_fee_reversal_may_revoke_only_that_fees_charge() throws Exception {
+    ok("open-account", "{\"accountId\":\"a\",\"owner\":\"Ada\"}");
+    String depositEventId = ok("deposit", "{\"accountId\":\"a\",\"amount\":10000}").path("events").get(0).path("id").asText();
+    UUID feeId = UUID.randomUUID();
+    UUID otherFeeId = UUID.randomUUID();
+    String feeEventId = ok("charge-fee", "{\"accountId\":\"a\",\"feeId\":\"" + feeId + "\",\"kind\":\"monthly\",\"amount\":300}")
+        .path("events").get(0).path("id").asText();
+    String otherFeeEventId = ok("charge-fee", "{\"accountId\":\"a\",\"feeId\":\"" + otherFeeId
+        + "\",\"kind\":\"monthly\",\"amount\":200}").path("events").get(0).path("id").asText();
+    long head = store.headPosition();
+    String reversal = "{\"accountId\":\"a\",\"feeId\":\"" + feeId + "\",\"feeEventId\":\"%s\",\"effectiveAt\":\"2026-01-01T00:00:00Z\"}";
+
+    Reply deposit = command("reverse-fee", reversal.formatted(depositEventId));
+    assertThat(deposit.status()).isEqualTo(400);
+    assertThat(deposit.body().path("reason").asText()).isEqualTo("not_the_fees_charge");
+    assertThat(deposit.body().path("message").asText()).contains("is a Deposited, not the charge of fee " + feeId);
+    Reply other = command("reverse-fee", reversal.formatted(otherFeeEventId));
+    assertThat(other.status()).isEqualTo(400);
+    assertThat(other.body().path("reason").asText()).isEqualTo("not_the_fees_charge");
+    Reply unknown = command("reverse-fee", reversal.formatted(UUID.randomUUID()));
+    assertThat(unknown.body().path("message").asText()).contains("is not on account a");
+    assertThat(store.headPosition()).isEqualTo(head);
+
+    JsonNode reversed = ok("reverse-fee", reversal.formatted(feeEventId));
+    assertThat(reversed.path("events").get(0).path("metadata").path("revokes").get(0).asText()).isEqualTo(feeEventId);
+  }
+
+  @Test
+  void an_instant_is_iso_8601_text_only_and_the_error_names_the_field() throws Exception {
+    ok("open-account", "{\"accountId\":\"a\",\"owner\":\"Ada\"}");
+    long head = store.headPosition();
+    Reply number = command("deposit", "{\"accountId\":\"a\",\"amount\":5,\"valueDate\":12345}");
+    assertThat(number.status()).isEqualTo(400);
+    assertThat(number.body().path("message").asText()).contains("at 'valueDate': an instant must be an ISO-8601 string");
+    Reply local = command("deposit", "{\"accountId\":\"a\",\"amount\":5,\"valueDate\":\"2026-01-01T00:00:00\"}");
+    assertThat(local.status()).isEqualTo(400);
+    assertThat(local.body().path("message").asText()).contains("at 'valueDate'");
+    assertThat(store.headPosition()).isEqualTo(head);
+    ok("deposit", "{\"accountId\":\"a\",\"amount\":5,\"valueDate\":\"2026-01-01T00:00:00Z\"}");
+  }
+
+  @Test
+  void a_deposit_that_would_overflow_the_balance_is_refused_and_the_balance_stays_exact() throws Exception {
+    ok("open-account", "{\"accountId\":\"a\",\"owner\":\"Ada\"}");
+    ok("deposit", "{\"accountId\":\"a\",\"amount\":" + Long.MAX_VALUE + "}");
+    Reply again = command("deposit", "{\"accountId\":\"a\",\"amount\":1}");
+    assertThat(again.status()).isEqualTo(400);
+    assertThat(again.body().path("reason").asText()).isEqualTo("amount_too_large");
+    assertThat(foldedBalance("a")).isEqualTo(Long.MAX_VALUE);
+  }
 }

@@ -1,0 +1,264 @@
+package dev.annals.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.annals.core.EventData;
+import dev.annals.core.ExpectedVersion;
+import dev.annals.core.InMemoryEventStore;
+import dev.annals.cqrs.projection.Comparison;
+import dev.annals.cqrs.projection.RunnerOptions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link ProjectionHost} directly: status reads never wait on a promotion or a comparison (the
+ * comparison is held on a latch, so the slowness is certain), and the lifecycle (stop, restart).
+ */
+class ProjectionHostTest {
+
+  static final String NAME = "ledger_totals";
+  static final Duration PROMPT = Duration.ofSeconds(5);
+
+  final InMemoryEventStore store = new InMemoryEventStore();
+  final CountDownLatch comparing = new CountDownLatch(1);
+  final CountDownLatch release = new CountDownLatch(1);
+  ProjectionHost host;
+
+  /** A comparison that stays under way until the test releases it. */
+  private Comparison slowCompare(dev.annals.cqrs.projection.Rebuild<dev.annals.cqrs.projection.JdbcSession> r,
+      dev.annals.cqrs.projection.Projection<dev.annals.cqrs.projection.JdbcSession> live) {
+    comparing.countDown();
+    try {
+      release.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return r.compare(live, ProjectionHost.DIFF_SAMPLE);
+  }
+
+  @BeforeEach
+  void start() {
+    store.append("ledger-a", ExpectedVersion.ANY, EventData.of("Credited", "{\"amount\":10}"),
+        EventData.of("Debited", "{\"amount\":3}"));
+    host = new ProjectionHost(store, List.of(new LedgerModule()), Optional.empty(), RunnerOptions.defaults(),
+        this::slowCompare);
+    host.start();
+  }
+
+  @AfterEach
+  void stop() {
+    release.countDown();
+    host.close();
+  }
+
+  /** Runs a status read on a thread of its own; fails when it does not answer within {@link #PROMPT}. */
+  private ProjectionHost.View promptly(java.util.function.Supplier<ProjectionHost.View> read) throws Exception {
+    return CompletableFuture.supplyAsync(read, r -> Thread.ofPlatform().daemon().start(r))
+        .get(PROMPT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  @Test
+  void a_status_read_answers_while_a_promotion_is_comparing_and_shows_the_state_before_it() throws Exception {
+    host.rebuild(NAME);
+    assertThat(host.awaitRebuildCaughtUp(NAME, Duration.ofSeconds(30))).isTrue();
+    CompletableFuture<ProjectionHost.View> promotion = CompletableFuture.supplyAsync(() -> {
+      try {
+        return host.promote(NAME, false);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    }, r -> Thread.ofPlatform().daemon().start(r));
+    assertThat(comparing.await(30, TimeUnit.SECONDS)).isTrue();
+
+    ProjectionHost.View during = promptly(() -> host.status(NAME));
+    assertThat(during.version()).isEqualTo(1);
+    assertThat(during.nextVersion()).hasValue(2);
+    assertThat(promptly(() -> host.list().get(0)).version()).isEqualTo(1);
+    assertThat(promotion).isNotDone();
+
+    release.countDown();
+    ProjectionHost.View promoted = promotion.get(30, TimeUnit.SECONDS);
+    assertThat(promoted.version()).isEqualTo(2);
+    assertThat(promoted.nextVersion()).isEmpty();
+    assertThat(host.status(NAME).rebuild().orElseThrow().status()).isEqualTo("promoted");
+  }
+
+  @Test
+  void the_first_status_read_after_a_rebuild_catches_up_does_not_wait_for_the_comparison() throws Exception {
+    host.rebuild(NAME);
+    assertThat(host.awaitRebuildCaughtUp(NAME, Duration.ofSeconds(30))).isTrue();
+
+    ProjectionHost.View first = promptly(() -> host.status(NAME));
+    assertThat(first.rebuild().orElseThrow().status()).isEqualTo("ready");
+    assertThat(first.rebuild().orElseThrow().comparison()).isEmpty();
+    assertThat(comparing.await(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(promptly(() -> host.status(NAME)).rebuild().orElseThrow().comparison()).isEmpty();
+
+    release.countDown();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (host.status(NAME).rebuild().orElseThrow().comparison().isEmpty()) {
+      assertThat(System.nanoTime()).as("the comparison shows once done").isLessThan(deadline);
+      Thread.sleep(10);
+    }
+    Comparison c = host.status(NAME).rebuild().orElseThrow().comparison().orElseThrow();
+    assertThat(c.identical()).isFalse(); // v1 ignores debits, v2 counts them
+  }
+
+  /** A module with projection {@code fragile}: both versions fail on a {@code Poison} event (only v2 when told). */
+  private static dev.annals.server.spi.ServerModule fragile(boolean v1Fails) {
+    java.util.function.IntFunction<dev.annals.cqrs.projection.Projection<dev.annals.cqrs.projection.JdbcSession>> version =
+        v -> dev.annals.cqrs.projection.Projection.<dev.annals.cqrs.projection.JdbcSession>named("fragile", v)
+            .tables("seen")
+            .setup(db -> db.execute("CREATE TABLE IF NOT EXISTS {seen} (position INTEGER PRIMARY KEY)"))
+            .onAny((db, e) -> {
+              if (e.type().equals("Poison") && (v == 2 || v1Fails)) {
+                throw new IllegalStateException("cannot digest event " + e.position());
+              }
+              db.update("INSERT INTO {seen} (position) VALUES (?)", e.position());
+            })
+            .build();
+    var hosted = new dev.annals.server.spi.HostedProjection(version.apply(1), Optional.of(version.apply(2)),
+        java.util.Map.of());
+    return new dev.annals.server.spi.ServerModule() {
+      @Override
+      public String name() {
+        return "fragile";
+      }
+
+      @Override
+      public java.util.Map<String, dev.annals.server.spi.StateView> stateViews() {
+        return java.util.Map.of();
+      }
+
+      @Override
+      public List<dev.annals.server.spi.HostedProjection> projections() {
+        return List.of(hosted);
+      }
+    };
+  }
+
+  private static final RunnerOptions STOP_AT_ONCE = RunnerOptions.defaults().withFailurePolicy(
+      new dev.annals.cqrs.projection.FailurePolicy(1, Duration.ofMillis(1), Duration.ofMillis(1),
+          dev.annals.cqrs.projection.FailurePolicy.Exhausted.STOP));
+
+  private static ProjectionHost.View await(ProjectionHost h, java.util.function.Predicate<ProjectionHost.View> done)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      ProjectionHost.View v = h.status("fragile");
+      if (done.test(v)) {
+        return v;
+      }
+      assertThat(System.nanoTime()).as("last status " + v).isLessThan(deadline);
+      Thread.sleep(10);
+    }
+  }
+
+  @Test
+  void a_live_projection_that_fails_shows_failed_with_its_error_and_where_it_stopped() throws Exception {
+    store.append("other-1", ExpectedVersion.ANY, EventData.of("Poison", "{}"));
+    try (ProjectionHost h = new ProjectionHost(store, List.of(fragile(true)), Optional.empty(), STOP_AT_ONCE)) {
+      h.start();
+      ProjectionHost.View v = await(h, x -> x.status().equals("failed"));
+      assertThat(v.lastError()).hasValueSatisfying(e -> assertThat(e).contains("cannot digest event 3"));
+      assertThat(v.position()).isEqualTo(2);
+      assertThat(v.lagEvents()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void a_failed_rebuild_shows_failed_refuses_promotion_and_can_be_started_again() throws Exception {
+    store.append("other-1", ExpectedVersion.ANY, EventData.of("Poison", "{}"));
+    try (ProjectionHost h = new ProjectionHost(store, List.of(fragile(false)), Optional.empty(), STOP_AT_ONCE)) {
+      h.start();
+      h.rebuild("fragile");
+      ProjectionHost.View v = await(h, x -> x.rebuild().map(r -> r.status().equals("failed")).orElse(false));
+      assertThat(v.status()).isEqualTo("running"); // the live version is untouched
+      assertThat(v.version()).isEqualTo(1);
+      assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> h.promote("fragile", false)))
+          .isInstanceOf(ProjectionHost.RefusedException.class).hasMessageContaining("failed", "cannot digest event 3");
+      assertThat(h.rebuild("fragile").rebuild().orElseThrow().version()).isEqualTo(2); // a fresh attempt
+    }
+  }
+
+  @Test
+  void while_a_promotion_waits_for_the_last_events_status_reads_answer_and_show_promoting() throws Exception {
+    CountDownLatch blocked = new CountDownLatch(1);
+    CountDownLatch unblock = new CountDownLatch(1);
+    host.close();
+    // v2 blocks on a Block event; the comparison appends one, so the promotion then waits for v2 to take it.
+    var v2 = dev.annals.cqrs.projection.Projection.<dev.annals.cqrs.projection.JdbcSession>named("slow", 2)
+        .tables("seen").setup(db -> db.execute("CREATE TABLE IF NOT EXISTS {seen} (position INTEGER PRIMARY KEY)"))
+        .onAny((db, e) -> {
+          if (e.type().equals("Block")) {
+            blocked.countDown();
+            unblock.await();
+          }
+          db.update("INSERT INTO {seen} (position) VALUES (?)", e.position());
+        }).build();
+    var v1 = dev.annals.cqrs.projection.Projection.<dev.annals.cqrs.projection.JdbcSession>named("slow", 1)
+        .tables("seen").setup(db -> db.execute("CREATE TABLE IF NOT EXISTS {seen} (position INTEGER PRIMARY KEY)"))
+        .onAny((db, e) -> db.update("INSERT INTO {seen} (position) VALUES (?)", e.position())).build();
+    var hosted = new dev.annals.server.spi.HostedProjection(v1, Optional.of(v2), java.util.Map.of());
+    dev.annals.server.spi.ServerModule module = new dev.annals.server.spi.ServerModule() {
+      @Override
+      public String name() {
+        return "slow";
+      }
+
+      @Override
+      public java.util.Map<String, dev.annals.server.spi.StateView> stateViews() {
+        return java.util.Map.of();
+      }
+
+      @Override
+      public List<dev.annals.server.spi.HostedProjection> projections() {
+        return List.of(hosted);
+      }
+    };
+    try (ProjectionHost h = new ProjectionHost(store, List.of(module), Optional.empty(), RunnerOptions.defaults(),
+        (r, live) -> {
+          store.append("other-1", ExpectedVersion.ANY, EventData.of("Block", "{}"));
+          return r.compare(live, ProjectionHost.DIFF_SAMPLE);
+        })) {
+      h.start();
+      h.rebuild("slow");
+      assertThat(h.awaitRebuildCaughtUp("slow", Duration.ofSeconds(30))).isTrue();
+      CompletableFuture<ProjectionHost.View> promotion = CompletableFuture.supplyAsync(() -> {
+        try {
+          return h.promote("slow", false);
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      }, r -> Thread.ofPlatform().daemon().start(r));
+      assertThat(blocked.await(30, TimeUnit.SECONDS)).isTrue();
+
+      ProjectionHost.View during = promptly(() -> h.status("slow"));
+      assertThat(during.version()).isEqualTo(1);
+      assertThat(during.rebuild().orElseThrow().status()).isEqualTo("promoting");
+      assertThat(promotion).isNotDone();
+
+      unblock.countDown();
+      assertThat(promotion.get(30, TimeUnit.SECONDS).version()).isEqualTo(2);
+      assertThat(h.status("slow").rebuild().orElseThrow().status()).isEqualTo("promoted");
+    } finally {
+      unblock.countDown();
+    }
+  }
+
+  @Test
+  void after_close_the_status_is_stopped_and_reads_still_answer() {
+    host.close();
+    ProjectionHost.View v = host.status(NAME);
+    assertThat(v.status()).isEqualTo("stopped");
+    assertThat(v.version()).isEqualTo(1);
+    assertThat(v.nextVersion()).hasValue(2);
+  }
+}

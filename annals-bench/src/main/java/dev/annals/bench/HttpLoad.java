@@ -41,7 +41,8 @@ final class HttpLoad {
 
   /**
    * Sends requests for {@code millis} ms; {@code request.apply(n)} builds the n-th request (whole
-   * bytes: request line, headers, body). In-flight requests at the deadline are finished, not counted.
+   * bytes: request line, headers, body). Requests in flight at the deadline are finished and counted,
+   * and the elapsed time includes them.
    */
   Outcome run(long millis, IntFunction<byte[]> request) throws IOException {
     Latencies latencies = new Latencies();

@@ -1,6 +1,7 @@
 package dev.annals.bench;
 
 import dev.annals.core.EventData;
+import dev.annals.core.EventStore;
 import dev.annals.core.ExpectedVersion;
 import dev.annals.core.Json;
 import dev.annals.log.Annals;
@@ -30,27 +31,31 @@ final class LogAppendConcurrent implements Workload {
     return "append-concurrent-64";
   }
 
-  @Override
-  public List<BenchResult> run(BenchEnv env) throws Exception {
-    long millis = env.quick() ? 4_000 : 15_000;
-    Json data = InMemoryAppendBatch.payload(LogBench.EVENT_BYTES);
-    Path dir = env.newDir("append-concurrent");
+  /** What a timed run of the writers did. */
+  record Measured(long events, Latencies latencies, double seconds) {
+    double perSecond() {
+      return events / seconds;
+    }
+  }
+
+  /**
+   * {@value #THREADS} platform threads append single events ({@code data}) to random streams of
+   * {@value #STREAMS} for {@code millis} ms; the run the HTTP row compares itself with, too.
+   */
+  static Measured appendFor(EventStore store, long millis, Json data) throws InterruptedException {
     AtomicLong total = new AtomicLong();
     List<Latencies> perThread = new ArrayList<>();
-    double eps;
-    long fsyncs;
-    long logBytes;
-    try (LogEventStore store = Annals.open(dir, LogOptions.defaults())) {
-      long fsyncsBefore = store.fsyncs();
-      long end = System.nanoTime() + millis * 1_000_000;
-      List<Thread> threads = new ArrayList<>();
-      long start = System.nanoTime();
-      for (int t = 0; t < THREADS; t++) {
-        Latencies lat = new Latencies();
-        perThread.add(lat);
-        threads.add(Thread.ofPlatform().start(() -> {
-          ThreadLocalRandom rnd = ThreadLocalRandom.current();
-          long n = 0;
+    long end = System.nanoTime() + millis * 1_000_000;
+    List<Thread> threads = new ArrayList<>();
+    List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    long start = System.nanoTime();
+    for (int t = 0; t < THREADS; t++) {
+      Latencies lat = new Latencies();
+      perThread.add(lat);
+      threads.add(Thread.ofPlatform().start(() -> {
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        long n = 0;
+        try {
           while (System.nanoTime() < end) {
             EventData e = new EventData(new UUID(rnd.nextLong(), rnd.nextLong()), "Bench", data, Json.EMPTY_OBJECT,
                 Optional.empty());
@@ -59,19 +64,42 @@ final class LogAppendConcurrent implements Workload {
             lat.record(System.nanoTime() - t0);
             n++;
           }
-          total.addAndGet(n);
-        }));
-      }
-      for (Thread t : threads) {
-        t.join();
-      }
-      eps = total.get() / ((System.nanoTime() - start) / 1e9);
-      fsyncs = store.fsyncs() - fsyncsBefore;
-      logBytes = LogBench.logBytes(dir);
+        } catch (Throwable failed) {
+          failures.add(failed);
+        }
+        total.addAndGet(n);
+      }));
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    double secs = (System.nanoTime() - start) / 1e9;
+    if (!failures.isEmpty()) {
+      throw new IllegalStateException("an append failed", failures.getFirst());
     }
     Latencies all = new Latencies();
     perThread.forEach(all::merge);
-    double eventsPerFsync = total.get() / (double) Math.max(1, fsyncs);
+    return new Measured(total.get(), all, secs);
+  }
+
+  @Override
+  public List<BenchResult> run(BenchEnv env) throws Exception {
+    long millis = env.quick() ? 4_000 : 15_000;
+    Json data = InMemoryAppendBatch.payload(LogBench.EVENT_BYTES);
+    Path dir = env.newDir("append-concurrent");
+    Measured m;
+    long fsyncs;
+    long logBytes;
+    try (LogEventStore store = Annals.open(dir, LogOptions.defaults())) {
+      long fsyncsBefore = store.fsyncs();
+      m = appendFor(store, millis, data);
+      fsyncs = store.fsyncs() - fsyncsBefore;
+      logBytes = LogBench.logBytes(dir);
+    }
+    long total = m.events();
+    double eps = m.perSecond();
+    Latencies all = m.latencies();
+    double eventsPerFsync = total / (double) Math.max(1, fsyncs);
     int bytesPerFsync = (int) (logBytes / Math.max(1, fsyncs));
     int rawFsyncs = (int) Math.min(fsyncs, env.quick() ? 2_000 : 10_000);
     double rawEps;
@@ -87,7 +115,7 @@ final class LogAppendConcurrent implements Workload {
     return List.of(new BenchResult(name(), "log(fsync=always)", eps, all.percentileUs(50), all.percentileUs(99),
         "raw-filechannel", rawEps, String.format(java.util.Locale.ROOT,
             "%d threads, %d streams, %.1f s, %d events in %d fsyncs (%.1f events/fsync); raw writer at that same cadence"
-                + " (%d B per fsync)%s", THREADS, STREAMS, millis / 1e3, total.get(), fsyncs, eventsPerFsync, bytesPerFsync,
+                + " (%d B per fsync)%s", THREADS, STREAMS, millis / 1e3, total, fsyncs, eventsPerFsync, bytesPerFsync,
             env.quick() ? "; quick" : "")));
   }
 }

@@ -3,7 +3,6 @@ package dev.annals.server;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -20,6 +19,7 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Blocker;
 import org.eclipse.jetty.util.Callback;
 
 /**
@@ -210,25 +210,78 @@ final class Exchange {
       throw HttpError.tooLarge("maxRequestBytes", maxBodyBytes, declared,
           "the request body is " + declared + " bytes, over the limit of " + maxBodyBytes);
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 1024);
-    try (InputStream in = Content.Source.asInputStream(request)) {
-      byte[] buf = new byte[64 * 1024];
-      long total = 0;
-      int n;
-      while ((n = in.read(buf)) >= 0) {
-        total += n;
-        if (total > maxBodyBytes) {
-          closeAfter = true;
-          throw HttpError.tooLarge("maxRequestBytes", maxBodyBytes, total,
-              "the request body is over the limit of " + maxBodyBytes + " bytes");
-        }
-        out.write(buf, 0, n);
-      }
+    // Sized from Content-Length when there is one: no scratch buffer, no copy (a chunked body grows).
+    BodyBytes out = new BodyBytes(declared >= 0 ? (int) Math.min(declared, Integer.MAX_VALUE - 64) : 1024);
+    long total = readBody(out);
+    if (total > maxBodyBytes) {
+      closeAfter = true;
+      throw HttpError.tooLarge("maxRequestBytes", maxBodyBytes, total,
+          "the request body is over the limit of " + maxBodyBytes + " bytes");
     }
-    if (out.size() == 0) {
+    if (out.size == 0) {
       throw HttpError.invalid("the request needs a JSON body");
     }
-    return out.toByteArray();
+    return out.bytes();
+  }
+
+  /**
+   * Reads the request body chunk by chunk into {@code sink} (blocking this thread while no chunk is
+   * ready) until its end, or until it is over the size limit: then it stops reading and returns a
+   * total above {@link #maxBodyBytes}. A broken body (client gone, bad chunking) is an IOException.
+   */
+  private long readBody(BodyBytes sink) throws IOException {
+    long total = 0;
+    while (true) {
+      Content.Chunk chunk = request.read();
+      if (chunk == null) {
+        try (Blocker.Runnable ready = Blocker.runnable()) {
+          request.demand(ready);
+          ready.block();
+        }
+        continue;
+      }
+      try {
+        if (Content.Chunk.isFailure(chunk)) {
+          throw chunk.getFailure() instanceof IOException io ? io : new IOException(chunk.getFailure());
+        }
+        ByteBuffer b = chunk.getByteBuffer();
+        total += b.remaining();
+        if (total > maxBodyBytes) {
+          return total;
+        }
+        if (sink != null) {
+          sink.add(b);
+        }
+        if (chunk.isLast()) {
+          return total;
+        }
+      } finally {
+        chunk.release();
+      }
+    }
+  }
+
+  /** A growable byte array (the body being read). */
+  private static final class BodyBytes {
+    private byte[] buf;
+    private int size;
+
+    BodyBytes(int capacity) {
+      buf = new byte[Math.max(capacity, 16)];
+    }
+
+    void add(ByteBuffer b) {
+      int n = b.remaining();
+      if (size + n > buf.length) {
+        buf = Arrays.copyOf(buf, Math.max(size + n, buf.length * 2));
+      }
+      b.get(buf, size, n);
+      size += n;
+    }
+
+    byte[] bytes() {
+      return size == buf.length ? buf : Arrays.copyOf(buf, size);
+    }
   }
 
   /** The body when one was sent (an empty body is absent); the size limit holds as for {@link #body()}. */
@@ -290,17 +343,7 @@ final class Exchange {
 
   private boolean drain() {
     try {
-      InputStream in = Content.Source.asInputStream(request);
-      byte[] buf = new byte[4096];
-      long total = 0;
-      int n;
-      while ((n = in.read(buf)) >= 0) {
-        total += n;
-        if (total > maxBodyBytes) {
-          return false;
-        }
-      }
-      return true;
+      return readBody(null) <= maxBodyBytes;
     } catch (IOException | RuntimeException e) {
       return false;
     }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -22,15 +23,27 @@ import com.fasterxml.jackson.core.JsonGenerator;
  * JSON>}; after each catch-up an {@code event: caught-up} with {@code {"next": n}}; heartbeats are
  * comment lines; on shutdown a final {@code event: shutdown}, on a failure a final {@code event: error}
  * (best effort: a client that stopped reading cannot receive it). A client whose socket accepts no
- * bytes for the connection's idle timeout is disconnected by the failed write. Thread-safe.
+ * bytes for the connection's idle timeout is disconnected by the failed write. An event's JSON is
+ * encoded once for all sessions ({@link #message}); each session writes into a buffer flushed when
+ * its subscription has caught up or the buffer is full. Thread-safe.
  */
 final class SseSessions {
 
   private static final byte[] HEARTBEAT = ": heartbeat\n\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] DATA_FIELD = "data: ".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ID_FIELD = "id: ".getBytes(StandardCharsets.US_ASCII);
+  /**
+   * Slots of the encoded-event cache (a power of two): recent positions, shared by all sessions; wide
+   * enough for subscribers catching up at different speeds. Only messages up to {@link
+   * #ENCODED_MAX_BYTES} are kept, so the cache holds at most 16 MiB.
+   */
+  private static final int ENCODED_SLOTS = 16384;
+  private static final int ENCODED_MAX_BYTES = 1024;
   /** Size of a session's write buffer: written out when full even when more events are coming. */
   private static final int FLUSH_BYTES = 32 * 1024;
 
   private final Set<Session> open = ConcurrentHashMap.newKeySet();
+  private final AtomicReferenceArray<Encoded> encoded = new AtomicReferenceArray<>(ENCODED_SLOTS);
   private final Duration heartbeat;
   private final ServerMetrics metrics;
   private final LongSupplier head;
@@ -84,6 +97,37 @@ final class SseSessions {
     }
   }
 
+  /** An event's SSE message after its {@code id} line: {@code data:} lines and the blank line. */
+  private record Encoded(long position, byte[] message) {}
+
+  /**
+   * The {@code data:} part of an event's SSE message, encoded once per event for all sessions: the
+   * subscribers of a busy server read the same recent events, and the JSON of the event at a position
+   * never changes. A slot holds the last position that hashed to it; a miss (or a race between two
+   * sessions) only encodes again. Large messages are not kept (encoding is a small part of their cost).
+   */
+  byte[] message(RecordedEvent e) throws IOException {
+    int slot = (int) (e.position() & (ENCODED_SLOTS - 1));
+    Encoded cached = encoded.get(slot);
+    if (cached != null && cached.position() == e.position()) {
+      return cached.message();
+    }
+    ByteArrayOutputStream json = new ByteArrayOutputStream(512);
+    try (JsonGenerator g = WireJson.generator(json)) {
+      WireJson.writeEvent(g, e);
+    }
+    ByteArrayOutputStream m = new ByteArrayOutputStream(json.size() + 16);
+    m.write(DATA_FIELD, 0, DATA_FIELD.length);
+    writeDataLines(json.toByteArray(), m);
+    m.write('\n');
+    m.write('\n');
+    byte[] message = m.toByteArray();
+    if (message.length <= ENCODED_MAX_BYTES) {
+      encoded.set(slot, new Encoded(e.position(), message));
+    }
+    return message;
+  }
+
   /**
    * Copies one event's JSON into an SSE message body. Stored JSON may hold raw line breaks as
    * whitespace (pretty-printed data); SSE ends a field at any CR or LF, so each line becomes its own
@@ -108,7 +152,7 @@ final class SseSessions {
           i++;
         }
         out.write('\n');
-        out.write("data: ".getBytes(StandardCharsets.US_ASCII), 0, 6);
+        out.write(DATA_FIELD, 0, DATA_FIELD.length);
       } else {
         out.write(b);
       }
@@ -119,8 +163,7 @@ final class SseSessions {
     private final Exchange x;
     private final boolean global;
     private final ReentrantLock lock = new ReentrantLock();
-    private final ByteArrayOutputStream buf = new ByteArrayOutputStream(8192);
-    private final ByteArrayOutputStream json = new ByteArrayOutputStream(8192);
+    private final byte[] idLine = new byte[ID_FIELD.length + 21];
     private OutputStream out;
     private volatile long lastKey;
     private volatile long lastWriteNanos = System.nanoTime();
@@ -198,23 +241,33 @@ final class SseSessions {
     @Override
     public void onEvent(RecordedEvent e) throws IOException {
       long key = global ? e.position() : e.version();
-      json.reset();
-      try (JsonGenerator g = WireJson.generator(json)) {
-        WireJson.writeEvent(g, e);
-      }
-      buf.reset();
-      buf.write(("id: " + key + "\ndata: ").getBytes(StandardCharsets.US_ASCII));
-      writeDataLines(json.toByteArray(), buf);
-      buf.write('\n');
-      buf.write('\n');
+      byte[] message = message(e);
       lock.lock();
       try {
-        writeLocked(buf.toByteArray(), false);
+        out.write(idLine, 0, idLine(key));
+        writeLocked(message, false);
       } finally {
         lock.unlock();
       }
       lastKey = key;
       metrics.delivered();
+    }
+
+    /** Fills {@link #idLine} with {@code id: <key>\n} (key >= 0); returns its length. */
+    private int idLine(long key) {
+      System.arraycopy(ID_FIELD, 0, idLine, 0, ID_FIELD.length);
+      int digits = 1;
+      for (long v = key; v >= 10; v /= 10) {
+        digits++;
+      }
+      int end = ID_FIELD.length + digits;
+      long v = key;
+      for (int i = end - 1; i >= ID_FIELD.length; i--) {
+        idLine[i] = (byte) ('0' + v % 10);
+        v /= 10;
+      }
+      idLine[end] = '\n';
+      return end + 1;
     }
 
     @Override

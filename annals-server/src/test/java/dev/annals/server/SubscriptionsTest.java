@@ -204,4 +204,59 @@ class SubscriptionsTest {
       assertThat(e.get("data").get("b").get(0).asInt()).isEqualTo(2);
     }
   }
+
+  @Test
+  void subscribers_to_all_and_to_a_stream_get_the_same_event_each_with_its_own_id() throws Exception {
+    appendN("a-1", 2);
+    appendN("b-1", 3);
+    try (SseClient all = subscribe("/subscribe/all?from=1"); SseClient stream = subscribe("/subscribe/streams/b-1?from=1")) {
+      all.awaitIds(5, PATIENCE);
+      stream.awaitIds(3, PATIENCE);
+      assertThat(all.ids()).containsExactly(1L, 2L, 3L, 4L, 5L);
+      assertThat(stream.ids()).containsExactly(1L, 2L, 3L);
+      List<String> allData = all.messages.stream().filter(m -> m.id().isPresent()).map(SseClient.Message::data).toList();
+      List<String> streamData = stream.messages.stream().filter(m -> m.id().isPresent()).map(SseClient.Message::data).toList();
+      assertThat(streamData).containsExactlyElementsOf(allData.subList(2, 5));
+      assertThat(TestServer.MAPPER.readTree(streamData.getFirst()).get("position").asLong()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void many_subscribers_each_get_every_event_once_in_order() throws Exception {
+    appendN("a-1", 300);
+    List<SseClient> clients = new ArrayList<>();
+    try {
+      for (int i = 0; i < 8; i++) {
+        clients.add(subscribe("/subscribe/all?from=" + (1 + i * 10)));
+      }
+      appendN("b-1", 200);
+      for (int i = 0; i < clients.size(); i++) {
+        SseClient c = clients.get(i);
+        long from = 1 + i * 10;
+        c.awaitIds((int) (500 - from + 1), PATIENCE);
+        assertThat(c.ids()).containsExactlyElementsOf(LongStream.rangeClosed(from, 500).boxed().toList());
+        JsonNode last = TestServer.MAPPER.readTree(c.messages.stream().filter(m -> m.id().isPresent()).toList().getLast().data());
+        assertThat(last.get("position").asLong()).isEqualTo(500);
+        assertThat(last.get("stream").asText()).isEqualTo("b-1");
+      }
+    } finally {
+      for (SseClient c : clients) {
+        c.close();
+      }
+    }
+  }
+
+  @Test
+  void a_large_event_reaches_every_subscriber_whole() throws Exception {
+    String pad = "y".repeat(5000);
+    t.store.append("big-1", ExpectedVersion.ANY, EventData.of("T", "{\"pad\":\"" + pad + "\"}"));
+    try (SseClient a = subscribe("/subscribe/all?from=1"); SseClient b = subscribe("/subscribe/all?from=1")) {
+      a.awaitIds(1, PATIENCE);
+      b.awaitIds(1, PATIENCE);
+      for (SseClient c : List.of(a, b)) {
+        JsonNode e = TestServer.MAPPER.readTree(c.messages.getFirst().data());
+        assertThat(e.get("data").get("pad").asText()).isEqualTo(pad);
+      }
+    }
+  }
 }

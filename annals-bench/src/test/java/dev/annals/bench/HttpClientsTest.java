@@ -1,0 +1,76 @@
+package dev.annals.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.annals.core.EventData;
+import dev.annals.core.ExpectedVersion;
+import dev.annals.core.InMemoryEventStore;
+import dev.annals.server.AnnalsServer;
+import dev.annals.server.ScanVerifier;
+import dev.annals.server.ServerConfig;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The lean benchmark clients count what the server did, and refuse what it should not have done. */
+class HttpClientsTest {
+
+  InMemoryEventStore store;
+  AnnalsServer server;
+  InetSocketAddress address;
+
+  @BeforeEach
+  void start() throws Exception {
+    store = new InMemoryEventStore();
+    server = new AnnalsServer(store, ServerConfig.defaults().withPort(0), new ScanVerifier(store, true)).start();
+    address = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    server.stop();
+    store.close();
+  }
+
+  @Test
+  void the_load_client_counts_every_append_the_server_made() throws Exception {
+    HttpLoad.Outcome o = new HttpLoad(address, 4).run(300,
+        n -> HttpAppendConcurrent.appendRequest(InMemoryAppendBatch.payload(256)));
+
+    assertThat(o.requests()).isPositive();
+    assertThat(store.headPosition()).isEqualTo(o.requests());
+    assertThat(o.latencies().count()).isEqualTo((int) o.requests());
+  }
+
+  @Test
+  void the_load_client_fails_on_a_refused_request() {
+    assertThatThrownBy(() -> new HttpLoad(address, 1).run(100, n -> "POST /streams/s HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}"
+        .getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
+        .isInstanceOf(IOException.class).hasMessageContaining("400");
+  }
+
+  @Test
+  void sse_readers_see_every_event_in_order() throws Exception {
+    for (int i = 0; i < 50; i++) {
+      store.append("s-" + i % 3, ExpectedVersion.ANY, EventData.of("T", "{\"n\":" + i + "}"));
+    }
+
+    double secs = new SseReaders(address, 3).readAll("/subscribe/all?from=1", 1, 50, 30_000);
+
+    assertThat(secs).isPositive();
+  }
+
+  @Test
+  void sse_readers_refuse_a_gap() {
+    for (int i = 0; i < 5; i++) {
+      store.append("s-1", ExpectedVersion.ANY, EventData.of("T", "{}"));
+    }
+
+    assertThatThrownBy(() -> new SseReaders(address, 1).readAll("/subscribe/all?from=3", 1, 5, 30_000))
+        .isInstanceOf(IOException.class).hasMessageContaining("expected id 1, got 3");
+  }
+}

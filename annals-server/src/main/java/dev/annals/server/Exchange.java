@@ -203,6 +203,11 @@ final class Exchange {
 
   /** The whole body; 413 {@code payload_too_large} when over the server's request size limit. */
   byte[] body() throws IOException {
+    return optionalBody().orElseThrow(() -> HttpError.invalid("the request needs a JSON body"));
+  }
+
+  /** The body when one was sent (an empty body is absent); the size limit holds as for {@link #body()}. */
+  Optional<byte[]> optionalBody() throws IOException {
     bodyTaken = true;
     long declared = request.getLength();
     if (declared > maxBodyBytes) {
@@ -218,10 +223,7 @@ final class Exchange {
       throw HttpError.tooLarge("maxRequestBytes", maxBodyBytes, total,
           "the request body is over the limit of " + maxBodyBytes + " bytes");
     }
-    if (out.size == 0) {
-      throw HttpError.invalid("the request needs a JSON body");
-    }
-    return out.bytes();
+    return out.size == 0 ? Optional.empty() : Optional.of(out.bytes());
   }
 
   /**
@@ -284,17 +286,6 @@ final class Exchange {
     }
   }
 
-  /** The body when one was sent (an empty body is absent); the size limit holds as for {@link #body()}. */
-  Optional<byte[]> optionalBody() throws IOException {
-    try {
-      return Optional.of(body());
-    } catch (HttpError e) {
-      if (e.status() == 400 && !closeAfter) {
-        return Optional.empty();
-      }
-      throw e;
-    }
-  }
 
   // ---- responses ---------------------------------------------------------------------------------
 

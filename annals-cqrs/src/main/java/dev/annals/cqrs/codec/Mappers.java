@@ -31,6 +31,10 @@ public final class Mappers {
    * shape change without an upcaster fails loudly instead of reading as a wrong value.
    */
   public static ObjectMapper strictRecords() {
+    return strictRecordsBuilder().build();
+  }
+
+  private static JsonMapper.Builder strictRecordsBuilder() {
     return JsonMapper.builder()
         .addModule(new JavaTimeModule())
         .addModule(new Jdk8Module())
@@ -38,8 +42,7 @@ public final class Mappers {
         .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-        .enable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES)
-        .build();
+        .enable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES);
   }
 
   /**
@@ -49,14 +52,7 @@ public final class Mappers {
    * no repeated field, nothing after the value; each of these is an error, never a guessed value.
    */
   public static ObjectMapper strictRequests() {
-    return JsonMapper.builder()
-        .addModule(new JavaTimeModule()) // then InstantText, which takes precedence for Instant
-        .addModule(new Jdk8Module())
-        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-        .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
-        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-        .enable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES)
+    return strictRecordsBuilder() // its JavaTimeModule, then InstantText, which takes precedence for Instant
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
         .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
         .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)

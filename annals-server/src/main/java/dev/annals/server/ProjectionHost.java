@@ -310,16 +310,17 @@ public final class ProjectionHost implements AutoCloseable {
             + " has not caught up yet: " + r.progress().toGo() + " events to go");
       }
       Projection<JdbcSession> next = st.next().orElseThrow();
-      Comparison comparison = comparer.compare(r, st.live());
-      b.comparison = Optional.of(comparison);
-      if (requireIdentical && !comparison.identical()) {
-        throw new RefusedException("version " + next.version() + " of " + name + " differs from live version "
-            + st.live().version() + " (" + describe(comparison) + ") and requireIdentical is set");
-      }
       RebuildProgress p = r.progress();
       AsyncProjectionRunner<JdbcSession> promoted;
-      b.promoting = true;
+      Comparison comparison;
+      b.promoting = true; // from the final comparison on, readers see "promoting"
       try {
+        comparison = comparer.compare(r, st.live());
+        b.comparison = Optional.of(comparison);
+        if (requireIdentical && !comparison.identical()) {
+          throw new RefusedException("version " + next.version() + " of " + name + " differs from live version "
+              + st.live().version() + " (" + describe(comparison) + ") and requireIdentical is set");
+        }
         promoted = r.promote(st.runner().orElseThrow(), st.live(), PROMOTE_WAIT);
       } catch (IllegalStateException e) {
         b.promoting = false;

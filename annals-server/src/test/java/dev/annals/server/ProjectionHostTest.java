@@ -223,33 +223,41 @@ class ProjectionHostTest {
         return List.of(hosted);
       }
     };
+    // Only the promotion's own comparison appends the Block event: a background comparison (started by
+    // a status read once the rebuild caught up) must not block v2 before the promotion begins.
+    java.util.concurrent.atomic.AtomicReference<Thread> promoter = new java.util.concurrent.atomic.AtomicReference<>();
     try (ProjectionHost h = new ProjectionHost(store, List.of(module), Optional.empty(), RunnerOptions.defaults(),
         (r, live) -> {
-          store.append("other-1", ExpectedVersion.ANY, EventData.of("Block", "{}"));
+          if (Thread.currentThread() == promoter.get()) {
+            store.append("other-1", ExpectedVersion.ANY, EventData.of("Block", "{}"));
+          }
           return r.compare(live, ProjectionHost.DIFF_SAMPLE);
         })) {
-      h.start();
-      h.rebuild("slow");
-      assertThat(h.awaitRebuildCaughtUp("slow", Duration.ofSeconds(30))).isTrue();
-      CompletableFuture<ProjectionHost.View> promotion = CompletableFuture.supplyAsync(() -> {
-        try {
-          return h.promote("slow", false);
-        } catch (InterruptedException e) {
-          throw new IllegalStateException(e);
-        }
-      }, r -> Thread.ofPlatform().daemon().start(r));
-      assertThat(blocked.await(30, TimeUnit.SECONDS)).isTrue();
+      try {
+        h.start();
+        h.rebuild("slow");
+        assertThat(h.awaitRebuildCaughtUp("slow", Duration.ofSeconds(30))).isTrue();
+        CompletableFuture<ProjectionHost.View> promotion = CompletableFuture.supplyAsync(() -> {
+          try {
+            promoter.set(Thread.currentThread());
+            return h.promote("slow", false);
+          } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+          }
+        }, r -> Thread.ofPlatform().daemon().start(r));
+        assertThat(blocked.await(30, TimeUnit.SECONDS)).isTrue();
 
-      ProjectionHost.View during = promptly(() -> h.status("slow"));
-      assertThat(during.version()).isEqualTo(1);
-      assertThat(during.rebuild().orElseThrow().status()).isEqualTo("promoting");
-      assertThat(promotion).isNotDone();
+        ProjectionHost.View during = promptly(() -> h.status("slow"));
+        assertThat(during.version()).isEqualTo(1);
+        assertThat(during.rebuild().orElseThrow().status()).isEqualTo("promoting");
+        assertThat(promotion).isNotDone();
 
-      unblock.countDown();
-      assertThat(promotion.get(30, TimeUnit.SECONDS).version()).isEqualTo(2);
-      assertThat(h.status("slow").rebuild().orElseThrow().status()).isEqualTo("promoted");
-    } finally {
-      unblock.countDown();
+        unblock.countDown();
+        assertThat(promotion.get(30, TimeUnit.SECONDS).version()).isEqualTo(2);
+        assertThat(h.status("slow").rebuild().orElseThrow().status()).isEqualTo("promoted");
+      } finally {
+        unblock.countDown(); // before the host closes: a blocked applier would keep its runner from stopping
+      }
     }
   }
 

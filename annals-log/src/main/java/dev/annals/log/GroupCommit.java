@@ -26,6 +26,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,6 +77,9 @@ final class GroupCommit {
   private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
   private final ArrayDeque<Request> carry = new ArrayDeque<>();
   private final Thread thread;
+  /** Completes callers' futures off the writer thread: waking a parked caller costs the waker a syscall. */
+  private final Thread completerThread;
+  private final LinkedBlockingQueue<Completed> completer = new LinkedBlockingQueue<>();
   private final MessageDigest sha = Recovery.sha256();
   private final IdWindow ids;
   private final LongConsumer onPublished;
@@ -124,9 +128,12 @@ final class GroupCommit {
     this.writeEnd = active.end();
     this.allocatedEnd = writeEnd; // recovery leaves the file ending at its last record
     this.thread = Thread.ofPlatform().daemon().name("annals-log-writer-" + state.dir.getFileName()).unstarted(this::run);
+    this.completerThread = Thread.ofPlatform().daemon().name("annals-log-completer-" + state.dir.getFileName())
+        .unstarted(this::runCompleter);
   }
 
   void start() {
+    completerThread.start();
     thread.start();
   }
 
@@ -162,6 +169,7 @@ final class GroupCommit {
     queue.add(new Stop());
     try {
       thread.join();
+      completerThread.join();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -223,6 +231,76 @@ final class GroupCommit {
       } catch (IOException e) {
         LOG.warn("closing {}: {}", state.active().file, e.toString());
       }
+      completer.add(Completed.END);
+    }
+  }
+
+  /**
+   * A caller's future. The thread that completes it wakes the caller, a syscall of several microseconds on
+   * the waker's side; so a woken caller completes a few more of its group ({@link #helpGroup}) before it
+   * returns, and the wake-ups of a large group spread over the callers' threads like a tree instead of
+   * queueing behind one thread.
+   */
+  static final class Ticket<T> extends CompletableFuture<T> {
+    private volatile Completed group;
+
+    /** Completes up to {@link #HELP} more requests of this caller's group; the completer does the rest. */
+    void helpGroup() {
+      Completed g = group;
+      if (g != null) {
+        g.completeSome(HELP);
+      }
+    }
+  }
+
+  /** Completions a woken caller takes over from its group. */
+  static final int HELP = 2;
+
+  /** A written group's callers and their outcomes ({@link AppendResult}, {@link ImportResult} or an exception). */
+  private static final class Completed {
+    static final Completed END = new Completed(new Request[0], new Object[0]);
+
+    private final Request[] requests;
+    private final Object[] outcomes;
+    private final AtomicInteger next = new AtomicInteger();
+
+    Completed(Request[] requests, Object[] outcomes) {
+      this.requests = requests;
+      this.outcomes = outcomes;
+      for (Request r : requests) {
+        switch (r) {
+          case AppendRequest a -> { if (a.result() instanceof Ticket<?> t) t.group = this; }
+          case ImportRequest i -> { if (i.result() instanceof Ticket<?> t) t.group = this; }
+          case Stop s -> { }
+        }
+      }
+    }
+
+    /** Completes up to {@code max} requests not yet completed; each exactly once, whoever claims it. */
+    void completeSome(int max) {
+      for (int k = 0; k < max; k++) {
+        int i = next.getAndIncrement();
+        if (i >= requests.length) {
+          return;
+        }
+        complete(requests[i], outcomes[i]);
+      }
+    }
+  }
+
+  private void runCompleter() {
+    while (true) {
+      Completed c;
+      try {
+        c = completer.take();
+      } catch (InterruptedException e) {
+        // a daemon: only stop() ends it, through END; keep completing what the writer hands over
+        continue;
+      }
+      if (c == Completed.END) {
+        return;
+      }
+      c.completeSome(Integer.MAX_VALUE);
     }
   }
 
@@ -357,9 +435,7 @@ final class GroupCommit {
       groups++;
       publish(active);
     }
-    for (int i = 0; i < taken; i++) {
-      complete(group.get(i), outcomes[i]);
-    }
+    completer.add(new Completed(group.subList(0, taken).toArray(new Request[0]), outcomes));
   }
 
   /**

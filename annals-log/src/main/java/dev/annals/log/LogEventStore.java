@@ -139,7 +139,7 @@ public final class LogEventStore implements EventStore {
     for (EventData e : events) {
       ids.add(e.id());
     }
-    CompletableFuture<AppendResult> result = new CompletableFuture<>();
+    GroupCommit.Ticket<AppendResult> result = new GroupCommit.Ticket<>();
     writer.submit(new GroupCommit.AppendRequest(stream, expected, List.copyOf(events), ids, result));
     return await(result);
   }
@@ -152,15 +152,18 @@ public final class LogEventStore implements EventStore {
       metadata.add(ie.event().metadata().with(Metadata.IMPORTED, BooleanNode.TRUE));
     }
     ensureOpen();
-    CompletableFuture<ImportResult> result = new CompletableFuture<>();
+    GroupCommit.Ticket<ImportResult> result = new GroupCommit.Ticket<>();
     writer.submit(new GroupCommit.ImportRequest(List.copyOf(events), metadata, result));
     return await(result);
   }
 
-  private static <T> T await(CompletableFuture<T> f) {
+  private static <T> T await(GroupCommit.Ticket<T> f) {
     try {
-      return f.join();
+      T done = f.join();
+      f.helpGroup();
+      return done;
     } catch (CompletionException e) {
+      f.helpGroup();
       if (e.getCause() instanceof EventStoreException ese) {
         throw ese;
       }

@@ -18,6 +18,7 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,15 +28,27 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The log's single writer. Callers enqueue appends and wait on a future; this thread takes every
- * queued append, checks idempotency and expected versions against the stream heads it owns, encodes the
- * whole group into one buffer, writes it with one call and (with {@code fsync=always}) one fsync,
- * then publishes the group to readers and completes the callers' futures. Callers never take a lock.
+ * queued append, checks idempotency and expected versions against the stream heads it owns (counting
+ * the events it staged but has not published yet), encodes the whole group into one buffer and writes
+ * it with one call. Then:
+ * <ul>
+ *   <li>{@code fsync=always}: the group joins the groups <em>in flight</em> and the syncer thread is
+ *       asked for an fsync. The writer goes straight on to the next group while the disk works; the
+ *       syncer fsyncs once for every group written before its fsync began and reports back through the
+ *       writer's queue ({@link Synced}); the writer then publishes those groups, in order, to readers.
+ *       A group that wrote nothing (retries, refusals) waits behind the groups in flight, because a retry
+ *       may name an event that is not durable yet. Nothing is readable or acknowledged before its fsync.
+ *   <li>{@code interval} and {@code never}: the group is published as soon as it is written.
+ * </ul>
+ * Published groups go to the completer thread, which completes the callers' futures; each woken caller
+ * completes a couple more ({@link Ticket}), so a large group's wake-ups fan out over the callers' threads.
  *
  * <p>Failures: a failed fsync or write makes the store fail-stop (every later append is refused with
  * {@link StoreUnavailableException}; reads keep working; the fsync is never retried). A full disk is
@@ -48,7 +61,8 @@ import org.slf4j.LoggerFactory;
  * commit on top of the data. The zeros are cut off when the segment is sealed and when the store closes;
  * after a crash, recovery cuts them with the torn tail (see {@link Recovery}).
  *
- * <p>All state here belongs to the writer thread; {@link #submit} and {@link #stop} are thread-safe.
+ * <p>All state here belongs to the writer thread, except the syncer's request (guarded by its lock);
+ * {@link #submit} and {@link #stop} are thread-safe. A segment is sealed only when no group is in flight.
  */
 final class GroupCommit {
 
@@ -61,7 +75,7 @@ final class GroupCommit {
   static final int PREALLOCATE_BYTES = 1 << 20;
   private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(PREALLOCATE_BYTES).asReadOnlyBuffer();
 
-  sealed interface Request permits AppendRequest, ImportRequest, Stop {}
+  sealed interface Request permits AppendRequest, ImportRequest, Stop, Synced {}
 
   record AppendRequest(String stream, ExpectedVersion expected, List<EventData> events, List<UUID> ids,
       CompletableFuture<AppendResult> result) implements Request {}
@@ -72,6 +86,9 @@ final class GroupCommit {
 
   record Stop() implements Request {}
 
+  /** From the syncer: every group up to {@code seq} is on disk, or ({@code error} set) the fsync failed. */
+  record Synced(long seq, Throwable error) implements Request {}
+
   private final LogState state;
   private final LogOptions options;
   private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
@@ -80,6 +97,16 @@ final class GroupCommit {
   /** Completes callers' futures off the writer thread: waking a parked caller costs the waker a syscall. */
   private final Thread completerThread;
   private final LinkedBlockingQueue<Completed> completer = new LinkedBlockingQueue<>();
+  /**
+   * {@code fsync=always} only: fsyncs what the writer has written, so the writer stages and writes the
+   * next group while the disk works, instead of after. Null in the other modes.
+   */
+  private final Thread syncerThread;
+  private final Object syncLock = new Object();
+  /** Guarded by {@link #syncLock}: the last group written, the channel it went to, and stop. */
+  private long syncRequested;
+  private WriteChannel syncChannel;
+  private boolean syncStop;
   private final MessageDigest sha = Recovery.sha256();
   private final IdWindow ids;
   private final LongConsumer onPublished;
@@ -99,13 +126,23 @@ final class GroupCommit {
   private long lastFsyncNanos = System.nanoTime();
   private ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
 
-  // per-group state
-  private final List<Staged> staged = new ArrayList<>();
+  /** Groups written (or, when they wrote nothing, waiting behind written ones) but not yet fsynced, oldest first. */
+  private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+  /** Sequence number of the last group written. */
+  private long groupSeq;
+  /** The next position to stage (past the published head while groups are in flight). */
+  private long nextPosition;
+  /** Staged events not yet published (in flight and in the group being staged), by id and by stream. */
   private final Map<UUID, Staged> pendingIds = new HashMap<>();
   private final Map<StreamIndex.Entry, List<Staged>> pendingByStream = new HashMap<>();
+
+  // per-group state
+  private List<Staged> staged = new ArrayList<>();
   private byte[] groupChain;
   private long groupMicros;
-  private long nextPosition;
+
+  /** A group on its way to disk: published and completed once an fsync that began after its write ends. */
+  private record InFlight(long seq, List<Staged> staged, long end, Segment segment, Completed done) {}
 
   private record Staged(StreamIndex.Entry entry, long position, long version, UUID id, long micros,
       int offset, int indexInBatch, int batchSize, boolean imported) {
@@ -127,13 +164,20 @@ final class GroupCommit {
     this.channel = options.writeChannels().open(active.file);
     this.writeEnd = active.end();
     this.allocatedEnd = writeEnd; // recovery leaves the file ending at its last record
+    this.nextPosition = state.head() + 1;
     this.thread = Thread.ofPlatform().daemon().name("annals-log-writer-" + state.dir.getFileName()).unstarted(this::run);
     this.completerThread = Thread.ofPlatform().daemon().name("annals-log-completer-" + state.dir.getFileName())
         .unstarted(this::runCompleter);
+    this.syncerThread = options.fsync() instanceof FsyncMode.Always
+        ? Thread.ofPlatform().daemon().name("annals-log-syncer-" + state.dir.getFileName()).unstarted(this::runSyncer)
+        : null;
   }
 
   void start() {
     completerThread.start();
+    if (syncerThread != null) {
+      syncerThread.start();
+    }
     thread.start();
   }
 
@@ -142,7 +186,7 @@ final class GroupCommit {
     return groups;
   }
 
-  /** fsyncs done on the write path so far ({@code fsync=always}: one per group). */
+  /** fsyncs done on the write path so far ({@code fsync=always}: one per fsync of the syncer, which covers every group written before it began). */
   long fsyncs() {
     return fsyncs;
   }
@@ -192,6 +236,10 @@ final class GroupCommit {
           group.add(first);
         }
         queue.drainTo(group, MAX_GROUP_REQUESTS);
+        group.removeIf(r -> r instanceof Synced synced && handleSynced(synced));
+        if (group.isEmpty()) {
+          continue;
+        }
         int stopAt = indexOfStop(group);
         if (stopAt >= 0) {
           List<Request> before = new ArrayList<>(group.subList(0, stopAt));
@@ -205,6 +253,7 @@ final class GroupCommit {
             before = new ArrayList<>(carry);
             carry.clear();
           }
+          awaitInFlight(r -> fail(r, new StoreUnavailableException("the store is closed")));
           finalFsync();
           return;
         }
@@ -219,6 +268,8 @@ final class GroupCommit {
       exited = true;
       // a request of a group that an unexpected error interrupted must not wait forever
       StoreUnavailableException stopped = failure != null ? failure : new StoreUnavailableException("the store is closed");
+      failInFlight(stopped);
+      stopSyncer();
       group.forEach(r -> fail(r, stopped));
       carry.forEach(r -> fail(r, stopped));
       carry.clear();
@@ -272,6 +323,7 @@ final class GroupCommit {
           case AppendRequest a -> { if (a.result() instanceof Ticket<?> t) t.group = this; }
           case ImportRequest i -> { if (i.result() instanceof Ticket<?> t) t.group = this; }
           case Stop s -> { }
+          case Synced s -> { }
         }
       }
     }
@@ -284,6 +336,102 @@ final class GroupCommit {
           return;
         }
         complete(requests[i], outcomes[i]);
+      }
+    }
+  }
+
+  private void runSyncer() {
+    long synced = 0;
+    while (true) {
+      long target;
+      WriteChannel ch;
+      synchronized (syncLock) {
+        while (syncRequested == synced && !syncStop) {
+          try {
+            syncLock.wait();
+          } catch (InterruptedException e) {
+            // a daemon: only stopSyncer() ends it
+          }
+        }
+        if (syncRequested == synced) {
+          return;
+        }
+        target = syncRequested;
+        ch = syncChannel;
+      }
+      try {
+        ch.force();
+        fsyncs++;
+        queue.add(new Synced(target, null));
+        synced = target;
+      } catch (Throwable t) {
+        queue.add(new Synced(target, t)); // fail-stop: never retried
+        return;
+      }
+    }
+  }
+
+  /** Writer: asks the syncer for an fsync that begins after group {@code seq} was written. */
+  private void requestSync(long seq) {
+    synchronized (syncLock) {
+      syncRequested = seq;
+      syncChannel = channel;
+      syncLock.notifyAll();
+    }
+  }
+
+  private void stopSyncer() {
+    if (syncerThread == null) {
+      return;
+    }
+    synchronized (syncLock) {
+      syncStop = true;
+      syncLock.notifyAll();
+    }
+    try {
+      syncerThread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Publishes and completes the groups an fsync covered, or fails every group in flight. Returns true. */
+  private boolean handleSynced(Synced s) {
+    if (s.error() != null) {
+      failStop("fsync of " + state.active().file + " failed; acknowledged data is safe, the groups written since were not"
+          + " acknowledged", s.error());
+      failInFlight(failure);
+      return true;
+    }
+    while (!inFlight.isEmpty() && inFlight.peekFirst().seq() <= s.seq()) {
+      InFlight w = inFlight.pollFirst();
+      if (!w.staged().isEmpty()) {
+        publish(w.staged(), w.end(), w.segment());
+      }
+      completer.add(w.done());
+    }
+    return true;
+  }
+
+  /** Fails the callers of every group in flight (their own refusals stay theirs). */
+  private void failInFlight(StoreUnavailableException cause) {
+    for (InFlight w : inFlight) {
+      Completed d = w.done();
+      for (int i = 0; i < d.requests.length; i++) {
+        fail(d.requests[i], d.outcomes[i] instanceof EventStoreException ex ? ex : cause);
+      }
+    }
+    inFlight.clear();
+  }
+
+  /** Waits until every group in flight is published (or failed); other requests meanwhile go to {@code other}. */
+  private void awaitInFlight(Consumer<Request> other) throws InterruptedException {
+    while (!inFlight.isEmpty()) {
+      Request r = queue.take();
+      if (r instanceof Synced s) {
+        handleSynced(s);
+      } else {
+        other.accept(r);
       }
     }
   }
@@ -354,13 +502,21 @@ final class GroupCommit {
 
   // ---- one group ------------------------------------------------------------------------------------
 
-  private void processGroup(List<Request> group) {
+  private void processGroup(List<Request> group) throws InterruptedException {
     if (failure != null) {
       group.forEach(r -> fail(r, failure));
       return;
     }
     Segment active = state.active();
-    if (writeEnd >= options.segmentBytes() && active.count() > 0) {
+    if (writeEnd >= options.segmentBytes() && writeEnd > Segment.HEADER) {
+      // the syncer must be done with this segment before it is sealed and its channel closed
+      List<Request> arrived = new ArrayList<>();
+      awaitInFlight(arrived::add);
+      carry.addAll(arrived);
+      if (failure != null) {
+        group.forEach(r -> fail(r, failure));
+        return;
+      }
       try {
         roll();
       } catch (IOException e) {
@@ -371,12 +527,10 @@ final class GroupCommit {
       active = state.active();
     }
     buffer.clear();
-    staged.clear();
-    pendingIds.clear();
-    pendingByStream.clear();
+    staged = new ArrayList<>();
     groupChain = chain.clone();
     groupMicros = lastMicros;
-    nextPosition = state.head() + 1;
+    long firstPosition = nextPosition;
     Object[] outcomes = new Object[group.size()];
     int taken = 0;
     for (; taken < group.size(); taken++) {
@@ -389,6 +543,7 @@ final class GroupCommit {
           case AppendRequest a -> stageAppend(a);
           case ImportRequest i -> stageImport(i);
           case Stop s -> throw new IllegalStateException("stop inside a group");
+          case Synced s -> throw new IllegalStateException("sync report inside a group");
         };
       } catch (EventStoreException e) {
         outcomes[taken] = e;
@@ -397,45 +552,47 @@ final class GroupCommit {
     for (int i = taken; i < group.size(); i++) {
       carry.add(group.get(i));
     }
-    if (!staged.isEmpty()) {
-      buffer.flip();
-      long groupStart = writeEnd;
-      try {
-        channel.writeFully(buffer, groupStart);
-        long groupEnd = groupStart + buffer.limit();
-        if (groupEnd > allocatedEnd) {
-          allocatedEnd = groupEnd;
-          preallocate(active);
-        }
-      } catch (IOException e) {
-        rollBack();
-        StoreUnavailableException refused = writeFailed(e, active, groupStart);
-        for (int i = 0; i < taken; i++) {
-          fail(group.get(i), outcomes[i] instanceof EventStoreException ex ? ex : refused);
-        }
-        return;
-      }
-      if (options.fsync() instanceof FsyncMode.Always) {
-        try {
-          channel.force();
-          fsyncs++;
-        } catch (IOException e) {
-          rollBack();
-          failStop("fsync of " + active.file + " failed; acknowledged data is safe, the last group was not acknowledged", e);
-          for (int i = 0; i < taken; i++) {
-            fail(group.get(i), outcomes[i] instanceof EventStoreException ex ? ex : failure);
-          }
-          return;
-        }
-        lastFsyncNanos = System.nanoTime();
+    Completed done = new Completed(group.subList(0, taken).toArray(new Request[0]),
+        taken == outcomes.length ? outcomes : Arrays.copyOf(outcomes, taken));
+    if (staged.isEmpty()) {
+      // retries and refusals only: answered once everything before them is on disk (a retry may name an event in flight)
+      if (inFlight.isEmpty()) {
+        completer.add(done);
       } else {
-        dirty = true;
+        inFlight.add(new InFlight(groupSeq, List.of(), writeEnd, active, done));
       }
-      writeEnd = groupStart + buffer.limit();
-      groups++;
-      publish(active);
+      return;
     }
-    completer.add(new Completed(group.subList(0, taken).toArray(new Request[0]), outcomes));
+    buffer.flip();
+    long groupStart = writeEnd;
+    try {
+      channel.writeFully(buffer, groupStart);
+      long groupEnd = groupStart + buffer.limit();
+      if (groupEnd > allocatedEnd) {
+        allocatedEnd = groupEnd;
+        preallocate(active);
+      }
+    } catch (IOException e) {
+      unstage(firstPosition);
+      StoreUnavailableException refused = writeFailed(e, active, groupStart);
+      for (int i = 0; i < taken; i++) {
+        fail(group.get(i), outcomes[i] instanceof EventStoreException ex ? ex : refused);
+      }
+      return;
+    }
+    writeEnd = groupStart + buffer.limit();
+    chain = groupChain;
+    lastMicros = groupMicros;
+    groups++;
+    groupSeq++;
+    if (syncerThread != null) {
+      inFlight.add(new InFlight(groupSeq, staged, writeEnd, active, done));
+      requestSync(groupSeq);
+    } else {
+      dirty = true;
+      publish(staged, writeEnd, active);
+      completer.add(done);
+    }
   }
 
   /**
@@ -493,33 +650,55 @@ final class GroupCommit {
     return false;
   }
 
-  private void rollBack() {
-    for (Staged s : staged) {
-      s.entry().pendingVersion = s.entry().version();
+  /** Takes back the events of the group being staged (its write failed): pending versions, ids, positions. */
+  private void unstage(long firstPosition) {
+    for (int i = staged.size() - 1; i >= 0; i--) {
+      Staged s = staged.get(i);
+      s.entry().pendingVersion = s.version() - 1;
+      pendingIds.remove(s.id());
+      List<Staged> pending = pendingByStream.get(s.entry());
+      pending.removeLast();
+      if (pending.isEmpty()) {
+        pendingByStream.remove(s.entry());
+      }
     }
-    staged.clear();
-    pendingIds.clear();
-    pendingByStream.clear();
+    staged = new ArrayList<>();
+    nextPosition = firstPosition;
   }
 
-  private void publish(Segment active) {
-    for (Staged s : staged) {
-      active.offsets.add(s.offset());
+  /** Makes a written (and, with fsync=always, fsynced) group visible to readers, in order. */
+  private void publish(List<Staged> group, long end, Segment segment) {
+    for (Staged s : group) {
+      segment.offsets.add(s.offset());
       s.entry().positions.add(s.position());
       if (TimeIndex.sampled(s.position())) {
         state.time.samples.add(s.micros());
       }
       ids.add(s.id(), s.position());
     }
-    active.offsets.publish();
-    for (Staged s : staged) {
+    segment.offsets.publish();
+    for (Staged s : group) {
       s.entry().positions.publish();
     }
     state.time.samples.publish();
-    active.publishEnd(writeEnd);
-    chain = groupChain;
-    lastMicros = groupMicros;
-    long head = staged.get(staged.size() - 1).position();
+    segment.publishEnd(end);
+    long head = group.getLast().position();
+    // published events are found through the stream index and the id window from now on
+    for (Staged s : group) {
+      pendingIds.remove(s.id());
+      List<Staged> pending = pendingByStream.get(s.entry());
+      if (pending != null && pending.getFirst().position() <= head) {
+        int k = 0;
+        while (k < pending.size() && pending.get(k).position() <= head) {
+          k++;
+        }
+        if (k == pending.size()) {
+          pendingByStream.remove(s.entry());
+        } else {
+          pending.subList(0, k).clear();
+        }
+      }
+    }
     state.publishHead(head);
     onPublished.accept(head);
   }
@@ -709,6 +888,7 @@ final class GroupCommit {
       case AppendRequest a -> a.result().complete((AppendResult) outcome);
       case ImportRequest i -> i.result().complete((ImportResult) outcome);
       case Stop s -> { }
+      case Synced s -> { }
     }
   }
 
@@ -717,6 +897,7 @@ final class GroupCommit {
       case AppendRequest a -> a.result().completeExceptionally(t);
       case ImportRequest i -> i.result().completeExceptionally(t);
       case Stop s -> { }
+      case Synced s -> { }
     }
   }
 }

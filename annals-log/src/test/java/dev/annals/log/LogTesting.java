@@ -7,6 +7,7 @@ import dev.annals.core.Filter;
 import dev.annals.core.Page;
 import dev.annals.core.RecordedEvent;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -15,6 +16,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 /** Helpers shared by the engine's own tests. */
@@ -128,6 +131,10 @@ final class LogTesting {
     /** When >= 0: writes succeed for this many more bytes, then fail with "No space left on device". */
     volatile long bytesUntilFull = -1;
     volatile int fsyncs;
+    /** Writes that reached the file (whole or partial). */
+    final AtomicInteger writes = new AtomicInteger();
+    /** When set, every fsync waits for it to open first: groups pile up written but not yet durable. */
+    volatile CountDownLatch fsyncGate;
 
     @Override
     public WriteChannel open(Path file) throws IOException {
@@ -135,6 +142,7 @@ final class LogTesting {
       return new WriteChannel() {
         @Override
         public void writeFully(ByteBuffer src, long position) throws IOException {
+          writes.incrementAndGet();
           long room = bytesUntilFull;
           if (room >= 0 && src.remaining() > room) {
             ByteBuffer part = src.slice(src.position(), (int) room);
@@ -150,6 +158,15 @@ final class LogTesting {
 
         @Override
         public void force() throws IOException {
+          CountDownLatch gate = fsyncGate;
+          if (gate != null) {
+            try {
+              gate.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              throw new InterruptedIOException("interrupted at the fsync gate");
+            }
+          }
           if (failFsync) {
             throw new IOException("Input/output error (injected fsync failure)");
           }

@@ -43,16 +43,22 @@ final class LogAppendConcurrent implements Workload {
    * {@value #STREAMS} for {@code millis} ms; the run the HTTP row compares itself with, too.
    */
   static Measured appendFor(EventStore store, long millis, Json data) throws InterruptedException {
+    return appendFor(store, millis, data, Thread.ofPlatform());
+  }
+
+  /** As above, on threads of {@code threads} (platform or virtual). */
+  static Measured appendFor(EventStore store, long millis, Json data, Thread.Builder threads)
+      throws InterruptedException {
     AtomicLong total = new AtomicLong();
     List<Latencies> perThread = new ArrayList<>();
     long end = System.nanoTime() + millis * 1_000_000;
-    List<Thread> threads = new ArrayList<>();
+    List<Thread> started = new ArrayList<>();
     List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
     long start = System.nanoTime();
     for (int t = 0; t < THREADS; t++) {
       Latencies lat = new Latencies();
       perThread.add(lat);
-      threads.add(Thread.ofPlatform().start(() -> {
+      started.add(threads.start(() -> {
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
         long n = 0;
         try {
@@ -70,7 +76,7 @@ final class LogAppendConcurrent implements Workload {
         total.addAndGet(n);
       }));
     }
-    for (Thread t : threads) {
+    for (Thread t : started) {
       t.join();
     }
     double secs = (System.nanoTime() - start) / 1e9;
@@ -82,18 +88,27 @@ final class LogAppendConcurrent implements Workload {
     return new Measured(total.get(), all, secs);
   }
 
+  /**
+   * Two rows: 64 platform threads (each append parks and wakes its thread through the kernel), and 64
+   * virtual threads (how the server runs requests: a wake-up is a task handed to a carrier thread).
+   */
   @Override
   public List<BenchResult> run(BenchEnv env) throws Exception {
+    return List.of(row(env, "log(fsync=always)", Thread.ofPlatform()),
+        row(env, "log(fsync=always, virtual threads)", Thread.ofVirtual()));
+  }
+
+  private BenchResult row(BenchEnv env, String store, Thread.Builder threads) throws Exception {
     long millis = env.quick() ? 4_000 : 15_000;
     Json data = InMemoryAppendBatch.payload(LogBench.EVENT_BYTES);
     Path dir = env.newDir("append-concurrent");
     Measured m;
     long fsyncs;
     long logBytes;
-    try (LogEventStore store = Annals.open(dir, LogOptions.defaults())) {
-      long fsyncsBefore = store.fsyncs();
-      m = appendFor(store, millis, data);
-      fsyncs = store.fsyncs() - fsyncsBefore;
+    try (LogEventStore log = Annals.open(dir, LogOptions.defaults())) {
+      long fsyncsBefore = log.fsyncs();
+      m = appendFor(log, millis, data, threads);
+      fsyncs = log.fsyncs() - fsyncsBefore;
       logBytes = LogBench.logBytes(dir);
     }
     long total = m.events();
@@ -112,10 +127,10 @@ final class LogAppendConcurrent implements Workload {
       }
       rawEps = rawFsyncs * eventsPerFsync / ((System.nanoTime() - start) / 1e9);
     }
-    return List.of(new BenchResult(name(), "log(fsync=always)", eps, all.percentileUs(50), all.percentileUs(99),
+    return new BenchResult(name(), store, eps, all.percentileUs(50), all.percentileUs(99),
         "raw-filechannel", rawEps, String.format(java.util.Locale.ROOT,
             "%d threads, %d streams, %.1f s, %d events in %d fsyncs (%.1f events/fsync); raw writer at that same cadence"
                 + " (%d B per fsync)%s", THREADS, STREAMS, millis / 1e3, total, fsyncs, eventsPerFsync, bytesPerFsync,
-            env.quick() ? "; quick" : "")));
+            env.quick() ? "; quick" : ""));
   }
 }

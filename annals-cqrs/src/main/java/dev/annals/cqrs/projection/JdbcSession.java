@@ -17,6 +17,11 @@ import java.util.regex.Pattern;
  * version's physical table ({@code balances_v2}); so one applier builds any version. Prepared
  * statements are cached per SQL text.
  *
+ * <p>{@link #write} queues a write whose update count the applier does not need; queued writes run as
+ * JDBC batches (one call into the driver for many rows: with SQLite about twice the rows per second of
+ * one {@code executeUpdate} each), in the order queued, before anything else runs through this session
+ * and before the unit of work commits. Everything else runs at once.
+ *
  * <p>Not thread-safe: one partition's thread.
  */
 public final class JdbcSession {
@@ -26,14 +31,25 @@ public final class JdbcSession {
   private final Connection connection;
   private final int version;
   private final Map<String, PreparedStatement> statements = new HashMap<>();
+  /** Queued writes: all of one statement ({@link #write} runs the queue first when the SQL changes). */
+  private PreparedStatement queued;
+  private String queuedTemplate;
+  private int queuedRows;
+
+  /** Queued rows that make a batch run without waiting for the next flush. */
+  public static final int MAX_QUEUED = 1_000;
 
   JdbcSession(Connection connection, int version) {
     this.connection = connection;
     this.version = version;
   }
 
-  /** The connection, in the unit of work's transaction; do not commit or roll back on it. */
-  public Connection connection() {
+  /**
+   * The connection, in the unit of work's transaction; do not commit or roll back on it. Queued writes
+   * run first, so what the caller does with it comes after them.
+   */
+  public Connection connection() throws SQLException {
+    flush();
     return connection;
   }
 
@@ -56,8 +72,13 @@ public final class JdbcSession {
     return m.appendTail(sb).toString();
   }
 
-  /** A cached prepared statement for {@code template}. */
+  /** A cached prepared statement for {@code template}; queued writes run first. */
   public PreparedStatement prepare(String template) throws SQLException {
+    flush();
+    return statement(template);
+  }
+
+  private PreparedStatement statement(String template) throws SQLException {
     PreparedStatement ps = statements.get(template);
     if (ps == null) {
       ps = connection.prepareStatement(sql(template));
@@ -73,8 +94,55 @@ public final class JdbcSession {
     return ps.executeUpdate();
   }
 
-  /** Runs DDL or other SQL without parameters. */
+  /**
+   * Queues an INSERT/UPDATE/DELETE with positional parameters, for when the update count does not
+   * matter: the fast way to write one row per event. It runs in order with everything else this session
+   * runs, at the latest when the unit of work commits. A failing write is reported when its batch runs;
+   * the runner then applies that unit's events one by one to find the event it belongs to.
+   */
+  public void write(String template, Object... params) throws SQLException {
+    if (queued != null && !template.equals(queuedTemplate)) {
+      flush();
+    }
+    PreparedStatement ps = statement(template);
+    bind(ps, params);
+    ps.addBatch();
+    queued = ps;
+    queuedTemplate = template;
+    if (++queuedRows >= MAX_QUEUED) {
+      flush();
+    }
+  }
+
+  /** Runs the queued writes. */
+  void flush() throws SQLException {
+    PreparedStatement ps = queued;
+    if (ps != null) {
+      queued = null;
+      queuedTemplate = null;
+      queuedRows = 0;
+      ps.executeBatch();
+    }
+  }
+
+  /** Forgets the queued writes (the unit of work rolls back). */
+  void discard() {
+    PreparedStatement ps = queued;
+    queued = null;
+    queuedTemplate = null;
+    queuedRows = 0;
+    if (ps != null) {
+      try {
+        ps.clearBatch();
+      } catch (SQLException ignored) {
+        // The statement is closed with the connection anyway.
+      }
+    }
+  }
+
+  /** Runs DDL or other SQL without parameters; queued writes run first. */
   public void execute(String template) throws SQLException {
+    flush();
     try (Statement s = connection.createStatement()) {
       s.execute(sql(template));
     }
@@ -105,6 +173,7 @@ public final class JdbcSession {
   }
 
   void closeStatements() {
+    discard();
     for (PreparedStatement ps : java.util.List.copyOf(statements.values())) {
       try {
         ps.close();

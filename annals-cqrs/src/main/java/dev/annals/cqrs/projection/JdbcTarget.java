@@ -230,6 +230,11 @@ public final class JdbcTarget implements ProjectionTarget<JdbcSession> {
       }
 
       @Override
+      public void flush() throws SQLException {
+        w.session.flush();
+      }
+
+      @Override
       public void park(ParkedEvent e) {
         run(() -> w.session.update("INSERT INTO annals_parked (name, version, position, stream, type, error, attempts,"
                 + " parked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", id.name(), id.version(), e.position(), e.stream(),
@@ -275,6 +280,7 @@ public final class JdbcTarget implements ProjectionTarget<JdbcSession> {
       @Override
       public void close() {
         if (!done) {
+          w.session.discard();
           try {
             dialect.rollback(w.connection);
           } catch (SQLException e) {

@@ -56,6 +56,13 @@ public interface ProjectionTarget<S> extends AutoCloseable {
     /** What appliers write through. */
     S session();
 
+    /**
+     * Runs writes the session queued rather than ran (JDBC batches), so that a failure among them is
+     * the appliers' failure and not the target's; the runner calls it after the appliers of a unit of work.
+     */
+    default void flush() throws Exception {
+    }
+
     /** Records a parked event; committed with the rest. */
     void park(ParkedEvent event);
 

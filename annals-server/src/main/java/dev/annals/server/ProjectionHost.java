@@ -179,7 +179,8 @@ public final class ProjectionHost implements AutoCloseable {
 
   /**
    * Opens the database and starts one runner per projection, resuming from the stored checkpoints. A
-   * version promoted before a restart stays live. Idempotent.
+   * version promoted before a restart stays live; a rebuild that was under way (started, neither
+   * promoted nor abandoned) resumes from its own checkpoints. Idempotent.
    */
   public synchronized void start() {
     if (started || slots.isEmpty()) {
@@ -200,6 +201,7 @@ public final class ProjectionHost implements AutoCloseable {
     target = Optional.of(t);
     try {
       startRunners(t, dir);
+      resumeRebuilds(t);
     } catch (RuntimeException e) {
       close(); // the runners started so far
       throw e;
@@ -220,6 +222,17 @@ public final class ProjectionHost implements AutoCloseable {
               + st.next().map(n -> " and " + n.version()).orElse("") + ")");
         }
         s.state = st.withRunner(Optional.of(AsyncProjectionRunner.start(store, st.live(), t, options)));
+      }
+    }
+  }
+
+  /** Restarts the rebuilds whose next version has stored checkpoints: they were under way when the host stopped. */
+  private void resumeRebuilds(JdbcTarget t) {
+    for (Map.Entry<String, Slot> e : slots.entrySet()) {
+      Optional<Projection<JdbcSession>> next = e.getValue().state.next();
+      if (next.isPresent() && t.checkpoint(next.get().id()).isPresent()) {
+        rebuild(e.getKey());
+        LOG.info("rebuild of {} to version {} resumed from its checkpoints", e.getKey(), next.get().version());
       }
     }
   }

@@ -269,4 +269,33 @@ class ProjectionHostTest {
     assertThat(v.version()).isEqualTo(1);
     assertThat(v.nextVersion()).hasValue(2);
   }
+
+  @Test
+  void a_rebuild_under_way_when_the_host_stops_resumes_when_it_starts_again(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    host.close();
+    try (ProjectionHost first = new ProjectionHost(store, List.of(new LedgerModule()), Optional.of(dir),
+        RunnerOptions.defaults())) {
+      first.start();
+      assertThat(first.status(NAME).rebuild()).isEmpty();
+      first.rebuild(NAME);
+      assertThat(first.awaitRebuildCaughtUp(NAME, Duration.ofSeconds(20))).isTrue();
+    }
+    store.append("ledger-b", ExpectedVersion.ANY, EventData.of("Credited", "{\"amount\":5}"));
+    try (ProjectionHost second = new ProjectionHost(store, List.of(new LedgerModule()), Optional.of(dir),
+        RunnerOptions.defaults())) {
+      second.start();
+      ProjectionHost.View v = second.status(NAME);
+      assertThat(v.version()).isEqualTo(1);
+      assertThat(v.rebuild()).as("the rebuild resumed").hasValueSatisfying(r -> assertThat(r.version()).isEqualTo(2));
+      assertThat(second.awaitRebuildCaughtUp(NAME, Duration.ofSeconds(20))).isTrue();
+      assertThat(second.promote(NAME, false).version()).isEqualTo(2);
+    }
+    try (ProjectionHost third = new ProjectionHost(store, List.of(new LedgerModule()), Optional.of(dir),
+        RunnerOptions.defaults())) {
+      third.start();
+      assertThat(third.status(NAME).version()).isEqualTo(2);
+      assertThat(third.status(NAME).rebuild()).as("a promoted rebuild does not start again").isEmpty();
+    }
+  }
 }

@@ -1,6 +1,7 @@
 package dev.annals.core;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -20,10 +21,13 @@ import java.util.Arrays;
  */
 public final class Json {
 
+  // A pool shared by all threads rather than Jackson's per-thread buffers: with virtual threads
+  // (one per request in the server) a per-thread cache allocates fresh buffers for every value.
   private static final JsonFactory FACTORY =
       JsonFactory.builder()
           .streamReadConstraints(
               StreamReadConstraints.builder().maxNestingDepth(256).maxStringLength(64 << 20).build())
+          .recyclerPool(JsonRecyclerPools.newConcurrentDequePool())
           .build();
   private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
 

@@ -57,8 +57,9 @@ public final class Json {
   }
 
   /**
-   * Wraps bytes an engine itself wrote after validating them; does not parse. The array must not be
-   * modified afterwards. For storage engines only.
+   * Wraps bytes that are already known to be exactly one valid JSON value (an engine wrote them after
+   * validating them, or a codec has just parsed them as one value with the same limits); does not
+   * parse. The array must not be modified afterwards. For storage engines and codecs only.
    */
   public static Json trusted(byte[] utf8) {
     return new Json(utf8, utf8.length > 0 && firstNonBlank(utf8) == '{');

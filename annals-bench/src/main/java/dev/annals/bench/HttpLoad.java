@@ -30,6 +30,8 @@ final class HttpLoad {
   }
 
   private static final byte[] HEADER_END = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] STATUS_200 = "HTTP/1.1 200 ".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] CONTENT_LENGTH = "content-length:".getBytes(StandardCharsets.US_ASCII);
 
   private final InetSocketAddress server;
   private final int connections;
@@ -117,7 +119,10 @@ final class HttpLoad {
       key.interestOps(out.hasRemaining() ? SelectionKey.OP_WRITE | SelectionKey.OP_READ : SelectionKey.OP_READ);
     }
 
-    /** Reads what is there; true when a whole response has arrived (and was a 200). */
+    /**
+     * Reads what is there; true when a whole response has arrived (and was a 200). Scans the bytes in
+     * place (no String per response), so the client stays a small share of the CPU it measures.
+     */
     boolean read() throws IOException {
       if (!in.hasRemaining()) {
         ByteBuffer bigger = ByteBuffer.allocate(in.capacity() * 2);
@@ -132,15 +137,16 @@ final class HttpLoad {
       if (headerEnd < 0) {
         return false;
       }
-      String head = new String(in.array(), 0, headerEnd, StandardCharsets.ISO_8859_1);
-      int length = contentLength(head);
+      byte[] a = in.array();
+      int length = contentLength(a, headerEnd);
       int total = headerEnd + HEADER_END.length + length;
       if (in.position() < total) {
         return false;
       }
-      if (!head.startsWith("HTTP/1.1 200 ")) {
+      if (!startsWith(a, 0, STATUS_200)) {
+        String head = new String(a, 0, headerEnd, StandardCharsets.ISO_8859_1);
         throw new IOException("the server answered " + head.lines().findFirst().orElse("")
-            + ": " + new String(in.array(), headerEnd + 4, length, StandardCharsets.UTF_8));
+            + ": " + new String(a, headerEnd + 4, length, StandardCharsets.UTF_8));
       }
       if (in.position() > total) {
         throw new IOException("bytes after the response: the server answered a request not sent");
@@ -149,14 +155,52 @@ final class HttpLoad {
       return true;
     }
 
-    private static int contentLength(String head) throws IOException {
-      for (String line : head.split("\r\n")) {
-        int colon = line.indexOf(':');
-        if (colon > 0 && line.substring(0, colon).equalsIgnoreCase("content-length")) {
-          return Integer.parseInt(line.substring(colon + 1).strip());
+    /** The Content-Length of the head in {@code a[0, headerEnd)}, header name matched case-insensitively. */
+    private static int contentLength(byte[] a, int headerEnd) throws IOException {
+      for (int i = 0; i < headerEnd; i++) {
+        if (a[i] == '\n' && startsWithIgnoreCase(a, i + 1, CONTENT_LENGTH)) {
+          int n = 0;
+          boolean digits = false;
+          for (int j = i + 1 + CONTENT_LENGTH.length; j < headerEnd && a[j] != '\r'; j++) {
+            if (a[j] >= '0' && a[j] <= '9') {
+              n = n * 10 + (a[j] - '0');
+              digits = true;
+            } else if (a[j] != ' ' && a[j] != '\t') {
+              throw new IOException("a bad Content-Length in " + new String(a, 0, headerEnd, StandardCharsets.ISO_8859_1));
+            }
+          }
+          if (digits) {
+            return n;
+          }
         }
       }
-      throw new IOException("a response without Content-Length: " + head);
+      throw new IOException("a response without Content-Length: " + new String(a, 0, headerEnd, StandardCharsets.ISO_8859_1));
+    }
+
+    private static boolean startsWith(byte[] a, int at, byte[] prefix) {
+      if (at + prefix.length > a.length) {
+        return false;
+      }
+      for (int i = 0; i < prefix.length; i++) {
+        if (a[at + i] != prefix[i]) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** {@code lower} is lower case ASCII. */
+    private static boolean startsWithIgnoreCase(byte[] a, int at, byte[] lower) {
+      if (at + lower.length > a.length) {
+        return false;
+      }
+      for (int i = 0; i < lower.length; i++) {
+        int c = a[at + i];
+        if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != lower[i]) {
+          return false;
+        }
+      }
+      return true;
     }
 
     private static int indexOf(ByteBuffer b, byte[] needle) {

@@ -1,6 +1,7 @@
 package dev.annals.core;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -20,10 +21,13 @@ import java.util.Arrays;
  */
 public final class Json {
 
+  // A pool shared by all threads rather than Jackson's per-thread buffers: with virtual threads
+  // (one per request in the server) a per-thread cache allocates fresh buffers for every value.
   private static final JsonFactory FACTORY =
       JsonFactory.builder()
           .streamReadConstraints(
               StreamReadConstraints.builder().maxNestingDepth(256).maxStringLength(64 << 20).build())
+          .recyclerPool(JsonRecyclerPools.newConcurrentDequePool())
           .build();
   private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
 
@@ -53,8 +57,9 @@ public final class Json {
   }
 
   /**
-   * Wraps bytes an engine itself wrote after validating them; does not parse. The array must not be
-   * modified afterwards. For storage engines only.
+   * Wraps bytes that are already known to be exactly one valid JSON value (an engine wrote them after
+   * validating them, or a codec has just parsed them as one value with the same limits); does not
+   * parse. The array must not be modified afterwards. For storage engines and codecs only.
    */
   public static Json trusted(byte[] utf8) {
     return new Json(utf8, utf8.length > 0 && firstNonBlank(utf8) == '{');

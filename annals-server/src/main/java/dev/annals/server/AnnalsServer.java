@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.Handler;
@@ -96,7 +96,10 @@ public final class AnnalsServer implements AutoCloseable {
 
     QueuedThreadPool pool = new QueuedThreadPool(256, 4);
     pool.setName("annals-http");
-    pool.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    // Plain virtual-thread starts: an ExecutorService per task would also track every request's
+    // thread in a concurrent set, which nothing here needs (Jetty waits for requests itself on stop).
+    ThreadFactory requestThreads = Thread.ofVirtual().name("annals-request").factory();
+    pool.setVirtualThreadsExecutor(task -> requestThreads.newThread(task).start());
     jetty = new Server(pool);
     HttpConfiguration http = new HttpConfiguration();
     // Paths are split and percent-decoded by Routes itself, strictly, so that a stream name holding

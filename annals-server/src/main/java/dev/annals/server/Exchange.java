@@ -67,7 +67,11 @@ final class Exchange {
     if (p.isEmpty()) {
       return List.of();
     }
-    return Arrays.stream(p.split("/", -1)).map(s -> decode(s, false, "the path")).toList();
+    String[] parts = p.split("/", -1);
+    for (int i = 0; i < parts.length; i++) {
+      parts[i] = decode(parts[i], false, "the path");
+    }
+    return List.of(parts);
   }
 
   void pathParams(Map<String, String> params) {

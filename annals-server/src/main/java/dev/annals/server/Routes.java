@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -58,32 +57,44 @@ final class Routes {
   }
 
   Object find(String method, List<String> segments) {
-    Set<String> allowed = new LinkedHashSet<>();
+    Set<String> allowed = Set.of();
     for (Route r : routes) {
-      Optional<Map<String, String>> params = match(r.parts(), segments);
-      if (params.isPresent()) {
-        if (r.method().equals(method)) {
-          return new Match(r.handler(), r.auth(), params.get());
-        }
-        allowed.add(r.method());
+      if (!matches(r.parts(), segments)) {
+        continue;
       }
+      if (r.method().equals(method)) {
+        return new Match(r.handler(), r.auth(), params(r.parts(), segments));
+      }
+      if (allowed.isEmpty()) {
+        allowed = new LinkedHashSet<>();
+      }
+      allowed.add(r.method());
     }
     return new Miss(!allowed.isEmpty(), allowed);
   }
 
-  private static Optional<Map<String, String>> match(List<String> parts, List<String> segments) {
+  private static boolean matches(List<String> parts, List<String> segments) {
     if (parts.size() != segments.size()) {
-      return Optional.empty();
+      return false;
     }
+    for (int i = 0; i < parts.size(); i++) {
+      String p = parts.get(i);
+      if (!p.startsWith("{") && !p.equals(segments.get(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The captured segments of a path that {@link #matches} the pattern {@code parts}. */
+  private static Map<String, String> params(List<String> parts, List<String> segments) {
     Map<String, String> params = new LinkedHashMap<>();
     for (int i = 0; i < parts.size(); i++) {
       String p = parts.get(i);
       if (p.startsWith("{")) {
         params.put(p.substring(1, p.length() - 1), segments.get(i));
-      } else if (!p.equals(segments.get(i))) {
-        return Optional.empty();
       }
     }
-    return Optional.of(params);
+    return params;
   }
 }

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.LongSupplier;
 
 /**
@@ -19,6 +20,12 @@ final class ServerMetrics {
   private final Timer appendLatency;
   private final Counter appendedEvents;
   private final Counter delivered;
+  /**
+   * {@code annals.http.requests} by status class (index 1..5 for 1xx..5xx), registered on first use (a
+   * class never answered does not show) and then reused instead of looked up per request. A race
+   * registers the same counter twice, which the registry answers with the one meter.
+   */
+  private final AtomicReferenceArray<Counter> requests = new AtomicReferenceArray<>(6);
 
   ServerMetrics(LongSupplier head) {
     appendLatency = Timer.builder("annals.append.latency")
@@ -70,7 +77,17 @@ final class ServerMetrics {
   }
 
   void request(int status) {
-    registry.counter("annals.http.requests", "status", (status / 100) + "xx").increment();
+    int c = status / 100;
+    if (c < 1 || c > 5) {
+      registry.counter("annals.http.requests", "status", c + "xx").increment();
+      return;
+    }
+    Counter counter = requests.get(c);
+    if (counter == null) {
+      counter = registry.counter("annals.http.requests", "status", c + "xx");
+      requests.set(c, counter);
+    }
+    counter.increment();
   }
 
   String scrape() {

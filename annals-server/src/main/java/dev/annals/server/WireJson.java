@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import dev.annals.core.AppendResult;
 import dev.annals.core.Json;
 import dev.annals.core.RecordedEvent;
@@ -12,6 +13,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -24,8 +26,13 @@ import java.time.format.DateTimeParseException;
  */
 public final class WireJson {
 
+  /**
+   * Buffers come from a pool shared by all threads, not Jackson's default per-thread cache: requests
+   * run on virtual threads, each new, so a per-thread cache would allocate fresh buffers per request.
+   */
   static final JsonFactory FACTORY = JsonFactory.builder()
       .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(256).maxStringLength(64 << 20).build())
+      .recyclerPool(JsonRecyclerPools.newConcurrentDequePool())
       .build();
 
   private static final DateTimeFormatter MICROS =
@@ -37,7 +44,38 @@ public final class WireJson {
 
   /** Formats an instant as ISO-8601 UTC with microseconds (nanoseconds only when present). */
   public static String instant(Instant at) {
-    return (at.getNano() % 1000 == 0 ? MICROS : NANOS).format(at);
+    if (at.getNano() % 1000 != 0) {
+      return NANOS.format(at);
+    }
+    LocalDateTime t = LocalDateTime.ofEpochSecond(at.getEpochSecond(), 0, ZoneOffset.UTC);
+    if (t.getYear() < 0 || t.getYear() > 9999) {
+      return MICROS.format(at);
+    }
+    // What MICROS prints, written by hand: this runs for every event and result the server sends,
+    // and the formatter's general machinery costs several times more.
+    byte[] b = new byte[27];
+    digits(b, 0, t.getYear(), 4);
+    b[4] = '-';
+    digits(b, 5, t.getMonthValue(), 2);
+    b[7] = '-';
+    digits(b, 8, t.getDayOfMonth(), 2);
+    b[10] = 'T';
+    digits(b, 11, t.getHour(), 2);
+    b[13] = ':';
+    digits(b, 14, t.getMinute(), 2);
+    b[16] = ':';
+    digits(b, 17, t.getSecond(), 2);
+    b[19] = '.';
+    digits(b, 20, at.getNano() / 1000, 6);
+    b[26] = 'Z';
+    return new String(b, StandardCharsets.US_ASCII);
+  }
+
+  private static void digits(byte[] b, int at, int value, int width) {
+    for (int i = at + width - 1; i >= at; i--) {
+      b[i] = (byte) ('0' + value % 10);
+      value /= 10;
+    }
   }
 
   /** Parses an ISO-8601 instant ({@code Z} or an offset); {@link HttpError} 400 naming {@code what}. */

@@ -83,6 +83,10 @@ class BadInputTest {
         c("expectedVersion huge", "POST", "/streams/s-1", append("99999999999999999999999", OK_EVENTS), 400, "invalid_request", "out of range"),
         c("same id twice", "POST", "/streams/s-1", "{\"events\":[{\"id\":\"6f1c8f5e-1d2a-4a57-9c55-0b8f0d7e9a11\",\"type\":\"T\",\"data\":1},"
             + "{\"id\":\"6f1c8f5e-1d2a-4a57-9c55-0b8f0d7e9a11\",\"type\":\"T\",\"data\":2}]}", 400, "invalid_request", "twice"),
+        // data and metadata are stored as the bytes sent: reading past them is their validation
+        c("data with a raw control character", "POST", "/streams/s-1", "{\"events\":[{\"type\":\"T\",\"data\":{\"a\":\"x\u0001y\"}}]}", 400, "invalid_request", "malformed JSON"),
+        c("data with a bad literal deep inside", "POST", "/streams/s-1", "{\"events\":[{\"type\":\"T\",\"data\":{\"a\":[1,{\"b\":tru}]}}]}", 400, "invalid_request", "malformed JSON"),
+        c("metadata with an unclosed string", "POST", "/streams/s-1", "{\"events\":[{\"type\":\"T\",\"data\":{},\"metadata\":{\"a\":\"x}}]}", 400, "invalid_request", "malformed JSON"),
         c("nesting bomb", "POST", "/streams/s-1", "{\"events\":[{\"type\":\"T\",\"data\":" + "[".repeat(5000) + "]".repeat(5000) + "}]}", 400, "invalid_request", "malformed JSON"),
         // append: sizes
         c("event over 1 MiB", "POST", "/streams/s-1", append("\"any\"", events("T", "\"" + "x".repeat(1 << 20) + "\"")), 413, "payload_too_large", "maxEventBytes"),

@@ -135,7 +135,8 @@ class ServeAndTailTest {
   }
 
   private static URI awaitUri(List<String> lines) throws InterruptedException {
-    Pattern serving = Pattern.compile("on (http://127\\.0\\.0\\.1:\\d+)");
+    // the CLI's own line, printed once the server is up (the server's log line names the address earlier)
+    Pattern serving = Pattern.compile("^annals: serving .* on (http://127\\.0\\.0\\.1:\\d+)");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
       synchronized (lines) {

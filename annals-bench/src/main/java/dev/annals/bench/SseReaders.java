@@ -28,10 +28,13 @@ final class SseReaders {
   }
 
   /**
-   * Subscribes all, reads until each has seen {@code events} events with ids {@code firstId,
-   * firstId+1, ...}; returns the seconds that took, from the first request sent.
+   * Subscribes all and, once every stream has its response head (the server has taken the
+   * subscription), runs {@code whenSubscribed}; then reads until each has seen exactly {@code events}
+   * events with ids {@code firstId, firstId+1, ...}. Returns the seconds from just before {@code
+   * whenSubscribed} ran to the last stream's last event.
    */
-  double readAll(String path, long firstId, long events, long timeoutMillis) throws IOException {
+  double readAll(String path, long firstId, long events, long timeoutMillis, Runnable whenSubscribed)
+      throws IOException {
     byte[] request = ("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n")
         .getBytes(StandardCharsets.US_ASCII);
     try (Selector selector = Selector.open()) {
@@ -51,11 +54,18 @@ final class SseReaders {
         }
         long deadline = start + timeoutMillis * 1_000_000;
         int open = readers.size();
+        int waitingForHead = readers.size();
+        boolean started = false;
         ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
         while (open > 0) {
           if (System.nanoTime() > deadline) {
             throw new IOException("timed out; events seen per subscriber: "
                 + readers.stream().map(r -> r.seen).toList());
+          }
+          if (!started && waitingForHead == 0) {
+            started = true;
+            start = System.nanoTime();
+            whenSubscribed.run();
           }
           selector.select(1000);
           for (SelectionKey k : selector.selectedKeys()) {
@@ -65,8 +75,15 @@ final class SseReaders {
               throw new IOException("the server closed a stream after " + r.seen + " events");
             }
             buf.flip();
+            boolean hadHead = r.hasHead();
             r.feed(buf);
-            if (r.seen >= events) {
+            if (!hadHead && r.hasHead()) {
+              waitingForHead--;
+            }
+            if (r.seen > events) {
+              throw new IOException("a stream delivered more than the " + events + " events appended");
+            }
+            if (r.seen == events) {
               k.cancel();
               r.ch.close();
               open--;
@@ -105,6 +122,10 @@ final class SseReaders {
     Reader(SocketChannel ch, long firstId) {
       this.ch = ch;
       this.nextId = firstId;
+    }
+
+    boolean hasHead() {
+      return state != State.HEAD;
     }
 
     void feed(ByteBuffer b) throws IOException {

@@ -59,9 +59,23 @@ class HttpClientsTest {
       store.append("s-" + i % 3, ExpectedVersion.ANY, EventData.of("T", "{\"n\":" + i + "}"));
     }
 
-    double secs = new SseReaders(address, 3).readAll("/subscribe/all?from=1", 1, 50, 30_000);
+    double secs = new SseReaders(address, 3).readAll("/subscribe/all?from=1", 1, 50, 30_000, () -> { });
 
     assertThat(secs).isPositive();
+  }
+
+  @Test
+  void sse_readers_start_the_writer_once_subscribed_and_see_what_it_appends() throws Exception {
+    store.append("before", ExpectedVersion.ANY, EventData.of("T", "{}"));
+
+    double secs = new SseReaders(address, 4).readAll("/subscribe/all?from=2", 2, 20, 30_000, () -> {
+      for (int i = 0; i < 20; i++) {
+        store.append("live", ExpectedVersion.ANY, EventData.of("T", "{}"));
+      }
+    });
+
+    assertThat(secs).isPositive();
+    assertThat(store.headPosition()).isEqualTo(21);
   }
 
   @Test
@@ -70,7 +84,7 @@ class HttpClientsTest {
       store.append("s-1", ExpectedVersion.ANY, EventData.of("T", "{}"));
     }
 
-    assertThatThrownBy(() -> new SseReaders(address, 1).readAll("/subscribe/all?from=3", 1, 5, 30_000))
+    assertThatThrownBy(() -> new SseReaders(address, 1).readAll("/subscribe/all?from=3", 1, 5, 30_000, () -> { }))
         .isInstanceOf(IOException.class).hasMessageContaining("expected id 1, got 3");
   }
 }

@@ -35,7 +35,7 @@ final class SubscriptionsResource {
     x.allowOnly(ALL_PARAMS);
     Filter filter = Access.globalFilter(x);
     long from = start(x, () -> store.headPosition() + 1);
-    sessions.run(x, true, from, handler -> store.subscribeToAll(from, filter, handler));
+    sessions.runAll(x, from, filter);
   }
 
   private void stream(Exchange x) throws Exception {
@@ -43,7 +43,7 @@ final class SubscriptionsResource {
     String stream = x.path("stream");
     Access.read(x, stream);
     long from = start(x, () -> store.streamVersion(stream) + 1);
-    sessions.run(x, false, from, handler -> store.subscribeToStream(stream, from, handler));
+    sessions.runStream(x, from, handler -> store.subscribeToStream(stream, from, handler));
   }
 
   /** Right after {@code Last-Event-ID} when given, else {@code from} (a number, or {@code end}); default {@code end}. */

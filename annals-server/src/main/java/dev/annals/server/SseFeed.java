@@ -65,8 +65,11 @@ final class SseFeed {
   private final long recentBytes;
   private final AtomicReferenceArray<Block> catchUp = new AtomicReferenceArray<>(CATCH_UP_SLOTS);
   private final ReentrantLock tailLock = new ReentrantLock();
+  /** Written under tailLock. */
   private volatile Tail tail;
-  private volatile boolean closed;
+  /** Guarded by tailLock. */
+  private boolean closed;
+  private int users;
 
   SseFeed(EventStore store, long recentBytes) {
     this.store = store;
@@ -78,18 +81,18 @@ final class SseFeed {
     return Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 16);
   }
 
-  /** The running tail, started (again, after a failure) when there is none. */
-  Tail tail() {
-    Tail t = tail;
-    if (t != null && !t.stopped()) {
-      return t;
-    }
+  /**
+   * Registers a session and returns the running tail, starting one (again, after a failure) when
+   * there is none. Every call is paired with {@link #release}.
+   */
+  Tail acquire() {
     tailLock.lock();
     try {
       if (closed) {
         throw new HttpError(503, "unavailable", "the server is shutting down");
       }
-      t = tail;
+      users++;
+      Tail t = tail;
       if (t == null || t.stopped()) {
         t = new Tail(store.headPosition());
         tail = t;
@@ -101,18 +104,36 @@ final class SseFeed {
     }
   }
 
+  /** Unregisters a session; the last one out stops the tail, so an idle server reads and keeps nothing. */
+  void release() {
+    tailLock.lock();
+    try {
+      if (--users == 0 && tail != null) {
+        tail.close();
+        tail = null;
+      }
+    } finally {
+      tailLock.unlock();
+    }
+  }
+
   /** Stops the tail; sessions still open see it stopped without a failure. */
   void close() {
     tailLock.lock();
     try {
       closed = true;
-      Tail t = tail;
-      if (t != null) {
-        t.close();
+      if (tail != null) {
+        tail.close();
       }
     } finally {
       tailLock.unlock();
     }
+  }
+
+  /** Whether a tail is running (for tests). */
+  boolean tailRunning() {
+    Tail t = tail;
+    return t != null && !t.stopped();
   }
 
   /**
@@ -368,10 +389,7 @@ final class SseFeed {
     }
 
     private void close() {
-      Subscription s = sub;
-      if (s != null) {
-        s.close();
-      }
+      sub.close();
     }
 
     /** The last position encoded: sessions read up to here. */

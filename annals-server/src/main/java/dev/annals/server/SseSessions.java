@@ -245,16 +245,22 @@ final class SseSessions {
     @Override
     void serve() throws InterruptedException {
       Optional<Throwable> failure = Optional.empty();
+      boolean acquired = false;
       try {
         startStream();
-        SseFeed.Tail t = feed.tail();
+        SseFeed.Tail t = feed.acquire();
         tail = t;
+        acquired = true;
         long cursor = lastKey + 1;
         boolean sayCaughtUp = true;
         while (!stopRequested && !t.stopped()) {
           long head = t.head();
           if (cursor <= head) {
-            cursor = writeBlock(feed.block(t, cursor), cursor);
+            long next = writeBlock(feed.block(t, cursor), cursor);
+            if (next <= cursor) {
+              throw new IllegalStateException("the log did not return position " + cursor + " (head " + head + ")");
+            }
+            cursor = next;
             lastKey = cursor - 1;
             sayCaughtUp = true;
             continue;
@@ -288,6 +294,9 @@ final class SseSessions {
           failure = Optional.of(ignored);
         }
       } finally {
+        if (acquired) {
+          feed.release();
+        }
         x.finishStream(out, failure);
       }
     }

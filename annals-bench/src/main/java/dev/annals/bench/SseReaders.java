@@ -19,6 +19,9 @@ import java.util.List;
  */
 final class SseReaders {
 
+  private static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
   private final InetSocketAddress server;
   private final int subscribers;
 
@@ -101,7 +104,7 @@ final class SseReaders {
   }
 
   /** One stream: response head, then chunk framing, then SSE lines. */
-  private static final class Reader {
+  static final class Reader {
     private enum State { HEAD, SIZE, DATA, DATA_END }
 
     final SocketChannel ch;
@@ -161,9 +164,7 @@ final class SseReaders {
             int end = from + n;
             for (int i = from; i < end; i++) {
               if (line == OTHER) {
-                while (i < end && a[i] != '\n') {
-                  i++; // the rest of a data line: nothing to check
-                }
+                i = newline(a, i, end); // the rest of a data line: nothing to check
                 if (i == end) {
                   break;
                 }
@@ -183,6 +184,25 @@ final class SseReaders {
           }
         }
       }
+    }
+
+    /**
+     * The index of the first {@code '\n'} in {@code a[from, end)}, or {@code end}: eight bytes at a time
+     * (a zero-byte test on the word XOR {@code 0x0a} in every byte), since data lines are most of the bytes.
+     */
+    static int newline(byte[] a, int from, int end) {
+      int i = from;
+      for (; i + 8 <= end; i += 8) {
+        long x = (long) LONGS.get(a, i) ^ 0x0a0a0a0a0a0a0a0aL;
+        long found = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
+        if (found != 0) {
+          return i + (Long.numberOfTrailingZeros(found) >>> 3);
+        }
+      }
+      while (i < end && a[i] != '\n') {
+        i++;
+      }
+      return i;
     }
 
     /** One byte of the event stream: a small state machine that checks each {@code id:} line. */

@@ -87,4 +87,26 @@ class HttpClientsTest {
     assertThatThrownBy(() -> new SseReaders(address, 1).readAll("/subscribe/all?from=3", 1, 5, 30_000, () -> { }))
         .isInstanceOf(IOException.class).hasMessageContaining("expected id 1, got 3");
   }
+
+  @Test
+  void the_newline_search_finds_the_first_line_break_at_every_offset() {
+    for (int len = 0; len < 40; len++) {
+      for (int at = 0; at <= len; at++) {
+        byte[] a = new byte[len + 3];
+        for (int i = 0; i < a.length; i++) {
+          a[i] = (byte) (i * 37 + 11 == 10 ? 0 : i * 37 + 11); // all sorts of bytes, UTF-8 ones too, but no line break
+          if (a[i] == '\n') {
+            a[i] = (byte) 0x8a;
+          }
+        }
+        a[0] = '\n';
+        if (at < len) {
+          a[1 + at] = '\n';
+          a[1 + at + 1 < a.length ? 1 + at + 1 : 1 + at] = '\n';
+        }
+        a[a.length - 1] = '\n';
+        assertThat(SseReaders.Reader.newline(a, 1, 1 + len)).as("len %d, at %d", len, at).isEqualTo(1 + at);
+      }
+    }
+  }
 }

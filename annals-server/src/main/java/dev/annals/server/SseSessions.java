@@ -25,8 +25,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
  *
  * <p>A {@code /subscribe/all} session runs on its request's thread and writes runs of events straight
  * from the {@link SseFeed}'s shared blocks (each event read from the log and encoded once for all
- * sessions; a session behind the feed's bounded buffer reads older blocks from the log), filtering by
- * position order, waiting on the feed when it has caught up and writing heartbeats while it waits. A
+ * sessions; a session behind the feed's bounded buffer reads older blocks from the log), filtering each
+ * event by its stream and type, waiting on the feed when it has caught up and writing heartbeats while it waits. A
  * stream session is driven by its own store subscription (on the subscription's thread) and its
  * request thread (heartbeats, end of stream), a per-session lock keeping their writes whole. Each
  * session writes into a buffer flushed when it has caught up or the buffer is full. Thread-safe.
@@ -51,15 +51,10 @@ final class SseSessions {
   private volatile boolean stopping;
 
   SseSessions(Duration heartbeat, EventStore store, ServerMetrics metrics) {
-    this(heartbeat, store, metrics, SseFeed.defaultRecentBytes());
-  }
-
-  /** With the feed's shared buffer bounded to {@code feedBytes}. */
-  SseSessions(Duration heartbeat, EventStore store, ServerMetrics metrics, long feedBytes) {
     this.heartbeat = heartbeat;
     this.store = store;
     this.metrics = metrics;
-    this.feed = new SseFeed(store, feedBytes);
+    this.feed = new SseFeed(store, SseFeed.defaultRecentBytes());
   }
 
   int count() {

@@ -8,11 +8,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code GET /subscribe/all} and {@code GET /subscribe/streams/{stream}}: Server-Sent Events. Each
- * client gets its own catch-up subscription on the store ({@link dev.annals.core.EventStore#subscribeToAll}),
- * which reads the log at that client's pace and writes to that client's connection only: a slow client
- * falls behind and reads older pages, it never blocks writers or other clients, and it never sees a
- * gap. Thread-safe.
+ * {@code GET /subscribe/all} and {@code GET /subscribe/streams/{stream}}: Server-Sent Events, served
+ * by {@link SseSessions}. Every client reads the log at its own pace: a slow client falls behind and
+ * reads older events, it never blocks writers or other clients, and it never sees a gap. Thread-safe.
  */
 final class SubscriptionsResource {
 

@@ -54,9 +54,9 @@ final class SseFeed {
   /** Largest message kept in a block; larger events are read from the store by each session. */
   static final int KEPT_MESSAGE_BYTES = 64 * 1024;
   /** Blocks loaded from the log kept for other sessions catching up over the same positions. */
-  static final int CATCH_UP_SLOTS = 16;
-  /** A loaded block larger than this is not kept for others. */
-  static final int CATCH_UP_BLOCK_BYTES = 2 << 20;
+  static final int CATCH_UP_SLOTS = 64;
+  /** A loaded block larger than this is not kept for others (so the cache holds at most 32 MiB). */
+  static final int CATCH_UP_BLOCK_BYTES = 512 * 1024;
 
   private static final byte[] ID_FIELD = "id: ".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] DATA_FIELD = "data: ".getBytes(StandardCharsets.US_ASCII);
@@ -186,7 +186,7 @@ final class SseFeed {
       return b;
     }
     b = load(k);
-    if (b.complete() && b.size <= CATCH_UP_BLOCK_BYTES) {
+    if (b.complete() && b.bytes.length <= CATCH_UP_BLOCK_BYTES) {
       catchUp.set(slot, b);
     }
     return b;
@@ -209,6 +209,7 @@ final class SseFeed {
       throw new java.io.UncheckedIOException(e);
     }
     b.last = p.end() ? Math.min(end, p.next() - 1) : end;
+    b.bytes = Arrays.copyOf(b.bytes, b.size); // not published yet: trimmed to what it holds
     return b;
   }
 

@@ -19,6 +19,9 @@ import java.util.List;
  */
 final class SseReaders {
 
+  private static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
   private final InetSocketAddress server;
   private final int subscribers;
 
@@ -28,10 +31,13 @@ final class SseReaders {
   }
 
   /**
-   * Subscribes all, reads until each has seen {@code events} events with ids {@code firstId,
-   * firstId+1, ...}; returns the seconds that took, from the first request sent.
+   * Subscribes all and, once every stream has its response head (the server has taken the
+   * subscription), runs {@code whenSubscribed}; then reads until each has seen exactly {@code events}
+   * events with ids {@code firstId, firstId+1, ...}. Returns the seconds from just before {@code
+   * whenSubscribed} ran to the last stream's last event.
    */
-  double readAll(String path, long firstId, long events, long timeoutMillis) throws IOException {
+  double readAll(String path, long firstId, long events, long timeoutMillis, Runnable whenSubscribed)
+      throws IOException {
     byte[] request = ("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n")
         .getBytes(StandardCharsets.US_ASCII);
     try (Selector selector = Selector.open()) {
@@ -51,11 +57,18 @@ final class SseReaders {
         }
         long deadline = start + timeoutMillis * 1_000_000;
         int open = readers.size();
+        int waitingForHead = readers.size();
+        boolean started = false;
         ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
         while (open > 0) {
           if (System.nanoTime() > deadline) {
             throw new IOException("timed out; events seen per subscriber: "
                 + readers.stream().map(r -> r.seen).toList());
+          }
+          if (!started && waitingForHead == 0) {
+            started = true;
+            start = System.nanoTime();
+            whenSubscribed.run();
           }
           selector.select(1000);
           for (SelectionKey k : selector.selectedKeys()) {
@@ -65,8 +78,15 @@ final class SseReaders {
               throw new IOException("the server closed a stream after " + r.seen + " events");
             }
             buf.flip();
+            boolean hadHead = r.hasHead();
             r.feed(buf);
-            if (r.seen >= events) {
+            if (!hadHead && r.hasHead()) {
+              waitingForHead--;
+            }
+            if (r.seen > events) {
+              throw new IOException("a stream delivered more than the " + events + " events appended");
+            }
+            if (r.seen == events) {
               k.cancel();
               r.ch.close();
               open--;
@@ -84,7 +104,7 @@ final class SseReaders {
   }
 
   /** One stream: response head, then chunk framing, then SSE lines. */
-  private static final class Reader {
+  static final class Reader {
     private enum State { HEAD, SIZE, DATA, DATA_END }
 
     final SocketChannel ch;
@@ -105,6 +125,10 @@ final class SseReaders {
     Reader(SocketChannel ch, long firstId) {
       this.ch = ch;
       this.nextId = firstId;
+    }
+
+    boolean hasHead() {
+      return state != State.HEAD;
     }
 
     void feed(ByteBuffer b) throws IOException {
@@ -140,9 +164,7 @@ final class SseReaders {
             int end = from + n;
             for (int i = from; i < end; i++) {
               if (line == OTHER) {
-                while (i < end && a[i] != '\n') {
-                  i++; // the rest of a data line: nothing to check
-                }
+                i = newline(a, i, end); // the rest of a data line: nothing to check
                 if (i == end) {
                   break;
                 }
@@ -162,6 +184,25 @@ final class SseReaders {
           }
         }
       }
+    }
+
+    /**
+     * The index of the first {@code '\n'} in {@code a[from, end)}, or {@code end}: eight bytes at a time
+     * (a zero-byte test on the word XOR {@code 0x0a} in every byte), since data lines are most of the bytes.
+     */
+    static int newline(byte[] a, int from, int end) {
+      int i = from;
+      for (; i + 8 <= end; i += 8) {
+        long x = (long) LONGS.get(a, i) ^ 0x0a0a0a0a0a0a0a0aL;
+        long found = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
+        if (found != 0) {
+          return i + (Long.numberOfTrailingZeros(found) >>> 3);
+        }
+      }
+      while (i < end && a[i] != '\n') {
+        i++;
+      }
+      return i;
     }
 
     /** One byte of the event stream: a small state machine that checks each {@code id:} line. */

@@ -59,9 +59,23 @@ class HttpClientsTest {
       store.append("s-" + i % 3, ExpectedVersion.ANY, EventData.of("T", "{\"n\":" + i + "}"));
     }
 
-    double secs = new SseReaders(address, 3).readAll("/subscribe/all?from=1", 1, 50, 30_000);
+    double secs = new SseReaders(address, 3).readAll("/subscribe/all?from=1", 1, 50, 30_000, () -> { });
 
     assertThat(secs).isPositive();
+  }
+
+  @Test
+  void sse_readers_start_the_writer_once_subscribed_and_see_what_it_appends() throws Exception {
+    store.append("before", ExpectedVersion.ANY, EventData.of("T", "{}"));
+
+    double secs = new SseReaders(address, 4).readAll("/subscribe/all?from=2", 2, 20, 30_000, () -> {
+      for (int i = 0; i < 20; i++) {
+        store.append("live", ExpectedVersion.ANY, EventData.of("T", "{}"));
+      }
+    });
+
+    assertThat(secs).isPositive();
+    assertThat(store.headPosition()).isEqualTo(21);
   }
 
   @Test
@@ -70,7 +84,29 @@ class HttpClientsTest {
       store.append("s-1", ExpectedVersion.ANY, EventData.of("T", "{}"));
     }
 
-    assertThatThrownBy(() -> new SseReaders(address, 1).readAll("/subscribe/all?from=3", 1, 5, 30_000))
+    assertThatThrownBy(() -> new SseReaders(address, 1).readAll("/subscribe/all?from=3", 1, 5, 30_000, () -> { }))
         .isInstanceOf(IOException.class).hasMessageContaining("expected id 1, got 3");
+  }
+
+  @Test
+  void the_newline_search_finds_the_first_line_break_at_every_offset() {
+    for (int len = 0; len < 40; len++) {
+      for (int at = 0; at <= len; at++) {
+        byte[] a = new byte[len + 3];
+        for (int i = 0; i < a.length; i++) {
+          a[i] = (byte) (i * 37 + 11 == 10 ? 0 : i * 37 + 11); // all sorts of bytes, UTF-8 ones too, but no line break
+          if (a[i] == '\n') {
+            a[i] = (byte) 0x8a;
+          }
+        }
+        a[0] = '\n';
+        if (at < len) {
+          a[1 + at] = '\n';
+          a[1 + at + 1 < a.length ? 1 + at + 1 : 1 + at] = '\n';
+        }
+        a[a.length - 1] = '\n';
+        assertThat(SseReaders.Reader.newline(a, 1, 1 + len)).as("len %d, at %d", len, at).isEqualTo(1 + at);
+      }
+    }
   }
 }

@@ -72,8 +72,8 @@ final class ServerMetrics {
     appendedEvents.increment(events);
   }
 
-  void delivered() {
-    delivered.increment();
+  void delivered(long events) {
+    delivered.increment(events);
   }
 
   void request(int status) {

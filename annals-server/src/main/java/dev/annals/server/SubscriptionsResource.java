@@ -8,11 +8,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code GET /subscribe/all} and {@code GET /subscribe/streams/{stream}}: Server-Sent Events. Each
- * client gets its own catch-up subscription on the store ({@link dev.annals.core.EventStore#subscribeToAll}),
- * which reads the log at that client's pace and writes to that client's connection only: a slow client
- * falls behind and reads older pages, it never blocks writers or other clients, and it never sees a
- * gap. Thread-safe.
+ * {@code GET /subscribe/all} and {@code GET /subscribe/streams/{stream}}: Server-Sent Events, served
+ * by {@link SseSessions}. Every client reads the log at its own pace: a slow client falls behind and
+ * reads older events, it never blocks writers or other clients, and it never sees a gap. Thread-safe.
  */
 final class SubscriptionsResource {
 
@@ -35,7 +33,7 @@ final class SubscriptionsResource {
     x.allowOnly(ALL_PARAMS);
     Filter filter = Access.globalFilter(x);
     long from = start(x, () -> store.headPosition() + 1);
-    sessions.run(x, true, from, handler -> store.subscribeToAll(from, filter, handler));
+    sessions.runAll(x, from, filter);
   }
 
   private void stream(Exchange x) throws Exception {
@@ -43,7 +41,7 @@ final class SubscriptionsResource {
     String stream = x.path("stream");
     Access.read(x, stream);
     long from = start(x, () -> store.streamVersion(stream) + 1);
-    sessions.run(x, false, from, handler -> store.subscribeToStream(stream, from, handler));
+    sessions.runStream(x, from, handler -> store.subscribeToStream(stream, from, handler));
   }
 
   /** Right after {@code Last-Event-ID} when given, else {@code from} (a number, or {@code end}); default {@code end}. */

@@ -259,4 +259,38 @@ class SubscriptionsTest {
       }
     }
   }
+
+  @Test
+  void filters_leave_out_system_streams_and_keep_events_too_large_to_share_in_their_place() throws Exception {
+    appendN("a-1", 2);
+    t.store.append("$sys-1", ExpectedVersion.ANY, EventData.of("T", "{}"));
+    String pad = "q".repeat(SseFeed.KEPT_MESSAGE_BYTES);
+    t.store.append("a-1", ExpectedVersion.ANY, EventData.of("T", "{\"pad\":\"" + pad + "\"}"));
+    appendN("b-1", 2);
+    try (SseClient all = subscribe("/subscribe/all?from=1"); SseClient a = subscribe("/subscribe/all?from=1&category=a");
+        SseClient system = subscribe("/subscribe/all?from=1&system=true")) {
+      appendN("a-1", 1);
+      all.awaitIds(6, PATIENCE);
+      a.awaitIds(4, PATIENCE);
+      system.awaitIds(7, PATIENCE);
+      assertThat(all.ids()).containsExactly(1L, 2L, 4L, 5L, 6L, 7L);
+      assertThat(a.ids()).containsExactly(1L, 2L, 4L, 7L);
+      assertThat(system.ids()).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
+      JsonNode big = TestServer.MAPPER.readTree(a.messages.stream().filter(m -> m.id().equals(Optional.of(4L)))
+          .findFirst().orElseThrow().data());
+      assertThat(big.get("data").get("pad").asText()).isEqualTo(pad);
+    }
+  }
+
+  @Test
+  void a_subscriber_far_behind_reads_the_older_log_and_then_follows_live_events() throws Exception {
+    appendN("a-1", 1_000);
+    try (SseClient c = subscribe("/subscribe/all?from=2")) {
+      c.awaitIds(999, PATIENCE);
+      appendN("b-1", 300);
+      c.awaitIds(1_299, PATIENCE);
+      assertThat(c.ids()).isEqualTo(LongStream.rangeClosed(2, 1_300).boxed().toList());
+      assertThat(c.named("caught-up")).isNotEmpty();
+    }
+  }
 }

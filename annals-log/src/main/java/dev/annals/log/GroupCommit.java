@@ -236,7 +236,12 @@ final class GroupCommit {
           group.add(first);
         }
         queue.drainTo(group, MAX_GROUP_REQUESTS);
-        group.removeIf(r -> r instanceof Synced synced && handleSynced(synced));
+        for (Request r : group) {
+          if (r instanceof Synced synced) {
+            handleSynced(synced);
+          }
+        }
+        group.removeIf(r -> r instanceof Synced);
         if (group.isEmpty()) {
           continue;
         }
@@ -395,13 +400,13 @@ final class GroupCommit {
     }
   }
 
-  /** Publishes and completes the groups an fsync covered, or fails every group in flight. Returns true. */
-  private boolean handleSynced(Synced s) {
+  /** Publishes and completes the groups an fsync covered, or fails every group in flight. */
+  private void handleSynced(Synced s) {
     if (s.error() != null) {
       failStop("fsync of " + state.active().file + " failed; acknowledged data is safe, the groups written since were not"
           + " acknowledged", s.error());
       failInFlight(failure);
-      return true;
+      return;
     }
     while (!inFlight.isEmpty() && inFlight.peekFirst().seq() <= s.seq()) {
       InFlight w = inFlight.pollFirst();
@@ -410,7 +415,6 @@ final class GroupCommit {
       }
       completer.add(w.done());
     }
-    return true;
   }
 
   /** Fails the callers of every group in flight (their own refusals stay theirs). */
@@ -510,9 +514,7 @@ final class GroupCommit {
     Segment active = state.active();
     if (writeEnd >= options.segmentBytes() && writeEnd > Segment.HEADER) {
       // the syncer must be done with this segment before it is sealed and its channel closed
-      List<Request> arrived = new ArrayList<>();
-      awaitInFlight(arrived::add);
-      carry.addAll(arrived);
+      awaitInFlight(carry::add);
       if (failure != null) {
         group.forEach(r -> fail(r, failure));
         return;

@@ -134,7 +134,6 @@ final class PartitionApplier<S> {
         }
         count = to - first;
       }
-      int firstApplied = -1;
       for (int i = projection.batched() ? to : from; i < to; i++) {
         RecordedEvent e = events.get(i);
         if (e.position() <= skipUpTo) {
@@ -146,16 +145,13 @@ final class PartitionApplier<S> {
           lastError.set(describe(e, ex));
           return new Failure(i, ex, true);
         }
-        if (firstApplied < 0) {
-          firstApplied = i;
-        }
         count++;
       }
       if (count > 0) {
         try {
           uow.flush(); // writes the appliers queued: their failure is an applier's
         } catch (Exception ex) {
-          int first = projection.batched() ? to - count : firstApplied;
+          int first = to - count; // the events applied: those above skipUpTo, a suffix (positions increase)
           lastError.set(count == 1 ? describe(events.get(first), ex)
               : "the writes of positions " + events.get(first).position() + ".." + last + ": " + ex);
           return new Failure(first, ex, true, count > 1);

@@ -212,18 +212,22 @@ final class Exchange {
 
   /** The body when one was sent (an empty body is absent); the size limit holds as for {@link #body()}. */
   Optional<byte[]> optionalBody() throws IOException {
-    bodyTaken = true;
     long declared = request.getLength();
     if (declared > maxBodyBytes) {
-      closeAfter = true;
+      // Left unread here: settleBody() discards it (within a bound) before the 413 goes out.
       throw HttpError.tooLarge("maxRequestBytes", maxBodyBytes, declared,
           "the request body is " + declared + " bytes, over the limit of " + maxBodyBytes);
     }
+    bodyTaken = true;
     // Sized from Content-Length when there is one: no scratch buffer, no copy (a chunked body grows).
     BodyBytes out = new BodyBytes(declared >= 0 ? (int) Math.min(declared, Integer.MAX_VALUE - 64) : 1024);
-    long total = readBody(out);
+    long total = readBody(out, maxBodyBytes);
     if (total > maxBodyBytes) {
+      // A chunked body over the limit: discard what follows, within the same bound as settleBody().
       closeAfter = true;
+      if (total <= drainLimit()) {
+        drain(drainLimit() - total);
+      }
       throw HttpError.tooLarge("maxRequestBytes", maxBodyBytes, total,
           "the request body is over the limit of " + maxBodyBytes + " bytes");
     }
@@ -232,10 +236,10 @@ final class Exchange {
 
   /**
    * Reads the request body chunk by chunk into {@code sink} (blocking this thread while no chunk is
-   * ready) until its end, or until it is over the size limit: then it stops reading and returns a
-   * total above {@link #maxBodyBytes}. A broken body (client gone, bad chunking) is an IOException.
+   * ready) until its end, or until it is over {@code limit} bytes: then it stops reading and returns
+   * a total above the limit. A broken body (client gone, bad chunking) is an IOException.
    */
-  private long readBody(BodyBytes sink) throws IOException {
+  private long readBody(BodyBytes sink, long limit) throws IOException {
     long total = 0;
     while (true) {
       Content.Chunk chunk = request.read();
@@ -252,7 +256,7 @@ final class Exchange {
         }
         ByteBuffer b = chunk.getByteBuffer();
         total += b.remaining();
-        if (total > maxBodyBytes) {
+        if (total > limit) {
           return total;
         }
         if (sink != null) {
@@ -320,6 +324,11 @@ final class Exchange {
    * client's next request. A body that cannot be drained (too large, broken) gets the response a
    * {@code Connection: close}, so a keep-alive client never sends its next request into a connection
    * the server is about to drop (the JDK client does not retry a POST that meets a closed connection).
+   *
+   * <p>A body declared over the limit (the 413) is discarded too when it is at most twice the limit,
+   * and the connection is closed after the response: a client is told why rather than meeting a reset
+   * while it still sends (a server that closes with unread bytes makes the kernel send an RST, which
+   * can destroy the 413 before the client reads it). A larger body is not read at all.
    */
   private void settleBody() {
     if (!bodyTaken) {
@@ -327,8 +336,11 @@ final class Exchange {
       long declared = request.getLength();
       if (declared > maxBodyBytes) {
         closeAfter = true;
+        if (declared <= drainLimit()) {
+          drain(declared);
+        }
       } else if (declared != 0) {
-        closeAfter = !drain();
+        closeAfter = !drain(maxBodyBytes);
       }
     }
     if (closeAfter) {
@@ -336,12 +348,18 @@ final class Exchange {
     }
   }
 
-  private boolean drain() {
+  /** Reads and discards the rest of the body; false when it was over {@code limit} bytes or broken. */
+  private boolean drain(long limit) {
     try {
-      return readBody(null) <= maxBodyBytes;
+      return readBody(null, limit) <= limit;
     } catch (IOException | RuntimeException e) {
       return false;
     }
+  }
+
+  /** How much of an over-limit body is discarded so that its 413 reaches the client. */
+  private long drainLimit() {
+    return maxBodyBytes > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : maxBodyBytes * 2;
   }
 
   void error(HttpError e) throws IOException {

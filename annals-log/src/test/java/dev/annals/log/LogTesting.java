@@ -135,6 +135,8 @@ final class LogTesting {
     final AtomicInteger writes = new AtomicInteger();
     /** When set, every fsync waits for it to open first: groups pile up written but not yet durable. */
     volatile CountDownLatch fsyncGate;
+    /** When set, every write (counted in {@link #writes} first) waits for it to open. */
+    volatile CountDownLatch writeGate;
 
     @Override
     public WriteChannel open(Path file) throws IOException {
@@ -143,6 +145,15 @@ final class LogTesting {
         @Override
         public void writeFully(ByteBuffer src, long position) throws IOException {
           writes.incrementAndGet();
+          CountDownLatch gate = writeGate;
+          if (gate != null) {
+            try {
+              gate.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              throw new InterruptedIOException("interrupted at the write gate");
+            }
+          }
           long room = bytesUntilFull;
           if (room >= 0 && src.remaining() > room) {
             ByteBuffer part = src.slice(src.position(), (int) room);

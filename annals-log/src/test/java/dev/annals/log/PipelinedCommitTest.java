@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * With {@code fsync=always} the writer writes the next group while the previous one is being fsynced.
@@ -144,6 +145,37 @@ class PipelinedCommitTest {
       assertThat(all(s)).as("readers never saw the groups whose fsync failed").isEqualTo(acknowledged);
       assertThatThrownBy(() -> s.append("r-3", ExpectedVersion.ANY, events(1)))
           .isInstanceOf(StoreUnavailableException.class);
+    }
+    try (LogEventStore s = Annals.open(dir)) {
+      assertThat(all(s)).startsWith(acknowledged.toArray(RecordedEvent[]::new));
+    }
+  }
+
+  @Test
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a group left waiting would hang close()
+  void a_group_being_written_when_the_fsync_fails_is_refused_not_left_waiting() throws Exception {
+    CountDownLatch writes = new CountDownLatch(1);
+    List<RecordedEvent> acknowledged;
+    try (LogEventStore s = open(); AutoCloseable released = () -> { gate.countDown(); writes.countDown(); }) {
+      s.append("w-0", ExpectedVersion.ANY, events(1));
+      acknowledged = all(s);
+      channels.fsyncGate = gate;
+      channels.failFsync = true;
+      int writesBefore = channels.writes.get();
+      CompletableFuture<AppendResult> a = appendAsync(s, "w-1", ExpectedVersion.ANY, events(1));
+      await("the first group is written", () -> channels.writes.get() > writesBefore);
+      int writesAfterFirst = channels.writes.get();
+      channels.writeGate = writes;
+      CompletableFuture<AppendResult> b = appendAsync(s, "w-2", ExpectedVersion.ANY, events(1));
+      await("the second group's write has begun", () -> channels.writes.get() > writesAfterFirst);
+      gate.countDown(); // the syncer's fsync (covering only the first group) fails while the second is written
+      await("the store has failed", () -> s.failure().isPresent());
+      writes.countDown();
+      for (CompletableFuture<AppendResult> f : List.of(a, b)) {
+        assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+            .cause().isInstanceOf(StoreUnavailableException.class).hasMessageContaining("fsync");
+      }
+      assertThat(all(s)).isEqualTo(acknowledged);
     }
     try (LogEventStore s = Annals.open(dir)) {
       assertThat(all(s)).startsWith(acknowledged.toArray(RecordedEvent[]::new));

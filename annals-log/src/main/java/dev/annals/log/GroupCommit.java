@@ -28,8 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,17 +41,14 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code fsync=always}: the group joins the groups <em>in flight</em> and the syncer thread is
  *       asked for an fsync. The writer goes straight on to the next group while the disk works; the
- *       syncer fsyncs once for every group written before its fsync began, then itself publishes those
- *       groups, in order, to readers, and wakes their first callers (one thread hop fewer than reporting
- *       back to the writer). A group that wrote nothing (retries, refusals) waits behind the groups in
- *       flight, because a retry may name an event that is not durable yet. Nothing is readable or
- *       acknowledged before its fsync.
+ *       syncer fsyncs once for every group written before its fsync began and reports back through the
+ *       writer's queue ({@link Synced}); the writer then publishes those groups, in order, to readers.
+ *       A group that wrote nothing (retries, refusals) waits behind the groups in flight, because a retry
+ *       may name an event that is not durable yet. Nothing is readable or acknowledged before its fsync.
  *   <li>{@code interval} and {@code never}: the group is published as soon as it is written.
  * </ul>
  * Published groups go to the completer thread, which completes the callers' futures; each woken caller
  * completes a couple more ({@link Ticket}), so a large group's wake-ups fan out over the callers' threads.
- * An fsync failure seen by the syncer makes the store fail-stop there and then, under the lock, so no
- * group the writer hands over afterwards waits for an fsync that will never come.
  *
  * <p>Failures: a failed fsync or write makes the store fail-stop (every later append is refused with
  * {@link StoreUnavailableException}; reads keep working; the fsync is never retried). A full disk is
@@ -65,11 +61,8 @@ import org.slf4j.LoggerFactory;
  * commit on top of the data. The zeros are cut off when the segment is sealed and when the store closes;
  * after a crash, recovery cuts them with the torn tail (see {@link Recovery}).
  *
- * <p>Threads: the writer owns the staging and file state; what the syncer touches when it publishes
- * (the groups in flight, the pending maps, the published indexes) is guarded by {@link #lock}, which the
- * writer holds while staging and while it hands a written group over, never across a write or an
- * fsync. The syncer's request has its own lock. {@link #submit} and {@link #stop} are thread-safe. A
- * segment is sealed only when no group is in flight.
+ * <p>All state here belongs to the writer thread, except the syncer's request (guarded by its lock);
+ * {@link #submit} and {@link #stop} are thread-safe. A segment is sealed only when no group is in flight.
  */
 final class GroupCommit {
 
@@ -82,7 +75,7 @@ final class GroupCommit {
   static final int PREALLOCATE_BYTES = 1 << 20;
   private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(PREALLOCATE_BYTES).asReadOnlyBuffer();
 
-  sealed interface Request permits AppendRequest, ImportRequest, Stop {}
+  sealed interface Request permits AppendRequest, ImportRequest, Stop, Synced {}
 
   record AppendRequest(String stream, ExpectedVersion expected, List<EventData> events, List<UUID> ids,
       CompletableFuture<AppendResult> result) implements Request {}
@@ -94,6 +87,7 @@ final class GroupCommit {
   record Stop() implements Request {}
 
   /** From the syncer: every group up to {@code seq} is on disk, or ({@code error} set) the fsync failed. */
+  record Synced(long seq, Throwable error) implements Request {}
 
   private final LogState state;
   private final LogOptions options;
@@ -120,15 +114,6 @@ final class GroupCommit {
   private volatile boolean exited;
   private volatile long groups;
   private volatile long fsyncs;
-
-  /**
-   * Guards the state below that the syncer touches too when it publishes: the groups in flight, the
-   * pending maps, and the published indexes. The writer holds it while it stages a group and while it
-   * puts a written group in flight, never across the write itself or an fsync of the syncer's.
-   */
-  private final ReentrantLock lock = new ReentrantLock();
-  /** Signalled when no group is left in flight. */
-  private final Condition drained = lock.newCondition();
 
   // writer-thread state
   private WriteChannel channel;
@@ -251,6 +236,15 @@ final class GroupCommit {
           group.add(first);
         }
         queue.drainTo(group, MAX_GROUP_REQUESTS);
+        for (Request r : group) {
+          if (r instanceof Synced synced) {
+            handleSynced(synced);
+          }
+        }
+        group.removeIf(r -> r instanceof Synced);
+        if (group.isEmpty()) {
+          continue;
+        }
         int stopAt = indexOfStop(group);
         if (stopAt >= 0) {
           List<Request> before = new ArrayList<>(group.subList(0, stopAt));
@@ -264,7 +258,7 @@ final class GroupCommit {
             before = new ArrayList<>(carry);
             carry.clear();
           }
-          awaitInFlight();
+          awaitInFlight(r -> fail(r, new StoreUnavailableException("the store is closed")));
           finalFsync();
           return;
         }
@@ -279,12 +273,7 @@ final class GroupCommit {
       exited = true;
       // a request of a group that an unexpected error interrupted must not wait forever
       StoreUnavailableException stopped = failure != null ? failure : new StoreUnavailableException("the store is closed");
-      lock.lock();
-      try {
-        failInFlight(stopped);
-      } finally {
-        lock.unlock();
-      }
+      failInFlight(stopped);
       stopSyncer();
       group.forEach(r -> fail(r, stopped));
       carry.forEach(r -> fail(r, stopped));
@@ -339,13 +328,9 @@ final class GroupCommit {
           case AppendRequest a -> { if (a.result() instanceof Ticket<?> t) t.group = this; }
           case ImportRequest i -> { if (i.result() instanceof Ticket<?> t) t.group = this; }
           case Stop s -> { }
+          case Synced s -> { }
         }
       }
-    }
-
-    /** Whether every request has been claimed for completion. */
-    boolean finished() {
-      return next.get() >= requests.length;
     }
 
     /** Completes up to {@code max} requests not yet completed; each exactly once, whoever claims it. */
@@ -379,34 +364,14 @@ final class GroupCommit {
         target = syncRequested;
         ch = syncChannel;
       }
-      Throwable error = null;
       try {
         ch.force();
         fsyncs++;
+        queue.add(new Synced(target, null));
+        synced = target;
       } catch (Throwable t) {
-        error = t;
-      }
-      List<Completed> ready;
-      lock.lock();
-      try {
-        if (error != null) {
-          failStop("fsync of " + state.active().file + " failed; acknowledged data is safe, the groups written since"
-              + " were not acknowledged", error);
-          failInFlight(failure);
-          return; // fail-stop: never retried
-        }
-        ready = publishSynced(target);
-      } finally {
-        lock.unlock();
-      }
-      synced = target;
-      for (Completed done : ready) {
-        // the first wake-up from here, the rest from the completer and the woken callers (a tree); more
-        // than one here delays the next fsync behind the wake-ups of parked platform threads
-        done.completeSome(1);
-        if (!done.finished()) {
-          completer.add(done);
-        }
+        queue.add(new Synced(target, t)); // fail-stop: never retried
+        return;
       }
     }
   }
@@ -435,43 +400,43 @@ final class GroupCommit {
     }
   }
 
-  /**
-   * Syncer, holding {@link #lock}: publishes, in order, the groups in flight that an fsync which began
-   * after group {@code seq} was written has made durable, and returns them to be completed.
-   */
-  private List<Completed> publishSynced(long seq) {
-    List<Completed> ready = new ArrayList<>(2);
-    while (!inFlight.isEmpty() && inFlight.peekFirst().seq() <= seq) {
+  /** Publishes and completes the groups an fsync covered, or fails every group in flight. */
+  private void handleSynced(Synced s) {
+    if (s.error() != null) {
+      failStop("fsync of " + state.active().file + " failed; acknowledged data is safe, the groups written since were not"
+          + " acknowledged", s.error());
+      failInFlight(failure);
+      return;
+    }
+    while (!inFlight.isEmpty() && inFlight.peekFirst().seq() <= s.seq()) {
       InFlight w = inFlight.pollFirst();
       if (!w.staged().isEmpty()) {
         publish(w.staged(), w.end(), w.segment());
       }
-      ready.add(w.done());
+      completer.add(w.done());
     }
-    if (inFlight.isEmpty()) {
-      drained.signalAll();
-    }
-    return ready;
   }
 
-  /** Holding {@link #lock}: fails the callers of every group in flight (their own refusals stay theirs). */
+  /** Fails the callers of every group in flight (their own refusals stay theirs). */
   private void failInFlight(StoreUnavailableException cause) {
     for (InFlight w : inFlight) {
-      failGroup(w.done(), cause);
+      Completed d = w.done();
+      for (int i = 0; i < d.requests.length; i++) {
+        fail(d.requests[i], d.outcomes[i] instanceof EventStoreException ex ? ex : cause);
+      }
     }
     inFlight.clear();
-    drained.signalAll();
   }
 
-  /** Writer: waits until every group in flight is published (or failed). */
-  private void awaitInFlight() throws InterruptedException {
-    lock.lock();
-    try {
-      while (!inFlight.isEmpty()) {
-        drained.await();
+  /** Waits until every group in flight is published (or failed); other requests meanwhile go to {@code other}. */
+  private void awaitInFlight(Consumer<Request> other) throws InterruptedException {
+    while (!inFlight.isEmpty()) {
+      Request r = queue.take();
+      if (r instanceof Synced s) {
+        handleSynced(s);
+      } else {
+        other.accept(r);
       }
-    } finally {
-      lock.unlock();
     }
   }
 
@@ -549,69 +514,59 @@ final class GroupCommit {
     Segment active = state.active();
     if (writeEnd >= options.segmentBytes() && writeEnd > Segment.HEADER) {
       // the syncer must be done with this segment before it is sealed and its channel closed
-      awaitInFlight();
+      awaitInFlight(carry::add);
       if (failure != null) {
         group.forEach(r -> fail(r, failure));
         return;
       }
-      lock.lock();
       try {
         roll();
       } catch (IOException e) {
         failStop("starting a new segment failed", e);
         group.forEach(r -> fail(r, failure));
         return;
-      } finally {
-        lock.unlock();
       }
       active = state.active();
     }
+    buffer.clear();
+    staged = new ArrayList<>();
+    groupChain = chain.clone();
+    groupMicros = lastMicros;
     long firstPosition = nextPosition;
     Object[] outcomes = new Object[group.size()];
     int taken = 0;
-    Completed done;
-    lock.lock();
-    try {
-      buffer.clear();
-      staged = new ArrayList<>();
-      groupChain = chain.clone();
-      groupMicros = lastMicros;
-      for (; taken < group.size(); taken++) {
-        if (buffer.position() >= MAX_GROUP_BYTES || writeEnd + buffer.position() >= LogOptions.MAX_SEGMENT_BYTES) {
-          break;
-        }
-        Request r = group.get(taken);
-        try {
-          outcomes[taken] = switch (r) {
-            case AppendRequest a -> stageAppend(a);
-            case ImportRequest i -> stageImport(i);
-            case Stop s -> throw new IllegalStateException("stop inside a group");
-          };
-        } catch (EventStoreException e) {
-          outcomes[taken] = e;
-        }
+    for (; taken < group.size(); taken++) {
+      if (buffer.position() >= MAX_GROUP_BYTES || writeEnd + buffer.position() >= LogOptions.MAX_SEGMENT_BYTES) {
+        break;
       }
-      for (int i = taken; i < group.size(); i++) {
-        carry.add(group.get(i));
+      Request r = group.get(taken);
+      try {
+        outcomes[taken] = switch (r) {
+          case AppendRequest a -> stageAppend(a);
+          case ImportRequest i -> stageImport(i);
+          case Stop s -> throw new IllegalStateException("stop inside a group");
+          case Synced s -> throw new IllegalStateException("sync report inside a group");
+        };
+      } catch (EventStoreException e) {
+        outcomes[taken] = e;
       }
-      done = new Completed(group.subList(0, taken).toArray(new Request[0]),
-          taken == outcomes.length ? outcomes : Arrays.copyOf(outcomes, taken));
-      if (staged.isEmpty()) {
-        // retries and refusals only: answered once everything before them is on disk (a retry may name an event in flight)
-        if (inFlight.isEmpty()) {
-          completer.add(done);
-        } else {
-          inFlight.add(new InFlight(groupSeq, List.of(), writeEnd, active, done));
-        }
-        return;
-      }
-    } finally {
-      lock.unlock();
     }
-    // the write itself runs unlocked: the syncer may publish the groups before this one meanwhile
+    for (int i = taken; i < group.size(); i++) {
+      carry.add(group.get(i));
+    }
+    Completed done = new Completed(group.subList(0, taken).toArray(new Request[0]),
+        taken == outcomes.length ? outcomes : Arrays.copyOf(outcomes, taken));
+    if (staged.isEmpty()) {
+      // retries and refusals only: answered once everything before them is on disk (a retry may name an event in flight)
+      if (inFlight.isEmpty()) {
+        completer.add(done);
+      } else {
+        inFlight.add(new InFlight(groupSeq, List.of(), writeEnd, active, done));
+      }
+      return;
+    }
     buffer.flip();
     long groupStart = writeEnd;
-    IOException writeError = null;
     try {
       channel.writeFully(buffer, groupStart);
       long groupEnd = groupStart + buffer.limit();
@@ -620,41 +575,25 @@ final class GroupCommit {
         preallocate(active);
       }
     } catch (IOException e) {
-      writeError = e;
-    }
-    lock.lock();
-    try {
-      if (writeError != null) {
-        unstage(firstPosition);
-        StoreUnavailableException refused = writeFailed(writeError, active, groupStart);
-        failGroup(done, refused);
-        return;
+      unstage(firstPosition);
+      StoreUnavailableException refused = writeFailed(e, active, groupStart);
+      for (int i = 0; i < taken; i++) {
+        fail(group.get(i), outcomes[i] instanceof EventStoreException ex ? ex : refused);
       }
-      writeEnd = groupStart + buffer.limit();
-      chain = groupChain;
-      lastMicros = groupMicros;
-      groups++;
-      groupSeq++;
-      if (syncerThread == null) {
-        dirty = true;
-        publish(staged, writeEnd, active);
-        completer.add(done);
-      } else if (failure != null) {
-        // the syncer failed (fail-stop) while this group was written: no fsync will ever cover it
-        failGroup(done, failure);
-      } else {
-        inFlight.add(new InFlight(groupSeq, staged, writeEnd, active, done));
-        requestSync(groupSeq);
-      }
-    } finally {
-      lock.unlock();
+      return;
     }
-  }
-
-  /** Fails the callers of a group with {@code cause} (their own refusals stay theirs). */
-  private static void failGroup(Completed done, StoreUnavailableException cause) {
-    for (int i = 0; i < done.requests.length; i++) {
-      fail(done.requests[i], done.outcomes[i] instanceof EventStoreException ex ? ex : cause);
+    writeEnd = groupStart + buffer.limit();
+    chain = groupChain;
+    lastMicros = groupMicros;
+    groups++;
+    groupSeq++;
+    if (syncerThread != null) {
+      inFlight.add(new InFlight(groupSeq, staged, writeEnd, active, done));
+      requestSync(groupSeq);
+    } else {
+      dirty = true;
+      publish(staged, writeEnd, active);
+      completer.add(done);
     }
   }
 
@@ -951,6 +890,7 @@ final class GroupCommit {
       case AppendRequest a -> a.result().complete((AppendResult) outcome);
       case ImportRequest i -> i.result().complete((ImportResult) outcome);
       case Stop s -> { }
+      case Synced s -> { }
     }
   }
 
@@ -959,6 +899,7 @@ final class GroupCommit {
       case AppendRequest a -> a.result().completeExceptionally(t);
       case ImportRequest i -> i.result().completeExceptionally(t);
       case Stop s -> { }
+      case Synced s -> { }
     }
   }
 }

@@ -131,6 +131,8 @@ final class LogTesting {
     /** When >= 0: writes succeed for this many more bytes, then fail with "No space left on device". */
     volatile long bytesUntilFull = -1;
     volatile int fsyncs;
+    /** fsyncs that threw because of {@link #failFsync}. */
+    final AtomicInteger failedFsyncs = new AtomicInteger();
     /** Writes that reached the file (whole or partial). */
     final AtomicInteger writes = new AtomicInteger();
     /** When set, every fsync waits for it to open first: groups pile up written but not yet durable. */
@@ -179,6 +181,7 @@ final class LogTesting {
             }
           }
           if (failFsync) {
+            failedFsyncs.incrementAndGet();
             throw new IOException("Input/output error (injected fsync failure)");
           }
           fsyncs++;

@@ -114,6 +114,7 @@ final class GroupCommit {
   private volatile boolean exited;
   private volatile long groups;
   private volatile long fsyncs;
+  private volatile LongConsumer fsyncListener = nanos -> { };
 
   // writer-thread state
   private WriteChannel channel;
@@ -189,6 +190,11 @@ final class GroupCommit {
   /** fsyncs done on the write path so far ({@code fsync=always}: one per fsync of the syncer, which covers every group written before it began). */
   long fsyncs() {
     return fsyncs;
+  }
+
+  /** See {@link dev.annals.core.FsyncReporting}: the syncer's and the interval fsyncs. */
+  void onFsync(LongConsumer nanos) {
+    fsyncListener = java.util.Objects.requireNonNull(nanos, "nanos");
   }
 
   Optional<StoreUnavailableException> failure() {
@@ -365,7 +371,9 @@ final class GroupCommit {
         ch = syncChannel;
       }
       try {
+        long started = System.nanoTime();
         ch.force();
+        fsyncListener.accept(System.nanoTime() - started);
         fsyncs++;
         queue.add(new Synced(target, null));
         synced = target;
@@ -478,9 +486,11 @@ final class GroupCommit {
     }
     if (idle || System.nanoTime() - lastFsyncNanos >= period.toNanos()) {
       try {
+        long started = System.nanoTime();
         channel.force();
         dirty = false;
         lastFsyncNanos = System.nanoTime();
+        fsyncListener.accept(lastFsyncNanos - started);
       } catch (IOException e) {
         failStop("fsync of " + state.active().file + " failed", e);
       }

@@ -3,6 +3,7 @@ package dev.annals.log;
 import dev.annals.core.AppendResult;
 import dev.annals.core.AppendValidator;
 import dev.annals.core.CatchUpSubscription;
+import dev.annals.core.FsyncReporting;
 import dev.annals.core.Direction;
 import dev.annals.core.EventData;
 import dev.annals.core.EventHandler;
@@ -45,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * ({@link GroupCommit}); reads go straight to the segment files through the in-memory indexes and see
  * only what the writer has published. Open with {@link Annals#open}. Thread-safe.
  */
-public final class LogEventStore implements EventStore {
+public final class LogEventStore implements EventStore, FsyncReporting {
 
   private static final Logger LOG = LoggerFactory.getLogger(LogEventStore.class);
   static final int READ_WINDOW = 1 << 20;
@@ -122,6 +123,11 @@ public final class LogEventStore implements EventStore {
   /** fsyncs of the write path since open (fsync=always: one per group). */
   public long fsyncs() {
     return writer.fsyncs();
+  }
+
+  @Override
+  public void onFsync(java.util.function.LongConsumer nanos) {
+    writer.onFsync(nanos);
   }
 
   /** The fail-stop cause, when an I/O error stopped appends. */

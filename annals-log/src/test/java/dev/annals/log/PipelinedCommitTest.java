@@ -183,6 +183,27 @@ class PipelinedCommitTest {
   }
 
   @Test
+  void every_write_path_fsync_is_reported_with_its_duration() throws Exception {
+    java.util.Queue<Long> reported = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    try (LogEventStore s = open()) {
+      s.onFsync(reported::add);
+      long before = s.fsyncs();
+      channels.fsyncGate = gate;
+      int writesBefore = channels.writes.get();
+      CompletableFuture<AppendResult> a = appendAsync(s, "f-1", ExpectedVersion.ANY, events(1));
+      await("the group is written", () -> channels.writes.get() > writesBefore);
+      Thread.sleep(50); // its fsync is held at the gate for about this long
+      gate.countDown();
+      a.get(10, TimeUnit.SECONDS);
+      for (int i = 0; i < 5; i++) {
+        s.append("f-2", ExpectedVersion.ANY, events(1));
+      }
+      assertThat(reported).hasSize((int) (s.fsyncs() - before)).allMatch(n -> n > 0);
+      assertThat(reported.peek()).as("the first fsync waited at the gate").isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(20));
+    }
+  }
+
+  @Test
   void close_waits_for_the_groups_in_flight() throws Exception {
     LogEventStore s = open();
     channels.fsyncGate = gate;

@@ -76,6 +76,7 @@ public final class AnnalsServer implements AutoCloseable {
     this.config = config;
     checkBinding(config);
     this.metrics = new ServerMetrics(store::headPosition);
+    metrics.bindFsyncs(store);
     this.sessions = new SseSessions(config.heartbeat(), store, metrics);
     metrics.bindSubscribers(sessions::count, sessions::maxLag);
     ReadLimits limits = new ReadLimits(config.defaultLimit(), config.maxLimit());

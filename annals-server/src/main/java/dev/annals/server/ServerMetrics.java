@@ -1,5 +1,6 @@
 package dev.annals.server;
 
+import dev.annals.core.FsyncReporting;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -11,7 +12,7 @@ import java.util.function.LongSupplier;
 
 /**
  * The server's meters in a Micrometer Prometheus registry (one per server, not global): appended
- * events and append latency (a histogram), requests by status class, SSE subscribers and their lag
+ * events and append latency (a histogram), fsync latency (a histogram, embedded log only), requests by status class, SSE subscribers and their lag
  * behind the head. Thread-safe.
  */
 final class ServerMetrics {
@@ -40,6 +41,20 @@ final class ServerMetrics {
         .register(registry);
     Gauge.builder("annals.head.position", head::getAsLong)
         .description("position of the last event in the store").register(registry);
+  }
+
+  /**
+   * {@code annals.fsync.latency}, a histogram of the store's write-path fsyncs, when the store reports
+   * them (the embedded log does; PostgreSQL and memory stores do not, and show no such meter).
+   */
+  void bindFsyncs(Object store) {
+    if (store instanceof FsyncReporting reporting) {
+      Timer fsync = Timer.builder("annals.fsync.latency")
+          .description("duration of each fsync on the store's write path (one per group commit with fsync=always)")
+          .publishPercentileHistogram()
+          .register(registry);
+      reporting.onFsync(nanos -> fsync.record(nanos, TimeUnit.NANOSECONDS));
+    }
   }
 
   /** Registers the subscriber gauges (the sessions are built after the metrics they count into). */

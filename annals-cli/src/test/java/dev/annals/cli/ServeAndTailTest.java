@@ -31,30 +31,12 @@ import org.junit.jupiter.api.Test;
  */
 class ServeAndTailTest {
 
-  private static Process serve(String... extra) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "dev.annals.cli.Main", "serve", "--port", "0"));
-    cmd.addAll(List.of(extra));
-    return new ProcessBuilder(cmd).redirectErrorStream(true).start();
-  }
-
   @Test
   void serve_answers_tail_follows_and_sigterm_stops_gracefully() throws Exception {
-    Process p = serve();
-    List<String> lines = Collections.synchronizedList(new ArrayList<>());
-    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    Thread reader = Thread.ofVirtual().start(() -> {
-      try {
-        String line;
-        while ((line = out.readLine()) != null) {
-          lines.add(line);
-        }
-      } catch (Exception ignored) {
-        // the process ended
-      }
-    });
-    try {
-      URI uri = awaitUri(lines);
+    try (ServedProcess served = new ServedProcess()) {
+      Process p = served.process;
+      List<String> lines = served.lines;
+      URI uri = served.awaitUri();
       try (HttpEventStore client = new HttpEventStore(uri, Optional.empty())) {
         client.append("account-1", ExpectedVersion.NO_STREAM, EventData.of("Opened", "{\"owner\":\"ann\"}"));
         client.append("account-1", ExpectedVersion.exactly(1), EventData.of("Deposited", "{\"amount\":5}"));
@@ -79,35 +61,19 @@ class ServeAndTailTest {
       p.toHandle().destroy(); // SIGTERM (Process.destroy would also close our end of its stdout)
       String stream = new String(sse.body().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(stream).contains("event: shutdown");
-      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-      reader.join(5_000);
+      assertThat(served.awaitExit(30)).isTrue();
       assertThat(lines).as("exit " + p.exitValue() + "\n" + String.join("\n", lines)).anyMatch(l -> l.contains("stopped; the store is closed"));
       assertThat(p.exitValue()).isEqualTo(143);
       http.close();
-    } finally {
-      p.destroyForcibly();
     }
   }
 
   @Test
   void serve_on_a_data_directory_keeps_acknowledged_events_across_a_restart(@org.junit.jupiter.api.io.TempDir Path dir)
       throws Exception {
-    Process p = serve("--data", dir.toString());
-    List<String> lines = Collections.synchronizedList(new ArrayList<>());
-    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    Thread reader = Thread.ofVirtual().start(() -> {
-      try {
-        String line;
-        while ((line = out.readLine()) != null) {
-          lines.add(line);
-        }
-      } catch (Exception ignored) {
-        // the process ended
-      }
-    });
     dev.annals.core.AppendResult written;
-    try {
-      URI uri = awaitUri(lines);
+    try (ServedProcess served = new ServedProcess("--data", dir.toString())) {
+      URI uri = served.awaitUri();
       try (HttpEventStore client = new HttpEventStore(uri, Optional.empty())) {
         written = client.append("account-7", ExpectedVersion.NO_STREAM,
             EventData.of("Opened", "{\"owner\":\"bo\"}"), EventData.of("Deposited", "{\"amount\":9}"));
@@ -118,12 +84,9 @@ class ServeAndTailTest {
       assertThat(verify.statusCode()).isEqualTo(200);
       assertThat(verify.body()).contains("\"ok\":true").contains("\"events\":2").containsPattern("\"headHash\":\"[0-9a-f]{64}\"");
       http.close();
-      p.toHandle().destroy();
-      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-      reader.join(5_000);
-      assertThat(lines).anyMatch(l -> l.contains("embedded log in"));
-    } finally {
-      p.destroyForcibly();
+      served.process.toHandle().destroy();
+      assertThat(served.awaitExit(30)).isTrue();
+      assertThat(served.lines).anyMatch(l -> l.contains("embedded log in"));
     }
     try (dev.annals.log.LogEventStore reopened = dev.annals.log.Annals.open(dir)) {
       List<dev.annals.core.RecordedEvent> events = reopened.readStream("account-7", 1,
@@ -132,24 +95,6 @@ class ServeAndTailTest {
       assertThat(events.get(1).position()).isEqualTo(written.lastPosition());
       assertThat(reopened.verify(dev.annals.log.LogVerifier.Progress.NONE).ok()).isTrue();
     }
-  }
-
-  private static URI awaitUri(List<String> lines) throws InterruptedException {
-    // the CLI's own line, printed once the server is up (the server's log line names the address earlier)
-    Pattern serving = Pattern.compile("^annals: serving .* on (http://127\\.0\\.0\\.1:\\d+)");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      synchronized (lines) {
-        for (String l : lines) {
-          Matcher m = serving.matcher(l);
-          if (m.find()) {
-            return URI.create(m.group(1));
-          }
-        }
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("the server did not start: " + lines);
   }
 
   private static String captureOut(Runnable r) {
@@ -166,21 +111,9 @@ class ServeAndTailTest {
 
   @Test
   void serve_with_module_bank_runs_the_banks_projections_and_commands() throws Exception {
-    Process p = serve("--module", "bank");
-    List<String> lines = Collections.synchronizedList(new ArrayList<>());
-    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    Thread.ofVirtual().start(() -> {
-      try {
-        String line;
-        while ((line = out.readLine()) != null) {
-          lines.add(line);
-        }
-      } catch (Exception ignored) {
-        // the process ended
-      }
-    });
-    try {
-      URI uri = awaitUri(lines);
+    try (ServedProcess served = new ServedProcess("--module", "bank")) {
+      URI uri = served.awaitUri();
+      List<String> lines = served.lines;
       assertThat(lines).anyMatch(l -> l.contains("with module bank"));
       HttpClient http = HttpClient.newHttpClient();
       String projections = http.send(HttpRequest.newBuilder(URI.create(uri + "/projections")).build(),
@@ -193,9 +126,6 @@ class ServeAndTailTest {
           HttpResponse.BodyHandlers.ofString());
       assertThat(opened.statusCode()).as(opened.body()).isEqualTo(200);
       http.close();
-    } finally {
-      p.destroyForcibly();
-      p.waitFor(30, TimeUnit.SECONDS);
     }
   }
 

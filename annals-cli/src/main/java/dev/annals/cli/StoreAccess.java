@@ -26,17 +26,17 @@ final class StoreAccess {
       + "; API key from $ANNALS_API_KEY).")
   URI server;
 
-  /** True when the command works on a data directory. */
+  /** True when the command works on a data directory; refuses {@code --data} with {@code --server}. */
   boolean local() {
+    if (dataDir != null && server != null) {
+      throw new CliFailure("give --data or --server, not both", 2);
+    }
     return dataDir != null;
   }
 
   /** Opens the store this command was pointed at. */
   EventStore open(boolean create) {
-    if (dataDir != null && server != null) {
-      throw new CliFailure("give --data or --server, not both", 2);
-    }
-    if (dataDir != null) {
+    if (local()) {
       return open(dataDir, create);
     }
     return new HttpEventStore(server != null ? server : URI.create(DEFAULT_SERVER),

@@ -13,6 +13,7 @@ import dev.annals.server.ScanVerifier;
 import dev.annals.server.ServerConfig;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -72,9 +73,14 @@ class ServerCommandsTest {
 
   @Test
   void data_and_server_together_are_refused() {
-    CliRun r = run("read", "s-1", "--server", url, "--data", "/tmp/nowhere");
-    assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.err()).contains("not both");
+    for (String[] command : List.of(new String[] {"read", "s-1"}, new String[] {"append", "s-1", "T", "{}"},
+        new String[] {"verify"})) {
+      List<String> args = new java.util.ArrayList<>(List.of(command));
+      args.addAll(List.of("--server", url, "--data", "/tmp/nowhere"));
+      CliRun r = run(args.toArray(String[]::new));
+      assertThat(r.exit()).as(args.toString()).isEqualTo(2);
+      assertThat(r.err()).as(args.toString()).contains("not both");
+    }
   }
 
   @Test

@@ -22,6 +22,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -194,7 +195,7 @@ final class GroupCommit {
 
   /** See {@link dev.annals.core.FsyncReporting}: the syncer's and the interval fsyncs. */
   void onFsync(LongConsumer nanos) {
-    fsyncListener = java.util.Objects.requireNonNull(nanos, "nanos");
+    fsyncListener = Objects.requireNonNull(nanos, "nanos");
   }
 
   Optional<StoreUnavailableException> failure() {

@@ -3,7 +3,6 @@ package dev.annals.log;
 import dev.annals.core.AppendResult;
 import dev.annals.core.AppendValidator;
 import dev.annals.core.CatchUpSubscription;
-import dev.annals.core.FsyncReporting;
 import dev.annals.core.Direction;
 import dev.annals.core.EventData;
 import dev.annals.core.EventHandler;
@@ -11,6 +10,7 @@ import dev.annals.core.EventStore;
 import dev.annals.core.EventStoreException;
 import dev.annals.core.ExpectedVersion;
 import dev.annals.core.Filter;
+import dev.annals.core.FsyncReporting;
 import dev.annals.core.ImportEvent;
 import dev.annals.core.ImportResult;
 import dev.annals.core.Json;
@@ -38,6 +38,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -126,7 +127,7 @@ public final class LogEventStore implements EventStore, FsyncReporting {
   }
 
   @Override
-  public void onFsync(java.util.function.LongConsumer nanos) {
+  public void onFsync(LongConsumer nanos) {
     writer.onFsync(nanos);
   }
 

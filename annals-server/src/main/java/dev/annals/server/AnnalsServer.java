@@ -3,6 +3,7 @@ package dev.annals.server;
 import dev.annals.console.ConsoleAssets;
 import dev.annals.core.EventStore;
 import dev.annals.core.EventStoreException;
+import dev.annals.core.FsyncReporting;
 import dev.annals.cqrs.projection.RunnerOptions;
 import dev.annals.server.spi.ServerModule;
 import java.net.InetAddress;
@@ -76,7 +77,9 @@ public final class AnnalsServer implements AutoCloseable {
     this.config = config;
     checkBinding(config);
     this.metrics = new ServerMetrics(store::headPosition);
-    metrics.bindFsyncs(store);
+    if (store instanceof FsyncReporting reporting) {
+      metrics.bindFsyncs(reporting);
+    }
     this.sessions = new SseSessions(config.heartbeat(), store, metrics);
     metrics.bindSubscribers(sessions::count, sessions::maxLag);
     ReadLimits limits = new ReadLimits(config.defaultLimit(), config.maxLimit());

@@ -12,8 +12,8 @@ import java.util.function.LongSupplier;
 
 /**
  * The server's meters in a Micrometer Prometheus registry (one per server, not global): appended
- * events and append latency (a histogram), fsync latency (a histogram, embedded log only), requests by status class, SSE subscribers and their lag
- * behind the head. Thread-safe.
+ * events and append latency (a histogram), fsync latency (a histogram, embedded log only), requests
+ * by status class, SSE subscribers and their lag behind the head. Thread-safe.
  */
 final class ServerMetrics {
 
@@ -44,17 +44,15 @@ final class ServerMetrics {
   }
 
   /**
-   * {@code annals.fsync.latency}, a histogram of the store's write-path fsyncs, when the store reports
-   * them (the embedded log does; PostgreSQL and memory stores do not, and show no such meter).
+   * {@code annals.fsync.latency}, a histogram of the write-path fsyncs of a store that reports them (the
+   * embedded log; over other stores the server does not call this and there is no such meter).
    */
-  void bindFsyncs(Object store) {
-    if (store instanceof FsyncReporting reporting) {
-      Timer fsync = Timer.builder("annals.fsync.latency")
-          .description("duration of each fsync on the store's write path (one per group commit with fsync=always)")
-          .publishPercentileHistogram()
-          .register(registry);
-      reporting.onFsync(nanos -> fsync.record(nanos, TimeUnit.NANOSECONDS));
-    }
+  void bindFsyncs(FsyncReporting store) {
+    Timer fsync = Timer.builder("annals.fsync.latency")
+        .description("duration of each fsync on the store's write path (one per group commit with fsync=always)")
+        .publishPercentileHistogram()
+        .register(registry);
+    store.onFsync(nanos -> fsync.record(nanos, TimeUnit.NANOSECONDS));
   }
 
   /** Registers the subscriber gauges (the sessions are built after the metrics they count into). */

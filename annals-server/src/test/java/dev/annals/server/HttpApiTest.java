@@ -274,7 +274,8 @@ class HttpApiTest {
     assertThat(m.body()).contains("annals_append_events_total 1.0")
         .contains("annals_append_latency_seconds_bucket")
         .contains("annals_subscribers ")
-        .contains("annals_subscription_lag_events ");
+        .contains("annals_subscription_lag_events ")
+        .as("the in-memory store does not fsync").doesNotContain("annals_fsync");
   }
 
   @Test

@@ -2,14 +2,14 @@ package dev.annals.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.annals.client.HttpEventStore;
 import dev.annals.core.Direction;
 import dev.annals.core.EventStore;
 import dev.annals.core.Page;
 import dev.annals.core.RecordedEvent;
 import dev.annals.core.TimeViews;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -72,22 +72,17 @@ final class ReadCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The known-at / valid-at event list of design §4, paged like a plain read (from = place in the list). */
+  /**
+   * The known-at / valid-at event list of design §4, paged like a plain read: over a server, the server
+   * selects; on a data directory, the stream is read page by page and only the selection is kept.
+   */
   private Page timeView(EventStore store) {
-    List<RecordedEvent> all = new ArrayList<>();
-    long v = 1;
-    while (true) {
-      Page p = store.readStream(stream, v, Direction.FORWARD, 1000);
-      all.addAll(p.events());
-      if (p.end()) {
-        break;
-      }
-      v = p.next();
+    if (store instanceof HttpEventStore http) {
+      return http.readStreamAsOf(stream, from, limit, Optional.ofNullable(knownAt), Optional.ofNullable(validAt));
     }
-    Instant t = knownAt != null ? knownAt : Instant.now();
-    List<RecordedEvent> view = validAt != null ? TimeViews.validAt(all, validAt, t) : TimeViews.knownAt(all, t);
-    int start = (int) Math.min(view.size(), Math.max(0, from - 1));
-    int end = (int) Math.min(view.size(), (long) start + limit);
-    return new Page(view.subList(start, end), end + 1L, end >= view.size());
+    Instant t = knownAt != null ? knownAt : Instant.MAX;
+    return validAt != null
+        ? TimeViews.validAt(store, stream, validAt, t, Direction.FORWARD, from, limit)
+        : TimeViews.knownAt(store, stream, t, Direction.FORWARD, Math.max(1, from), limit);
   }
 }

@@ -105,6 +105,31 @@ class ServerCommandsTest {
   }
 
   @Test
+  void read_known_at_and_valid_at_through_the_server_let_the_server_select() throws Exception {
+    UUID fee = UUID.randomUUID();
+    store.append("acct-1", ExpectedVersion.ANY, EventData.of("Deposited", "{\"cents\":1000}"));
+    store.append("acct-1", ExpectedVersion.ANY, new EventData(fee, "FeeCharged", Json.of("{\"cents\":30}"),
+        Json.EMPTY_OBJECT, Optional.empty()));
+    Instant between = Instant.now();
+    Thread.sleep(5);
+    store.append("acct-1", ExpectedVersion.ANY, new EventData(UUID.randomUUID(), "FeeReversed", Json.of("{\"cents\":30}"),
+        Json.of("{\"revokes\":[\"" + fee + "\"]}"), Optional.of(Instant.parse("2026-01-01T00:00:00Z"))));
+
+    CliRun known = run("read", "acct-1", "--server", url, "--known-at", between.toString(), "--json");
+    assertThat(known.exit()).as(known.err()).isZero();
+    assertThat(EventJson.MAPPER.readTree(known.out()).get("events")).extracting(e -> e.get("type").asText())
+        .containsExactly("Deposited", "FeeCharged");
+    CliRun first = run("read", "acct-1", "--server", url, "--valid-at", Instant.now().toString(), "--limit", "1", "--json");
+    JsonNode page = EventJson.MAPPER.readTree(first.out());
+    assertThat(page.get("events")).extracting(e -> e.get("type").asText()).containsExactly("FeeReversed");
+    assertThat(page.get("next").asLong()).isEqualTo(2);
+    CliRun second = run("read", "acct-1", "--server", url, "--valid-at", Instant.now().toString(), "--from", "2", "--json");
+    JsonNode rest = EventJson.MAPPER.readTree(second.out());
+    assertThat(rest.get("events")).extracting(e -> e.get("type").asText()).containsExactly("Deposited");
+    assertThat(rest.get("next").isNull()).isTrue();
+  }
+
+  @Test
   void import_sends_the_file_to_the_server_with_the_original_recorded_at(@TempDir Path tmp) throws Exception {
     Path file = tmp.resolve("h.jsonl");
     java.nio.file.Files.writeString(file,

@@ -123,6 +123,22 @@ public final class HttpEventStore implements EventStore {
     return page(r.get());
   }
 
+  /**
+   * One page of a stream's time view computed by the server ({@code GET /streams/{s}?knownAt=&validAt=},
+   * design §4): with {@code validAt}, the events in effect then as known at {@code knownAt} (default:
+   * everything), {@code from} being the place in that view; with only {@code knownAt}, the events
+   * recorded by then, {@code from} being a version. A stream without events reads as an empty page.
+   */
+  public Page readStreamAsOf(String stream, long from, int limit, Optional<Instant> knownAt, Optional<Instant> validAt) {
+    checkName(stream);
+    StringBuilder path = new StringBuilder("/streams/").append(segment(stream)).append("?from=").append(Math.max(0, from))
+        .append("&limit=").append(limit);
+    knownAt.ifPresent(t -> path.append("&knownAt=").append(query(t.toString())));
+    validAt.ifPresent(v -> path.append("&validAt=").append(query(v.toString())));
+    return sendAllowingNotFound(path.toString()).map(HttpEventStore::page)
+        .orElseGet(() -> new Page(List.of(), Math.max(1, from), true));
+  }
+
   @Override
   public Page readAll(long fromPosition, Direction direction, int limit, Filter filter) {
     StringBuilder path = new StringBuilder("/all?from=").append(Math.max(0, fromPosition))

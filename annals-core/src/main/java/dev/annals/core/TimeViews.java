@@ -24,6 +24,74 @@ public final class TimeViews {
 
   private TimeViews() {}
 
+  /** Events read per call while a paged view scans a stream. */
+  private static final int SCAN_PAGE = 1000;
+
+  /**
+   * One page of the known-at view of {@code stream} in {@code store}: the events recorded by {@code t},
+   * in version order, from version {@code from} in {@code direction} (at most {@code limit}).
+   * {@code recordedAt} never decreases along the log, so going forward the first event recorded after
+   * {@code t} ends the view; the stream is read page by page, never whole.
+   */
+  public static Page knownAt(EventStore store, String stream, Instant t, Direction direction, long from, int limit) {
+    List<RecordedEvent> out = new ArrayList<>();
+    long cursor = from;
+    while (true) {
+      Page p = store.readStream(stream, cursor, direction, Math.min(SCAN_PAGE, Math.max(limit, 1)));
+      for (RecordedEvent e : p.events()) {
+        boolean known = !e.recordedAt().isAfter(t);
+        if (!known && direction == Direction.FORWARD) {
+          return new Page(out, e.version(), true);
+        }
+        if (known) {
+          out.add(e);
+          if (out.size() == limit) {
+            long after = direction == Direction.FORWARD ? e.version() + 1 : e.version() - 1;
+            boolean more = direction == Direction.FORWARD ? !p.end() || e != p.events().getLast() : after >= 1;
+            return new Page(out, after, !more);
+          }
+        }
+      }
+      if (p.end()) {
+        return new Page(out, p.next(), true);
+      }
+      cursor = p.next();
+    }
+  }
+
+  /**
+   * One page of the valid-at view of {@code stream} in {@code store} ({@link #validAt(List, Instant,
+   * Instant)}): it needs the whole stream up to {@code t}, so the stream is read page by page and only
+   * the selection is held in memory. {@code from} is the 1-based place in the view's order (in
+   * {@code direction}), and the page's {@code next} continues from there.
+   */
+  public static Page validAt(EventStore store, String stream, Instant v, Instant t, Direction direction, long from,
+      int limit) {
+    ValidAt view = new ValidAt(v);
+    long cursor = 1;
+    scan:
+    while (true) {
+      Page p = store.readStream(stream, cursor, Direction.FORWARD, SCAN_PAGE);
+      for (RecordedEvent e : p.events()) {
+        if (e.recordedAt().isAfter(t)) {
+          break scan;
+        }
+        view.add(e);
+      }
+      if (p.end()) {
+        break;
+      }
+      cursor = p.next();
+    }
+    List<RecordedEvent> selected = new ArrayList<>(view.events());
+    if (direction == Direction.BACKWARD) {
+      java.util.Collections.reverse(selected);
+    }
+    int start = (int) Math.min(Math.max(from, 1) - 1, selected.size());
+    int end = (int) Math.min((long) start + limit, selected.size());
+    return new Page(selected.subList(start, end), end + 1L, end >= selected.size());
+  }
+
   /** The events recorded at or before {@code t}, in version order. */
   public static List<RecordedEvent> knownAt(List<RecordedEvent> stream, Instant t) {
     return stream.stream().filter(e -> !e.recordedAt().isAfter(t)).toList();

@@ -9,7 +9,6 @@ import dev.annals.core.TimeViews;
 import dev.annals.core.StreamInfo;
 import java.io.IOException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -24,7 +23,6 @@ final class StreamsResource {
 
   private static final Set<String> READ_PARAMS = Set.of("from", "limit", "direction", "knownAt", "validAt");
   private static final Set<String> LIST_PARAMS = Set.of("prefix", "category", "after", "limit");
-  private static final int SCAN_PAGE = 1000;
 
   private final EventStore store;
   private final ServerMetrics metrics;
@@ -113,15 +111,15 @@ final class StreamsResource {
     OptionalLong next;
     OptionalLong cursor = OptionalLong.empty();
     if (validAt.isPresent()) {
-      Selection s = validAt(stream, validAt.get(), knownAt.orElse(Instant.MAX), direction,
+      Page s = TimeViews.validAt(store, stream, validAt.get(), knownAt.orElse(Instant.MAX), direction,
           from.orElse(1), limit);
       events = s.events();
-      next = s.next();
+      next = s.nextPage();
     } else if (knownAt.isPresent()) {
-      Selection s = knownAt(stream, knownAt.get(), direction,
+      Page s = TimeViews.knownAt(store, stream, knownAt.get(), direction,
           from.orElse(direction == Direction.FORWARD ? 1 : EventStore.END), limit);
       events = s.events();
-      next = s.next();
+      next = s.nextPage();
     } else {
       Page p = store.readStream(stream, from.orElse(direction == Direction.FORWARD ? 1 : EventStore.END),
           direction, limit);
@@ -152,72 +150,6 @@ final class StreamsResource {
     } else {
       g.writeNullField("next");
     }
-  }
-
-  record Selection(List<RecordedEvent> events, OptionalLong next) {}
-
-  /**
-   * The events recorded by {@code t}, in version order. {@code recordedAt} never decreases along the
-   * log, so going forward the first event recorded after {@code t} ends the selection.
-   */
-  private Selection knownAt(String stream, Instant t, Direction direction, long from, int limit) {
-    List<RecordedEvent> out = new ArrayList<>();
-    long cursor = from;
-    while (true) {
-      Page p = store.readStream(stream, cursor, direction, Math.min(SCAN_PAGE, Math.max(limit, 1)));
-      for (RecordedEvent e : p.events()) {
-        boolean known = !e.recordedAt().isAfter(t);
-        if (!known && direction == Direction.FORWARD) {
-          return new Selection(out, OptionalLong.empty());
-        }
-        if (known) {
-          out.add(e);
-          if (out.size() == limit) {
-            long after = direction == Direction.FORWARD ? e.version() + 1 : e.version() - 1;
-            boolean more = direction == Direction.FORWARD ? !p.end() || e != p.events().getLast() : after >= 1;
-            return new Selection(out, more ? OptionalLong.of(after) : OptionalLong.empty());
-          }
-        }
-      }
-      if (p.end()) {
-        return new Selection(out, OptionalLong.empty());
-      }
-      cursor = p.next();
-    }
-  }
-
-  /**
-   * What was in effect by {@code v} as known at {@code t}: events recorded by {@code t} with
-   * {@code effectiveAt <= v}, minus those revoked by an event recorded by {@code t}, ordered by
-   * ({@code effectiveAt}, version). This needs the whole stream up to {@code t}, so it is read page by
-   * page and the selection (not the stream) is held in memory. {@code from} is the 1-based place in
-   * that order (in the read's direction), and {@code next} continues from there.
-   */
-  private Selection validAt(String stream, Instant v, Instant t, Direction direction, long from, int limit) {
-    TimeViews.ValidAt view = new TimeViews.ValidAt(v);
-    long cursor = 1;
-    scan:
-    while (true) {
-      Page p = store.readStream(stream, cursor, Direction.FORWARD, SCAN_PAGE);
-      for (RecordedEvent e : p.events()) {
-        if (e.recordedAt().isAfter(t)) {
-          break scan;
-        }
-        view.add(e);
-      }
-      if (p.end()) {
-        break;
-      }
-      cursor = p.next();
-    }
-    List<RecordedEvent> selected = new ArrayList<>(view.events());
-    if (direction == Direction.BACKWARD) {
-      java.util.Collections.reverse(selected);
-    }
-    int start = (int) Math.min(Math.max(from, 1) - 1, selected.size());
-    int end = (int) Math.min((long) start + limit, selected.size());
-    return new Selection(selected.subList(start, end),
-        end < selected.size() ? OptionalLong.of(end + 1L) : OptionalLong.empty());
   }
 
   /** A long query parameter that may be absent. */

@@ -140,6 +140,19 @@ final class LogTesting {
     /** When set, every write (counted in {@link #writes} first) waits for it to open. */
     volatile CountDownLatch writeGate;
 
+    /** Waits for {@code gate} to open, when there is one. */
+    private static void pass(CountDownLatch gate, String what) throws InterruptedIOException {
+      if (gate == null) {
+        return;
+      }
+      try {
+        gate.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted at the " + what + " gate");
+      }
+    }
+
     @Override
     public WriteChannel open(Path file) throws IOException {
       WriteChannel real = WriteChannel.FILES.open(file);
@@ -147,15 +160,7 @@ final class LogTesting {
         @Override
         public void writeFully(ByteBuffer src, long position) throws IOException {
           writes.incrementAndGet();
-          CountDownLatch gate = writeGate;
-          if (gate != null) {
-            try {
-              gate.await();
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-              throw new InterruptedIOException("interrupted at the write gate");
-            }
-          }
+          pass(writeGate, "write");
           long room = bytesUntilFull;
           if (room >= 0 && src.remaining() > room) {
             ByteBuffer part = src.slice(src.position(), (int) room);
@@ -171,15 +176,7 @@ final class LogTesting {
 
         @Override
         public void force() throws IOException {
-          CountDownLatch gate = fsyncGate;
-          if (gate != null) {
-            try {
-              gate.await();
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-              throw new InterruptedIOException("interrupted at the fsync gate");
-            }
-          }
+          pass(fsyncGate, "fsync");
           if (failFsync) {
             failedFsyncs.incrementAndGet();
             throw new IOException("Input/output error (injected fsync failure)");

@@ -122,17 +122,24 @@ class PipelinedCommitTest {
     }
   }
 
+  /** Appends one event to {@code stream} and returns once its group is written, its fsync held at the gate, to fail. */
+  private CompletableFuture<AppendResult> writtenWithItsFsyncHeldToFail(LogEventStore s, String stream)
+      throws InterruptedException {
+    channels.fsyncGate = gate;
+    channels.failFsync = true;
+    int writesBefore = channels.writes.get();
+    CompletableFuture<AppendResult> a = appendAsync(s, stream, ExpectedVersion.ANY, events(1));
+    await("the first group is written", () -> channels.writes.get() > writesBefore);
+    return a;
+  }
+
   @Test
   void a_failed_fsync_fails_every_group_in_flight_and_stops_the_store() throws Exception {
     List<RecordedEvent> acknowledged;
     try (LogEventStore s = open(); AutoCloseable released = gate::countDown) { // the gate opens before close waits
       s.append("r-0", ExpectedVersion.ANY, events(1));
       acknowledged = all(s);
-      channels.fsyncGate = gate;
-      channels.failFsync = true;
-      int writesBefore = channels.writes.get();
-      CompletableFuture<AppendResult> a = appendAsync(s, "r-1", ExpectedVersion.ANY, events(1));
-      await("the first group is written", () -> channels.writes.get() > writesBefore);
+      CompletableFuture<AppendResult> a = writtenWithItsFsyncHeldToFail(s, "r-1");
       int writesAfterFirst = channels.writes.get();
       CompletableFuture<AppendResult> b = appendAsync(s, "r-2", ExpectedVersion.ANY, events(1));
       await("the second group is written", () -> channels.writes.get() > writesAfterFirst);
@@ -159,11 +166,7 @@ class PipelinedCommitTest {
     try (LogEventStore s = open(); AutoCloseable released = () -> { gate.countDown(); writes.countDown(); }) {
       s.append("w-0", ExpectedVersion.ANY, events(1));
       acknowledged = all(s);
-      channels.fsyncGate = gate;
-      channels.failFsync = true;
-      int writesBefore = channels.writes.get();
-      CompletableFuture<AppendResult> a = appendAsync(s, "w-1", ExpectedVersion.ANY, events(1));
-      await("the first group is written", () -> channels.writes.get() > writesBefore);
+      CompletableFuture<AppendResult> a = writtenWithItsFsyncHeldToFail(s, "w-1");
       int writesAfterFirst = channels.writes.get();
       channels.writeGate = writes;
       CompletableFuture<AppendResult> b = appendAsync(s, "w-2", ExpectedVersion.ANY, events(1));

@@ -80,7 +80,7 @@ public final class AnnalsServer implements AutoCloseable {
     if (store instanceof FsyncReporting reporting) {
       metrics.bindFsyncs(reporting);
     }
-    this.sessions = new SseSessions(config.heartbeat(), store, metrics);
+    this.sessions = new SseSessions(config.heartbeat(), config.slowSubscriberTimeout(), store, metrics);
     metrics.bindSubscribers(sessions::count, sessions::maxLag);
     ReadLimits limits = new ReadLimits(config.defaultLimit(), config.maxLimit());
 

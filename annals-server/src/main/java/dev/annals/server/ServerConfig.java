@@ -22,6 +22,9 @@ import java.util.Optional;
  * @param stopTimeout how long a graceful stop waits for in-flight requests
  * @param auditMaxScan events one {@code /audit} request examines at most before returning a {@code next}
  * @param rateLimit requests per second per API key (per remote address without auth); absent: no limit
+ * @param slowSubscriberTimeout a {@code /subscribe/all} client that has caught up once and then falls
+ *     behind the server's buffer of recent events (so that it reads from the log) and stays behind for
+ *     this long gets a final {@code too_slow} error event and is disconnected
  */
 public record ServerConfig(
     String host,
@@ -36,7 +39,8 @@ public record ServerConfig(
     Duration idleTimeout,
     Duration stopTimeout,
     int auditMaxScan,
-    Optional<RateLimit> rateLimit) {
+    Optional<RateLimit> rateLimit,
+    Duration slowSubscriberTimeout) {
 
   /**
    * A token bucket per caller: {@code burst} requests at once, refilled at {@code perSecond}.
@@ -59,51 +63,65 @@ public record ServerConfig(
   public static ServerConfig defaults() {
     return new ServerConfig("127.0.0.1", DEFAULT_PORT, Optional.empty(), false, Optional.empty(),
         64L << 20, 100, 10_000, Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofSeconds(10), 100_000,
-        Optional.empty());
+        Optional.empty(), Duration.ofSeconds(60));
   }
 
   public ServerConfig withHost(String h) {
     return new ServerConfig(h, port, apiKeys, insecure, tls, maxRequestBytes, defaultLimit, maxLimit, heartbeat,
-        idleTimeout, stopTimeout, auditMaxScan, rateLimit);
+        idleTimeout, stopTimeout, auditMaxScan, rateLimit,
+        slowSubscriberTimeout);
   }
 
   public ServerConfig withPort(int p) {
     return new ServerConfig(host, p, apiKeys, insecure, tls, maxRequestBytes, defaultLimit, maxLimit, heartbeat,
-        idleTimeout, stopTimeout, auditMaxScan, rateLimit);
+        idleTimeout, stopTimeout, auditMaxScan, rateLimit,
+        slowSubscriberTimeout);
   }
 
   public ServerConfig withApiKeys(ApiKeys keys) {
     return new ServerConfig(host, port, Optional.of(keys), insecure, tls, maxRequestBytes, defaultLimit, maxLimit,
-        heartbeat, idleTimeout, stopTimeout, auditMaxScan, rateLimit);
+        heartbeat, idleTimeout, stopTimeout, auditMaxScan, rateLimit,
+        slowSubscriberTimeout);
   }
 
   public ServerConfig withInsecure(boolean i) {
     return new ServerConfig(host, port, apiKeys, i, tls, maxRequestBytes, defaultLimit, maxLimit, heartbeat,
-        idleTimeout, stopTimeout, auditMaxScan, rateLimit);
+        idleTimeout, stopTimeout, auditMaxScan, rateLimit,
+        slowSubscriberTimeout);
   }
 
   public ServerConfig withTls(Tls t) {
     return new ServerConfig(host, port, apiKeys, insecure, Optional.of(t), maxRequestBytes, defaultLimit, maxLimit,
-        heartbeat, idleTimeout, stopTimeout, auditMaxScan, rateLimit);
+        heartbeat, idleTimeout, stopTimeout, auditMaxScan, rateLimit,
+        slowSubscriberTimeout);
   }
 
   public ServerConfig withMaxRequestBytes(long n) {
     return new ServerConfig(host, port, apiKeys, insecure, tls, n, defaultLimit, maxLimit, heartbeat, idleTimeout,
-        stopTimeout, auditMaxScan, rateLimit);
+        stopTimeout, auditMaxScan, rateLimit,
+        slowSubscriberTimeout);
   }
 
   public ServerConfig withHeartbeat(Duration d) {
     return new ServerConfig(host, port, apiKeys, insecure, tls, maxRequestBytes, defaultLimit, maxLimit, d,
-        idleTimeout, stopTimeout, auditMaxScan, rateLimit);
+        idleTimeout, stopTimeout, auditMaxScan, rateLimit,
+        slowSubscriberTimeout);
   }
 
   public ServerConfig withIdleTimeout(Duration d) {
     return new ServerConfig(host, port, apiKeys, insecure, tls, maxRequestBytes, defaultLimit, maxLimit, heartbeat,
-        d, stopTimeout, auditMaxScan, rateLimit);
+        d, stopTimeout, auditMaxScan, rateLimit,
+        slowSubscriberTimeout);
   }
 
   public ServerConfig withRateLimit(RateLimit r) {
     return new ServerConfig(host, port, apiKeys, insecure, tls, maxRequestBytes, defaultLimit, maxLimit, heartbeat,
-        idleTimeout, stopTimeout, auditMaxScan, Optional.of(r));
+        idleTimeout, stopTimeout, auditMaxScan, Optional.of(r),
+        slowSubscriberTimeout);
+  }
+
+  public ServerConfig withSlowSubscriberTimeout(Duration d) {
+    return new ServerConfig(host, port, apiKeys, insecure, tls, maxRequestBytes, defaultLimit, maxLimit, heartbeat,
+        idleTimeout, stopTimeout, auditMaxScan, rateLimit, d);
   }
 }

@@ -21,7 +21,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
  * <event JSON>}; after each catch-up an {@code event: caught-up} with {@code {"next": n}}; heartbeats
  * are comment lines; on shutdown a final {@code event: shutdown}, on a failure a final {@code event:
  * error} (best effort: a client that stopped reading cannot receive it). A client whose socket accepts
- * no bytes for the connection's idle timeout is disconnected by the failed write.
+ * no bytes for the connection's idle timeout is disconnected by the failed write. A {@code /subscribe/all}
+ * client that was live and then stays behind the feed's recent events for the slow-subscriber timeout
+ * gets a final {@code too_slow} error naming the last event it was sent, and is disconnected.
  *
  * <p>A {@code /subscribe/all} session runs on its request's thread and writes runs of events straight
  * from the {@link SseFeed}'s shared blocks (each event read from the log and encoded once for all
@@ -47,11 +49,13 @@ final class SseSessions {
   private final EventStore store;
   private final SseFeed feed;
   private final Duration heartbeat;
+  private final long slowNanos;
   private final ServerMetrics metrics;
   private volatile boolean stopping;
 
-  SseSessions(Duration heartbeat, EventStore store, ServerMetrics metrics) {
+  SseSessions(Duration heartbeat, Duration slowSubscriberTimeout, EventStore store, ServerMetrics metrics) {
     this.heartbeat = heartbeat;
+    this.slowNanos = slowSubscriberTimeout.toNanos();
     this.store = store;
     this.metrics = metrics;
     this.feed = new SseFeed(store, SseFeed.defaultRecentBytes());
@@ -179,10 +183,14 @@ final class SseSessions {
     }
 
     byte[] errorEvent(Throwable t) throws IOException {
-      String code = t instanceof dev.annals.core.EventStoreException e ? e.code() : "unavailable";
+      return errorEvent(t instanceof dev.annals.core.EventStoreException e ? e.code() : "unavailable",
+          String.valueOf(t.getMessage()), java.util.Map.of());
+    }
+
+    byte[] errorEvent(String code, String message, java.util.Map<String, Object> extra) throws IOException {
       ByteArrayOutputStream b = new ByteArrayOutputStream();
       try (JsonGenerator g = WireJson.generator(b)) {
-        Exchange.writeError(g, code, String.valueOf(t.getMessage()), java.util.Map.of());
+        Exchange.writeError(g, code, message, extra);
       }
       return ("event: error\ndata: " + b.toString(StandardCharsets.UTF_8) + "\n\n").getBytes(StandardCharsets.UTF_8);
     }
@@ -248,9 +256,25 @@ final class SseSessions {
         acquired = true;
         long cursor = lastKey + 1;
         boolean sayCaughtUp = true;
+        boolean wasLive = false;
+        long behindSince = 0;
         while (!stopRequested && !t.stopped()) {
           long head = t.head();
           if (cursor <= head) {
+            if (wasLive) {
+              // too slow for too long: live once, then behind the recent events for slowNanos
+              if (t.recent(cursor) != null) {
+                behindSince = 0;
+              } else if (behindSince == 0) {
+                behindSince = System.nanoTime();
+              } else if (System.nanoTime() - behindSince > slowNanos) {
+                writeLocked(errorEvent("too_slow", "this client read more slowly than events were appended and stayed"
+                    + " behind the server's recent events for over " + slowNanos / 1_000_000 + " ms; reconnect with"
+                    + " Last-Event-ID to go on from event " + (cursor - 1), java.util.Map.of("lastEventId", cursor - 1)),
+                    true);
+                return;
+              }
+            }
             long next = writeBlock(feed.block(t, cursor), cursor);
             if (next <= cursor) {
               throw new IllegalStateException("the log did not return position " + cursor + " (head " + head + ")");
@@ -260,6 +284,8 @@ final class SseSessions {
             sayCaughtUp = true;
             continue;
           }
+          wasLive = true;
+          behindSince = 0;
           if (sayCaughtUp && cursor > store.headPosition()) {
             writeLocked(caughtUp(cursor), true);
             sayCaughtUp = false;

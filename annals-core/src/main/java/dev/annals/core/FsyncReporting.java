@@ -10,7 +10,8 @@ public interface FsyncReporting {
 
   /**
    * From now on calls {@code nanos} with the duration of every write-path fsync, on the thread that
-   * did it (so it must be quick and must not throw); replaces an earlier listener.
+   * did it (so it must be quick; an exception it throws is logged and ignored); replaces an earlier
+   * listener.
    */
   void onFsync(LongConsumer nanos);
 }

@@ -198,6 +198,15 @@ final class GroupCommit {
     fsyncListener = Objects.requireNonNull(nanos, "nanos");
   }
 
+  /** Tells the listener; a listener that throws is logged, never taken for a failed fsync. */
+  private void reportFsync(long nanos) {
+    try {
+      fsyncListener.accept(nanos);
+    } catch (RuntimeException e) {
+      LOG.warn("the fsync listener failed (the fsync itself succeeded)", e);
+    }
+  }
+
   Optional<StoreUnavailableException> failure() {
     return Optional.ofNullable(failure);
   }
@@ -374,7 +383,7 @@ final class GroupCommit {
       try {
         long started = System.nanoTime();
         ch.force();
-        fsyncListener.accept(System.nanoTime() - started);
+        reportFsync(System.nanoTime() - started);
         fsyncs++;
         queue.add(new Synced(target, null));
         synced = target;
@@ -491,7 +500,7 @@ final class GroupCommit {
         channel.force();
         dirty = false;
         lastFsyncNanos = System.nanoTime();
-        fsyncListener.accept(lastFsyncNanos - started);
+        reportFsync(lastFsyncNanos - started);
       } catch (IOException e) {
         failStop("fsync of " + state.active().file + " failed", e);
       }

@@ -207,6 +207,20 @@ class PipelinedCommitTest {
   }
 
   @Test
+  void a_failing_fsync_listener_does_not_stop_the_store() throws Exception {
+    try (LogEventStore s = open()) {
+      s.onFsync(nanos -> {
+        throw new IllegalStateException("the metrics broke");
+      });
+      for (int i = 0; i < 3; i++) {
+        s.append("l-1", ExpectedVersion.ANY, events(1));
+      }
+      assertThat(s.failure()).isEmpty();
+      assertThat(s.streamVersion("l-1")).isEqualTo(3);
+    }
+  }
+
+  @Test
   void close_waits_for_the_groups_in_flight() throws Exception {
     LogEventStore s = open();
     channels.fsyncGate = gate;

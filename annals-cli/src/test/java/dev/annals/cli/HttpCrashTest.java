@@ -46,14 +46,13 @@ class HttpCrashTest {
   @Test
   void every_acknowledged_append_survives_a_sigkill_of_the_server(@TempDir Path dir) throws Exception {
     Queue<Ack> acks = new ConcurrentLinkedQueue<>();
-    int failedAfterKill = 0;
     for (int round = 0; round < ROUNDS; round++) {
       try (ServedProcess served = new ServedProcess("--data", dir.toString())) {
         URI uri = served.awaitUri();
         checkAll(uri, acks, "after restart " + round);
         int before = acks.size();
         AtomicBoolean killed = new AtomicBoolean();
-        List<Integer> errors = new ArrayList<>();
+        Queue<RuntimeException> errors = new ConcurrentLinkedQueue<>();
         List<Thread> clients = new ArrayList<>();
         for (int c = 0; c < CLIENTS; c++) {
           clients.add(Thread.ofVirtual().start(() -> {
@@ -69,9 +68,7 @@ class HttpCrashTest {
                       Json.EMPTY_OBJECT, Optional.empty()));
                 } catch (RuntimeException e) {
                   if (!killed.get()) {
-                    synchronized (errors) {
-                      errors.add(1);
-                    }
+                    errors.add(e);
                   }
                   return; // the server is gone
                 }
@@ -90,10 +87,8 @@ class HttpCrashTest {
         assertThat(errors).as("appends failed before the kill").isEmpty();
         assertThat(acks.size()).as("round %d acknowledged appends", round).isGreaterThan(before);
         System.out.printf("HttpCrashTest round %d: %d appends acknowledged before the SIGKILL%n", round, acks.size() - before);
-        failedAfterKill++;
       }
     }
-    assertThat(failedAfterKill).isEqualTo(ROUNDS);
     try (ServedProcess served = new ServedProcess("--data", dir.toString())) {
       checkAll(served.awaitUri(), acks, "after the last restart");
     }

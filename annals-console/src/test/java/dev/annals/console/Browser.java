@@ -129,6 +129,14 @@ public final class Browser implements AutoCloseable {
         .until(condition);
   }
 
+  /** Clicks the element matching {@code css} once it exists, looking again if the page re-renders under it. */
+  public void click(String css) {
+    until(d -> {
+      d.findElement(By.cssSelector(css)).click();
+      return true;
+    });
+  }
+
   /** Waits until an element matching {@code css} exists and returns it. */
   public WebElement await(String css) {
     return until(d -> {

@@ -22,7 +22,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@link HttpLoad}: 64 kept-alive HTTP/1.1 connections driven by one thread, each with one request in
  * flight, so the client costs little of the two cores the server needs (the JDK HttpClient spends more
  * CPU per request than the server does and adds its own thread hand-offs). Baseline: the log's own
- * {@code append-concurrent-64} in this run (64 threads appending embedded, same fsync mode).
+ * {@code append-concurrent-64} in this run (64 threads appending embedded, same fsync mode); and, in
+ * a second row, the HTTP stack's ceiling: the same client against {@link CannedHttpServer}, Jetty
+ * answering without a store.
  */
 final class HttpAppendConcurrent implements Workload {
 
@@ -62,13 +64,28 @@ final class HttpAppendConcurrent implements Workload {
       env.progress("baseline: the same appends embedded (append-concurrent-64)");
       direct = LogAppendConcurrent.appendFor(store, millis, data);
     }
-    return List.of(new BenchResult(name(), "http(log, fsync=always)", http.perSecond(),
-        http.latencies().percentileUs(50), http.latencies().percentileUs(99), "log-embedded-64", direct.perSecond(),
-        String.format(Locale.ROOT, "%d clients on %d kept-alive HTTP/1.1 connections (one-thread NIO client), %d"
-            + " streams, %.1f s after %.0f s warm-up, %d events in %d fsyncs (%.1f events/fsync); baseline p50/p99 %.0f/%.0f us%s",
-            CLIENTS, CLIENTS, LogAppendConcurrent.STREAMS, millis / 1e3, warmUp / 1e3, http.requests(), fsyncs,
-            http.requests() / (double) Math.max(1, fsyncs), direct.latencies().percentileUs(50),
-            direct.latencies().percentileUs(99), env.quick() ? "; quick" : "")));
+    HttpLoad.Outcome canned;
+    try (CannedHttpServer server = new CannedHttpServer()) {
+      env.progress("baseline: the same requests answered by Jetty with a canned 200, no store");
+      HttpLoad load = new HttpLoad(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()), CLIENTS);
+      load.run(env.quick() ? 1_000 : 3_000, n -> appendRequest(data));
+      canned = load.run(millis, n -> appendRequest(data));
+    }
+    String quick = env.quick() ? "; quick" : "";
+    return List.of(
+        new BenchResult(name(), "http(log, fsync=always)", http.perSecond(),
+            http.latencies().percentileUs(50), http.latencies().percentileUs(99), "log-embedded-64", direct.perSecond(),
+            String.format(Locale.ROOT, "%d clients on %d kept-alive HTTP/1.1 connections (one-thread NIO client), %d"
+                + " streams, %.1f s after %.0f s warm-up, %d events in %d fsyncs (%.1f events/fsync); baseline p50/p99 %.0f/%.0f us%s",
+                CLIENTS, CLIENTS, LogAppendConcurrent.STREAMS, millis / 1e3, warmUp / 1e3, http.requests(), fsyncs,
+                http.requests() / (double) Math.max(1, fsyncs), direct.latencies().percentileUs(50),
+                direct.latencies().percentileUs(99), quick)),
+        new BenchResult(name(), "http(log, fsync=always)", http.perSecond(),
+            http.latencies().percentileUs(50), http.latencies().percentileUs(99), "jetty-canned-200", canned.perSecond(),
+            String.format(Locale.ROOT, "the run above against its HTTP ceiling: the same client and requests for %.1f s,"
+                + " answered by Jetty set up as the server is (virtual threads, body read) with a canned 200 of the same"
+                + " size, no routing, JSON or store; baseline p50/p99 %.0f/%.0f us%s", millis / 1e3,
+                canned.latencies().percentileUs(50), canned.latencies().percentileUs(99), quick)));
   }
 
   private static final byte[] BODY_START = ascii("{\"expectedVersion\":\"any\",\"events\":[{\"id\":\"");

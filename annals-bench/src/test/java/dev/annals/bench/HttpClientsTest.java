@@ -54,6 +54,44 @@ class HttpClientsTest {
   }
 
   @Test
+  void the_canned_server_answers_every_request_of_the_load_client() throws Exception {
+    try (CannedHttpServer canned = new CannedHttpServer()) {
+      HttpLoad.Outcome o = new HttpLoad(new InetSocketAddress(InetAddress.getLoopbackAddress(), canned.port()), 4)
+          .run(300, n -> HttpAppendConcurrent.appendRequest(InMemoryAppendBatch.payload(256)));
+
+      assertThat(o.requests()).isPositive();
+      assertThat(o.latencies().count()).isEqualTo((int) o.requests());
+    }
+  }
+
+  @Test
+  void the_canned_server_reads_a_body_that_comes_late_before_the_next_request() throws Exception {
+    try (CannedHttpServer canned = new CannedHttpServer();
+        java.net.Socket socket = new java.net.Socket(InetAddress.getLoopbackAddress(), canned.port())) {
+      socket.setSoTimeout(10_000);
+      var out = socket.getOutputStream();
+      var ascii = java.nio.charset.StandardCharsets.US_ASCII;
+      out.write("POST /streams/a HTTP/1.1\r\nHost: x\r\nContent-Length: 8\r\n\r\n{\"a\":".getBytes(ascii));
+      out.flush();
+      Thread.sleep(200);
+      out.write("12}POST /streams/b HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}".getBytes(ascii));
+      out.flush();
+
+      // The responses' bodies end without a line break: count status lines in the bytes as they come.
+      StringBuilder seen = new StringBuilder();
+      var in = socket.getInputStream();
+      byte[] buf = new byte[4096];
+      int oks = 0;
+      for (int n; oks < 2 && (n = in.read(buf)) > 0; ) {
+        seen.append(new String(buf, 0, n, ascii));
+        oks = seen.toString().split("HTTP/1.1 ", -1).length - 1;
+      }
+      assertThat(seen.toString()).doesNotContain("HTTP/1.1 4").doesNotContain("HTTP/1.1 5");
+      assertThat(oks).isEqualTo(2);
+    }
+  }
+
+  @Test
   void sse_readers_see_every_event_in_order() throws Exception {
     for (int i = 0; i < 50; i++) {
       store.append("s-" + i % 3, ExpectedVersion.ANY, EventData.of("T", "{\"n\":" + i + "}"));

@@ -13,7 +13,6 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.Blocker;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
@@ -48,7 +47,7 @@ final class CannedHttpServer implements AutoCloseable {
     jetty.setHandler(new Handler.Abstract() {
       @Override
       public boolean handle(Request request, Response response, Callback callback) throws IOException {
-        readBody(request);
+        Content.Source.consumeAll(request); // blocks this virtual thread while the body is on its way
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
@@ -61,27 +60,6 @@ final class CannedHttpServer implements AutoCloseable {
 
   int port() {
     return connector.getLocalPort();
-  }
-
-  /** Reads and drops the body, blocking this (virtual) thread while a chunk is on its way. */
-  private static void readBody(Request request) throws IOException {
-    while (true) {
-      Content.Chunk chunk = request.read();
-      if (chunk == null) {
-        try (Blocker.Runnable ready = Blocker.runnable()) {
-          request.demand(ready);
-          ready.block();
-        }
-        continue;
-      }
-      chunk.release();
-      if (Content.Chunk.isFailure(chunk)) {
-        throw new IOException(chunk.getFailure());
-      }
-      if (chunk.isLast()) {
-        return;
-      }
-    }
   }
 
   @Override

@@ -268,7 +268,9 @@ public final class AsyncProjectionRunner<S> implements ProjectionRunner {
       state = ProjectionState.STOPPED;
     } else if (shadow) {
       state = ProjectionState.REBUILDING;
-    } else if (caughtUp) {
+    } else if (caughtUp || lag == 0) {
+      // At the head is caught up, even before the reader's caught-up signal lands (awaitPosition can
+      // return first: the events it waits for may be applied before the reader reports the head).
       state = ProjectionState.RUNNING;
     } else {
       state = ProjectionState.CATCHING_UP;

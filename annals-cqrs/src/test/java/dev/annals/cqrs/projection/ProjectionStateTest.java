@@ -2,22 +2,15 @@ package dev.annals.cqrs.projection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.annals.core.AppendResult;
-import dev.annals.core.Direction;
 import dev.annals.core.EventData;
 import dev.annals.core.EventHandler;
 import dev.annals.core.EventStore;
 import dev.annals.core.ExpectedVersion;
 import dev.annals.core.Filter;
-import dev.annals.core.ImportEvent;
-import dev.annals.core.ImportResult;
+import dev.annals.core.ForwardingEventStore;
 import dev.annals.core.InMemoryEventStore;
-import dev.annals.core.Page;
-import dev.annals.core.RecordedEvent;
 import dev.annals.core.Subscription;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** What {@link AsyncProjectionRunner#status()} says about where the runner is. */
@@ -53,59 +46,19 @@ class ProjectionStateTest {
   }
 
   /** The events of a store, but its subscriptions never call {@link EventHandler#onCaughtUp}. */
-  private record NeverCaughtUp(EventStore store) implements EventStore {
-    @Override
-    public AppendResult append(String stream, ExpectedVersion expected, List<EventData> events) {
-      return store.append(stream, expected, events);
-    }
-
-    @Override
-    public ImportResult importEvents(List<ImportEvent> events) {
-      return store.importEvents(events);
-    }
-
-    @Override
-    public Page readStream(String stream, long fromVersion, Direction direction, int limit) {
-      return store.readStream(stream, fromVersion, direction, limit);
-    }
-
-    @Override
-    public Page readAll(long fromPosition, Direction direction, int limit, Filter filter) {
-      return store.readAll(fromPosition, direction, limit, filter);
-    }
-
-    @Override
-    public long positionAt(Instant instant) {
-      return store.positionAt(instant);
-    }
-
-    @Override
-    public long headPosition() {
-      return store.headPosition();
-    }
-
-    @Override
-    public long streamVersion(String stream) {
-      return store.streamVersion(stream);
+  private static final class NeverCaughtUp extends ForwardingEventStore {
+    NeverCaughtUp(EventStore delegate) {
+      super(delegate);
     }
 
     @Override
     public Subscription subscribeToAll(long fromPosition, Filter filter, EventHandler handler) {
-      return store.subscribeToAll(fromPosition, filter, eventsOnly(handler));
+      return delegate.subscribeToAll(fromPosition, filter, handler::onEvent);
     }
 
     @Override
     public Subscription subscribeToStream(String stream, long fromVersion, EventHandler handler) {
-      return store.subscribeToStream(stream, fromVersion, eventsOnly(handler));
-    }
-
-    private static EventHandler eventsOnly(EventHandler handler) {
-      return (RecordedEvent e) -> handler.onEvent(e);
-    }
-
-    @Override
-    public void close() {
-      store.close();
+      return delegate.subscribeToStream(stream, fromVersion, handler::onEvent);
     }
   }
 }

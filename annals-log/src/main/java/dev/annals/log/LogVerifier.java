@@ -88,7 +88,9 @@ public final class LogVerifier {
         total += Files.size(dir.resolve(Segment.fileName(b)));
       }
       long done = 0;
-      for (int i = 0; i < bases.size() && lastPosition < maxPosition; i++) {
+      // a segment that starts right after the verified range is scanned too (up to maxPosition it holds
+      // nothing): a fresh store's first segment, or the empty segment a roll just started, is in the log
+      for (int i = 0; i < bases.size() && (lastPosition < maxPosition || bases.get(i) == lastPosition + 1); i++) {
         Path file = dir.resolve(Segment.fileName(bases.get(i)));
         done = scanSegment(file, bases.get(i), i == bases.size() - 1 && maxPosition == Long.MAX_VALUE, maxPosition,
             done, total);

@@ -49,6 +49,34 @@ class LogRecoveryTest {
   }
 
   @Test
+  void an_open_store_verifies_clean_when_empty_and_right_after_a_roll_to_an_empty_segment() {
+    try (LogEventStore s = open()) {
+      VerifyReport fresh = s.verify(LogVerifier.Progress.NONE);
+      assertThat(fresh.problems()).isEmpty();
+      assertThat(fresh.events()).isZero();
+    }
+    Path rolled = TestStores.freshDir();
+    try (LogEventStore s = Annals.open(rolled, LogOptions.defaults().withSegmentBytes(4096).withCheckpointEvery(1))) {
+      int appends = 0;
+      while (segmentFiles(rolled) < 2) { // the append that fills a segment starts the next one, empty
+        s.append("r-1", ExpectedVersion.ANY, events(1));
+        appends++;
+      }
+      VerifyReport report = s.verify(LogVerifier.Progress.NONE);
+      assertThat(report.problems()).isEmpty();
+      assertThat(report.events()).isEqualTo(appends);
+    }
+  }
+
+  private static long segmentFiles(Path dir) {
+    try (var files = Files.list(dir)) {
+      return files.filter(f -> f.getFileName().toString().matches("\\d{20}\\.log")).count();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
   void after_a_crash_the_log_after_the_checkpoint_is_replayed() {
     List<RecordedEvent> before;
     try (LogEventStore s = open()) {

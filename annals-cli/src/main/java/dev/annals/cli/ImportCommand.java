@@ -24,6 +24,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -61,7 +63,8 @@ final class ImportCommand implements Callable<Integer> {
     if (batch < 1) {
       throw new CliFailure("--batch must be at least 1, was " + batch, 2);
     }
-    List<ImportEvent> events = parse(file);
+    Parsed parsed = parse(file);
+    List<ImportEvent> events = parsed.events();
     if (events.isEmpty()) {
       throw new CliFailure(file + " holds no events", 2);
     }
@@ -81,8 +84,9 @@ final class ImportCommand implements Callable<Integer> {
             err.println();
           }
           throw new CliFailure(String.format(Locale.ROOT,
-              "%s: %s (the first %d of %d events were imported; the batch from event %d on wrote nothing)",
-              e.code(), e.getMessage(), done, events.size(), done + 1), ErrorHandler.STORE_ERROR);
+              "%s: %s (the first %d of %d events were imported; the batch from line %d on wrote nothing)",
+              e.code(), where(file, parsed.lines(), done, chunk.size(), e.getMessage()), done, events.size(),
+              parsed.lines()[done]), ErrorHandler.STORE_ERROR);
         }
         first = first < 0 ? r.firstPosition() : first;
         last = r.lastPosition();
@@ -105,26 +109,57 @@ final class ImportCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Every line of the file as an import event; a bad line is an error naming the file and line. */
-  static List<ImportEvent> parse(Path file) throws IOException {
+  /** The file's events and, for each, its line number (1-based). */
+  record Parsed(List<ImportEvent> events, int[] lines) {}
+
+  /**
+   * Every line of the file as an import event; a bad line is an error naming the file and line, and so is
+   * a {@code recordedAt} earlier than the line before it (the store would refuse that batch midway).
+   */
+  static Parsed parse(Path file) throws IOException {
     List<ImportEvent> events = new ArrayList<>();
+    List<Integer> lines = new ArrayList<>();
     try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       String line;
       int n = 0;
       while ((line = in.readLine()) != null) {
         n++;
         if (!line.isBlank()) {
+          ImportEvent e;
           try {
-            events.add(event(line));
-          } catch (IllegalArgumentException e) {
-            throw new CliFailure(file + ":" + n + ": " + e.getMessage(), 2);
+            e = event(line);
+          } catch (IllegalArgumentException bad) {
+            throw new CliFailure(file + ":" + n + ": " + bad.getMessage(), 2);
           }
+          if (!events.isEmpty() && e.recordedAt().isBefore(events.getLast().recordedAt())) {
+            throw new CliFailure(file + ":" + n + ": recordedAt " + e.recordedAt() + " is before line " + lines.getLast()
+                + "'s " + events.getLast().recordedAt() + "; history is imported in recorded order (nothing was written)", 2);
+          }
+          events.add(e);
+          lines.add(n);
         }
       }
     } catch (NoSuchFileException e) {
       throw new CliFailure("no such file: " + file, 2);
     }
-    return events;
+    return new Parsed(events, lines.stream().mapToInt(Integer::intValue).toArray());
+  }
+
+  private static final Pattern EVENT_IN_BATCH = Pattern.compile("event (\\d+): (.*)", Pattern.DOTALL);
+
+  /**
+   * The store's message about the batch of {@code size} events from event {@code from}, located in the file:
+   * its "event i" (0-based in the batch) becomes the file and line, otherwise the batch's lines are named.
+   */
+  private static String where(Path file, int[] lines, int from, int size, String message) {
+    Matcher m = EVENT_IN_BATCH.matcher(message);
+    if (m.matches()) {
+      int i = Integer.parseInt(m.group(1));
+      if (i < size) {
+        return file + ":" + lines[from + i] + ": " + m.group(2);
+      }
+    }
+    return file + ":" + lines[from] + "-" + lines[from + size - 1] + ": " + message;
   }
 
   private static ImportEvent event(String line) {

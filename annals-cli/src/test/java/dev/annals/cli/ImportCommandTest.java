@@ -89,11 +89,29 @@ class ImportCommandTest {
     Files.writeString(file, String.join("\n",
         line("s-1", "A", "1", "2026-01-01T00:00:00Z"),
         line("s-1", "B", "2", "2026-01-02T00:00:00Z"),
+        "",
         line("s-1", "C", "3", "2026-01-03T00:00:00Z"),
-        line("s-1", "D", "4", "2025-12-01T00:00:00Z")));
+        line("s-1", "D", "4", "2999-12-01T00:00:00Z")));
     CliRun r = run("import", file.toString(), "--data", data.toString(), "--batch", "2");
     assertThat(r.exit()).isEqualTo(ErrorHandler.STORE_ERROR);
-    assertThat(r.err()).contains("the first 2 of 4 events were imported").contains("from event 3 on wrote nothing");
+    assertThat(r.err())
+        .contains("h.jsonl:5: recordedAt 2999-12-01T00:00:00Z is in the future")
+        .contains("the first 2 of 4 events were imported").contains("the batch from line 4 on wrote nothing");
     assertThat(all(data)).extracting(RecordedEvent::type).containsExactly("A", "B");
+  }
+
+  @Test
+  void a_line_recorded_before_the_line_above_it_is_named_before_anything_is_written() throws Exception {
+    Path data = tmp.resolve("data");
+    Path file = tmp.resolve("back.jsonl");
+    Files.writeString(file, String.join("\n",
+        line("s-1", "A", "1", "2026-01-01T00:00:00Z"),
+        line("s-1", "B", "2", "2026-01-02T00:00:00Z"),
+        line("s-1", "C", "3", "2026-01-01T12:00:00Z")));
+    CliRun r = run("import", file.toString(), "--data", data.toString(), "--batch", "1");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("back.jsonl:3: recordedAt 2026-01-01T12:00:00Z is before line 2's 2026-01-02T00:00:00Z")
+        .contains("nothing was written");
+    assertThat(data).doesNotExist();
   }
 }

@@ -61,11 +61,17 @@ final class ReadCommand implements Callable<Integer> {
         System.out.println(EventJson.MAPPER.writeValueAsString(out));
       } else {
         for (RecordedEvent e : page.events()) {
-          System.out.printf("%s v%d @%d %s %s %s%s%n", EventJson.instant(e.recordedAt()), e.version(), e.position(),
+          // a valid-at view is in effectiveAt order, so its lines lead with that time
+          String when = validAt != null
+              ? "effective " + EventJson.instant(e.effectiveAt()) + " (recorded " + EventJson.instant(e.recordedAt()) + ")"
+              : EventJson.instant(e.recordedAt());
+          System.out.printf("%s v%d @%d %s %s %s%s%n", when, e.version(), e.position(),
               e.type(), e.data(), e.id(), e.metadata().size() > 2 ? " " + e.metadata() : "");
         }
         if (!page.end()) {
-          System.out.println("... more from version " + page.next() + " (--from " + page.next() + ")");
+          System.out.println(validAt != null
+              ? "... more from place " + page.next() + " of this view (--from " + page.next() + ")"
+              : "... more from version " + page.next() + " (--from " + page.next() + ")");
         }
       }
     }

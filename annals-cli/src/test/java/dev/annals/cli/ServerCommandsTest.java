@@ -102,6 +102,11 @@ class ServerCommandsTest {
     CliRun valid = run("read", "acct-1", "--data", data, "--valid-at", Instant.now().toString(), "--json");
     JsonNode v = EventJson.MAPPER.readTree(valid.out()).get("events");
     assertThat(v).extracting(e -> e.get("type").asText()).containsExactly("FeeReversed", "Deposited");
+    CliRun text = run("read", "acct-1", "--data", data, "--valid-at", Instant.now().toString(), "--limit", "1");
+    assertThat(text.out().lines().toList()).hasSize(2);
+    assertThat(text.out().lines().findFirst().orElseThrow())
+        .startsWith("effective 2026-01-01T00:00:00.000000Z (recorded ").contains(" v3 ").contains("FeeReversed");
+    assertThat(text.out()).contains("... more from place 2 of this view (--from 2)");
   }
 
   @Test

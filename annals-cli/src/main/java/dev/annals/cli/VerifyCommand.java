@@ -31,6 +31,7 @@ final class VerifyCommand implements Callable<Integer> {
     if (!access.local()) {
       return viaServer();
     }
+    StoreAccess.requireStore(access.dataDir);
     PrintStream err = System.err;
     ProgressBar bar = new ProgressBar(err);
     VerifyReport report = LogVerifier.verify(access.dataDir, bar);

@@ -69,6 +69,15 @@ final class ServeCommand implements Callable<Integer> {
     this.stores = stores;
   }
 
+  /**
+   * Where the modules' projections (SQLite) live for a data directory: beside the log, in
+   * {@code DIR/projections} (the log ignores files it did not write). The demo keeps its run's
+   * projections there too, so {@code serve --data} on a demo's directory finds them.
+   */
+  static Path projectionsDir(Path dataDir) {
+    return dataDir.resolve("projections");
+  }
+
   @Override
   public Integer call() throws Exception {
     ServerConfig config = ServerConfig.defaults().withHost(host).withPort(port).withInsecure(insecure)
@@ -102,9 +111,8 @@ final class ServeCommand implements Callable<Integer> {
     StoreFactory.Opened opened = stores.open(data, fsync);
     AnnalsServer server;
     try {
-      // The modules' projections live beside the log (the log ignores files it did not write).
       server = new AnnalsServer(opened.store(), config, opened.verifier(), selected,
-          data.map(d -> d.resolve("projections")));
+          data.map(ServeCommand::projectionsDir));
       server.start();
     } catch (IllegalArgumentException e) {
       opened.store().close();

@@ -72,6 +72,26 @@ class ServerCommandsTest {
   }
 
   @Test
+  void every_command_that_talks_to_a_server_says_the_same_reason_when_it_cannot_reach_it(@TempDir Path tmp)
+      throws Exception {
+    String nobody;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      nobody = "http://127.0.0.1:" + free.getLocalPort();
+    }
+    Path file = java.nio.file.Files.writeString(tmp.resolve("h.jsonl"), "{\"stream\":\"a-1\",\"type\":\"A\",\"data\":{},\"recordedAt\":\"2026-02-01T08:00:00Z\"}\n");
+    for (String[] command : List.of(new String[] {"verify"}, new String[] {"read", "s-1"},
+        new String[] {"append", "s-1", "T", "{}"}, new String[] {"import", file.toString()})) {
+      List<String> args = new java.util.ArrayList<>(List.of(command));
+      args.addAll(List.of("--server", nobody));
+      CliRun r = run(args.toArray(String[]::new));
+      assertThat(r.exit()).as(args.toString()).isEqualTo(ErrorHandler.STORE_ERROR);
+      assertThat(r.err()).as(args.toString())
+          .contains("error: unavailable: cannot reach the server at " + nobody + ": java.net.ConnectException")
+          .doesNotContain("null");
+    }
+  }
+
+  @Test
   void data_and_server_together_are_refused() {
     for (String[] command : List.of(new String[] {"read", "s-1"}, new String[] {"append", "s-1", "T", "{}"},
         new String[] {"verify"})) {

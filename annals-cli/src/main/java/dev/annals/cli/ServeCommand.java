@@ -1,5 +1,7 @@
 package dev.annals.cli;
 
+import dev.annals.core.InvalidInputException;
+import dev.annals.log.LogOptions;
 import dev.annals.server.AnnalsServer;
 import dev.annals.server.ApiKeys;
 import dev.annals.server.ServerConfig;
@@ -10,8 +12,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code annals serve}: the HTTP server over a store. Runs until SIGTERM/SIGINT, then shuts down
@@ -31,8 +35,10 @@ final class ServeCommand implements Callable<Integer> {
   int port;
 
   @Option(names = "--fsync", defaultValue = "always", paramLabel = "MODE",
-      description = "always | interval:<ms> | never (default: ${DEFAULT-VALUE})")
+      description = "always | interval:<ms> | never (default: ${DEFAULT-VALUE}); needs --data")
   String fsync;
+
+  @Spec CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--auth", paramLabel = "FILE", description = "API keys file (see docs/http-api.md); absent: loopback only, no auth")
   Optional<Path> auth;
@@ -80,6 +86,15 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    try {
+      LogOptions.defaults().withFsync(fsync);
+    } catch (InvalidInputException e) {
+      throw new CliFailure("--fsync: " + e.getMessage(), 2);
+    }
+    if (data.isEmpty() && spec.commandLine().getParseResult().hasMatchedOption("--fsync")) {
+      throw new CliFailure("--fsync needs --data: without it the store is in memory and writes nothing to disk,"
+          + " so there is nothing to fsync", 2);
+    }
     ServerConfig config = ServerConfig.defaults().withHost(host).withPort(port).withInsecure(insecure)
         .withMaxRequestBytes(maxRequestBytes);
     if (auth.isPresent()) {

@@ -2,6 +2,7 @@ package dev.annals.cli;
 
 import static dev.annals.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.annals.core.EventData;
@@ -12,6 +13,7 @@ import dev.annals.server.AnnalsServer;
 import dev.annals.server.ScanVerifier;
 import dev.annals.server.ServerConfig;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -61,6 +63,25 @@ class ServerCommandsTest {
     CliRun r = run("serve", "--port", "0", "--rate-limit", "0");
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("--rate-limit", "perSecond > 0");
+  }
+
+  @Test
+  void serve_refuses_an_invalid_fsync_mode_with_or_without_data(@TempDir Path tmp) {
+    for (List<String> args : List.of(List.of("serve", "--port", "0", "--fsync", "sometimes"),
+        List.of("serve", "--port", "0", "--fsync", "sometimes", "--data", tmp.resolve("d").toString()))) {
+      // Without the check, serve without --data starts and serves until stopped: hence the timeout.
+      CliRun r = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> run(args.toArray(String[]::new)));
+      assertThat(r.exit()).as(args.toString()).isEqualTo(2);
+      assertThat(r.err()).as(args.toString())
+          .contains("error: --fsync: fsync mode must be always, never or interval:<ms> (ms >= 1), was 'sometimes'");
+    }
+  }
+
+  @Test
+  void serve_refuses_fsync_without_data_and_says_why() {
+    CliRun r = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> run("serve", "--port", "0", "--fsync", "never"));
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("--fsync needs --data").contains("in memory");
   }
 
   @Test

@@ -81,15 +81,19 @@ final class Demo implements AutoCloseable {
   }
 
   /**
-   * Opens the store in {@code dataDir/log}, starts the server on {@code host:port} (0: any free port)
-   * with the bank module (the only one it enables); its projections run in the server, on SQLite in {@code dataDir/projections}.
+   * Opens the store in {@code dataDir}, starts the server on {@code host:port} (0: any free port)
+   * with the bank module (the only one it enables); its projections run in the server, on SQLite in
+   * {@link ServeCommand#projectionsDir ServeCommand.projectionsDir(dataDir)}. That is the layout of
+   * {@code annals serve --data DIR}, so {@code serve --data dataDir --module bank} serves this run's
+   * log and its projections (the promoted statements v2 included).
    */
   static Demo open(Path dataDir, String host, int port, PrintStream out) throws Exception {
-    LogEventStore store = Annals.open(dataDir.resolve("log"));
+    LogEventStore store = Annals.open(dataDir);
     AnnalsServer server;
     try {
       server = new AnnalsServer(store, ServerConfig.defaults().withHost(host).withPort(port),
-          DefaultStores.logVerifier(store), ServerModule.select(ServerModule.installed(), List.of("bank")), Optional.of(dataDir.resolve("projections")));
+          DefaultStores.logVerifier(store), ServerModule.select(ServerModule.installed(), List.of("bank")),
+          Optional.of(ServeCommand.projectionsDir(dataDir)));
       server.start();
     } catch (Exception e) {
       store.close();
@@ -286,6 +290,7 @@ final class Demo implements AutoCloseable {
     out.printf("  curl '%s/projections'%n", u);
     out.printf("  curl '%s/projections/%s/lines?accountId=%s'%n", u, BankProjections.STATEMENTS, facts.correctedAccountId());
     out.printf("  ./annals tail --server %s --from %d%n", u, Math.max(1, events - 4));
+    out.printf("  after Ctrl-C: ./annals serve --data %s --module bank%n", dataDir.toAbsolutePath());
     out.printf("  more in docs/tour.md%n");
   }
 

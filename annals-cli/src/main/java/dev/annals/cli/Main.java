@@ -10,6 +10,8 @@ import picocli.CommandLine.Command;
 @Command(
     name = "annals",
     mixinStandardHelpOptions = true,
+    // -h/--help (and -V/--version) on every subcommand too.
+    scope = CommandLine.ScopeType.INHERIT,
     version = "annals 0.1.0-SNAPSHOT",
     description = "Annals: an event store and CQRS toolkit for the JVM.",
     subcommands = {

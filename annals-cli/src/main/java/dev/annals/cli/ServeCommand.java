@@ -1,5 +1,7 @@
 package dev.annals.cli;
 
+import dev.annals.core.InvalidInputException;
+import dev.annals.log.LogOptions;
 import dev.annals.server.AnnalsServer;
 import dev.annals.server.ApiKeys;
 import dev.annals.server.ServerConfig;
@@ -10,8 +12,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code annals serve}: the HTTP server over a store. Runs until SIGTERM/SIGINT, then shuts down
@@ -31,8 +35,10 @@ final class ServeCommand implements Callable<Integer> {
   int port;
 
   @Option(names = "--fsync", defaultValue = "always", paramLabel = "MODE",
-      description = "always | interval:<ms> | never (default: ${DEFAULT-VALUE})")
+      description = "always | interval:<ms> | never (default: ${DEFAULT-VALUE}); needs --data")
   String fsync;
+
+  @Spec CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--auth", paramLabel = "FILE", description = "API keys file (see docs/http-api.md); absent: loopback only, no auth")
   Optional<Path> auth;
@@ -69,8 +75,26 @@ final class ServeCommand implements Callable<Integer> {
     this.stores = stores;
   }
 
+  /**
+   * Where the modules' projections (SQLite) live for a data directory: beside the log, in
+   * {@code DIR/projections} (the log ignores files it did not write). The demo keeps its run's
+   * projections there too, so {@code serve --data} on a demo's directory finds them.
+   */
+  static Path projectionsDir(Path dataDir) {
+    return dataDir.resolve("projections");
+  }
+
   @Override
   public Integer call() throws Exception {
+    try {
+      LogOptions.defaults().withFsync(fsync);
+    } catch (InvalidInputException e) {
+      throw new CliFailure("--fsync: " + e.getMessage(), 2);
+    }
+    if (data.isEmpty() && spec.commandLine().getParseResult().hasMatchedOption("--fsync")) {
+      throw new CliFailure("--fsync needs --data: without it the store is in memory and writes nothing to disk,"
+          + " so there is nothing to fsync", 2);
+    }
     ServerConfig config = ServerConfig.defaults().withHost(host).withPort(port).withInsecure(insecure)
         .withMaxRequestBytes(maxRequestBytes);
     if (auth.isPresent()) {
@@ -102,9 +126,8 @@ final class ServeCommand implements Callable<Integer> {
     StoreFactory.Opened opened = stores.open(data, fsync);
     AnnalsServer server;
     try {
-      // The modules' projections live beside the log (the log ignores files it did not write).
       server = new AnnalsServer(opened.store(), config, opened.verifier(), selected,
-          data.map(d -> d.resolve("projections")));
+          data.map(ServeCommand::projectionsDir));
       server.start();
     } catch (IllegalArgumentException e) {
       opened.store().close();

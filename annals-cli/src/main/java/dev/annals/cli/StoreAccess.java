@@ -43,11 +43,26 @@ final class StoreAccess {
         Optional.ofNullable(System.getenv("ANNALS_API_KEY")).filter(k -> !k.isBlank()));
   }
 
-  /** Opens the embedded log in {@code dataDir} (which must exist unless {@code create}). */
+  /**
+   * Opens the embedded log in {@code dataDir}. Unless {@code create}, it must already hold a store
+   * (see {@link #requireStore}): a command that only looks at data must not make a store where there
+   * was none.
+   */
   static EventStore open(Path dataDir, boolean create) {
-    if (!create && !Files.isDirectory(dataDir)) {
-      throw new CliFailure("no data directory at " + dataDir, 2);
+    if (!create) {
+      requireStore(dataDir);
     }
     return Annals.open(dataDir);
+  }
+
+  /** Refuses a {@code --data} path that is not a directory holding a store's segment files; touches nothing. */
+  static void requireStore(Path dataDir) {
+    if (!Files.isDirectory(dataDir)) {
+      throw new CliFailure("no data directory at " + dataDir, 2);
+    }
+    if (!Annals.holdsLog(dataDir)) {
+      throw new CliFailure("not an Annals data directory: " + dataDir.toAbsolutePath()
+          + " holds no segment file (like 00000000000000000001.log); nothing was created there", 2);
+    }
   }
 }

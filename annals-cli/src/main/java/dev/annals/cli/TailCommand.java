@@ -3,6 +3,7 @@ package dev.annals.cli;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonFactory;
 import dev.annals.client.HttpEventStore;
+import dev.annals.core.EventHandler;
 import dev.annals.core.EventStore;
 import dev.annals.core.Filter;
 import dev.annals.core.RecordedEvent;
@@ -16,9 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code annals tail}: follows the global log of a server over SSE (reconnecting after drops), one
@@ -44,8 +46,10 @@ final class TailCommand implements Callable<Integer> {
   @Option(names = "--prefix", description = "only streams whose name starts with this")
   Optional<String> prefix;
 
-  @Option(names = "--count", paramLabel = "N", description = "stop after N events (default: follow until interrupted)")
+  @Option(names = "--count", paramLabel = "N", description = "print N events (N >= 1), then exit (default: follow until interrupted)")
   Optional<Long> count;
+
+  @Spec CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--json", description = "one event JSON object per line")
   boolean json;
@@ -54,6 +58,9 @@ final class TailCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (count.isPresent() && count.get() < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--count must be >= 1, was " + count.get());
+    }
     long start;
     if (from.equals("end")) {
       start = EventStore.END;
@@ -71,18 +78,10 @@ final class TailCommand implements Callable<Integer> {
     if (prefix.isPresent()) {
       filter = filter.withPrefix(prefix.get());
     }
-    PrintStream out = System.out;
-    AtomicLong seen = new AtomicLong();
-    CountDownLatch done = new CountDownLatch(1);
+    CountedPrinter printer = new CountedPrinter(System.out, json, count);
     try (HttpEventStore client = new HttpEventStore(server, Optional.ofNullable(System.getenv(apiKeyEnv)));
-        Subscription sub = client.subscribeToAll(start, filter, e -> {
-          out.println(json ? toJson(e) : human(e));
-          out.flush();
-          if (count.isPresent() && seen.incrementAndGet() >= count.get()) {
-            done.countDown();
-          }
-        })) {
-      while (!done.await(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        Subscription sub = client.subscribeToAll(start, filter, printer)) {
+      while (!printer.done.await(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
         if (sub.isStopped()) {
           Throwable f = sub.failure().orElse(new IllegalStateException("the subscription stopped"));
           if (f instanceof RuntimeException r) {
@@ -93,6 +92,38 @@ final class TailCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /**
+   * Prints each event as one line until {@code count} events are printed, then counts down
+   * {@link #done} and ignores the events that still arrive before the subscription is closed. Runs on
+   * the subscription's thread; {@link #done} is the hand-over to the command's thread.
+   */
+  static final class CountedPrinter implements EventHandler {
+    final CountDownLatch done = new CountDownLatch(1);
+    private final PrintStream out;
+    private final boolean json;
+    private final Optional<Long> count;
+    private long printed;
+
+    CountedPrinter(PrintStream out, boolean json, Optional<Long> count) {
+      this.out = out;
+      this.json = json;
+      this.count = count;
+    }
+
+    @Override
+    public void onEvent(RecordedEvent e) throws IOException {
+      if (count.isPresent() && printed >= count.get()) {
+        return;
+      }
+      out.println(json ? toJson(e) : human(e));
+      out.flush();
+      printed++;
+      if (count.isPresent() && printed >= count.get()) {
+        done.countDown();
+      }
+    }
   }
 
   static String human(RecordedEvent e) {

@@ -2,6 +2,7 @@ package dev.annals.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.annals.core.StoreUnavailableException;
 import dev.annals.log.LogVerifier;
 import dev.annals.log.VerifyReport;
 import java.io.PrintStream;
@@ -31,6 +32,7 @@ final class VerifyCommand implements Callable<Integer> {
     if (!access.local()) {
       return viaServer();
     }
+    StoreAccess.requireStore(access.dataDir);
     PrintStream err = System.err;
     ProgressBar bar = new ProgressBar(err);
     VerifyReport report = LogVerifier.verify(access.dataDir, bar);
@@ -75,7 +77,8 @@ final class VerifyCommand implements Callable<Integer> {
     try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
       resp = http.send(req.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
     } catch (java.io.IOException e) {
-      throw new CliFailure("cannot reach " + base + ": " + e.getMessage(), 2);
+      // The same words as HttpEventStore's (append, read, import); e.toString(), as a ConnectException has no message.
+      throw new StoreUnavailableException("cannot reach the server at " + base + ": " + e, e);
     }
     com.fasterxml.jackson.databind.JsonNode body = EventJson.MAPPER.readTree(resp.body());
     if (resp.statusCode() != 200) {

@@ -7,12 +7,23 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.annals.examples.bank.projection.BankProjections;
+import dev.annals.examples.bank.seed.SeedConfig;
+import dev.annals.log.Annals;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code annals demo} refuses to seed into a data directory that already holds something. */
+/**
+ * {@code annals demo} refuses to seed into a data directory that already holds something, and lays
+ * out its run as {@code annals serve --data DIR} does, so serving the printed directory finds its data.
+ */
 class DemoCommandTest {
 
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -47,5 +58,38 @@ class DemoCommandTest {
     Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
     assertThat(Main.run("demo", "--data", file.toString(), "--port", "0", "--no-wait")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("is not a directory");
+  }
+
+  @Test
+  void serve_data_on_the_printed_directory_serves_the_demos_log_and_its_promoted_projections() throws Exception {
+    Path run = dir.resolve("run");
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    try (Demo demo = Demo.open(run, "127.0.0.1", 0, new PrintStream(buf, true, StandardCharsets.UTF_8))) {
+      demo.run(SeedConfig.small(7));
+    }
+    assertThat(buf.toString(StandardCharsets.UTF_8).lines())
+        .contains("  data       " + run.toAbsolutePath())
+        .contains("  after Ctrl-C: ./annals serve --data " + run.toAbsolutePath() + " --module bank");
+    assertThat(Annals.holdsLog(run)).as("the printed directory is the log's data directory").isTrue();
+    assertThat(ServeCommand.projectionsDir(run).resolve("projections.db")).exists();
+    long head;
+    try (var log = Annals.open(run)) {
+      head = log.headPosition();
+    }
+    assertThat(head).isPositive();
+
+    try (ServedProcess served = new ServedProcess("--data", run.toString(), "--module", "bank");
+        HttpClient http = HttpClient.newHttpClient()) {
+      URI uri = served.awaitUri();
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+          URI.create(uri + "/projections/" + BankProjections.STATEMENTS)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      JsonNode statements = EventJson.MAPPER.readTree(r.body());
+      assertThat(statements.path("version").asInt()).as(r.body()).isEqualTo(2);
+      HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(uri + "/health")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(EventJson.MAPPER.readTree(health.body()).path("head").asLong()).as("the served log is the demo's")
+          .isEqualTo(head);
+    }
   }
 }

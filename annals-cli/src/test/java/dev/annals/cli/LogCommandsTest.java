@@ -7,8 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,6 +76,42 @@ class LogCommandsTest {
     CliRun bad = run("verify", "--data", data.toString());
     assertThat(bad.exit()).isEqualTo(1);
     assertThat(bad.out()).contains("problem").contains("00000000000000000001.log at byte");
+  }
+
+  @Test
+  void read_and_verify_refuse_a_folder_that_holds_no_store_and_create_nothing_in_it() throws Exception {
+    Path empty = Files.createDirectory(tmp.resolve("empty"));
+    Path other = Files.createDirectory(tmp.resolve("other"));
+    Files.writeString(other.resolve("notes.txt"), "mine");
+    Files.writeString(other.resolve("1.log"), "not a segment");
+    for (Path dir : List.of(empty, other)) {
+      List<Path> before = list(dir);
+      for (String[] command : List.of(new String[] {"read", "s-1"}, new String[] {"verify"}, new String[] {"verify", "--json"})) {
+        List<String> args = new ArrayList<>(List.of(command));
+        args.addAll(List.of("--data", dir.toString()));
+        CliRun r = run(args.toArray(String[]::new));
+        assertThat(r.exit()).as(args.toString()).isEqualTo(2);
+        assertThat(r.err()).as(args.toString()).contains("not an Annals data directory: " + dir.toAbsolutePath())
+            .contains("no segment file");
+        assertThat(r.out()).as(args.toString()).doesNotContain("ok");
+        assertThat(list(dir)).as(args.toString()).isEqualTo(before);
+      }
+    }
+  }
+
+  @Test
+  void append_on_an_empty_folder_creates_a_store_there_that_read_and_verify_accept() throws Exception {
+    Path empty = Files.createDirectory(tmp.resolve("empty"));
+    assertThat(run("append", "s-1", "A", "{}", "--data", empty.toString()).exit()).isZero();
+    assertThat(empty.resolve("00000000000000000001.log")).exists();
+    assertThat(run("read", "s-1", "--data", empty.toString()).exit()).isZero();
+    assertThat(run("verify", "--data", empty.toString()).out()).contains("events checked: 1");
+  }
+
+  private static List<Path> list(Path dir) throws IOException {
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries.sorted().toList();
+    }
   }
 
   private static void flipByte(Path file, long offset) throws IOException {

@@ -37,6 +37,20 @@ class MainTest {
   }
 
   @Test
+  void help_and_h_on_every_subcommand_print_its_usage_and_exit_zero() {
+    java.util.Set<String> commands = new picocli.CommandLine(new Main()).getSubcommands().keySet();
+    assertThat(commands).contains("tail", "append", "read", "verify", "serve", "demo", "import", "bench");
+    for (String command : commands) {
+      for (String flag : new String[] {"--help", "-h"}) {
+        out.reset();
+        err.reset();
+        assertThat(Main.run(command, flag)).as(command + " " + flag + ": " + err).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).as(command + " " + flag).contains("Usage: annals " + command);
+      }
+    }
+  }
+
+  @Test
   void an_unknown_command_fails_with_a_usage_message() {
     assertThat(Main.run("frobnicate")).isNotZero();
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("frobnicate");

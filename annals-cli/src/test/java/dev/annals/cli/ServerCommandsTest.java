@@ -2,6 +2,7 @@ package dev.annals.cli;
 
 import static dev.annals.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.annals.core.EventData;
@@ -12,6 +13,7 @@ import dev.annals.server.AnnalsServer;
 import dev.annals.server.ScanVerifier;
 import dev.annals.server.ServerConfig;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -64,11 +66,50 @@ class ServerCommandsTest {
   }
 
   @Test
+  void serve_refuses_an_invalid_fsync_mode_with_or_without_data(@TempDir Path tmp) {
+    for (List<String> args : List.of(List.of("serve", "--port", "0", "--fsync", "sometimes"),
+        List.of("serve", "--port", "0", "--fsync", "sometimes", "--data", tmp.resolve("d").toString()))) {
+      // Without the check, serve without --data starts and serves until stopped: hence the timeout.
+      CliRun r = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> run(args.toArray(String[]::new)));
+      assertThat(r.exit()).as(args.toString()).isEqualTo(2);
+      assertThat(r.err()).as(args.toString())
+          .contains("error: --fsync: fsync mode must be always, never or interval:<ms> (ms >= 1), was 'sometimes'");
+    }
+  }
+
+  @Test
+  void serve_refuses_fsync_without_data_and_says_why() {
+    CliRun r = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> run("serve", "--port", "0", "--fsync", "never"));
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("--fsync needs --data").contains("in memory");
+  }
+
+  @Test
   void verify_through_the_server_prints_the_result() {
     store.append("account-1", ExpectedVersion.ANY, EventData.of("Opened", "{}"));
     CliRun v = run("verify", "--server", url);
     assertThat(v.exit()).as(v.err()).isZero();
     assertThat(v.out()).contains("events checked: 1").contains("ok: no problems");
+  }
+
+  @Test
+  void every_command_that_talks_to_a_server_says_the_same_reason_when_it_cannot_reach_it(@TempDir Path tmp)
+      throws Exception {
+    String nobody;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      nobody = "http://127.0.0.1:" + free.getLocalPort();
+    }
+    Path file = java.nio.file.Files.writeString(tmp.resolve("h.jsonl"), "{\"stream\":\"a-1\",\"type\":\"A\",\"data\":{},\"recordedAt\":\"2026-02-01T08:00:00Z\"}\n");
+    for (String[] command : List.of(new String[] {"verify"}, new String[] {"read", "s-1"},
+        new String[] {"append", "s-1", "T", "{}"}, new String[] {"import", file.toString()})) {
+      List<String> args = new java.util.ArrayList<>(List.of(command));
+      args.addAll(List.of("--server", nobody));
+      CliRun r = run(args.toArray(String[]::new));
+      assertThat(r.exit()).as(args.toString()).isEqualTo(ErrorHandler.STORE_ERROR);
+      assertThat(r.err()).as(args.toString())
+          .contains("error: unavailable: cannot reach the server at " + nobody + ": java.net.ConnectException")
+          .doesNotContain("null");
+    }
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.annals.core.EventStore;
 import dev.annals.core.EventStoreException;
 import dev.annals.core.ImportEvent;
 import dev.annals.core.ImportResult;
+import dev.annals.core.InvalidInputException;
 import dev.annals.core.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -85,7 +86,8 @@ final class ImportCommand implements Callable<Integer> {
           }
           throw new CliFailure(String.format(Locale.ROOT,
               "%s: %s (the first %d of %d events were imported; the batch from line %d on wrote nothing)",
-              e.code(), where(file, parsed.lines(), done, chunk.size(), e.getMessage()), done, events.size(),
+              e.code(), e instanceof InvalidInputException ? where(file, parsed.lines(), done, chunk.size(), e.getMessage())
+                  : e.getMessage(), done, events.size(),
               parsed.lines()[done]), ErrorHandler.STORE_ERROR);
         }
         first = first < 0 ? r.firstPosition() : first;

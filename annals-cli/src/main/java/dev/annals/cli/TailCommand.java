@@ -79,8 +79,17 @@ final class TailCommand implements Callable<Integer> {
       filter = filter.withPrefix(prefix.get());
     }
     CountedPrinter printer = new CountedPrinter(System.out, json, count);
-    try (HttpEventStore client = new HttpEventStore(server, Optional.ofNullable(System.getenv(apiKeyEnv)));
-        Subscription sub = client.subscribeToAll(start, filter, printer)) {
+    try (HttpEventStore client = new HttpEventStore(server, Optional.ofNullable(System.getenv(apiKeyEnv)))) {
+      // the subscription reconnects quietly after drops; a server that is not there (or refuses the key)
+      // at the start is an error now, not a silent wait
+      client.headPosition();
+      follow(client, start, filter, printer);
+    }
+    return 0;
+  }
+
+  private void follow(HttpEventStore client, long start, Filter filter, CountedPrinter printer) throws Exception {
+    try (Subscription sub = client.subscribeToAll(start, filter, printer)) {
       while (!printer.done.await(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
         if (sub.isStopped()) {
           Throwable f = sub.failure().orElse(new IllegalStateException("the subscription stopped"));
@@ -91,7 +100,6 @@ final class TailCommand implements Callable<Integer> {
         }
       }
     }
-    return 0;
   }
 
   /**

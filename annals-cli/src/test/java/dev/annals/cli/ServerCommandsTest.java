@@ -101,7 +101,7 @@ class ServerCommandsTest {
     }
     Path file = java.nio.file.Files.writeString(tmp.resolve("h.jsonl"), "{\"stream\":\"a-1\",\"type\":\"A\",\"data\":{},\"recordedAt\":\"2026-02-01T08:00:00Z\"}\n");
     for (String[] command : List.of(new String[] {"verify"}, new String[] {"read", "s-1"},
-        new String[] {"append", "s-1", "T", "{}"}, new String[] {"import", file.toString()})) {
+        new String[] {"append", "s-1", "T", "{}"}, new String[] {"import", file.toString()}, new String[] {"tail"})) {
       List<String> args = new java.util.ArrayList<>(List.of(command));
       args.addAll(List.of("--server", nobody));
       CliRun r = run(args.toArray(String[]::new));

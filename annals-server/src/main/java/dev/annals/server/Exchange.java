@@ -1,6 +1,7 @@
 package dev.annals.server;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.annals.core.Utf8;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -231,7 +232,18 @@ final class Exchange {
       throw HttpError.tooLarge("maxRequestBytes", maxBodyBytes, total,
           "the request body is over the limit of " + maxBodyBytes + " bytes");
     }
-    return out.size == 0 ? Optional.empty() : Optional.of(out.bytes());
+    if (out.size == 0) {
+      return Optional.empty();
+    }
+    byte[] bytes = out.bytes();
+    // Every body is JSON, which is UTF-8: checked strictly before any parser sees it (Jackson lets
+    // overlong forms, encoded surrogates and code points over U+10FFFF through).
+    int bad = Utf8.firstInvalid(bytes);
+    if (bad >= 0) {
+      throw HttpError.invalid("the request body is not valid UTF-8: invalid byte 0x"
+          + String.format("%02x", bytes[bad] & 0xff) + " at offset " + bad);
+    }
+    return Optional.of(bytes);
   }
 
   /**

@@ -152,6 +152,53 @@ class BadInputTest {
     assertThat(t.get("/health").status()).isEqualTo(200);
   }
 
+  /** Bytes that are not well-formed UTF-8 (RFC 3629), each in a place Jackson alone lets through. */
+  static Stream<Arguments> invalidUtf8() {
+    String append = "{\"events\":[{\"type\":\"T\",\"data\":\"@\"}]}";
+    String inMetadataValue = "{\"events\":[{\"type\":\"T\",\"data\":1,\"metadata\":{\"k\":\"@\"}}]}";
+    String inMetadataKey = "{\"events\":[{\"type\":\"T\",\"data\":1,\"metadata\":{\"@\":1}}]}";
+    String inType = "{\"events\":[{\"type\":\"T@\",\"data\":1}]}";
+    String importStream = "{\"events\":[{\"stream\":\"@@\",\"type\":\"T\",\"data\":1,\"recordedAt\":\"2020-01-01T00:00:00Z\"}]}";
+    return Stream.of(
+        u("overlong '/' in data", "/streams/enc-1", append, "c0 af"),
+        u("overlong 3-byte in data", "/streams/enc-1", append, "e0 80 af"),
+        u("overlong 4-byte in data", "/streams/enc-1", append, "f0 80 80 af"),
+        u("overlong c1 in data", "/streams/enc-1", append, "c1 bf"),
+        u("above U+10FFFF in data", "/streams/enc-1", append, "f4 90 80 80"),
+        u("encoded surrogate in data", "/streams/enc-1", append, "ed a0 80"),
+        u("truncated sequence in data", "/streams/enc-1", append, "e2 82"),
+        u("overlong in a metadata value", "/streams/enc-1", inMetadataValue, "c0 ae"),
+        u("surrogate in a metadata key", "/streams/enc-1", inMetadataKey, "ed bf bf"),
+        u("overlong '.' in a type", "/streams/enc-1", inType, "c0 ae"),
+        u("overlong '..' as an import stream", "/admin/import", importStream, "c0 ae"));
+  }
+
+  /** A case: {@code json} with its {@code @} replaced by the hex bytes {@code bad}. */
+  static Arguments u(String name, String path, String json, String bad) {
+    byte[] badBytes = java.util.HexFormat.ofDelimiter(" ").parseHex(bad);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (byte b : json.getBytes(StandardCharsets.US_ASCII)) {
+      if (b == '@') {
+        out.writeBytes(badBytes);
+      } else {
+        out.write(b);
+      }
+    }
+    return Arguments.of(Named.of(name, path), out.toByteArray(), json.indexOf('@'));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("invalidUtf8")
+  void a_body_that_is_not_well_formed_utf8_is_rejected_naming_the_offset_and_writes_nothing(String path, byte[] body,
+      int offset) {
+    List<RecordedEvent> before = everything();
+    TestServer.Reply r = t.sendBytes("POST", path, Optional.of(body), Optional.empty());
+    assertThat(r.status()).as(r.toString()).isEqualTo(400);
+    assertThat(r.error()).as(r.toString()).isEqualTo("invalid_request");
+    assertThat(r.json().get("message").asText()).as(r.toString()).contains("not valid UTF-8").contains("at offset " + offset);
+    assertThat(everything()).isEqualTo(before);
+  }
+
   @Test
   void a_payload_too_large_error_names_the_limit() {
     TestServer.Reply r = t.post("/streams/s-1", append("\"any\"", events("T", "\"" + "x".repeat(1 << 20) + "\"")));

@@ -83,6 +83,12 @@ class BadInputTest {
         c("expectedVersion huge", "POST", "/streams/s-1", append("99999999999999999999999", OK_EVENTS), 400, "invalid_request", "out of range"),
         c("same id twice", "POST", "/streams/s-1", "{\"events\":[{\"id\":\"6f1c8f5e-1d2a-4a57-9c55-0b8f0d7e9a11\",\"type\":\"T\",\"data\":1},"
             + "{\"id\":\"6f1c8f5e-1d2a-4a57-9c55-0b8f0d7e9a11\",\"type\":\"T\",\"data\":2}]}", 400, "invalid_request", "twice"),
+        // a key given twice: rejected, never "last wins"
+        c("metadata key twice", "POST", "/streams/s-1", "{\"events\":[{\"type\":\"T\",\"data\":1,\"metadata\":{\"actor\":5,\"actor\":\"x\"}}]}", 400, "invalid_request", "Duplicate field 'actor'"),
+        c("data key twice deep inside", "POST", "/streams/s-1", "{\"events\":[{\"type\":\"T\",\"data\":{\"a\":[{\"b\":1,\"b\":2}]}}]}", 400, "invalid_request", "Duplicate field 'b'"),
+        c("type twice", "POST", "/streams/s-1", "{\"events\":[{\"type\":\"T\",\"type\":\"U\",\"data\":1}]}", 400, "invalid_request", "Duplicate field 'type'"),
+        c("expectedVersion twice", "POST", "/streams/s-1", "{\"expectedVersion\":\"any\",\"expectedVersion\":0,\"events\":" + OK_EVENTS + "}", 400, "invalid_request", "Duplicate field 'expectedVersion'"),
+        c("import stream twice", "POST", "/admin/import", "{\"events\":[{\"stream\":\"a-1\",\"stream\":\"b-1\",\"type\":\"T\",\"data\":1,\"recordedAt\":\"2020-01-01T00:00:00Z\"}]}", 400, "invalid_request", "Duplicate field 'stream'"),
         // data and metadata are stored as the bytes sent: reading past them is their validation
         c("data with a raw control character", "POST", "/streams/s-1", "{\"events\":[{\"type\":\"T\",\"data\":{\"a\":\"x\u0001y\"}}]}", 400, "invalid_request", "malformed JSON"),
         c("data with a bad literal deep inside", "POST", "/streams/s-1", "{\"events\":[{\"type\":\"T\",\"data\":{\"a\":[1,{\"b\":tru}]}}]}", 400, "invalid_request", "malformed JSON"),

@@ -178,6 +178,9 @@ class ProjectionRoutesTest {
     assertThat(t.post(P + "/promote", "{\"force\": true}").json().path("message").asText()).contains("unknown field 'force'");
     assertThat(t.post(P + "/promote", "{\"requireIdentical\": 1}").json().path("message").asText()).contains("true or false");
     assertThat(t.post(P + "/promote", "[]").status()).isEqualTo(400);
+    TestServer.Reply twice = t.post(P + "/promote", "{\"requireIdentical\":true,\"requireIdentical\":false}");
+    assertThat(twice.status()).as(twice.body()).isEqualTo(400);
+    assertThat(twice.json().path("message").asText()).contains("Duplicate field 'requireIdentical'");
     assertThat(t.get(P).json().path("version").asInt()).isEqualTo(1);
   }
 

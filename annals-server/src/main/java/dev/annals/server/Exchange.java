@@ -16,7 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -249,7 +252,7 @@ final class Exchange {
   /**
    * Reads the request body chunk by chunk into {@code sink} (blocking this thread while no chunk is
    * ready) until its end, or until it is over {@code limit} bytes: then it stops reading and returns
-   * a total above the limit. A broken body (client gone, bad chunking) is an IOException.
+   * a total above the limit. A broken body (client gone, bad chunking, timeout) is an {@link HttpError}.
    */
   private long readBody(BodyBytes sink, long limit) throws IOException {
     long total = 0;
@@ -264,7 +267,7 @@ final class Exchange {
       }
       try {
         if (Content.Chunk.isFailure(chunk)) {
-          throw chunk.getFailure() instanceof IOException io ? io : new IOException(chunk.getFailure());
+          throw unreadable(chunk.getFailure());
         }
         ByteBuffer b = chunk.getByteBuffer();
         total += b.remaining();
@@ -281,6 +284,25 @@ final class Exchange {
         chunk.release();
       }
     }
+  }
+
+  /**
+   * Why a body could not be read, as the client's mistake it is: Jetty fails the body's content with
+   * an EOF when the connection ends before the body does and when the chunked framing is bad (400),
+   * and with a timeout when the client stops sending (408). Neither is a server failure (no 5xx, no
+   * ERROR log); the connection is closed after the response, as the body's end was never found.
+   */
+  private HttpError unreadable(Throwable failure) {
+    closeAfter = true;
+    if (failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException) {
+      return new HttpError(408, "invalid_request", "the request body did not arrive in time: nothing was received for "
+          + "the idle timeout, before the end of the body that the request announced");
+    }
+    if (failure instanceof EofException || failure instanceof HttpException) {
+      return HttpError.invalid("the request body ended early: the connection ended, or the chunked encoding was bad,"
+          + " before the whole body arrived");
+    }
+    return HttpError.invalid("the request body could not be read: " + failure);
   }
 
   /** A growable byte array (the body being read). */

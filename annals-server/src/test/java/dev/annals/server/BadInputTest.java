@@ -218,6 +218,15 @@ class BadInputTest {
     assertThat(t.get("/health").status()).isEqualTo(200);
   }
 
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"GET /health HTTP/1.2", "GET /health HTTP/3", "GET /health FOO/1.1",
+      "GET /health"})
+  void an_unsupported_http_version_is_invalid_request_not_a_5xx(String requestLine) throws Exception {
+    String reply = raw(requestLine + "\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assertThat(reply).as(reply).startsWith("HTTP/1.1 400").contains("\"error\":\"invalid_request\"");
+    assertThat(t.get("/health").status()).isEqualTo(200);
+  }
+
   @Test
   void a_bad_percent_escape_in_a_stream_name_is_invalid_request() throws Exception {
     String reply = raw("GET /streams/a%ZZ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");

@@ -183,7 +183,13 @@ final class RequestBodies {
         return ExpectedVersion.exactly(p.getLongValue());
       }
       if (t == JsonToken.VALUE_STRING) {
-        return ExpectedVersion.parse(p.getText());
+        String text = p.getText();
+        // A number is a JSON number: "08" or "+1" in a string is a mistake, not version 8 or 1.
+        if (!text.equals("any") && !text.equals("no_stream") && !text.equals("exists")) {
+          throw HttpError.invalid("expected version must be \"any\", \"no_stream\", \"exists\" or a version number"
+              + " written as a JSON number, was the string '" + WireJson.abbreviate(text) + "'");
+        }
+        return ExpectedVersion.parse(text);
       }
     } catch (InvalidInputException e) {
       throw HttpError.invalid(e.getMessage());

@@ -80,6 +80,10 @@ class BadInputTest {
         c("expectedVersion boolean", "POST", "/streams/s-1", append("true", OK_EVENTS), 400, "invalid_request", "expectedVersion"),
         c("expectedVersion negative", "POST", "/streams/s-1", append("-1", OK_EVENTS), 400, "invalid_request", ">= 0"),
         c("expectedVersion word", "POST", "/streams/s-1", append("\"sometimes\"", OK_EVENTS), 400, "invalid_request", "expected version"),
+        c("expectedVersion a number in a string", "POST", "/streams/s-1", append("\"08\"", OK_EVENTS), 400, "invalid_request", "JSON number, was the string '08'"),
+        c("expectedVersion 4 in a string", "POST", "/streams/s-1", append("\"4\"", OK_EVENTS), 400, "invalid_request", "JSON number"),
+        c("expectedVersion +1 in a string", "POST", "/streams/s-1", append("\"+1\"", OK_EVENTS), 400, "invalid_request", "JSON number"),
+        c("expectedVersion 0 in a string", "POST", "/streams/s-1", append("\"0\"", OK_EVENTS), 400, "invalid_request", "JSON number"),
         c("expectedVersion huge", "POST", "/streams/s-1", append("99999999999999999999999", OK_EVENTS), 400, "invalid_request", "out of range"),
         c("same id twice", "POST", "/streams/s-1", "{\"events\":[{\"id\":\"6f1c8f5e-1d2a-4a57-9c55-0b8f0d7e9a11\",\"type\":\"T\",\"data\":1},"
             + "{\"id\":\"6f1c8f5e-1d2a-4a57-9c55-0b8f0d7e9a11\",\"type\":\"T\",\"data\":2}]}", 400, "invalid_request", "twice"),

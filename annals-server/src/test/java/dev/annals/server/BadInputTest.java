@@ -70,6 +70,10 @@ class BadInputTest {
         c("type missing", "POST", "/streams/s-1", "{\"events\":[{\"data\":{}}]}", 400, "invalid_request", "events[0].type is required"),
         c("bad type", "POST", "/streams/s-1", append("\"any\"", events("has space", "{}")), 400, "invalid_request", "event type"),
         c("id not a UUID", "POST", "/streams/s-1", "{\"events\":[{\"id\":\"abc\",\"type\":\"T\",\"data\":{}}]}", 400, "invalid_request", "UUID"),
+        c("id 1-1-1-1-1", "POST", "/streams/s-1", "{\"events\":[{\"id\":\"1-1-1-1-1\",\"type\":\"T\",\"data\":{}}]}", 400, "invalid_request", "events[0].id must be a UUID"),
+        c("id with a short group", "POST", "/streams/s-1", "{\"events\":[{\"id\":\"6f1c8f5e-1d2a-4a57-9c55-0b8f0d7e9a1\",\"type\":\"T\",\"data\":{}}]}", 400, "invalid_request", "events[0].id must be a UUID"),
+        c("id with a sign", "POST", "/streams/s-1", "{\"events\":[{\"id\":\"+f1c8f5e-1d2a-4a57-9c55-0b8f0d7e9a11\",\"type\":\"T\",\"data\":{}}]}", 400, "invalid_request", "events[0].id must be a UUID"),
+        c("import id 1-1-1-1-1", "POST", "/admin/import", "{\"events\":[{\"id\":\"1-1-1-1-1\",\"stream\":\"x-1\",\"type\":\"T\",\"data\":1,\"recordedAt\":\"2020-01-01T00:00:00Z\"}]}", 400, "invalid_request", "events[0].id must be a UUID"),
         c("effectiveAt not an instant", "POST", "/streams/s-1", "{\"events\":[{\"type\":\"T\",\"data\":{},\"effectiveAt\":\"yesterday\"}]}", 400, "invalid_request", "effectiveAt"),
         c("metadata an array", "POST", "/streams/s-1", "{\"events\":[{\"type\":\"T\",\"data\":{},\"metadata\":[]}]}", 400, "invalid_request", "metadata"),
         c("actor not a string", "POST", "/streams/s-1", "{\"events\":[{\"type\":\"T\",\"data\":{},\"metadata\":{\"actor\":42}}]}", 400, "invalid_request", "metadata.actor"),
@@ -207,6 +211,14 @@ class BadInputTest {
     assertThat(r.error()).as(r.toString()).isEqualTo("invalid_request");
     assertThat(r.json().get("message").asText()).as(r.toString()).contains("not valid UTF-8").contains("at offset " + offset);
     assertThat(everything()).isEqualTo(before);
+  }
+
+  @Test
+  void a_canonical_uuid_in_upper_case_is_an_id() {
+    TestServer.Reply r = t.post("/streams/uuid-1", "{\"events\":[{\"id\":\"6F1C8F5E-1D2A-4A57-9C55-0B8F0D7E9A11\",\"type\":\"T\",\"data\":1}]}");
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    assertThat(t.get("/streams/uuid-1").json().path("events").get(0).path("id").asText())
+        .isEqualTo("6f1c8f5e-1d2a-4a57-9c55-0b8f0d7e9a11");
   }
 
   @Test

@@ -209,6 +209,13 @@ final class Exchange {
 
   // ---- body --------------------------------------------------------------------------------------
 
+  /** For a route that takes no body: a non-empty body is a 400 rather than silently ignored. */
+  void noBody() throws IOException {
+    if (optionalBody().isPresent()) {
+      throw HttpError.invalid("this route takes no request body; send none (or an empty one)");
+    }
+  }
+
   /** The whole body; 413 {@code payload_too_large} when over the server's request size limit. */
   byte[] body() throws IOException {
     return optionalBody().orElseThrow(() -> HttpError.invalid("the request needs a JSON body"));

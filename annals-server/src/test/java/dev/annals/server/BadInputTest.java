@@ -141,6 +141,8 @@ class BadInputTest {
         c("import without recordedAt", "POST", "/admin/import", "{\"events\":[{\"stream\":\"x-1\",\"type\":\"T\",\"data\":1}]}", 400, "invalid_request", "recordedAt is required"),
         c("import bad stream", "POST", "/admin/import", "{\"events\":[{\"stream\":\"a/b\",\"type\":\"T\",\"data\":1,\"recordedAt\":\"2020-01-01T00:00:00Z\"}]}", 400, "invalid_request", "stream name"),
         c("import in the future", "POST", "/admin/import", "{\"events\":[{\"stream\":\"x-1\",\"type\":\"T\",\"data\":1,\"recordedAt\":\"2999-01-01T00:00:00Z\"}]}", 400, "invalid_request", "future"),
+        c("verify with a body", "POST", "/admin/verify", "garbage", 400, "invalid_request", "takes no request body"),
+        c("verify with a JSON body", "POST", "/admin/verify", "{\"deep\":true}", 400, "invalid_request", "takes no request body"),
         c("verify with a param", "POST", "/admin/verify?deep=1", null, 400, "invalid_request", "unknown query parameter"),
         // unknown routes and methods
         c("unknown route", "GET", "/nope", null, 404, "not_found", "no route"),

@@ -170,6 +170,9 @@ class ProjectionRoutesTest {
 
   @Test
   void promote_without_a_rebuild_or_with_a_bad_body_is_refused() {
+    TestServer.Reply withBody = t.post(P + "/rebuild", "{\"x\":1}");
+    assertThat(withBody.status()).as(withBody.body()).isEqualTo(400);
+    assertThat(withBody.json().path("message").asText()).contains("takes no request body");
     TestServer.Reply r = t.post(P + "/promote", "");
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.json().path("message").asText()).contains("no rebuild", "POST /projections/ledger_totals/rebuild");

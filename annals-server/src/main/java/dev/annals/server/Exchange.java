@@ -94,12 +94,18 @@ final class Exchange {
     return principal;
   }
 
+  /** A request header; given twice it is a 400 (which one would count is a guess, e.g. two Authorization keys). */
   Optional<String> header(HttpHeader name) {
-    return Optional.ofNullable(request.getHeaders().get(name));
+    return header(name.asString());
   }
 
+  /** A request header; given twice it is a 400, as a query parameter given twice is. */
   Optional<String> header(String name) {
-    return Optional.ofNullable(request.getHeaders().get(name));
+    List<String> values = request.getHeaders().getValuesList(name);
+    if (values.size() > 1) {
+      throw HttpError.invalid("header " + name + " is given " + values.size() + " times; give it once");
+    }
+    return values.isEmpty() ? Optional.empty() : Optional.of(values.getFirst());
   }
 
   // ---- query parameters ----------------------------------------------------------------------------

@@ -50,9 +50,14 @@ public final class Json {
     return of(text.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Parses UTF-8 {@code bytes} (copied); throws {@link InvalidInputException} unless one JSON value. */
+  /**
+   * Parses UTF-8 {@code bytes} (copied); throws {@link InvalidInputException} unless one JSON value in
+   * well-formed UTF-8 (the parser alone lets overlong forms, surrogates and code points over U+10FFFF
+   * through).
+   */
   public static Json of(byte[] bytes) {
     byte[] copy = bytes.clone();
+    Utf8.check(copy, "not JSON: the value");
     return new Json(copy, validate(copy));
   }
 

@@ -66,7 +66,11 @@ final class Access {
     Optional<String> types = x.query("types");
     if (types.isPresent()) {
       java.util.Set<String> set = new java.util.LinkedHashSet<>();
-      for (String t : types.get().split(",")) {
+      // -1: keep empty entries, so "types=,," is refused rather than read as no filter at all
+      for (String t : types.get().split(",", -1)) {
+        if (t.isEmpty()) {
+          throw HttpError.invalid("types must be a comma-separated list of event types, with no empty entry");
+        }
         StreamNames.validateType(t);
         set.add(t);
       }

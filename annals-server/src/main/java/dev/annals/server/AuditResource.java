@@ -46,6 +46,13 @@ final class AuditResource {
     Access.allStreams(x, "the audit trail");
     Optional<String> actor = x.query("actor");
     Optional<String> correlationId = x.query("correlationId");
+    // An empty value would filter nothing and answer every event: refused, like an empty category.
+    if (actor.isPresent() && actor.get().isEmpty()) {
+      throw HttpError.invalid("actor must not be empty");
+    }
+    if (correlationId.isPresent() && correlationId.get().isEmpty()) {
+      throw HttpError.invalid("correlationId must not be empty");
+    }
     Optional<Instant> since = x.queryInstant("since");
     Optional<Instant> until = x.queryInstant("until");
     int limit = limits.limit(x);

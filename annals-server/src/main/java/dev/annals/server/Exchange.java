@@ -1,6 +1,7 @@
 package dev.annals.server;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.annals.core.Utf8;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -15,7 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -90,12 +94,18 @@ final class Exchange {
     return principal;
   }
 
+  /** A request header; given twice it is a 400 (which one would count is a guess, e.g. two Authorization keys). */
   Optional<String> header(HttpHeader name) {
-    return Optional.ofNullable(request.getHeaders().get(name));
+    return header(name.asString());
   }
 
+  /** A request header; given twice it is a 400, as a query parameter given twice is. */
   Optional<String> header(String name) {
-    return Optional.ofNullable(request.getHeaders().get(name));
+    List<String> values = request.getHeaders().getValuesList(name);
+    if (values.size() > 1) {
+      throw HttpError.invalid("header " + name + " is given " + values.size() + " times; give it once");
+    }
+    return values.isEmpty() ? Optional.empty() : Optional.of(values.getFirst());
   }
 
   // ---- query parameters ----------------------------------------------------------------------------
@@ -205,6 +215,13 @@ final class Exchange {
 
   // ---- body --------------------------------------------------------------------------------------
 
+  /** For a route that takes no body: a non-empty body is a 400 rather than silently ignored. */
+  void noBody() throws IOException {
+    if (optionalBody().isPresent()) {
+      throw HttpError.invalid("this route takes no request body; send none (or an empty one)");
+    }
+  }
+
   /** The whole body; 413 {@code payload_too_large} when over the server's request size limit. */
   byte[] body() throws IOException {
     return optionalBody().orElseThrow(() -> HttpError.invalid("the request needs a JSON body"));
@@ -231,13 +248,24 @@ final class Exchange {
       throw HttpError.tooLarge("maxRequestBytes", maxBodyBytes, total,
           "the request body is over the limit of " + maxBodyBytes + " bytes");
     }
-    return out.size == 0 ? Optional.empty() : Optional.of(out.bytes());
+    if (out.size == 0) {
+      return Optional.empty();
+    }
+    byte[] bytes = out.bytes();
+    // Every body is JSON, which is UTF-8: checked strictly before any parser sees it (Jackson lets
+    // overlong forms, encoded surrogates and code points over U+10FFFF through).
+    int bad = Utf8.firstInvalid(bytes);
+    if (bad >= 0) {
+      throw HttpError.invalid("the request body is not valid UTF-8: invalid byte 0x"
+          + String.format("%02x", bytes[bad] & 0xff) + " at offset " + bad);
+    }
+    return Optional.of(bytes);
   }
 
   /**
    * Reads the request body chunk by chunk into {@code sink} (blocking this thread while no chunk is
    * ready) until its end, or until it is over {@code limit} bytes: then it stops reading and returns
-   * a total above the limit. A broken body (client gone, bad chunking) is an IOException.
+   * a total above the limit. A broken body (client gone, bad chunking, timeout) is an {@link HttpError}.
    */
   private long readBody(BodyBytes sink, long limit) throws IOException {
     long total = 0;
@@ -252,7 +280,7 @@ final class Exchange {
       }
       try {
         if (Content.Chunk.isFailure(chunk)) {
-          throw chunk.getFailure() instanceof IOException io ? io : new IOException(chunk.getFailure());
+          throw unreadable(chunk.getFailure());
         }
         ByteBuffer b = chunk.getByteBuffer();
         total += b.remaining();
@@ -269,6 +297,25 @@ final class Exchange {
         chunk.release();
       }
     }
+  }
+
+  /**
+   * Why a body could not be read, as the client's mistake it is: Jetty fails the body's content with
+   * an EOF when the connection ends before the body does and when the chunked framing is bad (400),
+   * and with a timeout when the client stops sending (408). Neither is a server failure (no 5xx, no
+   * ERROR log); the connection is closed after the response, as the body's end was never found.
+   */
+  private HttpError unreadable(Throwable failure) {
+    closeAfter = true;
+    if (failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException) {
+      return new HttpError(408, "invalid_request", "the request body did not arrive in time: nothing was received for "
+          + "the idle timeout, before the end of the body that the request announced");
+    }
+    if (failure instanceof EofException || failure instanceof HttpException) {
+      return HttpError.invalid("the request body ended early: the connection ended, or the chunked encoding was bad,"
+          + " before the whole body arrived");
+    }
+    return HttpError.invalid("the request body could not be read: " + failure);
   }
 
   /** A growable byte array (the body being read). */

@@ -21,12 +21,21 @@ final class JsonErrorHandler extends ErrorHandler {
   @Override
   protected void generateResponse(Request request, Response response, int status, String message, Throwable cause,
       Callback callback) throws IOException {
+    // Jetty answers a request it cannot parse with 501 or 505 (an unknown HTTP version or transfer
+    // coding): that is the client's mistake, so a 400 like any other malformed request. Only a 503
+    // (stopping, overloaded) is "unavailable"; a 500 from Jetty is a bug.
+    if (status > 500 && status != 503) {
+      status = 400;
+      response.setStatus(400);
+    }
     String code = switch (status) {
       case 401 -> "unauthorized";
       case 403 -> "forbidden";
       case 404 -> "not_found";
       case 413 -> "payload_too_large";
-      default -> status >= 500 ? "unavailable" : "invalid_request";
+      case 500 -> "internal_error";
+      case 503 -> "unavailable";
+      default -> "invalid_request";
     };
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     try (JsonGenerator g = WireJson.generator(buf)) {

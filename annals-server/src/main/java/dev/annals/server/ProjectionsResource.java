@@ -56,6 +56,7 @@ final class ProjectionsResource {
 
   private void rebuild(Exchange x) throws Exception {
     Access.admin(x, "starting a rebuild");
+    x.noBody();
     x.allowOnly(Set.of());
     ProjectionHost.View v = call(() -> host.rebuild(x.path("name")));
     x.json(202, g -> write(g, v));

@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * Parses the JSON bodies of the write routes with a streaming parser. Each event's {@code data} and
@@ -27,6 +28,9 @@ final class RequestBodies {
 
   /** An append request. */
   record Append(ExpectedVersion expected, List<EventData> events) {}
+
+  private static final Pattern CANONICAL_UUID =
+      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
   private final byte[] body;
 
@@ -127,11 +131,12 @@ final class RequestBodies {
       switch (field) {
         case "id" -> {
           String text = string(p, t, where + ".id");
-          try {
-            id = UUID.fromString(text);
-          } catch (IllegalArgumentException e) {
-            throw HttpError.invalid(where + ".id must be a UUID, was '" + WireJson.abbreviate(text) + "'");
+          // UUID.fromString is lenient ("1-1-1-1-1" is 00000001-0001-...): only the canonical text is an id.
+          if (!CANONICAL_UUID.matcher(text).matches()) {
+            throw HttpError.invalid(where + ".id must be a UUID (8-4-4-4-12 hex digits), was '"
+                + WireJson.abbreviate(text) + "'");
           }
+          id = UUID.fromString(text);
         }
         case "type" -> type = string(p, t, where + ".type");
         case "data" -> data = rawValue(p, t);
@@ -183,7 +188,13 @@ final class RequestBodies {
         return ExpectedVersion.exactly(p.getLongValue());
       }
       if (t == JsonToken.VALUE_STRING) {
-        return ExpectedVersion.parse(p.getText());
+        String text = p.getText();
+        // A number is a JSON number: "08" or "+1" in a string is a mistake, not version 8 or 1.
+        if (!text.equals("any") && !text.equals("no_stream") && !text.equals("exists")) {
+          throw HttpError.invalid("expected version must be \"any\", \"no_stream\", \"exists\" or a version number"
+              + " written as a JSON number, was the string '" + WireJson.abbreviate(text) + "'");
+        }
+        return ExpectedVersion.parse(text);
       }
     } catch (InvalidInputException e) {
       throw HttpError.invalid(e.getMessage());

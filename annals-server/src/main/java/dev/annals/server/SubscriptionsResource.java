@@ -53,6 +53,10 @@ final class SubscriptionsResource {
         if (id < 0) {
           throw HttpError.invalid("Last-Event-ID must be >= 0");
         }
+        if (id == Long.MAX_VALUE) {
+          // id + 1 would overflow to a negative start (an error on /subscribe/all, a replay from 1 on a stream)
+          throw HttpError.invalid("Last-Event-ID " + id + " has no next position or version");
+        }
         return id + 1;
       } catch (NumberFormatException e) {
         throw HttpError.invalid("Last-Event-ID must be a position or version number, was '"

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import dev.annals.core.AppendResult;
 import dev.annals.core.Json;
@@ -31,6 +32,9 @@ public final class WireJson {
    * run on virtual threads, each new, so a per-thread cache would allocate fresh buffers per request.
    */
   static final JsonFactory FACTORY = JsonFactory.builder()
+      // A key given twice in a request body is a 400, not "last wins": {"actor":5,"actor":"x"} must
+      // not slip past the checks on the first, nor "type" or "expectedVersion" be silently replaced.
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(256).maxStringLength(64 << 20).build())
       .recyclerPool(JsonRecyclerPools.newConcurrentDequePool())
       .build();

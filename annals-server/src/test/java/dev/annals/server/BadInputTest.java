@@ -70,6 +70,10 @@ class BadInputTest {
         c("type missing", "POST", "/streams/s-1", "{\"events\":[{\"data\":{}}]}", 400, "invalid_request", "events[0].type is required"),
         c("bad type", "POST", "/streams/s-1", append("\"any\"", events("has space", "{}")), 400, "invalid_request", "event type"),
         c("id not a UUID", "POST", "/streams/s-1", "{\"events\":[{\"id\":\"abc\",\"type\":\"T\",\"data\":{}}]}", 400, "invalid_request", "UUID"),
+        c("id 1-1-1-1-1", "POST", "/streams/s-1", "{\"events\":[{\"id\":\"1-1-1-1-1\",\"type\":\"T\",\"data\":{}}]}", 400, "invalid_request", "events[0].id must be a UUID"),
+        c("id with a short group", "POST", "/streams/s-1", "{\"events\":[{\"id\":\"6f1c8f5e-1d2a-4a57-9c55-0b8f0d7e9a1\",\"type\":\"T\",\"data\":{}}]}", 400, "invalid_request", "events[0].id must be a UUID"),
+        c("id with a sign", "POST", "/streams/s-1", "{\"events\":[{\"id\":\"+f1c8f5e-1d2a-4a57-9c55-0b8f0d7e9a11\",\"type\":\"T\",\"data\":{}}]}", 400, "invalid_request", "events[0].id must be a UUID"),
+        c("import id 1-1-1-1-1", "POST", "/admin/import", "{\"events\":[{\"id\":\"1-1-1-1-1\",\"stream\":\"x-1\",\"type\":\"T\",\"data\":1,\"recordedAt\":\"2020-01-01T00:00:00Z\"}]}", 400, "invalid_request", "events[0].id must be a UUID"),
         c("effectiveAt not an instant", "POST", "/streams/s-1", "{\"events\":[{\"type\":\"T\",\"data\":{},\"effectiveAt\":\"yesterday\"}]}", 400, "invalid_request", "effectiveAt"),
         c("metadata an array", "POST", "/streams/s-1", "{\"events\":[{\"type\":\"T\",\"data\":{},\"metadata\":[]}]}", 400, "invalid_request", "metadata"),
         c("actor not a string", "POST", "/streams/s-1", "{\"events\":[{\"type\":\"T\",\"data\":{},\"metadata\":{\"actor\":42}}]}", 400, "invalid_request", "metadata.actor"),
@@ -80,9 +84,19 @@ class BadInputTest {
         c("expectedVersion boolean", "POST", "/streams/s-1", append("true", OK_EVENTS), 400, "invalid_request", "expectedVersion"),
         c("expectedVersion negative", "POST", "/streams/s-1", append("-1", OK_EVENTS), 400, "invalid_request", ">= 0"),
         c("expectedVersion word", "POST", "/streams/s-1", append("\"sometimes\"", OK_EVENTS), 400, "invalid_request", "expected version"),
+        c("expectedVersion a number in a string", "POST", "/streams/s-1", append("\"08\"", OK_EVENTS), 400, "invalid_request", "JSON number, was the string '08'"),
+        c("expectedVersion 4 in a string", "POST", "/streams/s-1", append("\"4\"", OK_EVENTS), 400, "invalid_request", "JSON number"),
+        c("expectedVersion +1 in a string", "POST", "/streams/s-1", append("\"+1\"", OK_EVENTS), 400, "invalid_request", "JSON number"),
+        c("expectedVersion 0 in a string", "POST", "/streams/s-1", append("\"0\"", OK_EVENTS), 400, "invalid_request", "JSON number"),
         c("expectedVersion huge", "POST", "/streams/s-1", append("99999999999999999999999", OK_EVENTS), 400, "invalid_request", "out of range"),
         c("same id twice", "POST", "/streams/s-1", "{\"events\":[{\"id\":\"6f1c8f5e-1d2a-4a57-9c55-0b8f0d7e9a11\",\"type\":\"T\",\"data\":1},"
             + "{\"id\":\"6f1c8f5e-1d2a-4a57-9c55-0b8f0d7e9a11\",\"type\":\"T\",\"data\":2}]}", 400, "invalid_request", "twice"),
+        // a key given twice: rejected, never "last wins"
+        c("metadata key twice", "POST", "/streams/s-1", "{\"events\":[{\"type\":\"T\",\"data\":1,\"metadata\":{\"actor\":5,\"actor\":\"x\"}}]}", 400, "invalid_request", "Duplicate field 'actor'"),
+        c("data key twice deep inside", "POST", "/streams/s-1", "{\"events\":[{\"type\":\"T\",\"data\":{\"a\":[{\"b\":1,\"b\":2}]}}]}", 400, "invalid_request", "Duplicate field 'b'"),
+        c("type twice", "POST", "/streams/s-1", "{\"events\":[{\"type\":\"T\",\"type\":\"U\",\"data\":1}]}", 400, "invalid_request", "Duplicate field 'type'"),
+        c("expectedVersion twice", "POST", "/streams/s-1", "{\"expectedVersion\":\"any\",\"expectedVersion\":0,\"events\":" + OK_EVENTS + "}", 400, "invalid_request", "Duplicate field 'expectedVersion'"),
+        c("import stream twice", "POST", "/admin/import", "{\"events\":[{\"stream\":\"a-1\",\"stream\":\"b-1\",\"type\":\"T\",\"data\":1,\"recordedAt\":\"2020-01-01T00:00:00Z\"}]}", 400, "invalid_request", "Duplicate field 'stream'"),
         // data and metadata are stored as the bytes sent: reading past them is their validation
         c("data with a raw control character", "POST", "/streams/s-1", "{\"events\":[{\"type\":\"T\",\"data\":{\"a\":\"x\u0001y\"}}]}", 400, "invalid_request", "malformed JSON"),
         c("data with a bad literal deep inside", "POST", "/streams/s-1", "{\"events\":[{\"type\":\"T\",\"data\":{\"a\":[1,{\"b\":tru}]}}]}", 400, "invalid_request", "malformed JSON"),
@@ -114,6 +128,10 @@ class BadInputTest {
         c("unknown read param", "GET", "/streams/s-1?form=1", null, 400, "invalid_request", "unknown query parameter 'form'"),
         c("repeated param", "GET", "/streams/s-1?limit=1&limit=2", null, 400, "invalid_request", "twice"),
         c("all bad type filter", "GET", "/all?types=ok,bad%20type", null, 400, "invalid_request", "event type"),
+        c("all types only commas", "GET", "/all?types=,,", null, 400, "invalid_request", "no empty entry"),
+        c("all types with an empty entry", "GET", "/all?types=T,,U", null, 400, "invalid_request", "no empty entry"),
+        c("audit empty actor", "GET", "/audit?actor=", null, 400, "invalid_request", "actor must not be empty"),
+        c("audit empty correlationId", "GET", "/audit?correlationId=", null, 400, "invalid_request", "correlationId must not be empty"),
         c("all empty category", "GET", "/all?category=", null, 400, "invalid_request", "category"),
         c("all system maybe", "GET", "/all?system=maybe", null, 400, "invalid_request", "system"),
         c("all from text", "GET", "/all?from=first", null, 400, "invalid_request", "from"),
@@ -127,6 +145,8 @@ class BadInputTest {
         c("import without recordedAt", "POST", "/admin/import", "{\"events\":[{\"stream\":\"x-1\",\"type\":\"T\",\"data\":1}]}", 400, "invalid_request", "recordedAt is required"),
         c("import bad stream", "POST", "/admin/import", "{\"events\":[{\"stream\":\"a/b\",\"type\":\"T\",\"data\":1,\"recordedAt\":\"2020-01-01T00:00:00Z\"}]}", 400, "invalid_request", "stream name"),
         c("import in the future", "POST", "/admin/import", "{\"events\":[{\"stream\":\"x-1\",\"type\":\"T\",\"data\":1,\"recordedAt\":\"2999-01-01T00:00:00Z\"}]}", 400, "invalid_request", "future"),
+        c("verify with a body", "POST", "/admin/verify", "garbage", 400, "invalid_request", "takes no request body"),
+        c("verify with a JSON body", "POST", "/admin/verify", "{\"deep\":true}", 400, "invalid_request", "takes no request body"),
         c("verify with a param", "POST", "/admin/verify?deep=1", null, 400, "invalid_request", "unknown query parameter"),
         // unknown routes and methods
         c("unknown route", "GET", "/nope", null, 404, "not_found", "no route"),
@@ -152,6 +172,61 @@ class BadInputTest {
     assertThat(t.get("/health").status()).isEqualTo(200);
   }
 
+  /** Bytes that are not well-formed UTF-8 (RFC 3629), each in a place Jackson alone lets through. */
+  static Stream<Arguments> invalidUtf8() {
+    String append = "{\"events\":[{\"type\":\"T\",\"data\":\"@\"}]}";
+    String inMetadataValue = "{\"events\":[{\"type\":\"T\",\"data\":1,\"metadata\":{\"k\":\"@\"}}]}";
+    String inMetadataKey = "{\"events\":[{\"type\":\"T\",\"data\":1,\"metadata\":{\"@\":1}}]}";
+    String inType = "{\"events\":[{\"type\":\"T@\",\"data\":1}]}";
+    String importStream = "{\"events\":[{\"stream\":\"@@\",\"type\":\"T\",\"data\":1,\"recordedAt\":\"2020-01-01T00:00:00Z\"}]}";
+    return Stream.of(
+        u("overlong '/' in data", "/streams/enc-1", append, "c0 af"),
+        u("overlong 3-byte in data", "/streams/enc-1", append, "e0 80 af"),
+        u("overlong 4-byte in data", "/streams/enc-1", append, "f0 80 80 af"),
+        u("overlong c1 in data", "/streams/enc-1", append, "c1 bf"),
+        u("above U+10FFFF in data", "/streams/enc-1", append, "f4 90 80 80"),
+        u("encoded surrogate in data", "/streams/enc-1", append, "ed a0 80"),
+        u("truncated sequence in data", "/streams/enc-1", append, "e2 82"),
+        u("overlong in a metadata value", "/streams/enc-1", inMetadataValue, "c0 ae"),
+        u("surrogate in a metadata key", "/streams/enc-1", inMetadataKey, "ed bf bf"),
+        u("overlong '.' in a type", "/streams/enc-1", inType, "c0 ae"),
+        u("overlong '..' as an import stream", "/admin/import", importStream, "c0 ae"));
+  }
+
+  /** A case: {@code json} with its {@code @} replaced by the hex bytes {@code bad}. */
+  static Arguments u(String name, String path, String json, String bad) {
+    byte[] badBytes = java.util.HexFormat.ofDelimiter(" ").parseHex(bad);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (byte b : json.getBytes(StandardCharsets.US_ASCII)) {
+      if (b == '@') {
+        out.writeBytes(badBytes);
+      } else {
+        out.write(b);
+      }
+    }
+    return Arguments.of(Named.of(name, path), out.toByteArray(), json.indexOf('@'));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("invalidUtf8")
+  void a_body_that_is_not_well_formed_utf8_is_rejected_naming_the_offset_and_writes_nothing(String path, byte[] body,
+      int offset) {
+    List<RecordedEvent> before = everything();
+    TestServer.Reply r = t.sendBytes("POST", path, Optional.of(body), Optional.empty());
+    assertThat(r.status()).as(r.toString()).isEqualTo(400);
+    assertThat(r.error()).as(r.toString()).isEqualTo("invalid_request");
+    assertThat(r.json().get("message").asText()).as(r.toString()).contains("not valid UTF-8").contains("at offset " + offset);
+    assertThat(everything()).isEqualTo(before);
+  }
+
+  @Test
+  void a_canonical_uuid_in_upper_case_is_an_id() {
+    TestServer.Reply r = t.post("/streams/uuid-1", "{\"events\":[{\"id\":\"6F1C8F5E-1D2A-4A57-9C55-0B8F0D7E9A11\",\"type\":\"T\",\"data\":1}]}");
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    assertThat(t.get("/streams/uuid-1").json().path("events").get(0).path("id").asText())
+        .isEqualTo("6f1c8f5e-1d2a-4a57-9c55-0b8f0d7e9a11");
+  }
+
   @Test
   void a_payload_too_large_error_names_the_limit() {
     TestServer.Reply r = t.post("/streams/s-1", append("\"any\"", events("T", "\"" + "x".repeat(1 << 20) + "\"")));
@@ -162,6 +237,15 @@ class BadInputTest {
   @Test
   void a_garbage_request_line_gets_a_json_400_and_the_server_stays_healthy() throws Exception {
     assertThat(raw("NONSENSE\r\n\r\n")).startsWith("HTTP/1.1 400").contains("\"error\":\"invalid_request\"");
+    assertThat(t.get("/health").status()).isEqualTo(200);
+  }
+
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"GET /health HTTP/1.2", "GET /health HTTP/3", "GET /health FOO/1.1",
+      "GET /health"})
+  void an_unsupported_http_version_is_invalid_request_not_a_5xx(String requestLine) throws Exception {
+    String reply = raw(requestLine + "\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assertThat(reply).as(reply).startsWith("HTTP/1.1 400").contains("\"error\":\"invalid_request\"");
     assertThat(t.get("/health").status()).isEqualTo(200);
   }
 

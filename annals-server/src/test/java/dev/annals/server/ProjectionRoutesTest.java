@@ -170,6 +170,9 @@ class ProjectionRoutesTest {
 
   @Test
   void promote_without_a_rebuild_or_with_a_bad_body_is_refused() {
+    TestServer.Reply withBody = t.post(P + "/rebuild", "{\"x\":1}");
+    assertThat(withBody.status()).as(withBody.body()).isEqualTo(400);
+    assertThat(withBody.json().path("message").asText()).contains("takes no request body");
     TestServer.Reply r = t.post(P + "/promote", "");
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.json().path("message").asText()).contains("no rebuild", "POST /projections/ledger_totals/rebuild");
@@ -178,6 +181,9 @@ class ProjectionRoutesTest {
     assertThat(t.post(P + "/promote", "{\"force\": true}").json().path("message").asText()).contains("unknown field 'force'");
     assertThat(t.post(P + "/promote", "{\"requireIdentical\": 1}").json().path("message").asText()).contains("true or false");
     assertThat(t.post(P + "/promote", "[]").status()).isEqualTo(400);
+    TestServer.Reply twice = t.post(P + "/promote", "{\"requireIdentical\":true,\"requireIdentical\":false}");
+    assertThat(twice.status()).as(twice.body()).isEqualTo(400);
+    assertThat(twice.json().path("message").asText()).contains("Duplicate field 'requireIdentical'");
     assertThat(t.get(P).json().path("version").asInt()).isEqualTo(1);
   }
 

@@ -195,6 +195,19 @@ class SubscriptionsTest {
     assertThat(r.body()).contains("\"error\":\"invalid_request\"").contains("Last-Event-ID");
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"/subscribe/all", "/subscribe/streams/acc-1"})
+  void a_last_event_id_with_no_next_position_is_invalid_request(String path) throws Exception {
+    appendN("acc-1", 3);
+    var r = t.http.send(java.net.http.HttpRequest.newBuilder(t.uri(path)).header("Last-Event-ID", Long.toString(Long.MAX_VALUE))
+        .build(), java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+    try (var body = r.body()) {
+      assertThat(r.statusCode()).isEqualTo(400); // not a 200 stream that starts at -2^63 or replays from 1
+      assertThat(new String(body.readAllBytes(), StandardCharsets.UTF_8))
+          .contains("\"error\":\"invalid_request\"").contains("Last-Event-ID");
+    }
+  }
+
   @Test
   void pretty_printed_event_data_travels_as_several_data_lines() throws Exception {
     t.store.append("p-1", ExpectedVersion.ANY, EventData.of("T", "{\n  \"a\": 1,\n  \"b\": [2]\n}"));

@@ -176,8 +176,14 @@ final class Exchange {
     return out;
   }
 
-  /** Strict percent-decoding to UTF-8; a bad escape or invalid UTF-8 is a 400. */
+  /**
+   * Strict percent-decoding to UTF-8; a bad escape or invalid UTF-8 is a 400, also when the invalid
+   * bytes came raw (not percent-encoded) and Jetty turned them into U+FFFD.
+   */
   static String decode(String s, boolean plusIsSpace, String what) {
+    if (s.indexOf('\uFFFD') >= 0) { // Jetty's stand-in for raw bytes in the request line that are not UTF-8
+      throw HttpError.invalid("invalid UTF-8 in " + what);
+    }
     if (s.indexOf('%') < 0 && !(plusIsSpace && s.indexOf('+') >= 0)) {
       return s;
     }

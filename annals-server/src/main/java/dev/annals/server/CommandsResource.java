@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * {@code POST /commands/{module}/{command}}: a module's command, its JSON body decoded into the
@@ -112,10 +113,11 @@ final class CommandsResource {
     } catch (ValueInstantiationException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       throw HttpError.invalid("bad " + route.name() + " command: "
-          + WireJson.abbreviate(String.valueOf(cause.getMessage()), MESSAGE_CHARS));
+          + WireJson.abbreviate(cause == e ? forClient(e.getOriginalMessage()) : String.valueOf(cause.getMessage()),
+              MESSAGE_CHARS));
     } catch (JsonProcessingException e) {
       throw HttpError.invalid("bad " + route.name() + " command: " + field(e)
-          + WireJson.abbreviate(e.getOriginalMessage(), MESSAGE_CHARS));
+          + WireJson.abbreviate(forClient(e.getOriginalMessage()), MESSAGE_CHARS));
     } catch (IOException e) {
       throw HttpError.invalid("malformed JSON: " + WireJson.abbreviate(String.valueOf(e.getMessage())));
     }
@@ -136,6 +138,22 @@ final class CommandsResource {
     } catch (CommandRejectedException e) {
       throw new HttpError(400, "invalid_request", e.getMessage(), Map.of("reason", e.reason()));
     }
+  }
+
+  /** Jackson's advice to the server's developer, in parentheses or after a comma: not for the client. */
+  private static final Pattern ADVICE = Pattern.compile(
+      "\\s*\\((?:set |enable |but could if |but might if |class |through reference chain|index \\d)[^)]*\\)|, not marked as ignorable"
+          + "|;\\s*`\\w+Feature\\.\\w+` (?:enabled|disabled)|:\\s*not allowed as per `\\w+Feature\\.\\w+`");
+  /** A fully qualified class name, such as {@code dev.annals.examples.bank.http.BankCommands$Deposit}. */
+  private static final Pattern CLASS_NAME = Pattern.compile("\\b(?:[a-z_][a-z0-9_]*\\.)+(?:[A-Z][A-Za-z0-9_]*\\$)*([A-Z][A-Za-z0-9_]*)");
+
+  /**
+   * A mapping error as the client needs it: what is wrong with its JSON, without the mapper settings
+   * Jackson suggests or the server's class names (a class keeps its simple name).
+   */
+  static String forClient(String message) {
+    String m = ADVICE.matcher(String.valueOf(message)).replaceAll("");
+    return CLASS_NAME.matcher(m).replaceAll("$1");
   }
 
   /** {@code at 'valueDate': } for a mapping error inside a field (Jackson's own message does not always say). */

@@ -224,10 +224,20 @@ public final class AnnalsServer implements AutoCloseable {
         Routes.Match match = (Routes.Match) found;
         x.pathParams(match.params());
         if (match.auth() == Routes.Auth.KEY && config.apiKeys().isPresent()) {
-          x.principal(authenticate(x));
+          try {
+            x.principal(authenticate(x));
+          } catch (HttpError refused) {
+            // a refused key spends a token of its address's bucket: guessing keys is rate-limited too
+            if (rateLimiter.isPresent()) {
+              limit(x, "address:" + Request.getRemoteAddr(request), rateLimiter.get());
+            }
+            throw refused;
+          }
         }
         if (match.auth() == Routes.Auth.KEY && rateLimiter.isPresent()) {
-          limit(x, request, rateLimiter.get());
+          limit(x, config.apiKeys().isPresent()
+              ? "key:" + x.principal().name() // unique: ApiKeys refuses two keys with one name
+              : "address:" + Request.getRemoteAddr(request), rateLimiter.get());
         }
         match.handler().handle(x);
         if (!x.responded()) {
@@ -266,10 +276,7 @@ public final class AnnalsServer implements AutoCloseable {
     }
 
     /** Takes a token for the caller (its key, or its address without auth); 429 with Retry-After when none is left. */
-    private void limit(Exchange x, Request request, RateLimiter limiter) {
-      String caller = config.apiKeys().isPresent()
-          ? "key:" + x.principal().name() // unique: ApiKeys refuses two keys with one name
-          : "address:" + Request.getRemoteAddr(request);
+    private void limit(Exchange x, String caller, RateLimiter limiter) {
       long waitNanos = limiter.take(caller);
       if (waitNanos > 0) {
         long seconds = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);

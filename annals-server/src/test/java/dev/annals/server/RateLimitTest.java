@@ -60,6 +60,23 @@ class RateLimitTest {
   }
 
   @Test
+  void refused_keys_spend_their_addresss_bucket_so_guessing_keys_is_limited_while_a_valid_key_keeps_its_own()
+      throws Exception {
+    String a = "k-reader-a-0123456789abc";
+    ApiKeys keys = ApiKeys.parse(ApiKeys.line(a, Role.READER, "*", "a"), "test");
+    try (TestServer t = new TestServer(ServerConfig.defaults().withPort(0).withApiKeys(keys)
+        .withRateLimit(new ServerConfig.RateLimit(0.01, 2)))) {
+      assertThat(t.get("/head", "k-guess-1").status()).isEqualTo(401);
+      assertThat(t.get("/head").status()).as("no key at all").isEqualTo(401);
+      TestServer.Reply over = t.get("/head", "k-guess-2");
+      assertThat(over.status()).isEqualTo(429);
+      assertThat(over.error()).isEqualTo("rate_limited");
+      assertThat(over.raw().headers().firstValue("Retry-After")).isPresent();
+      assertThat(t.get("/head", a).status()).as("the valid key's bucket is its own").isEqualTo(200);
+    }
+  }
+
+  @Test
   void without_auth_the_limit_is_per_remote_address_and_off_by_default() throws Exception {
     try (TestServer t = new TestServer(ServerConfig.defaults().withPort(0).withRateLimit(new ServerConfig.RateLimit(0.01, 1)))) {
       assertThat(t.get("/head").status()).isEqualTo(200);

@@ -1,6 +1,7 @@
 package dev.annals.server;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.annals.core.InvalidInputException;
 import dev.annals.core.Utf8;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -260,10 +261,10 @@ final class Exchange {
     byte[] bytes = out.bytes();
     // Every body is JSON, which is UTF-8: checked strictly before any parser sees it (Jackson lets
     // overlong forms, encoded surrogates and code points over U+10FFFF through).
-    int bad = Utf8.firstInvalid(bytes);
-    if (bad >= 0) {
-      throw HttpError.invalid("the request body is not valid UTF-8: invalid byte 0x"
-          + String.format("%02x", bytes[bad] & 0xff) + " at offset " + bad);
+    try {
+      Utf8.check(bytes, "the request body");
+    } catch (InvalidInputException e) {
+      throw HttpError.invalid(e.getMessage());
     }
     return Optional.of(bytes);
   }

@@ -106,12 +106,18 @@ final class LogAppendConcurrent implements Workload {
     Measured m;
     long fsyncs;
     long logBytes;
+    double fsyncBusy;
+    double fsyncMeanUs;
     try (LogEventStore log = Annals.open(dir, LogOptions.defaults())) {
       appendFor(log, warmUp, data, threads); // the same load first, so the JIT has compiled the path
+      AtomicLong fsyncNanos = new AtomicLong();
+      log.onFsync(fsyncNanos::addAndGet);
       long fsyncsBefore = log.fsyncs();
       long bytesBefore = LogBench.logBytes(dir);
       m = appendFor(log, millis, data, threads);
       fsyncs = log.fsyncs() - fsyncsBefore;
+      fsyncBusy = fsyncNanos.get() / 1e9 / m.seconds();
+      fsyncMeanUs = fsyncNanos.get() / 1e3 / Math.max(1, fsyncs);
       logBytes = LogBench.logBytes(dir) - bytesBefore;
     }
     long total = m.events();
@@ -132,8 +138,9 @@ final class LogAppendConcurrent implements Workload {
     }
     return new BenchResult(name(), store, eps, all.percentileUs(50), all.percentileUs(99),
         "raw-filechannel", rawEps, String.format(java.util.Locale.ROOT,
-            "%d threads, %d streams, %.1f s after %.0f s warm-up, %d events in %d fsyncs (%.1f events/fsync); raw writer at"
-                + " that same cadence (%d B per fsync)%s", THREADS, STREAMS, millis / 1e3, warmUp / 1e3, total, fsyncs, eventsPerFsync, bytesPerFsync,
+            "%d threads, %d streams, %.1f s after %.0f s warm-up, %d events in %d fsyncs (%.1f events/fsync, fsync mean %.0f us,"
+                + " disk busy %.0f%% of the run); raw writer at that same cadence (%d B per fsync)%s", THREADS, STREAMS,
+            millis / 1e3, warmUp / 1e3, total, fsyncs, eventsPerFsync, fsyncMeanUs, 100 * fsyncBusy, bytesPerFsync,
             env.quick() ? "; quick" : ""));
   }
 }

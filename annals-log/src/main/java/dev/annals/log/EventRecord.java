@@ -79,11 +79,12 @@ final class EventRecord {
 
   /**
    * Writes one record at {@code buf}'s position (advancing it) and returns its chain hash into
-   * {@code chain} (which holds the previous chain hash on entry). {@code buf} is a heap buffer.
+   * {@code chain} (which holds the previous chain hash on entry). {@code buf} is a heap buffer;
+   * {@code dataDigest} is {@link #dataDigest} of {@code data}, or null to have it computed here.
    */
   static void write(ByteBuffer buf, long position, long version, UUID id, long recordedAtMicros,
       Instant effectiveAt, int batchSize, int indexInBatch, boolean imported, byte[] stream, byte[] type,
-      byte[] data, byte[] metadata, byte[] chain, MessageDigest sha) {
+      byte[] data, byte[] dataDigest, byte[] metadata, byte[] chain, MessageDigest sha) {
     int start = buf.position();
     int bodyLength = size(stream.length, type.length, data.length, metadata.length) - FRAME_HEADER;
     buf.putInt(bodyLength);
@@ -109,7 +110,7 @@ final class EventRecord {
     buf.put(data);
     buf.put(metadata);
     int end = buf.position();
-    computeChain(buf, start, chain, sha);
+    chainOver(buf, start, chain, sha, dataDigest);
     buf.put(hashAt, chain);
     CRC32C crc = new CRC32C();
     crc.update(buf.array(), buf.arrayOffset() + start + FRAME_HEADER, end - start - FRAME_HEADER);
@@ -121,26 +122,45 @@ final class EventRecord {
    * computed from its fields (not from its stored hash).
    */
   static void computeChain(ByteBuffer buf, int start, byte[] chain, MessageDigest sha) {
+    chainOver(buf, start, chain, sha, null);
+  }
+
+  /** SHA-256 of an event's data, the first step of its chain hash; {@code sha} is left reset. */
+  static byte[] dataDigest(byte[] data, MessageDigest sha) {
+    sha.reset();
+    return sha.digest(data);
+  }
+
+  /**
+   * {@link #computeChain}, with the data's digest ({@link #dataDigest}) already worked out by the caller
+   * when {@code dataDigest} is not null.
+   */
+  private static void chainOver(ByteBuffer buf, int start, byte[] chain, MessageDigest sha, byte[] dataDigest) {
     int s = Short.toUnsignedInt(buf.getShort(start + STREAM_LENGTH));
     int t = Short.toUnsignedInt(buf.getShort(start + TYPE_LENGTH));
     int d = buf.getInt(start + DATA_LENGTH);
     int m = buf.getInt(start + METADATA_LENGTH);
     int var = start + VARIABLE;
     sha.reset();
-    byte[] dataDigest = new byte[HASH_BYTES];
     try {
       if (buf.hasArray()) { // the writer's buffer and the readers' windows: no copies, no slices
         byte[] a = buf.array();
         int o = buf.arrayOffset();
-        sha.update(a, o + var + s + t, d);
-        sha.digest(dataDigest, 0, HASH_BYTES);
+        if (dataDigest == null) {
+          dataDigest = new byte[HASH_BYTES];
+          sha.update(a, o + var + s + t, d);
+          sha.digest(dataDigest, 0, HASH_BYTES);
+        }
         sha.update(chain);
         sha.update(a, o + start + POSITION, CHAIN_HASH - POSITION);
         sha.update(a, o + var, s + t);
         sha.update(a, o + var + s + t + d, m);
       } else {
-        sha.update(buf.slice(var + s + t, d));
-        sha.digest(dataDigest, 0, HASH_BYTES);
+        if (dataDigest == null) {
+          dataDigest = new byte[HASH_BYTES];
+          sha.update(buf.slice(var + s + t, d));
+          sha.digest(dataDigest, 0, HASH_BYTES);
+        }
         sha.update(chain);
         sha.update(buf.slice(start + POSITION, CHAIN_HASH - POSITION));
         sha.update(buf.slice(var, s + t));
@@ -152,6 +172,7 @@ final class EventRecord {
       throw new IllegalStateException(e);
     }
   }
+
 
   /**
    * Checks the frame at {@code start}: its length fits within {@code limit}, its inner lengths add

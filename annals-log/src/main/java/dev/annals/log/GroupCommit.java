@@ -79,11 +79,32 @@ final class GroupCommit {
   sealed interface Request permits AppendRequest, ImportRequest, Stop, Synced {}
 
   record AppendRequest(String stream, ExpectedVersion expected, List<EventData> events, List<UUID> ids,
-      CompletableFuture<AppendResult> result) implements Request {}
+      Prepared prepared, CompletableFuture<AppendResult> result) implements Request {}
 
   /** {@code metadata} already carries {@code "imported": true}. */
-  record ImportRequest(List<ImportEvent> events, List<Json> metadata, CompletableFuture<ImportResult> result)
-      implements Request {}
+  record ImportRequest(List<ImportEvent> events, List<Json> metadata, Prepared prepared,
+      CompletableFuture<ImportResult> result) implements Request {}
+
+  /**
+   * What the caller works out on its own thread before it submits, so the single writer, through which
+   * every append passes in turn, has less to do per event: the stream's index entry when it already
+   * existed (entries are never replaced, so the writer may use it as its own lookup's answer) and the
+   * SHA-256 of each event's data, which the chain hash includes ({@link EventRecord#computeChain}).
+   *
+   * @param entry the stream's entry, or null when the stream had none (the writer looks again)
+   * @param dataDigests one per event, in order
+   */
+  record Prepared(StreamIndex.Entry entry, byte[][] dataDigests) {
+
+    /** Digests {@code events}' data with {@code sha}, the caller's own digest. */
+    static Prepared of(StreamIndex.Entry entry, List<EventData> events, MessageDigest sha) {
+      byte[][] digests = new byte[events.size()][];
+      for (int i = 0; i < digests.length; i++) {
+        digests[i] = EventRecord.dataDigest(events.get(i).data().unsafeBytes(), sha);
+      }
+      return new Prepared(entry, digests);
+    }
+  }
 
   record Stop() implements Request {}
 
@@ -807,7 +828,9 @@ final class GroupCommit {
   }
 
   private AppendResult stageAppend(AppendRequest a) {
-    Optional<StreamIndex.Entry> existing = state.streams.get(a.stream());
+    Optional<StreamIndex.Entry> existing = a.prepared().entry() != null
+        ? Optional.of(a.prepared().entry())
+        : state.streams.get(a.stream());
     long actual = existing.map(e -> e.pendingVersion).orElse(0L);
     Optional<AppendResult> earlier = Idempotency.check(a.stream(), a.expected(), actual, a.ids(), lookup);
     if (earlier.isPresent()) {
@@ -823,7 +846,8 @@ final class GroupCommit {
     int n = a.events().size();
     for (int i = 0; i < n; i++) {
       EventData e = a.events().get(i);
-      stage(entry, e, e.metadata().unsafeBytes(), micros, e.effectiveAt().orElse(recordedAt), i, n, false);
+      stage(entry, e, a.prepared().dataDigests()[i], e.metadata().unsafeBytes(), micros, e.effectiveAt().orElse(recordedAt),
+          i, n, false);
     }
     return new AppendResult(a.stream(), firstVersion, entry.pendingVersion, firstPosition, nextPosition - 1, recordedAt);
   }
@@ -866,14 +890,14 @@ final class GroupCommit {
       long micros = EventRecord.toMicros(ie.recordedAt());
       groupMicros = Math.max(groupMicros, micros);
       StreamIndex.Entry entry = state.streams.getOrCreate(ie.stream());
-      stage(entry, ie.event(), r.metadata().get(i).unsafeBytes(), micros,
+      stage(entry, ie.event(), r.prepared().dataDigests()[i], r.metadata().get(i).unsafeBytes(), micros,
           ie.event().effectiveAt().orElse(EventRecord.micros(micros)), i, events.size(), true);
     }
     return new ImportResult(events.size(), firstPosition, nextPosition - 1);
   }
 
-  private void stage(StreamIndex.Entry entry, EventData e, byte[] metadata, long micros, Instant effectiveAt,
-      int index, int batchSize, boolean imported) {
+  private void stage(StreamIndex.Entry entry, EventData e, byte[] dataDigest, byte[] metadata, long micros,
+      Instant effectiveAt, int index, int batchSize, boolean imported) {
     byte[] type = e.type().getBytes(StandardCharsets.ISO_8859_1);
     byte[] data = e.data().unsafeBytes();
     int size = EventRecord.size(entry.nameBytes.length, type.length, data.length, metadata.length);
@@ -882,7 +906,7 @@ final class GroupCommit {
     long position = nextPosition++;
     long version = ++entry.pendingVersion;
     EventRecord.write(buffer, position, version, e.id(), micros, effectiveAt, batchSize, index, imported,
-        entry.nameBytes, type, data, metadata, groupChain, sha);
+        entry.nameBytes, type, data, dataDigest, metadata, groupChain, sha);
     Staged s = new Staged(entry, position, version, e.id(), micros, offset, index, batchSize, imported);
     staged.add(s);
     pendingIds.put(e.id(), s);

@@ -1,6 +1,5 @@
 package dev.annals.log;
 
-import java.util.Arrays;
 import java.util.UUID;
 
 /**
@@ -12,10 +11,16 @@ import java.util.UUID;
  */
 final class IdWindow {
 
+  /** Longs per slot of {@link #table}: the id's two halves and its position, side by side. */
+  private static final int STRIDE = 3;
+
   private final int capacity;
-  private long[] most;
-  private long[] least;
-  private long[] positions; // 0 = empty slot
+  /**
+   * The hash table, {@link #STRIDE} longs per slot ({@code most, least, position}; position 0 = empty).
+   * One array rather than three, so a probe touches one cache line instead of three: with a window of a
+   * million ids the table is far larger than the caches, and these misses were most of the cost.
+   */
+  private long[] table;
   private int mask;
   private int count;
   private long[] ringMost;
@@ -31,9 +36,7 @@ final class IdWindow {
   }
 
   private void allocateTable(int slots) {
-    most = new long[slots];
-    least = new long[slots];
-    positions = new long[slots];
+    table = new long[slots * STRIDE];
     mask = slots - 1;
   }
 
@@ -60,8 +63,8 @@ final class IdWindow {
     ringMost[r] = m;
     ringLeast[r] = l;
     newest = position;
-    if ((count + 1) * 2 > positions.length) {
-      rehash(positions.length * 2);
+    if ((count + 1) * 2 > mask + 1) {
+      rehash((mask + 1) * 2);
     }
     insert(m, l, position);
   }
@@ -91,14 +94,17 @@ final class IdWindow {
   long get(UUID id) {
     long m = id.getMostSignificantBits();
     long l = id.getLeastSignificantBits();
-    int i = slot(m, l);
-    while (positions[i] != 0) {
-      if (most[i] == m && least[i] == l) {
-        return positions[i];
+    long[] t = table;
+    for (int i = slot(m, l); ; i = (i + 1) & mask) {
+      int k = i * STRIDE;
+      long p = t[k + 2];
+      if (p == 0) {
+        return 0;
       }
-      i = (i + 1) & mask;
+      if (t[k] == m && t[k + 1] == l) {
+        return p;
+      }
     }
-    return 0;
   }
 
   private int slot(long m, long l) {
@@ -107,43 +113,50 @@ final class IdWindow {
   }
 
   private void insert(long m, long l, long position) {
+    long[] t = table;
     int i = slot(m, l);
-    while (positions[i] != 0) {
-      if (most[i] == m && least[i] == l) {
-        positions[i] = position;
+    while (t[i * STRIDE + 2] != 0) {
+      int k = i * STRIDE;
+      if (t[k] == m && t[k + 1] == l) {
+        t[k + 2] = position;
         return;
       }
       i = (i + 1) & mask;
     }
-    most[i] = m;
-    least[i] = l;
-    positions[i] = position;
+    int k = i * STRIDE;
+    t[k] = m;
+    t[k + 1] = l;
+    t[k + 2] = position;
     count++;
   }
 
   private void remove(long m, long l, long position) {
+    long[] t = table;
     int i = slot(m, l);
-    while (positions[i] != 0) {
-      if (most[i] == m && least[i] == l) {
-        if (positions[i] != position) {
+    while (t[i * STRIDE + 2] != 0) {
+      int k = i * STRIDE;
+      if (t[k] == m && t[k + 1] == l) {
+        if (t[k + 2] != position) {
           return; // a later event reused the id; keep it
         }
-        positions[i] = 0;
+        t[k + 2] = 0;
         count--;
         // backward-shift the cluster so lookups never stop early
         int j = i;
         while (true) {
           j = (j + 1) & mask;
-          if (positions[j] == 0) {
+          int kj = j * STRIDE;
+          if (t[kj + 2] == 0) {
             return;
           }
-          int home = slot(most[j], least[j]);
+          int home = slot(t[kj], t[kj + 1]);
           boolean movable = i <= j ? (home <= i || home > j) : (home <= i && home > j);
           if (movable) {
-            most[i] = most[j];
-            least[i] = least[j];
-            positions[i] = positions[j];
-            positions[j] = 0;
+            int ki = i * STRIDE;
+            t[ki] = t[kj];
+            t[ki + 1] = t[kj + 1];
+            t[ki + 2] = t[kj + 2];
+            t[kj + 2] = 0;
             i = j;
           }
         }
@@ -153,21 +166,13 @@ final class IdWindow {
   }
 
   private void rehash(int slots) {
-    long[] om = most;
-    long[] ol = least;
-    long[] op = positions;
+    long[] old = table;
     allocateTable(slots);
     count = 0;
-    for (int i = 0; i < op.length; i++) {
-      if (op[i] != 0) {
-        insert(om[i], ol[i], op[i]);
+    for (int k = 0; k < old.length; k += STRIDE) {
+      if (old[k + 2] != 0) {
+        insert(old[k], old[k + 1], old[k + 2]);
       }
     }
-  }
-
-  void clear() {
-    Arrays.fill(positions, 0);
-    count = 0;
-    ringCount = 0;
   }
 }

@@ -27,6 +27,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -61,6 +62,8 @@ public final class LogEventStore implements EventStore, FsyncReporting {
   private final LogState state;
   private final GroupCommit writer;
   private final AppendValidator validator;
+  /** Cloned by each append for its events' data digests ({@link GroupCommit.Prepared}); never used itself. */
+  private final MessageDigest sha = Recovery.sha256();
   private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean checkpointRunning = new AtomicBoolean();
@@ -146,8 +149,10 @@ public final class LogEventStore implements EventStore, FsyncReporting {
     for (EventData e : events) {
       ids.add(e.id());
     }
+    List<EventData> copy = List.copyOf(events);
     GroupCommit.Ticket<AppendResult> result = new GroupCommit.Ticket<>();
-    writer.submit(new GroupCommit.AppendRequest(stream, expected, List.copyOf(events), ids, result));
+    writer.submit(new GroupCommit.AppendRequest(stream, expected, copy, ids,
+        GroupCommit.Prepared.of(state.streams.get(stream).orElse(null), copy, digest()), result));
     return await(result);
   }
 
@@ -159,9 +164,20 @@ public final class LogEventStore implements EventStore, FsyncReporting {
       metadata.add(ie.event().metadata().with(Metadata.IMPORTED, BooleanNode.TRUE));
     }
     ensureOpen();
+    List<ImportEvent> copy = List.copyOf(events);
     GroupCommit.Ticket<ImportResult> result = new GroupCommit.Ticket<>();
-    writer.submit(new GroupCommit.ImportRequest(List.copyOf(events), metadata, result));
+    writer.submit(new GroupCommit.ImportRequest(copy, metadata,
+        GroupCommit.Prepared.of(null, copy.stream().map(ImportEvent::event).toList(), digest()), result));
     return await(result);
+  }
+
+  /** A SHA-256 digest of the caller's own. */
+  private MessageDigest digest() {
+    try {
+      return (MessageDigest) sha.clone();
+    } catch (CloneNotSupportedException e) {
+      return Recovery.sha256();
+    }
   }
 
   private static <T> T await(GroupCommit.Ticket<T> f) {

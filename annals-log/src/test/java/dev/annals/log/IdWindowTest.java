@@ -7,8 +7,14 @@ import dev.annals.core.AppendResult;
 import dev.annals.core.EventData;
 import dev.annals.core.ExpectedVersion;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 
 /** The idempotency window of {@code any} appends: the last N events by id, also after a reopen. */
@@ -26,6 +32,39 @@ class IdWindowTest {
     assertThat(w.size()).isEqualTo(100);
     for (int p = 1; p <= 1000; p++) {
       assertThat(w.get(ids.get(p - 1))).isEqualTo(p > 900 ? p : 0);
+    }
+  }
+
+  /**
+   * Against a model (the last {@code capacity} positions and the ids at them): ids drawn from a small
+   * pool, so they collide in the table, get reused by later positions and fall out of the window while
+   * a later copy is still in it; the table grows and deletes shift clusters back the whole way.
+   */
+  @Property(tries = 300)
+  void the_window_answers_every_id_as_a_model_of_the_last_n_positions_does(
+      @ForAll @IntRange(min = 1, max = 300) int capacity,
+      @ForAll @Size(min = 1, max = 2000) List<@IntRange(min = 0, max = 400) Integer> draws) {
+    IdWindow w = new IdWindow(capacity);
+    List<UUID> pool = new ArrayList<>();
+    for (int i = 0; i <= 400; i++) {
+      // few distinct high halves: equal hashes in part, so clusters form
+      pool.add(new UUID(i % 7, i * 0x9E3779B97F4A7C15L));
+    }
+    List<UUID> byPosition = new ArrayList<>();
+    for (int p = 1; p <= draws.size(); p++) {
+      UUID id = pool.get(draws.get(p - 1));
+      byPosition.add(id);
+      w.add(id, p);
+      if (p % 97 == 0 || p == draws.size()) {
+        Map<UUID, Long> model = new HashMap<>();
+        for (int q = Math.max(1, p - capacity + 1); q <= p; q++) {
+          model.put(byPosition.get(q - 1), (long) q); // the latest position of each id in the window
+        }
+        for (UUID each : pool) {
+          assertThat(w.get(each)).as("id %s after position %d", each, p).isEqualTo(model.getOrDefault(each, 0L));
+        }
+        assertThat(w.size()).isEqualTo(model.size());
+      }
     }
   }
 

@@ -23,7 +23,8 @@ final class Routes {
   /** Whether a route needs an API key when the server has an auth file. */
   enum Auth { PUBLIC, KEY }
 
-  private record Route(String method, String pattern, List<String> parts, Handler handler, Auth auth) {}
+  /** {@code head}: a GET route that also answers HEAD (the same handler; Jetty sends no body for HEAD). */
+  private record Route(String method, String pattern, List<String> parts, Handler handler, Auth auth, boolean head) {}
 
   /** A route found for a request, with its path parameters. */
   record Match(Handler handler, Auth auth, Map<String, String> params) {}
@@ -33,21 +34,30 @@ final class Routes {
 
   private final List<Route> routes = new ArrayList<>();
 
+  /** A GET route; HEAD on its path runs the same handler, and the response carries no body. */
   Routes get(String pattern, Handler h) {
-    return add("GET", pattern, h, Auth.KEY);
+    return add("GET", pattern, h, Auth.KEY, true);
+  }
+
+  /**
+   * A GET route whose response is an endless event stream (SSE): no HEAD, which would open a subscription
+   * that sends nothing and never ends.
+   */
+  Routes getStream(String pattern, Handler h) {
+    return add("GET", pattern, h, Auth.KEY, false);
   }
 
   Routes post(String pattern, Handler h) {
-    return add("POST", pattern, h, Auth.KEY);
+    return add("POST", pattern, h, Auth.KEY, false);
   }
 
   Routes getPublic(String pattern, Handler h) {
-    return add("GET", pattern, h, Auth.PUBLIC);
+    return add("GET", pattern, h, Auth.PUBLIC, true);
   }
 
-  private Routes add(String method, String pattern, Handler h, Auth auth) {
+  private Routes add(String method, String pattern, Handler h, Auth auth, boolean head) {
     List<String> parts = pattern.equals("/") ? List.of() : List.of(pattern.substring(1).split("/"));
-    routes.add(new Route(method, pattern, parts, h, auth));
+    routes.add(new Route(method, pattern, parts, h, auth, head));
     return this;
   }
 
@@ -62,13 +72,16 @@ final class Routes {
       if (!matches(r.parts(), segments)) {
         continue;
       }
-      if (r.method().equals(method)) {
+      if (r.method().equals(method) || (r.head() && method.equals("HEAD"))) {
         return new Match(r.handler(), r.auth(), params(r.parts(), segments));
       }
       if (allowed.isEmpty()) {
         allowed = new LinkedHashSet<>();
       }
       allowed.add(r.method());
+      if (r.head()) {
+        allowed.add("HEAD");
+      }
     }
     return new Miss(!allowed.isEmpty(), allowed);
   }

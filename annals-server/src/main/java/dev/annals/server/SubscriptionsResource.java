@@ -25,8 +25,8 @@ final class SubscriptionsResource {
   }
 
   void routing(Routes routes) {
-    routes.get("/subscribe/all", this::all)
-        .get("/subscribe/streams/{stream}", this::stream);
+    routes.getStream("/subscribe/all", this::all)
+        .getStream("/subscribe/streams/{stream}", this::stream);
   }
 
   private void all(Exchange x) throws Exception {

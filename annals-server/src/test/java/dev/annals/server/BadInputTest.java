@@ -152,10 +152,10 @@ class BadInputTest {
         c("unknown route", "GET", "/nope", null, 404, "not_found", "no route"),
         c("stream listing with an unknown parameter", "GET", "/streams?prefx=a", null, 400, "invalid_request", "unknown query parameter 'prefx'"),
         c("unencoded slash in name", "GET", "/streams/a/b", null, 404, "not_found", "no route"),
-        c("post to the console", "POST", "/", null, 405, "invalid_request", "allowed: GET"),
+        c("post to the console", "POST", "/", null, 405, "invalid_request", "allowed: GET, HEAD"),
         c("unknown console file", "GET", "/console/nope.js", null, 404, "not_found", "no console file"),
-        c("delete a stream", "DELETE", "/streams/s-1", null, 405, "invalid_request", "allowed: POST, GET"),
-        c("put to all", "PUT", "/all", "{}", 405, "invalid_request", "allowed: GET"),
+        c("delete a stream", "DELETE", "/streams/s-1", null, 405, "invalid_request", "allowed: POST, GET, HEAD"),
+        c("put to all", "PUT", "/all", "{}", 405, "invalid_request", "allowed: GET, HEAD"),
         c("get verify", "GET", "/admin/verify", null, 405, "invalid_request", "allowed: POST"));
   }
 

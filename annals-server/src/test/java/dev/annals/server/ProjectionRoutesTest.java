@@ -111,7 +111,7 @@ class ProjectionRoutesTest {
     assertThat(r.status()).isEqualTo(404); // a GET there is a query route, and there is no query named rebuild
     TestServer.Reply put = t.send("PUT", P, Optional.of("{}"), Optional.empty());
     assertThat(put.status()).isEqualTo(405);
-    assertThat(put.raw().headers().firstValue("Allow")).hasValue("GET");
+    assertThat(put.raw().headers().firstValue("Allow")).hasValue("GET, HEAD");
     assertThat(t.send("POST", P + "/rows", Optional.of("{}"), Optional.empty()).status()).isEqualTo(405);
     assertThat(t.send("DELETE", "/projections", Optional.empty(), Optional.empty()).status()).isEqualTo(405);
   }

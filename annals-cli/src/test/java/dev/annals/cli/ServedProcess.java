@@ -65,10 +65,17 @@ final class ServedProcess implements AutoCloseable {
     return ended;
   }
 
-  /** Kills the process (if still running) and waits until it is gone, so its data directory is free again. */
+  /**
+   * Stops the process (if still running) and waits until it is gone, so its data directory is free again:
+   * SIGTERM first, so that a server without {@code --data} deletes its temporary projection directory,
+   * then SIGKILL if it has not ended within 10 s.
+   */
   @Override
   public void close() throws InterruptedException {
-    process.destroyForcibly();
+    process.toHandle().destroy();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+    }
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
       throw new AssertionError("the server process did not end");
     }

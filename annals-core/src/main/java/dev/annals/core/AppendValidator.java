@@ -77,6 +77,11 @@ public final class AppendValidator {
       if (ie.recordedAt().isAfter(now)) {
         throw new InvalidInputException("event " + i + ": recordedAt " + ie.recordedAt() + " is in the future");
       }
+      try {
+        validateInstant(ie.recordedAt());
+      } catch (InvalidInputException e) {
+        throw new InvalidInputException("event " + i + ": recordedAt: " + e.getMessage());
+      }
       if (ie.recordedAt().isBefore(previous)) {
         throw new InvalidInputException("event " + i + ": recordedAt " + ie.recordedAt()
             + " is before the previous event's " + previous);

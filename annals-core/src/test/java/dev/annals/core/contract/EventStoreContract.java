@@ -541,6 +541,22 @@ public abstract class EventStoreContract extends ContractBase {
   }
 
   @Test
+  void import_refuses_recorded_times_outside_years_0001_to_9999_and_stays_writable() {
+    for (String at : List.of("-300000-01-01T00:00:00Z", "0000-12-31T23:59:59.999999Z", "-1000000000-01-01T00:00:00Z")) {
+      assertUnchanged(() -> assertThatThrownBy(() -> store.importEvents(List.of(
+          new ImportEvent("s-1", event(1), Instant.parse("0001-01-01T00:00:00Z")),
+          new ImportEvent("s-2", event(2), Instant.parse(at)))))
+          .isInstanceOf(InvalidInputException.class).hasMessageContaining("event 1: recordedAt").hasMessageContaining("0001..9999"));
+    }
+    assertUnchanged(() -> assertThatThrownBy(() -> store.importEvents(List.of(new ImportEvent("s-2", event(2), Instant.MIN))))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("0001..9999"));
+    Instant first = Instant.parse("0001-01-01T00:00:00Z");
+    assertThat(store.importEvents(List.of(new ImportEvent("s-1", event(3), first))).count()).isEqualTo(1);
+    assertThat(store.positionAt(first)).isEqualTo(1);
+    assertThat(store.append("s-1", ExpectedVersion.exactly(1), event(4)).firstPosition()).isEqualTo(2);
+  }
+
+  @Test
   void import_refuses_decreasing_times_and_bad_events_atomically() {
     Instant t1 = Instant.parse("2025-01-02T00:00:00Z");
     Instant t0 = Instant.parse("2025-01-01T00:00:00Z");

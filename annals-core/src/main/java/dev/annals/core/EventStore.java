@@ -55,7 +55,10 @@ public interface EventStore extends AutoCloseable {
 
   /**
    * The first position recorded at or after {@code instant}: every event before it was recorded
-   * before {@code instant}; {@link #headPosition()} + 1 when none was recorded since.
+   * before {@code instant}; {@link #headPosition()} + 1 when none was recorded since. For an instant in
+   * the past the answer never changes later (imports aside, which bring their own recorded times): a
+   * store that makes an append readable some time after it stamps it waits here until every event
+   * stamped before {@code instant} is readable. Known-at views cut the log here.
    */
   long positionAt(Instant instant);
 

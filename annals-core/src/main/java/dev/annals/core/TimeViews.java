@@ -28,6 +28,16 @@ public final class TimeViews {
   private static final int SCAN_PAGE = 1000;
 
   /**
+   * The first position recorded after {@code t} ({@code recordedAt} never decreases along the log, so
+   * the events known at {@code t} are exactly those before it). Asked of the store rather than read off
+   * each event's recordedAt, because {@link EventStore#positionAt} is where a store makes a past answer
+   * final: an event stamped before {@code t} may not be readable yet when the view is read.
+   */
+  private static long cutAfter(EventStore store, Instant t) {
+    return t.equals(Instant.MAX) ? Long.MAX_VALUE : store.positionAt(t.plusNanos(1));
+  }
+
+  /**
    * One page of the known-at view of {@code stream} in {@code store}: the events recorded by {@code t},
    * in version order, from version {@code from} in {@code direction} (at most {@code limit}).
    * {@code recordedAt} never decreases along the log, so going forward the first event recorded after
@@ -35,11 +45,12 @@ public final class TimeViews {
    */
   public static Page knownAt(EventStore store, String stream, Instant t, Direction direction, long from, int limit) {
     List<RecordedEvent> out = new ArrayList<>();
+    long cut = cutAfter(store, t);
     long cursor = from;
     while (true) {
       Page p = store.readStream(stream, cursor, direction, Math.min(SCAN_PAGE, Math.max(limit, 1)));
       for (RecordedEvent e : p.events()) {
-        boolean known = !e.recordedAt().isAfter(t);
+        boolean known = e.position() < cut;
         if (!known && direction == Direction.FORWARD) {
           return new Page(out, e.version(), true);
         }
@@ -47,7 +58,8 @@ public final class TimeViews {
           out.add(e);
           if (out.size() == limit) {
             long after = direction == Direction.FORWARD ? e.version() + 1 : e.version() - 1;
-            boolean more = direction == Direction.FORWARD ? !p.end() || e != p.events().getLast() : after >= 1;
+            // backward, every earlier version is known too; forward, only if the next one is before the cut
+            boolean more = direction == Direction.FORWARD ? knownAfter(store, stream, p, e, cut) : after >= 1;
             return new Page(out, after, !more);
           }
         }
@@ -59,6 +71,19 @@ public final class TimeViews {
     }
   }
 
+  /** Whether the stream's event after {@code e} (of page {@code p}, read forward) is known at the cut. */
+  private static boolean knownAfter(EventStore store, String stream, Page p, RecordedEvent e, long cut) {
+    int i = p.events().indexOf(e);
+    if (i + 1 < p.events().size()) {
+      return p.events().get(i + 1).position() < cut;
+    }
+    if (p.end()) {
+      return false;
+    }
+    List<RecordedEvent> next = store.readStream(stream, e.version() + 1, Direction.FORWARD, 1).events();
+    return !next.isEmpty() && next.getFirst().position() < cut;
+  }
+
   /**
    * One page of the valid-at view of {@code stream} in {@code store} ({@link #validAt(List, Instant,
    * Instant)}): it needs the whole stream up to {@code t}, so the stream is read page by page and only
@@ -68,12 +93,13 @@ public final class TimeViews {
   public static Page validAt(EventStore store, String stream, Instant v, Instant t, Direction direction, long from,
       int limit) {
     ValidAt view = new ValidAt(v);
+    long cut = cutAfter(store, t);
     long cursor = 1;
     scan:
     while (true) {
       Page p = store.readStream(stream, cursor, Direction.FORWARD, SCAN_PAGE);
       for (RecordedEvent e : p.events()) {
-        if (e.recordedAt().isAfter(t)) {
+        if (e.position() >= cut) {
           break scan;
         }
         view.add(e);

@@ -25,6 +25,29 @@ class TimeViewsTest {
   }
 
   @Test
+  void a_known_at_page_that_ends_at_the_last_known_event_says_it_is_the_end() {
+    try (InMemoryEventStore store = new InMemoryEventStore()) {
+      store.importEvents(List.of(new ImportEvent("acct-1", event(), DAY1), new ImportEvent("acct-1", event(), DAY2),
+          new ImportEvent("acct-1", event(), DAY3)));
+      Page exact = TimeViews.knownAt(store, "acct-1", DAY2, Direction.FORWARD, 1, 2);
+      assertThat(exact.events()).extracting(RecordedEvent::version).containsExactly(1L, 2L);
+      assertThat(exact.end()).as("version 3 is not known at DAY2").isTrue();
+      Page first = TimeViews.knownAt(store, "acct-1", DAY2, Direction.FORWARD, 1, 1);
+      assertThat(first.end()).isFalse();
+      assertThat(first.next()).isEqualTo(2);
+      Page all = TimeViews.knownAt(store, "acct-1", DAY3, Direction.FORWARD, 1, 2);
+      assertThat(all.end()).isFalse();
+      Page backward = TimeViews.knownAt(store, "acct-1", DAY2, Direction.BACKWARD, EventStore.END, 2);
+      assertThat(backward.events()).extracting(RecordedEvent::version).containsExactly(2L, 1L);
+      assertThat(backward.end()).isTrue();
+    }
+  }
+
+  private static EventData event() {
+    return new EventData(UUID.randomUUID(), "T", Json.of("{}"), Json.EMPTY_OBJECT, java.util.Optional.empty());
+  }
+
+  @Test
   void valid_at_orders_by_effective_time_and_drops_events_revoked_by_what_is_known() {
     RecordedEvent fee = e(1, DAY1, DAY1, "{}");
     RecordedEvent deposit = e(2, DAY1, DAY1, "{}");

@@ -29,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
@@ -137,6 +138,16 @@ final class GroupCommit {
   private volatile long groups;
   private volatile long fsyncs;
   private volatile LongConsumer fsyncListener = nanos -> { };
+  /**
+   * Requests handed to the queue by {@link #submit}, and those the writer has answered after publishing
+   * them (or refusing them), in queue order: what {@link #awaitStampedBefore} waits on.
+   */
+  private final AtomicLong submitted = new AtomicLong();
+  private final AtomicLong answered = new AtomicLong();
+  private final AtomicInteger answerWaiters = new AtomicInteger();
+  private final Object answerLock = new Object();
+  /** The recordedAt (micros) of the last published event; every later stamp is at least this. */
+  private volatile long publishedMicros = Long.MIN_VALUE;
 
   // writer-thread state
   private WriteChannel channel;
@@ -239,9 +250,53 @@ final class GroupCommit {
       fail(r, f);
       return;
     }
+    submitted.incrementAndGet();
     queue.add(r);
     if (exited && queue.remove(r)) {
+      answered(1);
       fail(r, new StoreUnavailableException("the store is closed"));
+    }
+  }
+
+  /**
+   * Returns once no event stamped (recordedAt) before {@code micros} can become readable any more, so
+   * that a known-at answer about a past time never changes later. The writer stamps an append when it
+   * stages it, and readers see it only after its write (and, with {@code fsync=always}, its fsync); so
+   * unless the last published event is stamped at or after {@code micros}, this waits until every
+   * request submitted before the call is answered: any request submitted after it is stamped from a
+   * later clock reading (past {@code micros}, which the caller checked is in the past), and so is every
+   * request queued behind it. Imports carry their own recordedAt and are the exception (see
+   * docs/time.md). Returns at once when the writer has stopped.
+   */
+  void awaitStampedBefore(long micros) {
+    if (micros <= publishedMicros) {
+      return;
+    }
+    long target = submitted.get();
+    if (answered.get() >= target) {
+      return;
+    }
+    answerWaiters.incrementAndGet();
+    try {
+      synchronized (answerLock) {
+        while (answered.get() < target && failure == null && !exited) {
+          answerLock.wait(10);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      answerWaiters.decrementAndGet();
+    }
+  }
+
+  /** The writer has published (or refused) the next {@code n} requests of the queue. */
+  private void answered(int n) {
+    answered.addAndGet(n);
+    if (answerWaiters.get() > 0) {
+      synchronized (answerLock) {
+        answerLock.notifyAll();
+      }
     }
   }
 
@@ -452,6 +507,7 @@ final class GroupCommit {
       if (!w.staged().isEmpty()) {
         publish(w.staged(), w.end(), w.segment());
       }
+      answered(w.done().requests.length);
       completer.add(w.done());
     }
   }
@@ -600,6 +656,7 @@ final class GroupCommit {
     if (staged.isEmpty()) {
       // retries and refusals only: answered once everything before them is on disk (a retry may name an event in flight)
       if (inFlight.isEmpty()) {
+        answered(done.requests.length);
         completer.add(done);
       } else {
         inFlight.add(new InFlight(groupSeq, List.of(), writeEnd, active, done));
@@ -618,6 +675,7 @@ final class GroupCommit {
     } catch (IOException e) {
       unstage(firstPosition);
       StoreUnavailableException refused = writeFailed(e, active, groupStart);
+      answered(taken); // refused, nothing of them readable (a full disk leaves the store writable)
       for (int i = 0; i < taken; i++) {
         fail(group.get(i), outcomes[i] instanceof EventStoreException ex ? ex : refused);
       }
@@ -634,6 +692,7 @@ final class GroupCommit {
     } else {
       dirty = true;
       publish(staged, writeEnd, active);
+      answered(done.requests.length);
       completer.add(done);
     }
   }
@@ -743,6 +802,7 @@ final class GroupCommit {
       }
     }
     state.publishHead(head);
+    publishedMicros = group.getLast().micros(); // after the head: who sees it sees the events it covers
     onPublished.accept(head);
   }
 

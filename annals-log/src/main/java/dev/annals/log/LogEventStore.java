@@ -335,14 +335,20 @@ public final class LogEventStore implements EventStore, FsyncReporting {
 
   @Override
   public long positionAt(Instant instant) {
-    long head = state.head();
-    if (head == 0 || instant.getEpochSecond() < -62_135_596_800L) {
+    if (instant.getEpochSecond() < -62_135_596_800L) {
       return 1;
     }
     if (instant.getEpochSecond() > 253_402_300_799L) {
-      return head + 1;
+      return state.head() + 1;
     }
     long micros = EventRecord.toMicros(instant) + (instant.getNano() % 1000 == 0 ? 0 : 1);
+    if (instant.isBefore(options.clock().instant())) {
+      writer.awaitStampedBefore(micros); // a past instant's answer must never change (EventStore#positionAt)
+    }
+    long head = state.head();
+    if (head == 0) {
+      return 1;
+    }
     TimeIndex time = state.time;
     int samples = (int) Math.min(time.samples.size(), (head - 1) / TimeIndex.STRIDE + 1);
     int lo = 0;

@@ -95,6 +95,41 @@ class PipelinedCommitTest {
     assertThat(LogVerifier.verify(dir, LogVerifier.Progress.NONE).ok()).isTrue();
   }
 
+  /**
+   * An append is stamped when the writer stages it and readable only after its fsync. A known-at
+   * question about a past T asked in between must not answer without it and then, once it is
+   * published, with it: the answer about a past time must be final.
+   */
+  @Test
+  void a_known_at_answer_about_a_past_time_waits_for_the_events_stamped_before_it() throws Exception {
+    try (LogEventStore s = open(); AutoCloseable released = gate::countDown) { // the gate opens before close waits
+      s.append("warm", ExpectedVersion.ANY, events(1));
+      channels.fsyncGate = gate;
+      int writesBefore = channels.writes.get();
+      CompletableFuture<AppendResult> a = appendAsync(s, "k-1", ExpectedVersion.ANY, events(1));
+      await("the group is written (and stamped)", () -> channels.writes.get() > writesBefore);
+      Thread.sleep(5);
+      java.time.Instant t = java.time.Instant.now().minusMillis(1); // past, and after the stamp
+      CompletableFuture<Long> position = CompletableFuture.supplyAsync(() -> s.positionAt(t),
+          r -> Thread.ofPlatform().daemon().start(r));
+      CompletableFuture<dev.annals.core.Page> view = CompletableFuture.supplyAsync(
+          () -> dev.annals.core.TimeViews.knownAt(s, "k-1", t, dev.annals.core.Direction.FORWARD, 1, 10),
+          r -> Thread.ofPlatform().daemon().start(r));
+      Thread.sleep(100); // room for a wrong early answer to show
+      assertThat(position).as("positionAt(T) waits for the event stamped before T").isNotDone();
+      assertThat(view).as("the known-at view waits too").isNotDone();
+      assertThat(s.positionAt(java.time.Instant.now().plusSeconds(60)))
+          .as("an instant not yet past does not wait").isEqualTo(2);
+
+      gate.countDown();
+      AppendResult written = a.get(10, TimeUnit.SECONDS);
+      assertThat(written.recordedAt()).isBefore(t);
+      assertThat(position.get(10, TimeUnit.SECONDS)).isEqualTo(3);
+      assertThat(view.get(10, TimeUnit.SECONDS).events()).extracting(RecordedEvent::position).containsExactly(2L);
+      assertThat(s.positionAt(t)).as("and the answer stays").isEqualTo(3);
+    }
+  }
+
   @Test
   void a_full_disk_refuses_only_its_own_group_while_an_earlier_one_is_in_flight() throws Exception {
     List<RecordedEvent> acknowledged;

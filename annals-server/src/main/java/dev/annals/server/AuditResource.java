@@ -60,6 +60,8 @@ final class AuditResource {
     if (since.isPresent()) {
       from = Math.max(from, store.positionAt(since.get()));
     }
+    // the cut, not each event's recordedAt: positionAt makes a past until's answer final (EventStore#positionAt)
+    long end = until.isEmpty() || until.get().equals(Instant.MAX) ? Long.MAX_VALUE : store.positionAt(until.get().plusNanos(1));
     List<RecordedEvent> out = new ArrayList<>();
     OptionalLong next = OptionalLong.empty();
     long cursor = from;
@@ -68,7 +70,7 @@ final class AuditResource {
     while (true) {
       Page p = store.readAll(cursor, Direction.FORWARD, PAGE, Filter.all());
       for (RecordedEvent e : p.events()) {
-        if (until.isPresent() && e.recordedAt().isAfter(until.get())) {
+        if (e.position() >= end) { // recorded after until
           break scan;
         }
         scanned++;

@@ -16,8 +16,8 @@ import java.util.Set;
 /**
  * {@code GET /streams/{stream}/state?version=&knownAt=&validAt=}: a stream folded by the state view a
  * module registered for its category. {@code version} alone: the fold of versions 1..n; {@code knownAt}
- * alone: what was known then; {@code validAt} (with an optional {@code knownAt}, default now): what was
- * true then. Thread-safe (the views map is fixed at construction).
+ * alone: what was known then; {@code validAt} (with an optional {@code knownAt}, default: all that is
+ * known, as for the event list): what was true then. Thread-safe (the views map is fixed at construction).
  */
 final class StateResource {
 
@@ -72,7 +72,7 @@ final class StateResource {
       }
       query = new StateQuery.AtVersion(v);
     } else if (validAt.isPresent()) {
-      query = new StateQuery.ValidAt(validAt.get(), knownAt.orElse(Instant.now()));
+      query = new StateQuery.ValidAt(validAt.get(), knownAt.orElse(Instant.MAX));
     } else if (knownAt.isPresent()) {
       query = new StateQuery.KnownAt(knownAt.get());
     } else {

@@ -5,21 +5,18 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.annals.core.AppendResult;
 import dev.annals.core.RecordedEvent;
+import dev.annals.server.WireJson;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 
 /** The wire shapes of design §6 for the CLI's {@code --json} output. Thread-safe. */
 final class EventJson {
 
   static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final DateTimeFormatter INSTANT =
-      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
-
   private EventJson() {}
 
+  /** As the server writes instants: microseconds, nine digits when an {@code effectiveAt} has nanoseconds. */
   static String instant(Instant at) {
-    return INSTANT.format(at);
+    return WireJson.instant(at);
   }
 
   static ObjectNode event(RecordedEvent e) {

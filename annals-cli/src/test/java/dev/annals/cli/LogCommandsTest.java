@@ -47,6 +47,23 @@ class LogCommandsTest {
   }
 
   @Test
+  void read_prints_an_effective_time_with_its_nanoseconds_so_it_can_be_given_back_as_valid_at() throws Exception {
+    Path data = tmp.resolve("data");
+    java.time.Instant effective = java.time.Instant.parse("2019-12-31T23:59:59.999999999Z");
+    try (dev.annals.log.LogEventStore s = dev.annals.log.Annals.open(data)) {
+      s.append("n-1", dev.annals.core.ExpectedVersion.ANY, java.util.List.of(new dev.annals.core.EventData(
+          java.util.UUID.randomUUID(), "Late", dev.annals.core.Json.of("{}"), dev.annals.core.Json.EMPTY_OBJECT,
+          java.util.Optional.of(effective))));
+    }
+    CliRun json = run("read", "n-1", "--data", data.toString(), "--json");
+    assertThat(EventJson.MAPPER.readTree(json.out()).get("events").get(0).get("effectiveAt").asText())
+        .isEqualTo("2019-12-31T23:59:59.999999999Z");
+    CliRun human = run("read", "n-1", "--data", data.toString(), "--valid-at", "2019-12-31T23:59:59.999999999Z");
+    assertThat(human.exit()).isZero();
+    assertThat(human.out()).contains("effective 2019-12-31T23:59:59.999999999Z").contains("Late");
+  }
+
+  @Test
   void a_wrong_expected_version_is_a_clear_error_with_a_nonzero_exit() {
     String data = tmp.resolve("data").toString();
     run("append", "s-1", "A", "1", "--data", data);

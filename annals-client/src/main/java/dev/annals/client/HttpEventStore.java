@@ -170,8 +170,15 @@ public final class HttpEventStore implements EventStore {
 
   @Override
   public long positionAt(Instant instant) {
-    return send("GET", "/position?at=" + query(WireFormat.instant(instant)), Optional.empty()).number("position");
+    // The wire takes years -999,999,999..999,999,999 (ISO offset date-times); Instant reaches a little
+    // further. Every event lies in years 0001..9999, so clamping to the wire's range keeps the answer.
+    Instant at = instant.isAfter(LATEST_ON_THE_WIRE) ? LATEST_ON_THE_WIRE
+        : instant.isBefore(EARLIEST_ON_THE_WIRE) ? EARLIEST_ON_THE_WIRE : instant;
+    return send("GET", "/position?at=" + query(WireFormat.instant(at)), Optional.empty()).number("position");
   }
+
+  private static final Instant LATEST_ON_THE_WIRE = java.time.LocalDateTime.MAX.toInstant(java.time.ZoneOffset.UTC);
+  private static final Instant EARLIEST_ON_THE_WIRE = java.time.LocalDateTime.MIN.toInstant(java.time.ZoneOffset.UTC);
 
   @Override
   public long headPosition() {

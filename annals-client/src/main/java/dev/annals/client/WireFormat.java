@@ -18,7 +18,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,13 +36,12 @@ final class WireFormat {
   static final JsonFactory FACTORY = JsonFactory.builder()
       .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(256).maxStringLength(64 << 20).build())
       .build();
-  private static final DateTimeFormatter NANOS =
-      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
 
   private WireFormat() {}
 
+  /** ISO-8601 UTC, exact to the nanosecond, over the whole {@link Instant} range (a query may ask about any). */
   static String instant(Instant at) {
-    return NANOS.format(at);
+    return DateTimeFormatter.ISO_INSTANT.format(at);
   }
 
   /** A body writer. */

@@ -503,6 +503,9 @@ public abstract class EventStoreContract extends ContractBase {
     assertThat(store.positionAt(a.recordedAt().plusNanos(1000))).isEqualTo(b.firstPosition());
     assertThat(store.positionAt(b.recordedAt())).isEqualTo(b.firstPosition());
     assertThat(store.positionAt(Instant.now().plusSeconds(60))).isEqualTo(store.headPosition() + 1);
+    assertThat(store.positionAt(Instant.MAX)).isEqualTo(store.headPosition() + 1);
+    assertThat(store.positionAt(Instant.MIN)).isEqualTo(1);
+    assertThat(store.positionAt(Instant.parse("-999999999-01-01T00:00:00Z"))).isEqualTo(1);
   }
 
   // ---- import ---------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import dev.annals.core.Filter;
 import dev.annals.core.ImportEvent;
 import dev.annals.core.ImportResult;
 import dev.annals.core.Page;
+import dev.annals.core.InvalidInputException;
 import dev.annals.core.StoreUnavailableException;
 import dev.annals.core.StreamNames;
 import dev.annals.core.Subscription;
@@ -44,14 +45,23 @@ public final class HttpEventStore implements EventStore {
   private final Optional<String> apiKey;
   private final HttpClient http;
   private final Duration timeout;
+  /** A subscription's connection silent this long (no event, no heartbeat) is dropped and made again. */
+  private volatile Duration subscriptionIdle = DEFAULT_SUBSCRIPTION_IDLE;
+  /** Three of the server's default heartbeat intervals (15 s). */
+  static final Duration DEFAULT_SUBSCRIPTION_IDLE = Duration.ofSeconds(45);
   private final boolean ownsHttp;
   private final Set<HttpSubscription> subscriptions = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
   /** A client of the server at {@code base} (e.g. {@code http://127.0.0.1:7070}), with an optional API key. */
   public HttpEventStore(URI base, Optional<String> apiKey) {
+    this(base, apiKey, Duration.ofSeconds(60));
+  }
+
+  /** As above, with {@code timeout} for each request and its whole response. */
+  public HttpEventStore(URI base, Optional<String> apiKey, Duration timeout) {
     this(base, apiKey, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(10)).build(), Duration.ofSeconds(60), true);
+        .connectTimeout(Duration.ofSeconds(10)).build(), timeout, true);
   }
 
   /** A client on a caller's {@link HttpClient} (which {@link #close()} leaves open); {@code timeout} per request. */
@@ -116,7 +126,7 @@ public final class HttpEventStore implements EventStore {
     checkName(stream);
     String path = "/streams/" + segment(stream) + "?from=" + Math.max(0, fromVersion) + "&limit=" + limit
         + "&direction=" + direction.name().toLowerCase(Locale.ROOT);
-    Optional<WireFormat.Reply> r = sendAllowingNotFound(path);
+    Optional<WireFormat.Reply> r = sendAllowingNotFound(path, stream);
     if (r.isEmpty()) {
       return new Page(List.of(), direction == Direction.FORWARD ? Math.max(1, fromVersion) : 0, true);
     }
@@ -135,7 +145,7 @@ public final class HttpEventStore implements EventStore {
         .append("&limit=").append(limit);
     knownAt.ifPresent(t -> path.append("&knownAt=").append(query(t.toString())));
     validAt.ifPresent(v -> path.append("&validAt=").append(query(v.toString())));
-    return sendAllowingNotFound(path.toString()).map(HttpEventStore::page)
+    return sendAllowingNotFound(path.toString(), stream).map(HttpEventStore::page)
         .orElseGet(() -> new Page(List.of(), Math.max(1, from), true));
   }
 
@@ -188,7 +198,7 @@ public final class HttpEventStore implements EventStore {
   @Override
   public long streamVersion(String stream) {
     checkName(stream);
-    Optional<WireFormat.Reply> r = sendAllowingNotFound("/streams/" + segment(stream) + "?direction=backward&limit=1");
+    Optional<WireFormat.Reply> r = sendAllowingNotFound("/streams/" + segment(stream) + "?direction=backward&limit=1", stream);
     return r.map(reply -> reply.events().isEmpty() ? 0L : reply.events().getFirst().version()).orElse(0L);
   }
 
@@ -224,7 +234,13 @@ public final class HttpEventStore implements EventStore {
       s.close();
     }
     if (ownsHttp) {
-      http.close();
+      // not close(), which waits for every request in flight, however long a stalled server takes
+      http.shutdownNow();
+      try {
+        http.awaitTermination(Duration.ofSeconds(5));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -241,17 +257,43 @@ public final class HttpEventStore implements EventStore {
    * any URI) are checked here with the core's rules and messages; the server checks every other rule.
    */
   private static void checkName(String stream) {
-    if (stream.isEmpty() || stream.indexOf('\u0000') >= 0) {
+    if (stream.isEmpty() || stream.indexOf('\u0000') >= 0 || unpairedSurrogate(stream) >= 0) {
       StreamNames.validate(stream);
     }
   }
 
+  /**
+   * A path segment. A string with an unpaired surrogate has no UTF-8 form: URLEncoder would send a
+   * {@code ?} in its place, naming another stream; it is refused instead.
+   */
   static String segment(String stream) {
+    if (unpairedSurrogate(stream) >= 0) {
+      StreamNames.validate(stream);
+    }
     return URLEncoder.encode(stream, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
+  /** A query parameter's value; one with an unpaired surrogate is refused (see {@link #segment}). */
   static String query(String value) {
+    int at = unpairedSurrogate(value);
+    if (at >= 0) {
+      throw new InvalidInputException("'" + value.substring(0, at) + "' is followed by an unpaired surrogate at index " + at
+          + ", which has no UTF-8 form");
+    }
     return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+
+  /** The index of the first unpaired surrogate in {@code s}, or -1. */
+  static int unpairedSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   HttpRequest.Builder request(String pathAndQuery) {
@@ -262,6 +304,15 @@ public final class HttpEventStore implements EventStore {
 
   HttpClient http() {
     return http;
+  }
+
+  Duration subscriptionIdle() {
+    return subscriptionIdle;
+  }
+
+  /** Tests: a shorter idle limit for subscriptions started after this call. */
+  void subscriptionIdle(Duration idle) {
+    subscriptionIdle = idle;
   }
 
   private WireFormat.Reply send(String method, String path, Optional<byte[]> body) {
@@ -276,15 +327,15 @@ public final class HttpEventStore implements EventStore {
     return WireFormat.parse(r.body());
   }
 
-  private Optional<WireFormat.Reply> sendAllowingNotFound(String path) {
+  private Optional<WireFormat.Reply> sendAllowingNotFound(String path, String stream) {
     ensureOpen();
     HttpResponse<byte[]> r = exchange(request(path).timeout(timeout).GET().build());
     if (r.statusCode() == 404) {
-      RuntimeException e = WireFormat.error(404, r.body());
-      if (e instanceof RequestRefusedException refused && refused.code().equals("not_found")) {
+      // only the stream's own 404 (it names the stream) means "no events": a wrong base URL gets a 404 too
+      if (WireFormat.namesStream(r.body(), stream)) {
         return Optional.empty();
       }
-      throw e;
+      throw WireFormat.error(404, r.body());
     }
     if (r.statusCode() / 100 != 2) {
       throw WireFormat.error(r.statusCode(), r.body());
@@ -292,12 +343,23 @@ public final class HttpEventStore implements EventStore {
     return Optional.of(WireFormat.parse(r.body()));
   }
 
+  /**
+   * One request and its whole response, within {@link #timeout}: the request's own timeout only covers
+   * the wait for the response's headers, so a body that stops arriving would otherwise hang the caller.
+   */
   private HttpResponse<byte[]> exchange(HttpRequest request) {
+    java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> f =
+        http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
     try {
-      return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-    } catch (IOException e) {
-      throw new StoreUnavailableException("cannot reach the server at " + base + ": " + e, e);
+      return f.get(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw new StoreUnavailableException("cannot reach the server at " + base + ": " + cause, cause);
+    } catch (java.util.concurrent.TimeoutException e) {
+      f.cancel(true);
+      throw new StoreUnavailableException("the server at " + base + " did not answer within " + timeout, e);
     } catch (InterruptedException e) {
+      f.cancel(true);
       Thread.currentThread().interrupt();
       throw new StoreUnavailableException("interrupted while waiting for the server", e);
     }

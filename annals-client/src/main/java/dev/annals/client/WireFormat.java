@@ -34,7 +34,8 @@ import java.util.UUID;
 final class WireFormat {
 
   static final JsonFactory FACTORY = JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(256).maxStringLength(64 << 20).build())
+      // an event's data may nest 256 deep (core Json's limit); a reply wraps it in a few more levels
+      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(256 + 8).maxStringLength(64 << 20).build())
       .build();
 
   private WireFormat() {}
@@ -193,6 +194,16 @@ final class WireFormat {
   }
 
   /** The core exception for an error reply. */
+  /** Whether an error reply names {@code stream} in its {@code stream} field (a stream's own 404 does). */
+  static boolean namesStream(byte[] body, String stream) {
+    try {
+      Reply r = parse(body);
+      return r.fields().containsKey("stream") && stream.equals(r.text("stream"));
+    } catch (RuntimeException notJson) {
+      return false;
+    }
+  }
+
   static RuntimeException error(int status, byte[] body) {
     Reply r;
     try {

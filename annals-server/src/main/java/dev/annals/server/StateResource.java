@@ -62,7 +62,7 @@ final class StateResource {
     }
     long streamVersion = store.streamVersion(stream);
     if (streamVersion == 0) {
-      throw HttpError.notFound("stream '" + stream + "' has no events");
+      throw new HttpError(404, "not_found", "stream '" + stream + "' has no events", java.util.Map.of("stream", stream));
     }
     StateQuery query;
     if (version.isPresent()) {

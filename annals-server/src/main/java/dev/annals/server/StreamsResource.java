@@ -105,7 +105,7 @@ final class StreamsResource {
     var knownAt = x.queryInstant("knownAt");
     var validAt = x.queryInstant("validAt");
     if (store.streamVersion(stream) == 0) {
-      throw HttpError.notFound("stream '" + stream + "' has no events");
+      throw new HttpError(404, "not_found", "stream '" + stream + "' has no events", java.util.Map.of("stream", stream));
     }
     List<RecordedEvent> events;
     OptionalLong next;

@@ -396,7 +396,10 @@ final class SseSessions {
         if (stopRequested) {
           sub.close();
         }
-        while (!sub.awaitStop(heartbeat)) {
+        // wake when the quiet reaches the interval (not a whole interval after the last check), so no gap
+        // between writes grows past one heartbeat interval plus scheduling
+        while (!sub.awaitStop(Duration.ofNanos(Math.max(1_000_000L,
+            heartbeat.toNanos() - (System.nanoTime() - lastWriteNanos))))) {
           if (System.nanoTime() - lastWriteNanos >= heartbeat.toNanos() && lock.tryLock()) {
             try {
               writeLocked(HEARTBEAT, true);

@@ -112,6 +112,39 @@ class SubscriptionsTest {
     }
   }
 
+  /**
+   * A stream subscription's heartbeat comes one interval after the last write, not up to two: the
+   * request thread used to look only once per interval, so an event just after a look left almost two
+   * intervals of silence (29.7 s with the default 15 s, just under Jetty's 30 s idle timeout).
+   */
+  @Test
+  void a_stream_subscription_heartbeat_follows_the_last_event_by_one_interval() throws Exception {
+    t.close();
+    t = new TestServer(ServerConfig.defaults().withPort(0).withHeartbeat(Duration.ofMillis(500))
+        .withIdleTimeout(Duration.ofSeconds(5)));
+    try (SseClient c = subscribe("/subscribe/streams/hb-1")) {
+      awaitSize(c.comments, 1);
+      Thread.sleep(250); // halfway to the next look of the old loop
+      int before = c.comments.size();
+      appendN("hb-1", 1);
+      awaitSize(c.messages, 1);
+      long eventAt = System.nanoTime();
+      awaitSize(c.comments, before + 1);
+      long gapMillis = (System.nanoTime() - eventAt) / 1_000_000;
+      assertThat(gapMillis).as("silence after the event, ms").isLessThan(680);
+    }
+  }
+
+  private static void awaitSize(List<?> list, int size) throws InterruptedException {
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (list.size() < size) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out");
+      }
+      Thread.sleep(2);
+    }
+  }
+
   @Test
   void two_hundred_concurrent_subscribers_each_receive_every_event_once_in_order_while_appending() throws Exception {
     int subscribers = 200;

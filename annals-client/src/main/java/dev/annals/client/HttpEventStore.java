@@ -257,14 +257,14 @@ public final class HttpEventStore implements EventStore {
    * any URI) are checked here with the core's rules and messages; the server checks every other rule.
    */
   private static void checkName(String stream) {
-    if (stream.isEmpty() || stream.indexOf('\u0000') >= 0 || unpairedSurrogate(stream) >= 0) {
+    if (stream.isEmpty() || stream.indexOf('\u0000') >= 0) {
       StreamNames.validate(stream);
     }
   }
 
   /**
    * A path segment. A string with an unpaired surrogate has no UTF-8 form: URLEncoder would send a
-   * {@code ?} in its place, naming another stream; it is refused instead.
+   * {@code ?} in its place, naming another stream; it is refused here, where every name is encoded.
    */
   static String segment(String stream) {
     if (unpairedSurrogate(stream) >= 0) {

@@ -16,7 +16,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * Parses the JSON bodies of the write routes with a streaming parser. Each event's {@code data} and
@@ -28,9 +27,6 @@ final class RequestBodies {
 
   /** An append request. */
   record Append(ExpectedVersion expected, List<EventData> events) {}
-
-  private static final Pattern CANONICAL_UUID =
-      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
   private final byte[] body;
 
@@ -132,7 +128,7 @@ final class RequestBodies {
         case "id" -> {
           String text = string(p, t, where + ".id");
           // UUID.fromString is lenient ("1-1-1-1-1" is 00000001-0001-...): only the canonical text is an id.
-          if (!CANONICAL_UUID.matcher(text).matches()) {
+          if (!isCanonicalUuid(text)) {
             throw HttpError.invalid(where + ".id must be a UUID (8-4-4-4-12 hex digits), was '"
                 + WireJson.abbreviate(text) + "'");
           }
@@ -172,6 +168,27 @@ final class RequestBodies {
     EventData e = new EventData(id == null ? UUID.randomUUID() : id, type, data, metadata,
         Optional.ofNullable(effectiveAt));
     return new Parsed(e, Optional.ofNullable(stream), Optional.ofNullable(recordedAt));
+  }
+
+  /**
+   * Whether {@code text} is a UUID's canonical form: 8-4-4-4-12 hex digits, either case. A loop, not a
+   * regular expression: every event id of every append passes here (the regex cost about 4% of the
+   * request threads' CPU samples in http-append-concurrent-64).
+   */
+  static boolean isCanonicalUuid(String text) {
+    if (text.length() != 36) {
+      return false;
+    }
+    for (int i = 0; i < 36; i++) {
+      char c = text.charAt(i);
+      boolean ok = (i == 8 || i == 13 || i == 18 || i == 23)
+          ? c == '-'
+          : (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static HttpError unknown(String where, String field, boolean imported) {

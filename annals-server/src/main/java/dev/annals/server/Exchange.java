@@ -427,6 +427,11 @@ final class Exchange {
     response.getHeaders().put(name, value);
   }
 
+  /** Sets a response header of our own (one Jetty has no constant for). */
+  void header(String name, String value) {
+    response.getHeaders().put(name, value);
+  }
+
   static void writeError(JsonGenerator g, String code, String message, Map<String, Object> extra) throws IOException {
     g.writeStartObject();
     g.writeStringField("error", code);

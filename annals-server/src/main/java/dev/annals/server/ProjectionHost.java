@@ -2,6 +2,7 @@ package dev.annals.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.annals.core.EventStore;
+import dev.annals.cqrs.projection.AsOfBuild;
 import dev.annals.cqrs.projection.AsyncProjectionRunner;
 import dev.annals.cqrs.projection.Comparison;
 import dev.annals.cqrs.projection.JdbcSession;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -29,6 +31,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -56,6 +60,36 @@ public final class ProjectionHost implements AutoCloseable {
   static final int DIFF_SAMPLE = 5;
   private static final Duration CAUGHT_UP_WAIT = Duration.ofSeconds(2);
   private static final Duration PROMOTE_WAIT = Duration.ofSeconds(30);
+  /** As-of builds at once (each reads the log and writes a scratch database), and how long a query waits for one. */
+  static final int AS_OF_BUILDS = 2;
+  static final Duration AS_OF_WAIT = Duration.ofSeconds(10);
+
+  /** A past moment a query is answered at: design §4's three questions, asked of a read model. */
+  public sealed interface AsOf {
+    /** After the events at positions 1..position. */
+    record AtPosition(long position) implements AsOf {}
+
+    /** As the system knew it at knownAt. */
+    record KnownAt(Instant knownAt) implements AsOf {}
+
+    /** What was true at validAt as known at knownAt ({@link Instant#MAX}: every event recorded so far). */
+    record ValidAt(Instant validAt, Instant knownAt) implements AsOf {}
+  }
+
+  /**
+   * A query's answer over a read model built as of a past moment.
+   *
+   * @param position the last position the build could include
+   * @param applied events the build applied
+   */
+  public record AsOfAnswer(JsonNode body, long position, long applied) {}
+
+  /** Every as-of build slot stayed taken for {@link #AS_OF_WAIT} (503, retry later). */
+  public static final class BusyException extends RuntimeException {
+    BusyException(String message) {
+      super(message);
+    }
+  }
 
   /**
    * One projection's status as {@code GET /projections} shows it.
@@ -148,6 +182,9 @@ public final class ProjectionHost implements AutoCloseable {
   private final Map<String, Slot> slots = new LinkedHashMap<>();
   private volatile Optional<JdbcTarget> target = Optional.empty();
   private Optional<Path> temporary = Optional.empty();
+  /** The directory of the projection database while started; as-of builds make their scratch databases in it. */
+  private volatile Optional<Path> databaseDir = Optional.empty();
+  private final Semaphore asOfBuilds = new Semaphore(AS_OF_BUILDS);
   private boolean started;
 
   /**
@@ -199,6 +236,7 @@ public final class ProjectionHost implements AutoCloseable {
     });
     JdbcTarget t = JdbcTarget.sqlite(dir);
     target = Optional.of(t);
+    databaseDir = Optional.of(dir);
     try {
       startRunners(t, dir);
       resumeRebuilds(t);
@@ -372,6 +410,61 @@ public final class ProjectionHost implements AutoCloseable {
     }
   }
 
+  /**
+   * Answers one of the projection's query routes over its live version's code as of a past moment: the
+   * version is built from the log into a scratch SQLite database ({@link AsOfBuild}), the query reads
+   * it, and the database is deleted. The build reads the log up to the moment (twice for valid-at), so
+   * its cost grows with the log; at most {@link #AS_OF_BUILDS} run at once.
+   *
+   * @throws UnknownProjectionException no such projection or query
+   * @throws BusyException no build slot freed within {@link #AS_OF_WAIT}
+   */
+  public AsOfAnswer queryAsOf(String name, String query, Map<String, String> params, AsOf asOf)
+      throws SQLException, InterruptedException {
+    Slot s = slot(name);
+    ProjectionQuery q = Optional.ofNullable(s.hosted.queries().get(query)).orElseThrow(() ->
+        new UnknownProjectionException("projection " + name + " has no query '" + query + "'; it has "
+            + s.hosted.queries().keySet().stream().sorted().toList()));
+    requireStarted();
+    Projection<JdbcSession> projection = s.state.live();
+    if (!asOfBuilds.tryAcquire(AS_OF_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new BusyException(AS_OF_BUILDS + " as-of builds are running and none ended within "
+          + AS_OF_WAIT.toSeconds() + " s; retry later");
+    }
+    Path scratch = null;
+    try {
+      scratch = Files.createTempDirectory(databaseDir.orElseThrow(), "as-of-");
+      try (JdbcTarget t = JdbcTarget.sqlite(scratch)) {
+        AsOfBuild build = new AsOfBuild(store, options);
+        AsOfBuild.Result r = switch (asOf) {
+          case AsOf.AtPosition a -> build.buildAt(projection, t, a.position());
+          case AsOf.KnownAt k -> build.build(projection, t, k.knownAt());
+          case AsOf.ValidAt v -> build.buildValidAt(projection, t, v.validAt(), v.knownAt());
+        };
+        try (Connection c = t.openReader()) {
+          return new AsOfAnswer(q.query(c, params), r.position(), r.applied());
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      if (scratch != null) {
+        deleteTree(scratch);
+      }
+      asOfBuilds.release();
+    }
+  }
+
+  /** Where the projection database is, while started. */
+  Optional<Path> databaseDir() {
+    return databaseDir;
+  }
+
+  /** The store's head position (what an as-of position may reach). */
+  public long headPosition() {
+    return store.headPosition();
+  }
+
   /** Read-your-writes: waits until the live version of {@code name} has processed {@code position}. */
   public boolean awaitPosition(String name, long position, Duration timeout) throws InterruptedException {
     AsyncProjectionRunner<JdbcSession> r;
@@ -466,6 +559,7 @@ public final class ProjectionHost implements AutoCloseable {
     }
     target.ifPresent(JdbcTarget::close);
     target = Optional.empty();
+    databaseDir = Optional.empty();
     temporary.ifPresent(ProjectionHost::deleteTree);
     temporary = Optional.empty();
   }

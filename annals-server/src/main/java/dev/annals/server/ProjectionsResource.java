@@ -99,21 +99,64 @@ final class ProjectionsResource {
     return value;
   }
 
+  /**
+   * A module's query over the live read model, or, with {@code position}, {@code knownAt} and/or
+   * {@code validAt} (reserved: never passed to the module), over the live version's code built as of
+   * that moment (design §4's three questions, as on {@code /streams/{s}/state}). Such an answer says
+   * the build's cut in the headers {@code Annals-As-Of-Position} and {@code Annals-As-Of-Applied}.
+   */
   private void query(Exchange x) throws Exception {
     Access.allStreams(x, "a projection query");
     Map<String, String> params = new LinkedHashMap<>(x.queryParams());
     String name = x.path("name");
     String query = x.path("query");
+    Optional<ProjectionHost.AsOf> asOf = asOf(x);
+    AS_OF_PARAMS.forEach(params::remove);
     var body = call(() -> {
       try {
+        if (asOf.isPresent()) {
+          ProjectionHost.AsOfAnswer a = host.queryAsOf(name, query, params, asOf.get());
+          x.header(AS_OF_POSITION, Long.toString(a.position()));
+          x.header(AS_OF_APPLIED, Long.toString(a.applied()));
+          return a.body();
+        }
         return host.query(name, query, params);
       } catch (IllegalArgumentException e) {
         throw HttpError.invalid(e.getMessage());
       } catch (NoSuchElementException e) {
         throw HttpError.notFound(e.getMessage());
+      } catch (ProjectionHost.BusyException e) {
+        x.header(org.eclipse.jetty.http.HttpHeader.RETRY_AFTER, "5");
+        throw new HttpError(503, "unavailable", e.getMessage());
       }
     });
     x.json(200, g -> g.writeRawValue(body.toString()));
+  }
+
+  private static final Set<String> AS_OF_PARAMS = Set.of("position", "knownAt", "validAt");
+  static final String AS_OF_POSITION = "Annals-As-Of-Position";
+  static final String AS_OF_APPLIED = "Annals-As-Of-Applied";
+
+  /** The moment asked for by the reserved parameters, if any; the same rules as the state route's. */
+  private Optional<ProjectionHost.AsOf> asOf(Exchange x) {
+    Optional<String> position = x.query("position");
+    Optional<java.time.Instant> knownAt = x.queryInstant("knownAt");
+    Optional<java.time.Instant> validAt = x.queryInstant("validAt");
+    if (position.isPresent() && (knownAt.isPresent() || validAt.isPresent())) {
+      throw HttpError.invalid("give position, or knownAt and/or validAt, not both");
+    }
+    if (position.isPresent()) {
+      long p = x.queryLong("position", 0, 0);
+      long head = host.headPosition();
+      if (p > head) {
+        throw HttpError.invalid("position " + p + " is past the log's head " + head);
+      }
+      return Optional.of(new ProjectionHost.AsOf.AtPosition(p));
+    }
+    if (validAt.isPresent()) {
+      return Optional.of(new ProjectionHost.AsOf.ValidAt(validAt.get(), knownAt.orElse(java.time.Instant.MAX)));
+    }
+    return knownAt.map(ProjectionHost.AsOf.KnownAt::new);
   }
 
   @FunctionalInterface

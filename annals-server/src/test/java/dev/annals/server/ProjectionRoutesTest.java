@@ -105,6 +105,71 @@ class ProjectionRoutesTest {
     assertThat(t.get("/projections?x=1").status()).isEqualTo(400);
   }
 
+  private RecordedEvent appendOne(String stream, EventData e) throws InterruptedException {
+    long position = t.store.append(stream, ExpectedVersion.ANY, e).lastPosition();
+    Thread.sleep(3); // a recordedAt of its own: knownAt below names one event exactly
+    return t.store.readAll(position, Direction.FORWARD, 1, Filter.everything()).events().getFirst();
+  }
+
+  private static String q(java.time.Instant i) {
+    return java.net.URLEncoder.encode(WireJson.instant(i), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private Map<String, Long> rows(TestServer.Reply r) {
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    Map<String, Long> m = new HashMap<>();
+    r.json().path("rows").forEach(row -> m.put(row.path("stream").asText(), row.path("total").asLong()));
+    return m;
+  }
+
+  /**
+   * The three questions of design §4 asked of a projection: at a position, known at T, valid at V (as
+   * known at T). A correction dated into the past counts where it took effect, and a revocation from
+   * another category's stream (outside the projection's filter) voids the credit it names.
+   */
+  @Test
+  void a_query_answers_at_a_position_known_at_and_valid_at_a_past_moment() throws Exception {
+    RecordedEvent e1 = appendOne("ledger-a", EventData.of("Credited", "{\"amount\":10}"));
+    RecordedEvent e2 = appendOne("ledger-a", EventData.of("Credited", "{\"amount\":20}"));
+    RecordedEvent e3 = appendOne("ledger-b", EventData.of("Credited", "{\"amount\":5}")
+        .withEffectiveAt(java.time.Instant.parse("2020-01-01T00:00:00Z")));
+    RecordedEvent e4 = appendOne("corrections-1", EventData.of("Revoked", "{}")
+        .withMetadata(dev.annals.core.Json.of("{\"revokes\":[\"" + e2.id() + "\"]}")));
+    appendOne("ledger-a", EventData.of("Credited", "{\"amount\":1}"));
+    awaitLive();
+    assertThat(rows(t.get(P + "/rows"))).isEqualTo(Map.of("ledger-a", 31L, "ledger-b", 5L));
+
+    TestServer.Reply at2 = t.get(P + "/rows?position=" + e2.position());
+    assertThat(rows(at2)).isEqualTo(Map.of("ledger-a", 30L));
+    assertThat(at2.raw().headers().firstValue("Annals-As-Of-Position")).hasValue(Long.toString(e2.position()));
+    assertThat(at2.raw().headers().firstValue("Annals-As-Of-Applied")).hasValue("2");
+    assertThat(rows(t.get(P + "/rows?position=0"))).isEmpty();
+    assertThat(rows(t.get(P + "/rows?knownAt=" + q(e1.recordedAt())))).isEqualTo(Map.of("ledger-a", 10L));
+    assertThat(rows(t.get(P + "/rows?knownAt=" + q(e3.recordedAt())))).isEqualTo(Map.of("ledger-a", 30L, "ledger-b", 5L));
+    // valid at 2021: only the credit dated 2020 was in effect
+    assertThat(rows(t.get(P + "/rows?validAt=2021-01-01T00:00:00Z"))).isEqualTo(Map.of("ledger-b", 5L));
+    // valid now, as known now: the revoked credit of 20 is gone
+    java.time.Instant now = java.time.Instant.now();
+    assertThat(rows(t.get(P + "/rows?validAt=" + q(now)))).isEqualTo(Map.of("ledger-a", 11L, "ledger-b", 5L));
+    // valid now, as known before the revocation was recorded
+    assertThat(rows(t.get(P + "/rows?validAt=" + q(now) + "&knownAt=" + q(e4.recordedAt().minusNanos(1000)))))
+        .isEqualTo(Map.of("ledger-a", 30L, "ledger-b", 5L));
+    // the module's own parameters pass through
+    assertThat(rows(t.get(P + "/rows?validAt=" + q(now) + "&stream=ledger-a"))).isEqualTo(Map.of("ledger-a", 11L));
+
+    assertThat(t.get(P + "/rows?position=-1").json().path("message").asText()).contains("position must be >= 0");
+    assertThat(t.get(P + "/rows?position=99").json().path("message").asText()).contains("past the log's head");
+    assertThat(t.get(P + "/rows?position=1&knownAt=" + q(now)).json().path("message").asText()).contains("not both");
+    assertThat(t.get(P + "/rows?knownAt=yesterday").status()).isEqualTo(400);
+    assertThat(t.get(P + "/nope?knownAt=" + q(now)).status()).isEqualTo(404);
+
+    // the live read model is untouched, and every scratch database is gone
+    assertThat(rows(t.get(P + "/rows"))).isEqualTo(Map.of("ledger-a", 31L, "ledger-b", 5L));
+    try (var files = java.nio.file.Files.list(t.server.projections().databaseDir().orElseThrow())) {
+      assertThat(files.map(f -> f.getFileName().toString()).filter(f -> f.startsWith("as-of-")).toList()).isEmpty();
+    }
+  }
+
   @Test
   void wrong_methods_are_refused_with_the_allowed_ones() {
     TestServer.Reply r = t.send("GET", P + "/rebuild", Optional.empty(), Optional.empty());

@@ -56,6 +56,8 @@ public final class AsOfBuild {
    * Builds {@code projection} into {@code target} from the events recorded at or before {@code knownAt}.
    * Parks or stops on failures per the options' policy. A target that holds an earlier build of the
    * same projection version continues from its checkpoint.
+   *
+   * @throws IllegalArgumentException {@code target} holds a build of this version past that moment
    */
   public <S> Result build(Projection<S> projection, ProjectionTarget<S> target, Instant knownAt)
       throws InterruptedException {
@@ -67,7 +69,8 @@ public final class AsOfBuild {
    * (all of them when {@code position} is past the head). Parks or stops on failures per the options'
    * policy.
    *
-   * @throws IllegalArgumentException {@code position} is negative
+   * @throws IllegalArgumentException {@code position} is negative, or {@code target} holds a build of
+   *     this version past it
    */
   public <S> Result buildAt(Projection<S> projection, ProjectionTarget<S> target, long position)
       throws InterruptedException {
@@ -205,6 +208,11 @@ public final class AsOfBuild {
   private <S> Result buildUpTo(Projection<S> projection, ProjectionTarget<S> target, long end)
       throws InterruptedException {
     Checkpoint cp = target.open(projection, 1);
+    long built = Math.max(cp.position(), cp.partitionPosition(0));
+    if (built > end) {
+      throw new IllegalArgumentException("the target already holds " + projection.id() + " up to position " + built
+          + ", past the cut asked for (" + end + "); build into a fresh target");
+    }
     CommitPositionSequence sequence = new CommitPositionSequence(cp.position());
     AtomicLong applied = new AtomicLong();
     PartitionApplier<S> applier = new PartitionApplier<>(projection, target, 0, cp.partitionPosition(0),

@@ -77,6 +77,17 @@ public final class CommitPositionSequence {
     release();
   }
 
+  /**
+   * Forgets the events dispatched and not yet released, so that they can be dispatched again (a reader
+   * that stopped part-way through a page, e.g. interrupted, reads it again from {@link #safePosition()}
+   * + 1). Events among them that were applied are skipped by their applier, which knows what it committed.
+   */
+  public synchronized void abandonInFlight() {
+    release();
+    tail = head;
+    lastDispatched = Math.max(released, examined);
+  }
+
   /** The reader has seen every position up to {@code position} (events it did not dispatch were filtered out). */
   public synchronized void examined(long position) {
     if (position > examined) {

@@ -78,6 +78,9 @@ public final class InlineProjection<S> implements ProjectionRunner {
         from = page.next();
       }
     } catch (InterruptedException e) {
+      // Interrupted in a retry's back-off: the events of this page not yet committed are read again by
+      // the next catch-up (the next append or awaitPosition), not left dispatched forever.
+      sequence.abandonInFlight();
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       failure = Optional.of(e);

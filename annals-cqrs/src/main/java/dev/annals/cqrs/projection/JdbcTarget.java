@@ -243,8 +243,12 @@ public final class JdbcTarget implements ProjectionTarget<JdbcSession> {
 
       @Override
       public void unpark(long position) {
-        run(() -> w.session.update("DELETE FROM annals_parked WHERE name = ? AND version = ? AND position = ?",
+        int[] removed = new int[1];
+        run(() -> removed[0] = w.session.update("DELETE FROM annals_parked WHERE name = ? AND version = ? AND position = ?",
             id.name(), id.version(), position));
+        if (removed[0] == 0) { // inside this unit's write transaction: no other replay can take it meanwhile
+          throw new NotParkedException(id, position);
+        }
       }
 
       @Override
@@ -397,26 +401,38 @@ public final class JdbcTarget implements ProjectionTarget<JdbcSession> {
 
   @Override
   public Comparison compare(Projection<JdbcSession> live, Projection<JdbcSession> shadow, int sampleSize) {
-    // One read transaction: both versions as of the same snapshot.
-    return inTransaction(c -> {
-      long livePos = checkpoint(c, live.id()).map(Checkpoint::position).orElse(0L);
-      long shadowPos = checkpoint(c, shadow.id()).map(Checkpoint::position).orElse(0L);
-      Set<String> names = new LinkedHashSet<>(live.tables());
-      names.addAll(shadow.tables());
-      List<Comparison.TableComparison> out = new ArrayList<>();
-      for (String t : names) {
-        String a = JdbcSession.physical(t, live.version());
-        String b = JdbcSession.physical(t, shadow.version());
-        boolean inA = live.tables().contains(t);
-        boolean inB = shadow.tables().contains(t);
-        long ca = inA ? count(c, a) : 0;
-        long cb = inB ? count(c, b) : 0;
-        List<String> onlyA = inA ? (inB ? except(c, a, b, sampleSize) : sample(c, a, sampleSize)) : List.of();
-        List<String> onlyB = inB ? (inA ? except(c, b, a, sampleSize) : sample(c, b, sampleSize)) : List.of();
-        out.add(new Comparison.TableComparison(t, ca, cb, onlyA, onlyB));
+    // One read transaction on a reader connection: both versions as of the same snapshot, without the
+    // write lock (a WAL reader never blocks the writers, so the live projection keeps committing).
+    return read(c -> {
+      c.setAutoCommit(false); // a deferred BEGIN: the snapshot is taken at the first read
+      try {
+        return compare(c, live, shadow, sampleSize);
+      } finally {
+        c.rollback();
+        c.setAutoCommit(true);
       }
-      return new Comparison(live.id(), shadow.id(), livePos, shadowPos, out);
     });
+  }
+
+  private Comparison compare(Connection c, Projection<JdbcSession> live, Projection<JdbcSession> shadow,
+      int sampleSize) throws SQLException {
+    long livePos = checkpoint(c, live.id()).map(Checkpoint::position).orElse(0L);
+    long shadowPos = checkpoint(c, shadow.id()).map(Checkpoint::position).orElse(0L);
+    Set<String> names = new LinkedHashSet<>(live.tables());
+    names.addAll(shadow.tables());
+    List<Comparison.TableComparison> out = new ArrayList<>();
+    for (String t : names) {
+      String a = JdbcSession.physical(t, live.version());
+      String b = JdbcSession.physical(t, shadow.version());
+      boolean inA = live.tables().contains(t);
+      boolean inB = shadow.tables().contains(t);
+      long ca = inA ? count(c, a) : 0;
+      long cb = inB ? count(c, b) : 0;
+      List<String> onlyA = inA ? (inB ? except(c, a, b, sampleSize) : sample(c, a, sampleSize)) : List.of();
+      List<String> onlyB = inB ? (inA ? except(c, b, a, sampleSize) : sample(c, b, sampleSize)) : List.of();
+      out.add(new Comparison.TableComparison(t, ca, cb, onlyA, onlyB));
+    }
+    return new Comparison(live.id(), shadow.id(), livePos, shadowPos, out);
   }
 
   private static long count(Connection c, String table) throws SQLException {

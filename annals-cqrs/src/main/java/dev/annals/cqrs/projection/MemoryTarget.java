@@ -95,6 +95,11 @@ public final class MemoryTarget implements ProjectionTarget<MemoryTables> {
       private void publish(long partitionPosition, long safePosition, boolean checkpoint) {
         slot.lock.writeLock().lock();
         try {
+          for (long position : toUnpark) {
+            if (!slot.parked.containsKey(position)) { // another replay took it since: publish nothing
+              throw new NotParkedException(id, position);
+            }
+          }
           tables.publish();
           toPark.forEach(p -> slot.parked.put(p.position(), p));
           toUnpark.forEach(slot.parked::remove);

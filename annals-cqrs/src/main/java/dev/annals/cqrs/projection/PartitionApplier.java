@@ -172,20 +172,27 @@ final class PartitionApplier<S> {
     return null;
   }
 
+  /**
+   * Retries one failing event with backoff, then parks it or stops, per the policy. A failure of the
+   * target itself meanwhile (begin or commit) is not the event's: it is retried as in {@link #apply},
+   * and stops the projection only after {@code maxAttempts} target failures in a row.
+   */
   private void retryOrGiveUp(RecordedEvent event, Exception first) throws InterruptedException {
     Exception error = first;
     int attempt = 1;
+    int targetFailures = 0;
     while (attempt < policy.maxAttempts()) {
-      attempt++;
-      Thread.sleep(policy.backoff(attempt).toMillis());
+      Thread.sleep(policy.backoff(attempt + 1).toMillis());
       Failure f = tryBatch(List.of(event), 0, 1);
       if (f == null) {
         return;
       }
       if (!f.handler) {
-        throw new ProjectionFailedException(projection.id(), "the target failed at position " + event.position()
-            + ": " + f.error, f.error);
+        targetFailures = targetFailed(event, f.error, targetFailures);
+        continue;
       }
+      targetFailures = 0;
+      attempt++;
       error = f.error;
     }
     if (policy.whenExhausted() == FailurePolicy.Exhausted.STOP) {
@@ -195,12 +202,31 @@ final class PartitionApplier<S> {
     park(event, error, attempt);
   }
 
-  private void park(RecordedEvent event, Exception error, int attempts) {
+  /** Counts a target failure at {@code event}; throws once the policy's attempts are spent. */
+  private int targetFailed(RecordedEvent event, Exception error, int failuresBefore) {
+    int failures = failuresBefore + 1;
+    if (failures >= policy.maxAttempts()) {
+      throw new ProjectionFailedException(projection.id(), "the target failed " + failures + " times at position "
+          + event.position() + ": " + error, error);
+    }
+    return failures;
+  }
+
+  private void park(RecordedEvent event, Exception error, int attempts) throws InterruptedException {
     ParkedEvent p = new ParkedEvent(event.position(), event.stream(), event.type(), stackTrace(error), attempts,
         clock.instant());
-    try (ProjectionTarget.UnitOfWork<S> uow = target.begin(projection.id(), partition)) {
-      uow.park(p);
-      uow.commit(Math.max(event.position(), skipUpTo), safePosition.getAsLong());
+    int targetFailures = 0;
+    while (true) {
+      try (ProjectionTarget.UnitOfWork<S> uow = target.begin(projection.id(), partition)) {
+        uow.park(p);
+        uow.commit(Math.max(event.position(), skipUpTo), safePosition.getAsLong());
+        break;
+      } catch (RuntimeException e) {
+        lastError.set(projection.id() + " partition " + partition + ": parking position " + event.position()
+            + " failed: " + e);
+        targetFailures = targetFailed(event, e, targetFailures);
+        Thread.sleep(policy.backoff(targetFailures + 1).toMillis());
+      }
     }
     skipUpTo = Math.max(skipUpTo, event.position());
   }
@@ -210,12 +236,16 @@ final class PartitionApplier<S> {
    * work. The checkpoint does not move (it is already past the event).
    *
    * @throws ProjectionFailedException the applier still fails (the event stays parked)
+   * @throws ProjectionTarget.NotParkedException the event is no longer parked (a concurrent replay took it)
    */
   void replay(RecordedEvent event) {
     try (ProjectionTarget.UnitOfWork<S> uow = target.begin(projection.id(), partition)) {
+      uow.unpark(event.position()); // first: a JDBC target refuses a second replay before it applies anything
       projection.apply(uow.session(), event);
-      uow.unpark(event.position());
+      uow.flush();
       uow.commitWithoutCheckpoint();
+    } catch (ProjectionTarget.NotParkedException e) {
+      throw e;
     } catch (Exception e) {
       lastError.set(describe(event, e));
       throw new ProjectionFailedException(projection.id(),

@@ -50,6 +50,13 @@ public interface ProjectionTarget<S> extends AutoCloseable {
   @Override
   void close();
 
+  /** A replay found its event no longer parked (another replay took it first); nothing was committed. */
+  final class NotParkedException extends IllegalArgumentException {
+    public NotParkedException(ProjectionId id, long position) {
+      super(id + " has no parked event at position " + position);
+    }
+  }
+
   /** Writes of one partition, committed atomically with its checkpoint. Not thread-safe. */
   interface UnitOfWork<S> extends AutoCloseable {
 
@@ -66,7 +73,13 @@ public interface ProjectionTarget<S> extends AutoCloseable {
     /** Records a parked event; committed with the rest. */
     void park(ParkedEvent event);
 
-    /** Removes a parked event (after a successful replay); committed with the rest. */
+    /**
+     * Removes a parked event (after a successful replay); committed with the rest. Two replays of one
+     * parked event must not both commit: the one that finds it no longer parked fails, here or at the
+     * latest when it commits, and nothing of its unit of work is committed.
+     *
+     * @throws NotParkedException no event of this projection version is parked at {@code position}
+     */
     void unpark(long position);
 
     /**

@@ -229,6 +229,28 @@ class AsOfBuildTest {
     }
   }
 
+  /**
+   * A target that holds a build past the moment asked for is refused: the build would answer a later
+   * state. One that holds an earlier build is continued.
+   */
+  @Test
+  void a_target_holding_a_later_build_is_refused_and_an_earlier_one_continued() throws Exception {
+    try (InMemoryEventStore store = new InMemoryEventStore(); MemoryTarget target = new MemoryTarget()) {
+      Ledger.fill(store, 9, 100, 4);
+      List<RecordedEvent> all = Ledger.all(store);
+      AsOfBuild asOf = new AsOfBuild(store, RunnerOptions.defaults());
+      asOf.buildAt(Ledger.memory(2), target, 40);
+      assertThatThrownBy(() -> asOf.buildAt(Ledger.memory(2), target, 10))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("up to position 40");
+      assertThatThrownBy(() -> asOf.build(Ledger.memory(2), target, all.get(5).recordedAt()))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fresh target");
+      AsOfBuild.Result more = asOf.buildAt(Ledger.memory(2), target, 70);
+      assertThat(more.applied()).isEqualTo(30);
+      assertThat(Ledger.memoryBalances(target.live("ledger").orElseThrow()))
+          .isEqualTo(Ledger.fold(all.subList(0, 70), 2));
+    }
+  }
+
   @Test
   void known_at_the_end_of_time_is_everything_recorded() throws Exception {
     try (InMemoryEventStore store = new InMemoryEventStore(); MemoryTarget target = new MemoryTarget()) {

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -113,6 +114,72 @@ class JdbcProjectionTest {
         assertThat(inline.status().state()).isEqualTo(ProjectionState.RUNNING);
         assertThat(inline.status().lagEvents()).isZero();
       }
+    }
+  }
+
+  /**
+   * An appender interrupted while the inline projection backs off before a retry returns with its
+   * events committed; the next append brings the read model up to date. Before, the page it was
+   * applying stayed dispatched, and the next catch-up failed the projection for good ("dispatched after").
+   */
+  @Test
+  void an_appender_interrupted_in_a_retry_backoff_leaves_the_inline_projection_running() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    Projection<MemoryTables> p = Projection.<MemoryTables>named("inline", 1).tables("t")
+        .on("E", (db, e) -> {
+          if (e.position() == 2 && calls.incrementAndGet() == 1) {
+            throw new IllegalStateException("transient");
+          }
+          db.put("t", e.position(), Boolean.TRUE);
+        }).build();
+    FailurePolicy slow = new FailurePolicy(5, Duration.ofSeconds(20), Duration.ofSeconds(20), FailurePolicy.Exhausted.PARK);
+    try (InMemoryEventStore raw = new InMemoryEventStore(); MemoryTarget target = new MemoryTarget()) {
+      InlineProjection<MemoryTables> inline = new InlineProjection<>(raw, p, target, RunnerOptions.defaults().withFailurePolicy(slow));
+      ProjectingEventStore store = new ProjectingEventStore(raw, List.of(inline));
+      store.append("s-1", ExpectedVersion.ANY, EventData.of("E", "{}"));
+      Thread appender = Thread.currentThread();
+      Thread interrupter = Thread.ofPlatform().start(() -> {
+        while (calls.get() == 0) {
+          Thread.onSpinWait();
+        }
+        appender.interrupt(); // the caller's task is cancelled while the projection backs off
+      });
+      long t0 = System.nanoTime();
+      store.append("s-2", ExpectedVersion.ANY, EventData.of("E", "{}"), EventData.of("E", "{}"));
+      assertThat(Thread.interrupted()).as("the interrupt is kept for the caller").isTrue();
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(15));
+      interrupter.join();
+      store.append("s-3", ExpectedVersion.ANY, EventData.of("E", "{}"));
+      assertThat(inline.status().state()).isEqualTo(ProjectionState.RUNNING);
+      assertThat(inline.status().lastError()).hasValueSatisfying(m -> assertThat(m).contains("transient"));
+      assertThat(target.live("inline").orElseThrow().rows("t").keySet()).containsExactlyInAnyOrder(1L, 2L, 3L, 4L);
+      assertThat(inline.status().position()).isEqualTo(4);
+    }
+  }
+
+  /**
+   * A comparison of two versions reads them in one snapshot on a reader connection: it never takes
+   * the write lock, so a projection's unit of work open meanwhile does not hold it up (before, it
+   * waited for SQLite's 60 s busy timeout, and a long comparison stalled every projection's commits).
+   */
+  @Test
+  void a_comparison_does_not_wait_for_the_write_lock(@TempDir Path dir) throws Exception {
+    Projection<JdbcSession> v1 = Ledger.jdbc(1);
+    Projection<JdbcSession> v2 = Ledger.jdbc(2);
+    try (JdbcTarget target = JdbcTarget.sqlite(dir)) {
+      target.open(v1, 1);
+      target.open(v2, 1);
+      try (ProjectionTarget.UnitOfWork<JdbcSession> writing = target.begin(v1.id(), 0)) {
+        writing.session().update("INSERT INTO {balances} (account, balance, events) VALUES ('a', 5, 1)");
+        Comparison c = java.util.concurrent.CompletableFuture.supplyAsync(() -> target.compare(v1, v2, 5))
+            .get(10, java.util.concurrent.TimeUnit.SECONDS);
+        // the uncommitted row is not seen: a snapshot of committed data
+        assertThat(c.tables()).allSatisfy(t -> assertThat(t.liveRows()).isZero());
+        writing.commit(1, 1);
+      }
+      Comparison after = target.compare(v1, v2, 5);
+      assertThat(after.tables().stream().filter(t -> t.table().equals("balances")).findFirst().orElseThrow().liveRows())
+          .isEqualTo(1);
     }
   }
 

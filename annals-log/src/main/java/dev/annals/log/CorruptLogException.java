@@ -13,8 +13,14 @@ public final class CorruptLogException extends EventStoreException {
   private final long offset;
 
   public CorruptLogException(Path file, long offset, String reason) {
+    this(file, offset, reason, true);
+  }
+
+  /** @param atOpen found while opening (the store refuses to open), or by a read of an open store */
+  CorruptLogException(Path file, long offset, String reason, boolean atOpen) {
     super("the log is damaged in " + file + " at byte offset " + offset + ": " + reason
-        + "; refusing to open (run 'annals verify --data " + file.getParent() + "' for every problem)");
+        + (atOpen ? "; refusing to open" : "") + " (run 'annals verify --data " + file.getParent()
+        + "' for every problem)");
     this.file = file;
     this.offset = offset;
   }

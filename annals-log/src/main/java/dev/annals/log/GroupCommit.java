@@ -779,11 +779,14 @@ final class GroupCommit {
       ids.add(s.id(), s.position());
     }
     segment.offsets.publish();
+    // the segment's readable end before any index that leads a reader to these events: a reader that
+    // follows a stream's new position (readStream, listStreams, a stream subscription) must find its
+    // record within the end it reads, or it takes the short read for damage
+    segment.publishEnd(end);
     for (Staged s : group) {
       s.entry().positions.publish();
     }
     state.time.samples.publish();
-    segment.publishEnd(end);
     long head = group.getLast().position();
     // published events are found through the stream index and the id window from now on
     for (Staged s : group) {

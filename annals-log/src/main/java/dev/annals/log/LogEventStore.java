@@ -311,7 +311,7 @@ public final class LogEventStore implements EventStore, FsyncReporting {
           int size = cursor.load(offset);
           if (size < 0) {
             throw new CorruptLogException(seg.file, offset, "the record of position " + p + " no longer reads back: "
-                + EventRecord.Check.describe(size));
+                + EventRecord.Check.describe(size), false);
           }
           if (matches(filter, cursor.buf, cursor.at)) {
             out.add(EventRecord.decode(cursor.buf, cursor.at, "", names));

@@ -102,7 +102,7 @@ final class LogState {
         int r = cursor.load(s.offsetOf(position), backward);
         if (r < 0) {
           throw new CorruptLogException(s.file, s.offsetOf(position), "the record of position " + position
-              + " no longer reads back: " + EventRecord.Check.describe(r));
+              + " no longer reads back: " + EventRecord.Check.describe(r), false);
         }
         return cursor;
       } catch (IOException e) {

@@ -52,7 +52,18 @@ public final class Idempotency {
     Optional<Written> first = lookup.byId(ids.get(0));
     if (first.isEmpty()) {
       for (int i = 1; i < ids.size(); i++) {
-        if (lookup.byId(ids.get(i)).isPresent()) {
+        Optional<Written> later = lookup.byId(ids.get(i));
+        if (later.isPresent()) {
+          // The first id may only have left the window: an exact retry of a batch that straddles the
+          // window's edge is found by the place its later event gives (places are not windowed).
+          Written w = later.get();
+          if (w.stream().equals(stream) && w.indexInBatch() == i && w.batchSize() == ids.size()) {
+            try {
+              return Optional.of(matchWholeBatch(stream, ids, lookup, w.version() - i, true));
+            } catch (IdempotencyConflictException notThatBatch) {
+              // fall through: a mix of new and written ids
+            }
+          }
           throw new IdempotencyConflictException(stream, ids.get(i),
               "was already written, while earlier events of this append were not");
         }

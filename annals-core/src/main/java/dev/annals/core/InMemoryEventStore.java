@@ -134,11 +134,6 @@ public final class InMemoryEventStore implements EventStore {
     ImportResult result;
     try {
       ensureOpen();
-      Instant last = log.isEmpty() ? Instant.MIN : log.get(log.size() - 1).event().recordedAt();
-      Instant first = events.get(0).recordedAt().truncatedTo(ChronoUnit.MICROS);
-      if (first.isBefore(last)) {
-        throw new InvalidInputException("recordedAt " + first + " is before the store's last recordedAt " + last);
-      }
       int known = 0;
       for (ImportEvent ie : events) {
         Entry e = recentIds.get(ie.event().id());
@@ -158,6 +153,12 @@ public final class InMemoryEventStore implements EventStore {
       if (known > 0) {
         throw new IdempotencyConflictException(events.get(0).stream(), events.get(0).event().id(),
             "import mixes " + known + " already written events with new ones");
+      }
+      // after the ids: a retry of an import that was written is answered as such, not refused for its times
+      Instant last = log.isEmpty() ? Instant.MIN : log.get(log.size() - 1).event().recordedAt();
+      Instant first = events.get(0).recordedAt().truncatedTo(ChronoUnit.MICROS);
+      if (first.isBefore(last)) {
+        throw new InvalidInputException("recordedAt " + first + " is before the store's last recordedAt " + last);
       }
       long firstPosition = log.size() + 1L;
       for (ImportEvent ie : events) {

@@ -917,11 +917,6 @@ final class GroupCommit {
 
   private ImportResult stageImport(ImportRequest r) {
     List<ImportEvent> events = r.events();
-    long first = EventRecord.toMicros(events.get(0).recordedAt());
-    if (first < groupMicros) {
-      throw new InvalidInputException("recordedAt " + events.get(0).recordedAt() + " is before the store's last recordedAt "
-          + EventRecord.micros(groupMicros));
-    }
     int known = 0;
     long firstKnown = 0;
     long lastKnown = 0;
@@ -946,6 +941,12 @@ final class GroupCommit {
     if (known > 0) {
       throw new IdempotencyConflictException(events.get(0).stream(), events.get(0).event().id(),
           "import mixes " + known + " already written events with new ones");
+    }
+    // after the ids: a retry of an import that was written is answered as such, not refused for its times
+    long first = EventRecord.toMicros(events.get(0).recordedAt());
+    if (first < groupMicros) {
+      throw new InvalidInputException("recordedAt " + events.get(0).recordedAt() + " is before the store's last recordedAt "
+          + EventRecord.micros(groupMicros));
     }
     long firstPosition = nextPosition;
     for (int i = 0; i < events.size(); i++) {

@@ -2,10 +2,12 @@ package dev.annals.log;
 
 import static dev.annals.log.LogTesting.events;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.annals.core.AppendResult;
 import dev.annals.core.EventData;
 import dev.annals.core.ExpectedVersion;
+import dev.annals.core.IdempotencyConflictException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -89,6 +91,27 @@ class IdWindowTest {
       assertThat(again.firstPosition()).as("outside the window: written again").isEqualTo(15);
       // an exact expected version recognises a retry by place, whatever the window
       assertThat(s.append("w-1", ExpectedVersion.NO_STREAM, old).firstPosition()).isEqualTo(1);
+    }
+  }
+
+  /**
+   * An exact retry of a batch whose first events have left the window but whose later ones have not is
+   * answered with the first result (found by the place its later event gives), not refused as a mix of
+   * new and written ids; a batch of new ids that only shares a later id is still a conflict.
+   */
+  @Test
+  void an_any_retry_of_a_batch_straddling_the_window_edge_is_answered() {
+    try (LogEventStore s = TestStores.open(LogOptions.defaults().withIdempotencyWindow(5))) {
+      List<EventData> batch = events(3);
+      AppendResult first = s.append("w-1", ExpectedVersion.ANY, batch);
+      s.append("w-2", ExpectedVersion.ANY, events(3)); // positions 4..6: position 1 leaves the window
+      assertThat(s.append("w-1", ExpectedVersion.ANY, batch)).isEqualTo(first);
+      assertThat(s.headPosition()).isEqualTo(6);
+      List<EventData> mixed = new ArrayList<>(events(2));
+      mixed.add(batch.get(2));
+      assertThatThrownBy(() -> s.append("w-1", ExpectedVersion.ANY, mixed))
+          .isInstanceOf(IdempotencyConflictException.class).hasMessageContaining("earlier events of this append were not");
+      assertThat(s.headPosition()).isEqualTo(6);
     }
   }
 }

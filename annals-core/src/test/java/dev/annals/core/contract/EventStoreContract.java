@@ -532,6 +532,26 @@ public abstract class EventStoreContract extends ContractBase {
     assertThat(after.recordedAt()).isAfter(t2);
   }
 
+  /**
+   * A retried import (the client timed out) is answered with the first result and writes nothing, even
+   * though its times now lie before the store's last recordedAt: the ids are checked before the times.
+   */
+  @Test
+  void a_retried_import_is_answered_with_its_first_result() {
+    List<ImportEvent> batch = List.of(
+        new ImportEvent("legacy-1", event(1), Instant.parse("2025-01-01T10:00:00Z")),
+        new ImportEvent("legacy-1", event(2), Instant.parse("2025-02-01T10:00:00Z")));
+    ImportResult first = store.importEvents(batch);
+    store.append("s-1", ExpectedVersion.ANY, event(3));
+    List<RecordedEvent> before = all();
+    assertThat(store.importEvents(batch)).isEqualTo(first);
+    assertThat(all()).isEqualTo(before);
+    // a new import at those times is still refused
+    assertThatThrownBy(() -> store.importEvents(List.of(
+        new ImportEvent("legacy-2", event(4), Instant.parse("2025-01-01T10:00:00Z")))))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("before the store's last recordedAt");
+  }
+
   @Test
   void import_refuses_times_before_the_last_recorded_time_or_in_the_future() {
     store.append("s-1", ExpectedVersion.ANY, event(1));

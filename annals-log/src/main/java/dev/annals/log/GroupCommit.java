@@ -14,6 +14,8 @@ import dev.annals.core.StoreUnavailableException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -619,6 +621,15 @@ final class GroupCommit {
       try {
         roll();
       } catch (IOException e) {
+        if (isDiskFull(e)) {
+          // nothing was staged: refuse this group, keep the sealed segment active, roll again next group
+          LOG.warn("disk full starting a new segment in {}: the group was refused", state.dir);
+          StoreUnavailableException refused = new StoreUnavailableException("the disk is full (" + e.getMessage()
+              + "): a new segment could not be started, nothing of this append was written; free space and retry", e);
+          answered(group.size());
+          group.forEach(r -> fail(r, refused));
+          return;
+        }
         failStop("starting a new segment failed", e);
         group.forEach(r -> fail(r, failure));
         return;
@@ -819,9 +830,24 @@ final class GroupCommit {
       dirty = false;
     }
     long base = state.head() + 1;
-    Recovery.createSegmentFile(state.dir, base);
-    WriteChannel next = options.writeChannels().open(state.dir.resolve(Segment.fileName(base)));
-    state.addSegment(new Segment(base, state.dir.resolve(Segment.fileName(base)), new IntColumn(1 << 14), Segment.HEADER));
+    Path file = state.dir.resolve(Segment.fileName(base));
+    WriteChannel next = options.writeChannels().open(file);
+    try {
+      next.writeFully(Segment.header(base), 0);
+      next.force();
+      IndexCheckpoint.fsyncDirectory(state.dir);
+    } catch (IOException e) {
+      // e.g. a full disk: take the half-made file away, so the active segment stays the last one
+      try {
+        next.close();
+        Files.deleteIfExists(file);
+        IndexCheckpoint.fsyncDirectory(state.dir);
+      } catch (IOException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
+    }
+    state.addSegment(new Segment(base, file, new IntColumn(1 << 14), Segment.HEADER));
     channel.close();
     channel = next;
     writeEnd = Segment.HEADER;

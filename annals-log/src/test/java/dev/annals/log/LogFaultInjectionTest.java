@@ -75,6 +75,43 @@ class LogFaultInjectionTest {
     }
   }
 
+  /**
+   * The disk fills up just as the active segment is full: starting the next segment fails. That group
+   * is refused as any group on a full disk is, the half-made segment file is taken away, and once space
+   * is free the next append starts the segment and succeeds. Before, this was fail-stop until reopened.
+   */
+  @Test
+  void a_full_disk_when_a_new_segment_starts_refuses_the_append_and_the_store_stays_writable() throws Exception {
+    List<RecordedEvent> acknowledged;
+    try (LogEventStore s = Annals.open(dir, LogOptions.defaults().withWriteChannels(channels).withSegmentBytes(4096))) {
+      while (Recovery.listSegments(dir).size() < 2) {
+        s.append("d-1", ExpectedVersion.ANY, events(4));
+      }
+      while (LogTesting.dataEnd(LogTesting.lastSegment(dir)) < 4096) {
+        s.append("d-1", ExpectedVersion.ANY, events(4)); // the active segment is full: the next group rolls
+      }
+      int segmentsBefore = Recovery.listSegments(dir).size();
+      long head = s.headPosition();
+      channels.bytesUntilFull = 10; // not even a segment header fits
+      assertThatThrownBy(() -> s.append("d-1", ExpectedVersion.ANY, events(1)))
+          .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("disk is full")
+          .hasMessageContaining("nothing of this append was written");
+      assertThat(s.failure()).as("not fail-stop").isEmpty();
+      assertThat(s.headPosition()).isEqualTo(head);
+      assertThat(Recovery.listSegments(dir)).as("no half-made segment left").hasSize(segmentsBefore);
+      channels.bytesUntilFull = -1; // space freed
+      s.append("d-1", ExpectedVersion.ANY, events(1));
+      assertThat(Recovery.listSegments(dir)).hasSize(segmentsBefore + 1);
+      acknowledged = all(s);
+      assertThat(acknowledged).hasSize((int) head + 1);
+    }
+    assertThat(LogVerifier.verify(dir, LogVerifier.Progress.NONE).ok()).isTrue();
+    try (LogEventStore s = Annals.open(dir)) {
+      assertThat(all(s)).isEqualTo(acknowledged);
+      assertThat(s.bytesCutOnOpen()).isZero();
+    }
+  }
+
   @Test
   void a_write_error_other_than_a_full_disk_is_fail_stop() {
     WriteChannel.Factory broken = file -> {

@@ -12,6 +12,7 @@ import dev.annals.core.StreamNames;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +46,7 @@ public final class JacksonEventCodec<E> implements EventCodec<E> {
   private final Map<String, Registration> byType;
   private final Map<Class<?>, Registration> byClass;
   private final Map<Key, Upcaster> upcasters;
+  private final Set<String> storedTypes;
   private final Class<E> eventType;
 
   private JacksonEventCodec(Builder<E> b) {
@@ -60,6 +62,9 @@ public final class JacksonEventCodec<E> implements EventCodec<E> {
     }
     this.byClass = Map.copyOf(classes);
     this.upcasters = Map.copyOf(b.upcasters);
+    Set<String> stored = new HashSet<>(byType.keySet());
+    upcasters.keySet().forEach(k -> stored.add(k.type()));
+    this.storedTypes = Set.copyOf(stored);
   }
 
   public static <E> Builder<E> builder(Class<E> eventType) {
@@ -160,6 +165,11 @@ public final class JacksonEventCodec<E> implements EventCodec<E> {
   @Override
   public Set<String> types() {
     return byType.keySet();
+  }
+
+  @Override
+  public Set<String> storedTypes() {
+    return storedTypes;
   }
 
   /** The mapper this codec reads and writes with. */

@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.annals.core.Direction;
+import dev.annals.core.EventData;
+import dev.annals.core.ExpectedVersion;
+import dev.annals.core.Filter;
+import dev.annals.core.InMemoryEventStore;
 import dev.annals.core.Json;
+import dev.annals.core.Page;
 import dev.annals.core.RecordedEvent;
 import dev.annals.cqrs.account.Account;
 import dev.annals.cqrs.account.AccountEvent;
@@ -115,6 +121,22 @@ class EventCodecTest {
     assertThat(codec.decode(recorded("Deposited", "{\"cents\":5}", "{\"schema\":1}"))).isEqualTo(new Deposited(5));
     assertThat(codec.decode(recorded("FeeTaken", "{\"fee\":\"f1\",\"amount\":3}", "{}")))
         .isEqualTo(new FeeCharged("f1", 3));
+  }
+
+  /**
+   * A filter built from storedTypes() selects events stored under an old type name that an upcaster
+   * renames (FeeTaken, read as FeeCharged); types() lists only current names.
+   */
+  @Test
+  void stored_types_select_events_stored_under_a_renamed_type() {
+    assertThat(codec.types()).doesNotContain("FeeTaken");
+    assertThat(codec.storedTypes()).containsAll(codec.types()).contains("FeeTaken");
+
+    InMemoryEventStore store = new InMemoryEventStore();
+    store.append("account-1", ExpectedVersion.ANY, List.of(
+        EventData.of("FeeTaken", "{\"fee\":\"f1\",\"amount\":15}"), EventData.of("Unrelated", "{}")));
+    Page page = store.readAll(1, Direction.FORWARD, 10, Filter.types(codec.storedTypes().toArray(String[]::new)));
+    assertThat(page.events()).extracting(codec::decode).containsExactly(new FeeCharged("f1", 15));
   }
 
   @Test

@@ -177,9 +177,12 @@ public final class CommandHandler<C, S, E> {
         }
         throw conflict;
       }
-      if (result.firstVersion() <= loaded.version()) {
-        // The store recognised the ids: an earlier run of this command wrote them.
-        return repeat(stream, context.commandId(), result.firstVersion(), loaded, attempt);
+      if (result.firstVersion() != loaded.version() + 1) {
+        // The store recognised the ids: another run of this command wrote them, before the load (hidden
+        // by a snapshot) or after it (a retry that overtook this run). The loaded state may lack events
+        // that precede them, so nothing is evolved or snapshotted from it: answer from a fresh load.
+        return repeat(stream, context.commandId(), result.firstVersion(), load(stream, Optional.empty()).loaded(),
+            attempt);
       }
       S state = loaded.state();
       List<E> written = new ArrayList<>(emitted.size());

@@ -13,9 +13,10 @@ import java.util.Optional;
  * @param state the stream's state after the command (for a repeat: the state as loaded now)
  * @param streamVersion the stream version {@code state} corresponds to
  * @param repeated true when this command id had already been handled on this stream, so nothing was
- *     written and the first outcome is returned. When two runs of one command race, the store's
- *     idempotency rule may hand the second the first one's result before the handler can tell: it then
- *     reports the same outcome with {@code repeated} false
+ *     written and the first outcome is returned. When two runs of one command race and the other run's
+ *     events landed exactly where this run would have written them (right after the version it
+ *     loaded), the store's idempotency rule hands this run that result: it reports the same outcome
+ *     with {@code repeated} false
  * @param attempts how many times the command was decided (more than 1 after version conflicts)
  */
 public record CommandResult<S, E>(

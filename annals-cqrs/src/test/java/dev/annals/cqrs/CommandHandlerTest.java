@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.annals.core.AppendResult;
 import dev.annals.core.Direction;
 import dev.annals.core.EventData;
 import dev.annals.core.ExpectedVersion;
+import dev.annals.core.ForwardingEventStore;
 import dev.annals.core.EventStore;
 import dev.annals.core.Json;
 import dev.annals.core.RecordedEvent;
@@ -200,6 +202,44 @@ public class CommandHandlerTest extends StoreFixture {
     assertThat(depositAgain.repeated()).isTrue();
     assertThat(depositAgain.append()).isEqualTo(firstDeposit.append());
     assertThat(store.streamVersion(STREAM)).isEqualTo(3);
+  }
+
+  /**
+   * A slow first run loads v1; before it appends, another command (v2) and the client's retry of the
+   * same command (v3) land. The store hands the slow run the retry's result (versions 3..3): the run
+   * answers it as a repeat from a fresh load, and no snapshot is taken from its stale state.
+   */
+  @Test
+  void a_slow_run_overtaken_by_its_own_retry_answers_as_a_repeat_and_snapshots_nothing_stale() {
+    var snapshots = new SnapshotStore<>(store, Account.stateCodec(1), SnapshotPolicy.everyEvents(1));
+    var other = new CommandHandler<>(store, Account.DECIDER, Account.codec(), Optional.of(snapshots),
+        CommandHandler.Options.defaults(), clock);
+    other.handle(STREAM, new Open("ada"), CommandContext.random());
+    CommandContext ctx = CommandContext.random();
+    List<CommandResult<AccountState, AccountEvent>> retry = new ArrayList<>();
+    EventStore overtaken = new ForwardingEventStore(store) {
+      @Override
+      public AppendResult append(String stream, ExpectedVersion expected, List<EventData> events) {
+        if (retry.isEmpty()) {
+          other.handle(STREAM, new Deposit(100), CommandContext.random());
+          retry.add(other.handle(STREAM, new Deposit(7), ctx));
+        }
+        return super.append(stream, expected, events);
+      }
+    };
+    var slow = new CommandHandler<>(overtaken, Account.DECIDER, Account.codec(), Optional.of(snapshots),
+        CommandHandler.Options.defaults(), clock);
+
+    var result = slow.handle(STREAM, new Deposit(7), ctx);
+
+    assertThat(store.streamVersion(STREAM)).isEqualTo(3);
+    assertThat(result.repeated()).isTrue();
+    assertThat(result.append()).isEqualTo(retry.get(0).append());
+    assertThat(result.events()).containsExactly(new Deposited(7));
+    assertThat(result.streamVersion()).isEqualTo(3);
+    assertThat(balance(result.state())).isEqualTo(107);
+    assertThat(snapshots.latest(STREAM, 3).snapshot().orElseThrow().state()).isEqualTo(result.state());
+    assertThat(balance(handler.load(STREAM).state())).isEqualTo(107);
   }
 
   @Test

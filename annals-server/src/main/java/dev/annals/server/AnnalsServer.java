@@ -4,6 +4,7 @@ import dev.annals.console.ConsoleAssets;
 import dev.annals.core.EventStore;
 import dev.annals.core.EventStoreException;
 import dev.annals.core.FsyncReporting;
+import dev.annals.cqrs.codec.EventCodecException;
 import dev.annals.cqrs.projection.RunnerOptions;
 import dev.annals.server.spi.ServerModule;
 import java.net.InetAddress;
@@ -247,6 +248,11 @@ public final class AnnalsServer implements AutoCloseable {
         status = e.status();
         respond(x, e);
       } catch (EventStoreException e) {
+        HttpError mapped = ErrorResponses.of(e);
+        status = mapped.status();
+        respond(x, mapped);
+      } catch (EventCodecException e) {
+        LOG.error("{} {}: {}", request.getMethod(), request.getHttpURI().getPath(), e.getMessage());
         HttpError mapped = ErrorResponses.of(e);
         status = mapped.status();
         respond(x, mapped);

@@ -91,6 +91,37 @@ class CommandRoutesTest {
     assertThat(t.store.headPosition()).isEqualTo(1);
   }
 
+  /** Metadata as Python's json.dumps writes it ({"schema": 1}, a blank after the colon) is read like compact metadata. */
+  @Test
+  void a_stream_appended_with_blanks_in_its_metadata_takes_commands() throws Exception {
+    TestServer.Reply appended = t.post("/streams/ledger-7", "{\"expectedVersion\":\"any\",\"events\":[{\"type\":"
+        + "\"Credited\",\"data\":{\"amount\": 100},\"metadata\":{\"schema\": 1}}]}");
+    assertThat(appended.status()).as(appended.body()).isEqualTo(200);
+
+    TestServer.Reply r = command("/commands/ledger/credit", "{\"ledgerId\":\"7\",\"amount\":5}", Map.of());
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(r.json().path("state").path("balance").asLong()).isEqualTo(105);
+  }
+
+  /**
+   * A stored event the module's codec cannot decode is neither a client mistake nor an outage: a 500
+   * {@code codec_error} naming the event's stream, version, position, type and the problem.
+   */
+  @Test
+  void a_stored_event_the_codec_cannot_decode_is_a_500_codec_error_naming_the_event() throws Exception {
+    t.post("/streams/ledger-8", "{\"expectedVersion\":\"any\",\"events\":[{\"type\":\"Credited\","
+        + "\"data\":{\"amount\":\"lots\"}}]}");
+
+    TestServer.Reply r = command("/commands/ledger/credit", "{\"ledgerId\":\"8\",\"amount\":5}", Map.of());
+    assertThat(r.status()).as(r.body()).isEqualTo(500);
+    assertThat(r.error()).isEqualTo("codec_error");
+    assertThat(r.json().path("type").asText()).isEqualTo("Credited");
+    assertThat(r.json().path("schema").asInt()).isEqualTo(1);
+    assertThat(r.json().path("message").asText())
+        .contains("stream 'ledger-8' version 1, position 1").contains("Credited@1").contains("lots");
+    assertThat(t.store.streamVersion("ledger-8")).isEqualTo(1);
+  }
+
   @Test
   void bad_requests_get_precise_errors_and_write_nothing() throws Exception {
     record Case(String path, String body, Map<String, String> headers, int status, String message) {}

@@ -33,8 +33,17 @@ public interface EventCodec<E> {
    */
   EncodedEvent encode(E event);
 
-  /** The type names this codec decodes to (current shapes), e.g. to build a {@code Filter}. */
+  /**
+   * The type names this codec decodes to (current shapes). Not for selecting stored events: an event
+   * stored under an old name that an upcaster renames has another name; use {@link #storedTypes()}.
+   */
   Set<String> types();
+
+  /**
+   * Every type name a stored event this codec decodes may have: the current names plus each
+   * upcaster's source name. Build a {@code Filter.types(...)} for a subscription or a read from this.
+   */
+  Set<String> storedTypes();
 
   /**
    * A subscription handler (for {@code subscribeToAll}/{@code subscribeToStream}) that passes each

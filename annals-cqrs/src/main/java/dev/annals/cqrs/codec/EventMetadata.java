@@ -1,5 +1,6 @@
 package dev.annals.cqrs.codec;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.annals.core.Json;
@@ -7,8 +8,9 @@ import dev.annals.core.Metadata;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Reads the metadata keys annals-cqrs relies on, with a streaming parser (no tree) because it runs
- * once per event on every read path.
+ * Reads the metadata keys annals-cqrs relies on. The schema is found by a byte scan (no parser, no
+ * tree) because it runs once per event on every read path; metadata the scan cannot read simply (any
+ * backslash) is parsed.
  *
  * <ul>
  *   <li>{@value #SCHEMA}: the schema version of the event's data shape, a positive integer. Absent
@@ -24,21 +26,29 @@ public final class EventMetadata {
   public static final String SCHEMA = "schema";
 
   private static final byte[] SCHEMA_KEY = ("\"" + SCHEMA + "\"").getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] SCHEMA_FIRST = ("{\"" + SCHEMA + "\":").getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] BACKSLASH = {'\\'};
 
   private EventMetadata() {}
 
   /**
-   * The schema version in {@code metadata}; 1 when absent.
+   * The schema version in {@code metadata}; 1 when absent. Reads what a JSON parser reads: blanks
+   * anywhere between tokens, escapes in keys, and the last of repeated keys.
    *
    * @throws IllegalArgumentException the key holds something other than a positive integer
    */
   public static int schemaOf(Json metadata) {
     // A byte scan instead of a parser: this runs for every event read, and the store already
-    // validated the metadata as a JSON object.
+    // validated the metadata as a JSON object. With any backslash a key may spell "schema" with
+    // escapes (or a string may hide a quote), so such metadata is parsed instead.
     byte[] b = metadata.unsafeBytes();
-    // Fast path: writers in this module put the schema first ({"schema":N,...}).
-    int i = b.length > SCHEMA_FIRST.length && regionEquals(b, 0, SCHEMA_FIRST) ? SCHEMA_FIRST.length : valueOf(b, SCHEMA_KEY);
+    if (indexOf(b, BACKSLASH, 0) >= 0) {
+      return parsed(metadata);
+    }
+    // Fast path: writers in this module put the schema first ({"schema":N,...}) and only once.
+    int i = afterLeadingSchemaKey(b);
+    if (i < 0 || indexOf(b, SCHEMA_KEY, i) >= 0) {
+      i = valueOf(b, SCHEMA_KEY);
+    }
     if (i < 0) {
       return 1;
     }
@@ -54,20 +64,51 @@ public final class EventMetadata {
       while (stop < b.length && b[stop] != ',' && b[stop] != '}') {
         stop++;
       }
-      throw new IllegalArgumentException("metadata." + SCHEMA + " must be a positive integer, was "
-          + new String(b, start, Math.min(stop, start + 40) - start, StandardCharsets.UTF_8));
+      throw notPositive(new String(b, start, Math.min(stop, start + 40) - start, StandardCharsets.UTF_8).strip());
     }
     return (int) v;
   }
 
-  /**
-   * Where the value of the top-level {@code key} (quoted, as bytes) starts, or -1. Assumes one valid
-   * JSON object, as stored metadata always is.
-   */
-  private static int valueOf(byte[] b, byte[] key) {
-    if (indexOf(b, key) < 0) {
+  /** Where the value starts when {@code b} opens with the key {@code "schema"} (blanks allowed), or -1. */
+  private static int afterLeadingSchemaKey(byte[] b) {
+    int i = skipBlanks(b, 0);
+    if (i >= b.length || b[i] != '{') {
       return -1;
     }
+    i = skipBlanks(b, i + 1);
+    if (b.length - i < SCHEMA_KEY.length || !regionEquals(b, i, SCHEMA_KEY)) {
+      return -1;
+    }
+    i = skipBlanks(b, i + SCHEMA_KEY.length);
+    return i < b.length && b[i] == ':' ? skipBlanks(b, i + 1) : -1;
+  }
+
+  /** The slow path, for metadata with escapes: what Jackson's tree holds under the key. */
+  private static int parsed(Json metadata) {
+    JsonNode value = metadata.toNode().get(SCHEMA);
+    if (value == null) {
+      return 1;
+    }
+    if (!value.isInt() || value.intValue() < 1) {
+      String text = value.toString();
+      throw notPositive(text.length() > 40 ? text.substring(0, 40) : text);
+    }
+    return value.intValue();
+  }
+
+  private static IllegalArgumentException notPositive(String was) {
+    return new IllegalArgumentException("metadata." + SCHEMA + " must be a positive integer, was " + was);
+  }
+
+  /**
+   * Where the value of the last top-level {@code key} (quoted, as bytes) starts, or -1 (a parser keeps
+   * the last of repeated keys). Assumes one valid JSON object without backslashes.
+   */
+  private static int valueOf(byte[] b, byte[] key) {
+    if (indexOf(b, key, 0) < 0) {
+      return -1;
+    }
+    int found = -1;
     int depth = 0;
     int i = 0;
     while (i < b.length) {
@@ -75,19 +116,12 @@ public final class EventMetadata {
       if (c == '"') {
         int j = i + 1;
         while (j < b.length && b[j] != '"') {
-          j += b[j] == '\\' ? 2 : 1;
+          j++;
         }
         if (depth == 1) {
-          int k = j + 1;
-          while (k < b.length && isBlank(b[k])) {
-            k++;
-          }
+          int k = skipBlanks(b, j + 1);
           if (k < b.length && b[k] == ':' && j + 1 - i == key.length && regionEquals(b, i, key)) {
-            k++;
-            while (k < b.length && isBlank(b[k])) {
-              k++;
-            }
-            return k;
+            found = skipBlanks(b, k + 1);
           }
         }
         i = j + 1;
@@ -100,7 +134,14 @@ public final class EventMetadata {
       }
       i++;
     }
-    return -1;
+    return found;
+  }
+
+  private static int skipBlanks(byte[] b, int i) {
+    while (i < b.length && isBlank(b[i])) {
+      i++;
+    }
+    return i;
   }
 
   private static boolean regionEquals(byte[] b, int at, byte[] key) {
@@ -112,6 +153,7 @@ public final class EventMetadata {
     return true;
   }
 
+  /** JSON's whitespace (RFC 8259 §2). */
   private static boolean isBlank(byte c) {
     return c == ' ' || c == '\n' || c == '\r' || c == '\t';
   }
@@ -126,15 +168,14 @@ public final class EventMetadata {
     return Json.of(node);
   }
 
-  private static int indexOf(byte[] haystack, byte[] needle) {
+  private static int indexOf(byte[] haystack, byte[] needle, int from) {
     byte first = needle[0];
-    byte second = needle[1];
     outer:
-    for (int i = 0; i <= haystack.length - needle.length; i++) {
-      if (haystack[i] != first || haystack[i + 1] != second) {
+    for (int i = from; i <= haystack.length - needle.length; i++) {
+      if (haystack[i] != first) {
         continue;
       }
-      for (int j = 2; j < needle.length; j++) {
+      for (int j = 1; j < needle.length; j++) {
         if (haystack[i + j] != needle[j]) {
           continue outer;
         }

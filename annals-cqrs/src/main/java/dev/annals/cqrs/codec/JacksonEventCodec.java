@@ -5,15 +5,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import dev.annals.core.Json;
 import dev.annals.core.RecordedEvent;
 import dev.annals.core.StreamNames;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -39,13 +42,18 @@ public final class JacksonEventCodec<E> implements EventCodec<E> {
   private record Key(String type, int schema) {}
 
   private final ObjectMapper mapper;
+  private final ObjectReader treeReader;
   private final Map<String, Registration> byType;
   private final Map<Class<?>, Registration> byClass;
   private final Map<Key, Upcaster> upcasters;
+  private final Set<String> storedTypes;
   private final Class<E> eventType;
 
   private JacksonEventCodec(Builder<E> b) {
     this.mapper = b.mapper;
+    this.treeReader = mapper.reader()
+        .with(JsonNodeFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+        .without(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES);
     this.eventType = b.eventType;
     this.byType = Map.copyOf(b.byType);
     Map<Class<?>, Registration> classes = new HashMap<>();
@@ -54,6 +62,9 @@ public final class JacksonEventCodec<E> implements EventCodec<E> {
     }
     this.byClass = Map.copyOf(classes);
     this.upcasters = Map.copyOf(b.upcasters);
+    Set<String> stored = new HashSet<>(byType.keySet());
+    upcasters.keySet().forEach(k -> stored.add(k.type()));
+    this.storedTypes = Set.copyOf(stored);
   }
 
   public static <E> Builder<E> builder(Class<E> eventType) {
@@ -88,10 +99,10 @@ public final class JacksonEventCodec<E> implements EventCodec<E> {
     int steps = 0;
     while ((up = upcasters.get(new Key(type, schema))) != null) {
       if (tree == null) {
-        tree = data.toNode();
+        tree = readTree(data, type, schema, whereText);
       }
       try {
-        tree = up.transform().apply(tree);
+        tree = Objects.requireNonNull(up.transform().apply(tree), "the upcaster returned null");
       } catch (RuntimeException e) {
         throw new EventDecodingException(type, schema, "upcaster " + type + "@" + schema + " -> " + up.toType()
             + "@" + up.toSchema() + " failed on " + whereText.get() + ": " + e, e);
@@ -115,12 +126,25 @@ public final class JacksonEventCodec<E> implements EventCodec<E> {
               : " and has no upcaster from schema " + schema), null);
     }
     try {
-      Object value = tree != null ? reg.reader().readValue(tree) : reg.reader().readValue(data.unsafeBytes());
+      // Upcast data is written out and read like stored data: read from the tree, an untyped field
+      // (Object, JsonNode) would hold a BigDecimal where a stored event of this schema gives a Double.
+      byte[] bytes = tree != null ? Json.of(tree).unsafeBytes() : data.unsafeBytes();
+      Object value = reg.reader().readValue(bytes);
       return eventType.cast(value);
     } catch (IOException | IllegalArgumentException e) {
       String detail = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
       throw new EventDecodingException(type, schema, "cannot decode " + whereText.get() + " as " + type + "@" + schema + " ("
           + reg.recordClass().getSimpleName() + "): " + detail, e);
+    }
+  }
+
+  /** The tree an upcaster gets: decimals exact, as written (a double would lose digits and trailing zeros). */
+  private JsonNode readTree(Json data, String type, int schema, Supplier<String> whereText) {
+    try {
+      return treeReader.readTree(data.unsafeBytes());
+    } catch (IOException e) {
+      String detail = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
+      throw new EventDecodingException(type, schema, "cannot read the data of " + whereText.get() + ": " + detail, e);
     }
   }
 
@@ -141,6 +165,11 @@ public final class JacksonEventCodec<E> implements EventCodec<E> {
   @Override
   public Set<String> types() {
     return byType.keySet();
+  }
+
+  @Override
+  public Set<String> storedTypes() {
+    return storedTypes;
   }
 
   /** The mapper this codec reads and writes with. */

@@ -1,10 +1,14 @@
 package dev.annals.cqrs.codec;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 import dev.annals.core.Json;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,7 +24,7 @@ public final class JacksonStateCodec<S> implements StateCodec<S> {
   private final int schema;
   private final Class<S> stateType;
   private final ObjectMapper mapper;
-  private final Map<String, Class<? extends S>> byCase;
+  private final Map<String, ObjectReader> readers;
   private final Map<Class<?>, String> byClass;
 
   private JacksonStateCodec(Builder<S> b) {
@@ -28,7 +32,9 @@ public final class JacksonStateCodec<S> implements StateCodec<S> {
     this.schema = b.schema;
     this.stateType = b.stateType;
     this.mapper = b.mapper;
-    this.byCase = Map.copyOf(b.byCase);
+    Map<String, ObjectReader> readers = new LinkedHashMap<>();
+    b.byCase.forEach((k, v) -> readers.put(k, mapper.readerFor(v)));
+    this.readers = Map.copyOf(readers);
     Map<Class<?>, String> classes = new LinkedHashMap<>();
     b.byCase.forEach((k, v) -> classes.put(v, k));
     this.byClass = Map.copyOf(classes);
@@ -64,25 +70,55 @@ public final class JacksonStateCodec<S> implements StateCodec<S> {
       throw new IllegalArgumentException("state class " + state.getClass().getName() + " is not registered with the "
           + name + " state codec");
     }
-    ObjectNode node = mapper.createObjectNode();
-    node.put("case", c);
-    node.set("value", mapper.valueToTree(state));
-    return Json.of(node);
+    // Written by a generator, not through a tree, which would strip a BigDecimal's trailing zeros.
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (JsonGenerator g = mapper.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("case", c);
+      g.writeFieldName("value");
+      mapper.writeValue(g, state);
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot encode a " + name + " state: " + e.getMessage(), e);
+    }
+    return Json.of(out.toByteArray());
   }
 
+  /**
+   * Streams the JSON instead of reading a tree: a tree holds decimals as doubles (losing digits and
+   * trailing zeros of a {@code BigDecimal}), so the value's tokens are buffered as read and decoded
+   * exactly as from the bytes.
+   */
   @Override
   public S decode(Json json) {
-    try {
-      JsonNode node = mapper.readTree(json.unsafeBytes());
-      JsonNode c = node.get("case");
-      if (c == null || !c.isTextual() || !node.has("value")) {
+    try (JsonParser p = mapper.createParser(json.unsafeBytes())) {
+      String caseName = null;
+      TokenBuffer value = null;
+      if (p.nextToken() == JsonToken.START_OBJECT) {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String field = p.currentName();
+          JsonToken token = p.nextToken();
+          if (field.equals("case")) {
+            caseName = token == JsonToken.VALUE_STRING ? p.getText() : null;
+            p.skipChildren();
+          } else if (field.equals("value")) {
+            value = new TokenBuffer(p);
+            value.copyCurrentStructure(p);
+          } else {
+            p.skipChildren();
+          }
+        }
+      }
+      if (caseName == null || value == null) {
         throw new IllegalArgumentException("a " + name + " state must be {\"case\": ..., \"value\": ...}");
       }
-      Class<? extends S> cls = byCase.get(c.asText());
-      if (cls == null) {
-        throw new IllegalArgumentException("unknown " + name + " state case '" + c.asText() + "'");
+      ObjectReader reader = readers.get(caseName);
+      if (reader == null) {
+        throw new IllegalArgumentException("unknown " + name + " state case '" + caseName + "'");
       }
-      return stateType.cast(mapper.treeToValue(node.get("value"), cls));
+      try (JsonParser v = value.asParser()) {
+        return stateType.cast(reader.readValue(v));
+      }
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("cannot decode a " + name + " state: " + e.getOriginalMessage(), e);
     } catch (IOException e) {

@@ -9,7 +9,9 @@ import java.util.function.UnaryOperator;
  * ({@code toType} at {@code toSchema}). A codec chains upcasters by (type, schema) until no upcaster
  * matches; the result must be a registered type at its current schema.
  *
- * @param transform gets a fresh tree it may change in place; returns the new data
+ * @param transform gets a fresh tree it may change in place; returns the new data. Numbers with a
+ *     fraction or exponent arrive as exact {@code DecimalNode}s (digits and scale as stored), so an
+ *     unchanged field decodes as it would from a stored event of the current shape
  */
 public record Upcaster(String fromType, int fromSchema, String toType, int toSchema, UnaryOperator<JsonNode> transform) {
 

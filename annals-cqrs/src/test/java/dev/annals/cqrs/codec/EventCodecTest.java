@@ -4,15 +4,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.annals.core.Direction;
+import dev.annals.core.EventData;
+import dev.annals.core.ExpectedVersion;
+import dev.annals.core.Filter;
+import dev.annals.core.InMemoryEventStore;
 import dev.annals.core.Json;
+import dev.annals.core.Page;
 import dev.annals.core.RecordedEvent;
 import dev.annals.cqrs.account.Account;
 import dev.annals.cqrs.account.AccountEvent;
 import dev.annals.cqrs.account.AccountEvent.Deposited;
 import dev.annals.cqrs.account.AccountEvent.FeeCharged;
+import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
 class EventCodecTest {
@@ -111,6 +123,22 @@ class EventCodecTest {
         .isEqualTo(new FeeCharged("f1", 3));
   }
 
+  /**
+   * A filter built from storedTypes() selects events stored under an old type name that an upcaster
+   * renames (FeeTaken, read as FeeCharged); types() lists only current names.
+   */
+  @Test
+  void stored_types_select_events_stored_under_a_renamed_type() {
+    assertThat(codec.types()).doesNotContain("FeeTaken");
+    assertThat(codec.storedTypes()).containsAll(codec.types()).contains("FeeTaken");
+
+    InMemoryEventStore store = new InMemoryEventStore();
+    store.append("account-1", ExpectedVersion.ANY, List.of(
+        EventData.of("FeeTaken", "{\"fee\":\"f1\",\"amount\":15}"), EventData.of("Unrelated", "{}")));
+    Page page = store.readAll(1, Direction.FORWARD, 10, Filter.types(codec.storedTypes().toArray(String[]::new)));
+    assertThat(page.events()).extracting(codec::decode).containsExactly(new FeeCharged("f1", 15));
+  }
+
   @Test
   void upcasters_chain_by_type_and_schema() {
     record Named(String fullName) {}
@@ -126,6 +154,47 @@ class EventCodecTest {
     assertThat(chained.decode(recorded("Named", "{\"first\":\"ada\",\"last\":\"l\"}", "{\"schema\":2}")))
         .isEqualTo(new Named("ada l"));
     assertThat(chained.decode(recorded("Named", "{\"fullName\":\"x\"}", "{\"schema\":3}"))).isEqualTo(new Named("x"));
+  }
+
+  record Paid(BigDecimal amount, double fee, Object note) {}
+
+  /** Pays at schema 2; schema 1 had the same shape, so its upcaster only raises the schema. */
+  final JacksonEventCodec<Paid> payments = JacksonEventCodec.builder(Paid.class)
+      .register("Paid", Paid.class, 2)
+      .upcast(Upcaster.of("Paid", 1, d -> d))
+      .build();
+
+  /** Decodes {@code data} stored at schema 1 (upcast) and at schema 2 (read as stored). */
+  List<Paid> paidAtBothSchemas(String data) {
+    return List.of(payments.decode(recorded("Paid", data, "{\"schema\":1}")),
+        payments.decode(recorded("Paid", data, "{\"schema\":2}")));
+  }
+
+  /** An upcast event keeps every digit and the scale of its decimals, as a current-schema event does. */
+  @Test
+  void an_upcast_event_keeps_every_digit_and_the_scale_of_its_decimals() {
+    for (String amount : List.of("12345678901234567.89", "10.50")) {
+      List<Paid> both = paidAtBothSchemas("{\"amount\":" + amount + ",\"fee\":0.1,\"note\":2.50}");
+      assertThat(both).as(amount).extracting(Paid::amount).containsOnly(new BigDecimal(amount));
+      assertThat(both).extracting(Paid::fee).containsOnly(0.1);
+      assertThat(both.get(0)).isEqualTo(both.get(1));
+    }
+  }
+
+  /** For any decimal and double, upcast and current-schema decoding give the same record, untyped fields too. */
+  @Property(tries = 300)
+  void upcast_decoding_gives_what_current_schema_decoding_gives(
+      @ForAll("decimals") BigDecimal amount, @ForAll double fee, @ForAll("decimals") BigDecimal note) {
+    String data = "{\"amount\":" + amount + ",\"fee\":" + fee + ",\"note\":" + note + "}";
+    List<Paid> both = paidAtBothSchemas(data);
+    assertThat(both.get(0)).isEqualTo(both.get(1));
+    assertThat(both.get(0).amount()).isEqualTo(amount);
+    assertThat(both.get(0).fee()).isEqualTo(fee);
+  }
+
+  @Provide
+  Arbitrary<BigDecimal> decimals() {
+    return StateCodecTest.decimals();
   }
 
   @Test

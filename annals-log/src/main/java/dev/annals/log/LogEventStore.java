@@ -25,8 +25,10 @@ import com.fasterxml.jackson.databind.node.BooleanNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -237,6 +239,12 @@ public final class LogEventStore implements EventStore, FsyncReporting {
       return;
     }
     Segment seg = state.segmentFor(h);
+    // The checkpoint claims positions up to h were acknowledged, and open refuses a log shorter than
+    // that; so h must be on disk first. (fsync=always has fsynced it already; never and interval may
+    // not have. Sealed segments were fsynced when the next one started.)
+    try (FileChannel ch = FileChannel.open(seg.file, StandardOpenOption.WRITE)) {
+      ch.force(false);
+    }
     RecordCursor c = state.new Reader(POINT_WINDOW).load(h, false);
     byte[] hash = new byte[EventRecord.HASH_BYTES];
     EventRecord.chainHash(c.buf, c.at, hash);

@@ -54,6 +54,12 @@ final class Recovery {
   private byte[] chain = EventRecord.GENESIS_HASH.clone();
   private long lastMicros = Long.MIN_VALUE;
   private long cut;
+  /**
+   * The head of the last index checkpoint whose checksum holds, used or not: the checkpoint is written
+   * only over fsynced data, so every position up to it was acknowledged and must still be in the log.
+   * Nothing is cut below it (0: no such checkpoint).
+   */
+  private long acknowledgedHead;
 
   private Recovery(Path dir, LogOptions options) {
     this.dir = dir;
@@ -124,9 +130,26 @@ final class Recovery {
     } else {
       replay(bases, 0, Segment.HEADER, null);
     }
+    if (head < acknowledgedHead) {
+      Path last = segmentPath(bases.get(bases.size() - 1));
+      throw new CorruptLogException(last, Files.size(last), acknowledgedLost());
+    }
     IdWindow ids = rebuildIdWindow();
     LogState state = new LogState(dir, options, segments, streams, new TimeIndex(samples), head);
     return new Recovered(state, chain, lastMicros, ids, cut, rebuilt);
+  }
+
+  /** Refuses to cut anything off the log while it holds fewer events than the checkpoint proves acknowledged. */
+  private void requireNothingAcknowledgedCut(Path file, long at) {
+    if (head < acknowledgedHead) {
+      throw new CorruptLogException(file, at, acknowledgedLost());
+    }
+  }
+
+  private String acknowledgedLost() {
+    return "index.chk shows that positions up to " + acknowledgedHead + " were acknowledged, but the log holds only"
+        + " positions up to " + head + ": acknowledged events are missing (nothing was cut; if index.chk was copied"
+        + " here from another store, delete it and open again)";
   }
 
   Path segmentPath(long base) {
@@ -159,6 +182,7 @@ final class Recovery {
       }
       return loaded;
     }
+    acknowledgedHead = loaded.get().head();
     Optional<String> mismatch = mismatch(loaded.get(), bases);
     if (mismatch.isPresent()) {
       LOG.warn("index checkpoint does not match the log ({}); rebuilding the indexes from the log", mismatch.get());
@@ -228,6 +252,7 @@ final class Recovery {
           if (!last) {
             throw new CorruptLogException(file, 0, "segment file is shorter than its header");
           }
+          requireNothingAcknowledgedCut(file, 0);
           LOG.warn("cut {} bytes: an unfinished segment file {} was never used", size, file);
           cut += size;
           Files.delete(file);
@@ -342,6 +367,7 @@ final class Recovery {
       }
       if (o >= size && batch.isEmpty()) {
         if (fileSize > size) {
+          requireNothingAcknowledgedCut(file, size);
           LOG.warn("cut {} bytes of zeros after the last record of {} at byte offset {} (preallocated space, or pages"
               + " never written)", fileSize - size, file, size);
           truncate(file, size);
@@ -362,6 +388,7 @@ final class Recovery {
         throw new CorruptLogException(file, badAt, why
             + (validAfter >= 0 ? " (valid records follow at byte " + validAfter + ")" : " (a complete record is damaged)"));
       }
+      requireNothingAcknowledgedCut(file, tailStart);
       long bytes = fileSize - tailStart;
       LOG.warn("cut {} bytes of unacknowledged torn tail from {} at byte offset {} ({}; {} records of an unfinished batch;"
           + " {} zero bytes at the end)", bytes, file, tailStart, why, batch.size(), fileSize - size);

@@ -128,6 +128,30 @@ class LogRecoveryTest {
     assertThat(LogVerifier.verify(dir, LogVerifier.Progress.NONE).problems()).isEmpty();
   }
 
+  /**
+   * A log cut short below what the index checkpoint proves acknowledged (the checkpoint covers only
+   * fsynced, published events) is damage, not a torn tail: open refuses and cuts nothing, so the
+   * evidence stays. Before, open took the short log for a torn tail, cut it, and wrote a new checkpoint:
+   * acknowledged events were gone without a word. Deleting index.chk is the operator's way to accept it.
+   */
+  @Test
+  void a_log_shorter_than_its_checkpoint_refuses_to_open_and_cuts_nothing() throws Exception {
+    writeSome(10, 2); // closed normally: index.chk covers all 20 positions
+    Path seg = LogTesting.lastSegment(dir);
+    LogTesting.truncate(seg, LogTesting.recordOffsets(seg).get(15) + 30); // mid-record of position 16
+    long size = LogTesting.size(seg);
+    assertThatThrownBy(this::open).isInstanceOf(CorruptLogException.class)
+        .hasMessageContaining("positions up to 20 were acknowledged").hasMessageContaining("up to 14")
+        .hasMessageContaining("nothing was cut");
+    assertThat(LogTesting.size(seg)).as("nothing cut").isEqualTo(size);
+    assertThat(LogVerifier.verify(dir, LogVerifier.Progress.NONE).ok()).isFalse();
+    Files.delete(dir.resolve(IndexCheckpoint.FILE));
+    try (LogEventStore s = open()) {
+      assertThat(s.headPosition()).isEqualTo(14);
+      assertThat(s.bytesCutOnOpen()).isPositive();
+    }
+  }
+
   @Test
   void a_torn_batch_whose_records_are_whole_but_unfinished_is_cut() {
     writeSome(2, 1);

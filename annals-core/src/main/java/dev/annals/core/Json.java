@@ -8,6 +8,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +31,13 @@ public final class Json {
               StreamReadConstraints.builder().maxNestingDepth(256).maxStringLength(64 << 20).build())
           .recyclerPool(JsonRecyclerPools.newConcurrentDequePool())
           .build();
-  private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
+  // Trees keep every digit and the scale of a decimal (12345678901234567.89 and 10.50 as written, not
+  // rounded through a double): a value rewritten through a tree (Json.with, imports) or printed from one
+  // (the CLI) must not change an amount.
+  private static final ObjectMapper MAPPER = JsonMapper.builder(FACTORY)
+      .enable(JsonNodeFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+      .build();
 
   /** The empty JSON object {@code {}}. */
   public static final Json EMPTY_OBJECT = new Json(new byte[] {'{', '}'}, true);

@@ -533,6 +533,23 @@ public abstract class EventStoreContract extends ContractBase {
   }
 
   /**
+   * An import adds {@code imported: true} to each event's metadata; the rest of the metadata keeps every
+   * digit and the scale of its decimals (it used to go through doubles: 12345678901234567.89 became
+   * 12345678901234568 and 10.50 became 10.5).
+   */
+  @Test
+  void an_import_keeps_every_digit_of_the_decimals_in_its_metadata() {
+    store.importEvents(List.of(new ImportEvent("legacy-1",
+        event(1).withMetadata(Json.of("{\"rate\":12345678901234567.89,\"fee\":10.50,\"n\":1e3}")),
+        Instant.parse("2025-01-01T10:00:00Z"))));
+    com.fasterxml.jackson.databind.JsonNode m = stream("legacy-1").get(0).metadata().toNode();
+    assertThat(m.get("rate").decimalValue()).isEqualTo(new java.math.BigDecimal("12345678901234567.89"));
+    assertThat(m.get("fee").decimalValue()).isEqualTo(new java.math.BigDecimal("10.50")); // scale 2 kept
+    assertThat(m.get("n").decimalValue()).isEqualByComparingTo("1000");
+    assertThat(m.get("imported").asBoolean()).isTrue();
+  }
+
+  /**
    * A retried import (the client timed out) is answered with the first result and writes nothing, even
    * though its times now lie before the store's last recordedAt: the ids are checked before the times.
    */

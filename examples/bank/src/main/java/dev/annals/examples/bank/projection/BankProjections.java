@@ -20,7 +20,9 @@ import java.util.List;
  * {@link BankReadModels}.
  *
  * <ul>
- *   <li>{@code bank_balances} v1: table {@code balances} (account_id, owner, balance, status, updated_at).
+ *   <li>{@code bank_balances} v2: table {@code balances} (account_id, owner, balance, status, updated_at),
+ *       and {@code balance_fees} (fee_id, amount, reversed), so that a reversal gives back only a fee
+ *       it charged (v1 gave it back unconditionally, which counted a correction twice in a valid-at build).
  *   <li>{@code bank_statements}: table {@code statement_lines} (account_id, version, position,
  *       effective_at, recorded_at, kind, reference, amount, balance_after, reversed) and its running
  *       balances {@code statement_accounts}. <b>v1 has a deliberate bug</b>: it ignores fee reversals,
@@ -55,11 +57,21 @@ public final class BankProjections {
     return e.stream().substring(AccountDecider.CATEGORY.length() + 1);
   }
 
+  /**
+   * Balances, exact in recorded order and in a valid-at build too ({@code AsOfBuild.buildValidAt}): a fee
+   * reversal gives back only a fee this read model charged (table {@code balance_fees}), as the account's
+   * fold does. In a valid-at view the reversal revokes the charge, so the charge is left out; giving the
+   * fee back anyway would count the correction twice.
+   */
   public static Projection<JdbcSession> balances() {
-    return Projection.<JdbcSession>named(BALANCES, 1)
-        .tables("balances")
-        .setup(db -> db.execute("CREATE TABLE IF NOT EXISTS {balances} (account_id TEXT PRIMARY KEY, owner TEXT NOT NULL,"
-            + " balance INTEGER NOT NULL, status TEXT NOT NULL, updated_at TEXT NOT NULL)"))
+    return Projection.<JdbcSession>named(BALANCES, 2)
+        .tables("balances", "balance_fees")
+        .setup(db -> {
+          db.execute("CREATE TABLE IF NOT EXISTS {balances} (account_id TEXT PRIMARY KEY, owner TEXT NOT NULL,"
+              + " balance INTEGER NOT NULL, status TEXT NOT NULL, updated_at TEXT NOT NULL)");
+          db.execute("CREATE TABLE IF NOT EXISTS {balance_fees} (fee_id TEXT PRIMARY KEY, amount INTEGER NOT NULL,"
+              + " reversed INTEGER NOT NULL)");
+        })
         .filter(Filter.category(AccountDecider.CATEGORY))
         .onAny(ACCOUNTS::decode, (JdbcSession db, AccountEvent event, RecordedEvent env) -> {
           String id = accountId(env);
@@ -69,8 +81,21 @@ public final class BankProjections {
                 + " updated_at) VALUES (?, ?, 0, 'open', ?)", id, o.owner(), at);
             case AccountEvent.AccountClosed c ->
                 db.update("UPDATE {balances} SET status = 'closed', updated_at = ? WHERE account_id = ?", at, id);
-            default -> db.update("UPDATE {balances} SET balance = balance + ?, updated_at = ? WHERE account_id = ?",
-                delta(event), at, id);
+            case AccountEvent.FeeReversed r -> {
+              if (db.update("UPDATE {balance_fees} SET reversed = 1 WHERE fee_id = ? AND reversed = 0",
+                  r.feeId().toString()) == 1) {
+                db.update("UPDATE {balances} SET balance = balance + ?, updated_at = ? WHERE account_id = ?",
+                    r.amount(), at, id);
+              }
+            }
+            default -> {
+              if (event instanceof AccountEvent.FeeCharged f) {
+                db.update("INSERT INTO {balance_fees} (fee_id, amount, reversed) VALUES (?, ?, 0)",
+                    f.feeId().toString(), f.amount());
+              }
+              db.update("UPDATE {balances} SET balance = balance + ?, updated_at = ? WHERE account_id = ?",
+                  delta(event), at, id);
+            }
           }
         })
         .build();
@@ -126,8 +151,10 @@ public final class BankProjections {
             if (!bookReversals) {
               return; // v1's bug: the correction never reaches the statement
             }
-            db.update("UPDATE {statement_lines} SET reversed = 1 WHERE account_id = ? AND kind = 'FeeCharged'"
-                + " AND reference = ?", id, r.feeId().toString());
+            if (db.update("UPDATE {statement_lines} SET reversed = 1 WHERE account_id = ? AND kind = 'FeeCharged'"
+                + " AND reference = ?", id, r.feeId().toString()) == 0) {
+              return; // the fee is not on this statement (a valid-at build leaves the revoked charge out)
+            }
           }
           long amount = delta(event);
           long balance = db.queryOne("SELECT balance FROM {statement_accounts} WHERE account_id = ?",

@@ -148,6 +148,12 @@ final class GroupCommit {
   private final AtomicLong answered = new AtomicLong();
   private final AtomicInteger answerWaiters = new AtomicInteger();
   private final Object answerLock = new Object();
+  /**
+   * fsync=interval and never: the last position known to be on disk (covered by a successful fsync of
+   * the writer: an interval fsync, a segment's seal, the final one; recovery fsyncs what it opened).
+   * With fsync=always every published position is; see {@link #durableHead()}.
+   */
+  private volatile long durableHead;
   /** The recordedAt (micros) of the last published event; every later stamp is at least this. */
   private volatile long publishedMicros = Long.MIN_VALUE;
 
@@ -201,6 +207,7 @@ final class GroupCommit {
     this.writeEnd = active.end();
     this.allocatedEnd = writeEnd; // recovery leaves the file ending at its last record
     this.nextPosition = state.head() + 1;
+    this.durableHead = state.head();
     this.thread = Thread.ofPlatform().daemon().name("annals-log-writer-" + state.dir.getFileName()).unstarted(this::run);
     this.completerThread = Thread.ofPlatform().daemon().name("annals-log-completer-" + state.dir.getFileName())
         .unstarted(this::runCompleter);
@@ -215,6 +222,15 @@ final class GroupCommit {
       syncerThread.start();
     }
     thread.start();
+  }
+
+  /**
+   * The last position on disk by the writer's own fsyncs: what an index checkpoint may cover (open
+   * refuses a log shorter than its checkpoint). A second fsync through another file descriptor would not
+   * do: after a failed fsync, Linux reports success to a descriptor opened later.
+   */
+  long durableHead() {
+    return syncerThread != null ? state.head() : durableHead;
   }
 
   /** Groups written so far (each one write call). */
@@ -576,7 +592,9 @@ final class GroupCommit {
     if (idle || System.nanoTime() - lastFsyncNanos >= period.toNanos()) {
       try {
         long started = System.nanoTime();
+        long covered = state.head();
         channel.force();
+        durableHead = covered;
         dirty = false;
         lastFsyncNanos = System.nanoTime();
         reportFsync(lastFsyncNanos - started);
@@ -591,6 +609,7 @@ final class GroupCommit {
       return;
     }
     try {
+      long covered = state.head();
       if (allocatedEnd > writeEnd) {
         trimPreallocation();
         dirty = false;
@@ -598,6 +617,7 @@ final class GroupCommit {
         channel.force();
         dirty = false;
       }
+      durableHead = covered;
     } catch (IOException e) {
       failStop("fsync of " + state.active().file + " failed on close", e);
     }
@@ -619,7 +639,15 @@ final class GroupCommit {
         return;
       }
       try {
-        roll();
+        seal();
+      } catch (IOException e) {
+        // an fsync or truncate of acknowledged data failed: never retried, whatever the cause (a full disk too)
+        failStop("sealing " + active.file + " failed", e);
+        group.forEach(r -> fail(r, failure));
+        return;
+      }
+      try {
+        startSegment();
       } catch (IOException e) {
         if (isDiskFull(e)) {
           // nothing was staged: refuse this group, keep the sealed segment active, roll again next group
@@ -820,8 +848,12 @@ final class GroupCommit {
     onPublished.accept(head);
   }
 
-  private void roll() throws IOException {
-    // sealed: the segment ends at its last record (no zeros after it) and is on disk before the next exists
+  /**
+   * Seals the active segment before the next one starts: it ends at its last record (no zeros after it)
+   * and is on disk. A failure here is fail-stop (an fsync is never retried).
+   */
+  private void seal() throws IOException {
+    long covered = state.head();
     if (allocatedEnd > writeEnd) {
       trimPreallocation();
       dirty = false;
@@ -829,6 +861,14 @@ final class GroupCommit {
       channel.force();
       dirty = false;
     }
+    durableHead = covered;
+  }
+
+  /**
+   * Starts the next segment (header written and fsynced, directory fsynced). On failure the half-made
+   * file is deleted and the sealed segment stays active: a full disk here refuses only the group.
+   */
+  private void startSegment() throws IOException {
     long base = state.head() + 1;
     Path file = state.dir.resolve(Segment.fileName(base));
     WriteChannel next = options.writeChannels().open(file);

@@ -25,10 +25,8 @@ import com.fasterxml.jackson.databind.node.BooleanNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -216,16 +214,24 @@ public final class LogEventStore implements EventStore, FsyncReporting {
     }
   }
 
-  /** Writes the index checkpoint for the current head. */
+  /**
+   * Writes the index checkpoint for the current head, or for less: only what the writer's own fsyncs put
+   * on disk (with fsync=never or interval the last fsync may lie behind the head), since open refuses a
+   * log shorter than its checkpoint. Nothing after the writer failed.
+   */
   void checkpointNow() {
     synchronized (checkpointLock) {
       if (filesClosed) {
         return;
       }
-      long h = state.head();
+      if (writer.failure().isPresent()) {
+        return; // after a failed fsync nothing past the last good one may be claimed acknowledged
+      }
+      long published = state.head();
+      long h = Math.min(published, writer.durableHead());
       try {
         writeCheckpoint(h);
-        lastCheckpointHead = h;
+        lastCheckpointHead = published; // the next one in checkpointEvery events, whatever this one covered
       } catch (IOException | UncheckedIOException e) {
         LOG.warn("writing the index checkpoint in {} failed (the next open replays more of the log): {}", dir, e.toString());
       }
@@ -239,12 +245,6 @@ public final class LogEventStore implements EventStore, FsyncReporting {
       return;
     }
     Segment seg = state.segmentFor(h);
-    // The checkpoint claims positions up to h were acknowledged, and open refuses a log shorter than
-    // that; so h must be on disk first. (fsync=always has fsynced it already; never and interval may
-    // not have. Sealed segments were fsynced when the next one started.)
-    try (FileChannel ch = FileChannel.open(seg.file, StandardOpenOption.WRITE)) {
-      ch.force(false);
-    }
     RecordCursor c = state.new Reader(POINT_WINDOW).load(h, false);
     byte[] hash = new byte[EventRecord.HASH_BYTES];
     EventRecord.chainHash(c.buf, c.at, hash);

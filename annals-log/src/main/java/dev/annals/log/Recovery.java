@@ -134,6 +134,11 @@ final class Recovery {
       Path last = segmentPath(bases.get(bases.size() - 1));
       throw new CorruptLogException(last, Files.size(last), acknowledgedLost());
     }
+    // What was read may sit in the page cache only (a process killed with fsync=never or interval):
+    // fsync the last segment, so the writer starts with everything recovered on disk (durableHead).
+    try (FileChannel last = FileChannel.open(segments.get(segments.size() - 1).file, StandardOpenOption.WRITE)) {
+      last.force(false);
+    }
     IdWindow ids = rebuildIdWindow();
     LogState state = new LogState(dir, options, segments, streams, new TimeIndex(samples), head);
     return new Recovered(state, chain, lastMicros, ids, cut, rebuilt);

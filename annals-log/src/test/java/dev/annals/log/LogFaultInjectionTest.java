@@ -112,6 +112,72 @@ class LogFaultInjectionTest {
     }
   }
 
+  /**
+   * A full disk may show only when the sealing fsync of a full segment runs (delayed allocation): that
+   * fsync failed, so acknowledged pages may be gone, and the store fails-stop instead of refusing the
+   * group and fsyncing the same file again on the next roll.
+   */
+  @Test
+  void an_fsync_failing_for_a_full_disk_while_sealing_a_segment_is_fail_stop() throws Exception {
+    try (LogEventStore s = Annals.open(dir, LogOptions.defaults().withFsync("never").withWriteChannels(channels)
+        .withSegmentBytes(4096))) {
+      while (LogTesting.dataEnd(LogTesting.lastSegment(dir)) < 4096) {
+        s.append("d-1", ExpectedVersion.ANY, events(4)); // the active segment is full: the next group seals it
+      }
+      channels.fsyncFailsAsDiskFull = true;
+      channels.failFsync = true;
+      assertThatThrownBy(() -> s.append("d-1", ExpectedVersion.ANY, events(1)))
+          .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("sealing");
+      channels.failFsync = false;
+      assertThatThrownBy(() -> s.append("d-1", ExpectedVersion.ANY, events(1)))
+          .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("refuses appends");
+      assertThat(s.failure()).isPresent();
+    }
+  }
+
+  /**
+   * An index checkpoint claims only what the writer's own fsyncs put on disk: with fsync=interval the
+   * events acknowledged after the last good fsync are not in it, and after a failed fsync no checkpoint
+   * is written at all. Otherwise a power loss (simulated: the log cut back to its last good fsync) would
+   * leave a log shorter than its checkpoint, which open refuses.
+   */
+  @Test
+  void a_checkpoint_covers_only_what_the_writers_fsyncs_put_on_disk() throws Exception {
+    try (LogEventStore s = Annals.open(dir, LogOptions.defaults().withFsync("interval:20").withWriteChannels(channels))) {
+      s.append("i-1", ExpectedVersion.ANY, events(3));
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (channels.fsyncs == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(5); // the interval fsync of those 3
+      }
+      assertThat(channels.fsyncs).isPositive();
+      long syncedEnd = LogTesting.dataEnd(LogTesting.lastSegment(dir));
+      channels.failFsync = true;
+      s.append("i-1", ExpectedVersion.ANY, events(2)); // acknowledged at once; its fsync will fail
+      while (s.failure().isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertThat(s.failure()).isPresent();
+      s.checkpointNow();
+      assertThat(IndexCheckpoint.read(dir).orElseThrow().head()).as("nothing past the last good fsync").isLessThanOrEqualTo(3);
+      s.closeWithoutCheckpoint();
+      LogTesting.truncate(LogTesting.lastSegment(dir), syncedEnd); // the power loss takes what was never fsynced
+    }
+    try (LogEventStore s = Annals.open(dir)) {
+      assertThat(s.headPosition()).isEqualTo(3);
+    }
+  }
+
+  /** With fsync=never a background checkpoint covers what the writer has fsynced (here: what open recovered). */
+  @Test
+  void with_fsync_never_a_checkpoint_waits_for_the_writers_fsyncs() throws Exception {
+    try (LogEventStore s = Annals.open(dir, LogOptions.defaults().withFsync("never").withWriteChannels(channels))) {
+      s.append("n-1", ExpectedVersion.ANY, events(3));
+      s.checkpointNow();
+      assertThat(IndexCheckpoint.read(dir).orElseThrow().head()).isZero();
+    }
+    assertThat(IndexCheckpoint.read(dir).orElseThrow().head()).as("close fsyncs, then checkpoints").isEqualTo(3);
+  }
+
   @Test
   void a_write_error_other_than_a_full_disk_is_fail_stop() {
     WriteChannel.Factory broken = file -> {

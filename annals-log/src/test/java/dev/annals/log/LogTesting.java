@@ -128,6 +128,8 @@ final class LogTesting {
   /** A {@link WriteChannel} whose behaviour a test changes while the store runs. */
   static final class FaultyChannels implements WriteChannel.Factory {
     volatile boolean failFsync;
+    /** With {@link #failFsync}: the fsync fails as a full disk does (ENOSPC at writeback), not as an I/O error. */
+    volatile boolean fsyncFailsAsDiskFull;
     /** When >= 0: writes succeed for this many more bytes, then fail with "No space left on device". */
     volatile long bytesUntilFull = -1;
     volatile int fsyncs;
@@ -179,7 +181,8 @@ final class LogTesting {
           pass(fsyncGate, "fsync");
           if (failFsync) {
             failedFsyncs.incrementAndGet();
-            throw new IOException("Input/output error (injected fsync failure)");
+            throw new IOException(fsyncFailsAsDiskFull ? "No space left on device (injected fsync failure)"
+                : "Input/output error (injected fsync failure)");
           }
           fsyncs++;
           real.force();

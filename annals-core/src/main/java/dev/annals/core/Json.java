@@ -38,6 +38,8 @@ public final class Json {
       .enable(JsonNodeFeature.USE_BIG_DECIMAL_FOR_FLOATS)
       .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
       .build();
+  /** For the numbers a BigDecimal cannot hold (an exponent such as 1e999999999999): read as doubles, as JSON allows. */
+  private static final ObjectMapper DOUBLES = new ObjectMapper(FACTORY);
 
   /** The empty JSON object {@code {}}. */
   public static final Json EMPTY_OBJECT = new Json(new byte[] {'{', '}'}, true);
@@ -140,7 +142,11 @@ public final class Json {
   /** Parses into a Jackson tree (a fresh tree each call). */
   public JsonNode toNode() {
     try {
-      return MAPPER.readTree(utf8);
+      try {
+        return MAPPER.readTree(utf8);
+      } catch (NumberFormatException outOfBigDecimalRange) {
+        return DOUBLES.readTree(utf8);
+      }
     } catch (IOException e) {
       throw new IllegalStateException("stored JSON no longer parses", e);
     }

@@ -5,8 +5,10 @@ import dev.annals.core.EventStore;
 import dev.annals.cqrs.projection.AsOfBuild;
 import dev.annals.cqrs.projection.AsyncProjectionRunner;
 import dev.annals.cqrs.projection.Comparison;
+import dev.annals.cqrs.projection.FailurePolicy;
 import dev.annals.cqrs.projection.JdbcSession;
 import dev.annals.cqrs.projection.JdbcTarget;
+import dev.annals.cqrs.projection.ParkedEvent;
 import dev.annals.cqrs.projection.Projection;
 import dev.annals.cqrs.projection.ProjectionState;
 import dev.annals.cqrs.projection.ProjectionStatus;
@@ -63,6 +65,8 @@ public final class ProjectionHost implements AutoCloseable {
   /** As-of builds at once (each reads the log and writes a scratch database), and how long a query waits for one. */
   static final int AS_OF_BUILDS = 2;
   static final Duration AS_OF_WAIT = Duration.ofSeconds(10);
+  /** The scratch directories of as-of builds, beside the projection database; leftovers go at start. */
+  private static final String AS_OF_PREFIX = "as-of-";
 
   /** A past moment a query is answered at: design §4's three questions, asked of a read model. */
   public sealed interface AsOf {
@@ -81,12 +85,14 @@ public final class ProjectionHost implements AutoCloseable {
    *
    * @param position the last position the build could include
    * @param applied events the build applied
+   * @param parked positions of events the projection failed on, left out of the answer (never silently:
+   *     the route names them)
    */
-  public record AsOfAnswer(JsonNode body, long position, long applied) {}
+  public record AsOfAnswer(JsonNode body, long position, long applied, List<Long> parked) {}
 
-  /** Every as-of build slot stayed taken for {@link #AS_OF_WAIT} (503, retry later). */
-  public static final class BusyException extends RuntimeException {
-    BusyException(String message) {
+  /** No as-of build slot freed within {@link #AS_OF_WAIT}, or the host stopped (503, retry later). */
+  public static final class UnavailableException extends RuntimeException {
+    UnavailableException(String message) {
       super(message);
     }
   }
@@ -234,6 +240,7 @@ public final class ProjectionHost implements AutoCloseable {
         throw new UncheckedIOException(e);
       }
     });
+    deleteAsOfLeftovers(dir);
     JdbcTarget t = JdbcTarget.sqlite(dir);
     target = Optional.of(t);
     databaseDir = Optional.of(dir);
@@ -417,7 +424,7 @@ public final class ProjectionHost implements AutoCloseable {
    * its cost grows with the log; at most {@link #AS_OF_BUILDS} run at once.
    *
    * @throws UnknownProjectionException no such projection or query
-   * @throws BusyException no build slot freed within {@link #AS_OF_WAIT}
+   * @throws UnavailableException no build slot freed within {@link #AS_OF_WAIT}
    */
   public AsOfAnswer queryAsOf(String name, String query, Map<String, String> params, AsOf asOf)
       throws SQLException, InterruptedException {
@@ -425,24 +432,31 @@ public final class ProjectionHost implements AutoCloseable {
     ProjectionQuery q = Optional.ofNullable(s.hosted.queries().get(query)).orElseThrow(() ->
         new UnknownProjectionException("projection " + name + " has no query '" + query + "'; it has "
             + s.hosted.queries().keySet().stream().sorted().toList()));
-    requireStarted();
     Projection<JdbcSession> projection = s.state.live();
     if (!asOfBuilds.tryAcquire(AS_OF_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-      throw new BusyException(AS_OF_BUILDS + " as-of builds are running and none ended within "
+      throw new UnavailableException(AS_OF_BUILDS + " as-of builds are running and none ended within "
           + AS_OF_WAIT.toSeconds() + " s; retry later");
     }
     Path scratch = null;
     try {
-      scratch = Files.createTempDirectory(databaseDir.orElseThrow(), "as-of-");
+      Optional<Path> dir = databaseDir; // close() takes every slot before it deletes anything
+      if (dir.isEmpty()) {
+        throw new UnavailableException("the projection host is stopped");
+      }
+      scratch = Files.createTempDirectory(dir.get(), AS_OF_PREFIX);
       try (JdbcTarget t = JdbcTarget.sqlite(scratch)) {
-        AsOfBuild build = new AsOfBuild(store, options);
+        // one attempt: an event the projection fails on is parked at once and named in the answer
+        // (retrying with back-off would hold a build slot for nothing; the live runner retries)
+        AsOfBuild build = new AsOfBuild(store, options.withFailurePolicy(
+            new FailurePolicy(1, Duration.ofMillis(1), Duration.ofMillis(1), FailurePolicy.Exhausted.PARK)));
         AsOfBuild.Result r = switch (asOf) {
           case AsOf.AtPosition a -> build.buildAt(projection, t, a.position());
           case AsOf.KnownAt k -> build.build(projection, t, k.knownAt());
           case AsOf.ValidAt v -> build.buildValidAt(projection, t, v.validAt(), v.knownAt());
         };
+        List<Long> parked = t.parked(projection.id()).stream().map(ParkedEvent::position).toList();
         try (Connection c = t.openReader()) {
-          return new AsOfAnswer(q.query(c, params), r.position(), r.applied());
+          return new AsOfAnswer(q.query(c, params), r.position(), r.applied(), parked);
         }
       }
     } catch (IOException e) {
@@ -549,6 +563,17 @@ public final class ProjectionHost implements AutoCloseable {
   /** Stops every runner and rebuild (what they committed stays) and closes the database. Idempotent. */
   @Override
   public synchronized void close() {
+    // as-of builds write in scratch directories beside the database: let them finish first
+    boolean drained = false;
+    try {
+      drained = asOfBuilds.tryAcquire(AS_OF_BUILDS, AS_OF_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (!drained) {
+      LOG.warn("as-of builds still running after {} s; closing the projection database under them", AS_OF_WAIT.toSeconds());
+    }
+    databaseDir = Optional.empty(); // a build that gets a slot from now on answers 503
     for (Slot s : slots.values()) {
       synchronized (s) {
         State st = s.state;
@@ -559,9 +584,26 @@ public final class ProjectionHost implements AutoCloseable {
     }
     target.ifPresent(JdbcTarget::close);
     target = Optional.empty();
-    databaseDir = Optional.empty();
     temporary.ifPresent(ProjectionHost::deleteTree);
     temporary = Optional.empty();
+    if (drained) {
+      asOfBuilds.release(AS_OF_BUILDS); // queries waiting for a slot now find the host stopped
+    }
+  }
+
+  /** Scratch directories an as-of build left behind (the server was killed during one). */
+  private static void deleteAsOfLeftovers(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (Stream<Path> entries = Files.list(dir)) {
+      for (Path p : entries.filter(p -> p.getFileName().toString().startsWith(AS_OF_PREFIX)).toList()) {
+        LOG.info("deleting {}, left by an as-of build that did not finish", p);
+        deleteTree(p);
+      }
+    } catch (IOException e) {
+      LOG.warn("could not list {} for as-of leftovers: {}", dir, e.toString());
+    }
   }
 
   private static void deleteTree(Path dir) {

@@ -103,7 +103,8 @@ final class ProjectionsResource {
    * A module's query over the live read model, or, with {@code position}, {@code knownAt} and/or
    * {@code validAt} (reserved: never passed to the module), over the live version's code built as of
    * that moment (design §4's three questions, as on {@code /streams/{s}/state}). Such an answer says
-   * the build's cut in the headers {@code Annals-As-Of-Position} and {@code Annals-As-Of-Applied}.
+   * the build's cut in the headers {@code Annals-As-Of-Position} and {@code Annals-As-Of-Applied}, and
+   * the events the projection failed on (left out, never silently) in {@code Annals-As-Of-Parked}.
    */
   private void query(Exchange x) throws Exception {
     Access.allStreams(x, "a projection query");
@@ -118,14 +119,18 @@ final class ProjectionsResource {
           ProjectionHost.AsOfAnswer a = host.queryAsOf(name, query, params, asOf.get());
           x.header(AS_OF_POSITION, Long.toString(a.position()));
           x.header(AS_OF_APPLIED, Long.toString(a.applied()));
+          if (!a.parked().isEmpty()) {
+            x.header(AS_OF_PARKED, a.parked().stream().limit(100).map(String::valueOf)
+                .collect(java.util.stream.Collectors.joining(",")));
+          }
           return a.body();
         }
         return host.query(name, query, params);
       } catch (IllegalArgumentException e) {
         throw HttpError.invalid(e.getMessage());
-      } catch (NoSuchElementException e) {
+      } catch (NoSuchElementException e) { // the module's query found nothing
         throw HttpError.notFound(e.getMessage());
-      } catch (ProjectionHost.BusyException e) {
+      } catch (ProjectionHost.UnavailableException e) {
         x.header(org.eclipse.jetty.http.HttpHeader.RETRY_AFTER, "5");
         throw new HttpError(503, "unavailable", e.getMessage());
       }
@@ -136,6 +141,8 @@ final class ProjectionsResource {
   private static final Set<String> AS_OF_PARAMS = Set.of("position", "knownAt", "validAt");
   static final String AS_OF_POSITION = "Annals-As-Of-Position";
   static final String AS_OF_APPLIED = "Annals-As-Of-Applied";
+  /** Positions (up to 100) of events the projection failed on in the build, left out of the answer. */
+  static final String AS_OF_PARKED = "Annals-As-Of-Parked";
 
   /** The moment asked for by the reserved parameters, if any; the same rules as the state route's. */
   private Optional<ProjectionHost.AsOf> asOf(Exchange x) {

@@ -298,4 +298,33 @@ class ProjectionHostTest {
       assertThat(third.status(NAME).rebuild()).as("a promoted rebuild does not start again").isEmpty();
     }
   }
+
+  /** An as-of query after the host stopped is unavailable (503), not a 404 or 500 from what close removed. */
+  @Test
+  void an_as_of_query_after_close_is_unavailable() {
+    host.close();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> host.queryAsOf(NAME, "rows", java.util.Map.of(),
+            new ProjectionHost.AsOf.AtPosition(1)))
+        .isInstanceOf(ProjectionHost.UnavailableException.class).hasMessageContaining("stopped");
+  }
+
+  /** A scratch directory left by an as-of build that never finished (a killed server) is deleted at start. */
+  @Test
+  void leftovers_of_as_of_builds_are_deleted_at_start(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path left = java.nio.file.Files.createDirectories(dir.resolve("as-of-1234567890"));
+    java.nio.file.Files.write(left.resolve("projections.db"), new byte[4096]);
+    ProjectionHost other = new ProjectionHost(store, List.of(new LedgerModule()), Optional.of(dir), RunnerOptions.defaults());
+    try {
+      other.start();
+      assertThat(left).doesNotExist();
+      assertThat(other.queryAsOf(NAME, "rows", java.util.Map.of(), new ProjectionHost.AsOf.AtPosition(2)).applied())
+          .isEqualTo(2);
+      try (var files = java.nio.file.Files.list(dir)) {
+        assertThat(files.map(f -> f.getFileName().toString()).filter(f -> f.startsWith("as-of-"))).isEmpty();
+      }
+    } finally {
+      other.close();
+    }
+  }
 }

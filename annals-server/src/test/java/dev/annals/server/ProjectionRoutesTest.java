@@ -170,6 +170,24 @@ class ProjectionRoutesTest {
     }
   }
 
+  /**
+   * An event the projection fails on is left out of an as-of answer, never silently: the
+   * Annals-As-Of-Parked header names it, and the build does not spend the retry back-off on it.
+   */
+  @Test
+  void an_as_of_answer_names_the_events_the_projection_failed_on() throws Exception {
+    credit("a", 10);
+    t.store.append("ledger-a", ExpectedVersion.ANY, EventData.of("Credited", "{\"amount\":\"oops\"}"));
+    credit("a", 5);
+    long t0 = System.nanoTime();
+    TestServer.Reply r = t.get(P + "/rows?position=3");
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+    assertThat(rows(r)).isEqualTo(Map.of("ledger-a", 15L));
+    assertThat(r.raw().headers().firstValue("Annals-As-Of-Parked")).hasValue("2");
+    assertThat(r.raw().headers().firstValue("Annals-As-Of-Applied")).hasValue("2");
+    assertThat(t.get(P + "/rows?position=1").raw().headers().firstValue("Annals-As-Of-Parked")).isEmpty();
+  }
+
   @Test
   void wrong_methods_are_refused_with_the_allowed_ones() {
     TestServer.Reply r = t.send("GET", P + "/rebuild", Optional.empty(), Optional.empty());

@@ -209,6 +209,11 @@ public final class AsOfBuild {
       throws InterruptedException {
     Checkpoint cp = target.open(projection, 1);
     long built = Math.max(cp.position(), cp.partitionPosition(0));
+    if (cp.position() == 0 && cp.partitionPosition(0) > 0) {
+      // what a valid-at build leaves: events committed in (effectiveAt, position) order, never a safe position
+      throw new IllegalArgumentException("the target holds a valid-at build of " + projection.id()
+          + "; build into a fresh target");
+    }
     if (built > end) {
       throw new IllegalArgumentException("the target already holds " + projection.id() + " up to position " + built
           + ", past the cut asked for (" + end + "); build into a fresh target");
@@ -237,6 +242,15 @@ public final class AsOfBuild {
         break;
       }
       from = page.next();
+    }
+    // Each unit of work commits the safe position as it was before its own events completed: one more
+    // commit brings it up to the last event, so a finished build's checkpoint says what it holds (and a
+    // safe position of 0 under a partition position stays the mark of a valid-at build).
+    long safe = sequence.safePosition();
+    if (safe > cp.position()) {
+      try (ProjectionTarget.UnitOfWork<S> uow = target.begin(projection.id(), 0)) {
+        uow.commit(0, safe);
+      }
     }
     return new Result(Math.max(0, end), applied.get());
   }

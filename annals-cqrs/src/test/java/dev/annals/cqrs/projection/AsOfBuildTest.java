@@ -251,6 +251,32 @@ class AsOfBuildTest {
     }
   }
 
+  /** A target holding a valid-at build (another order) is refused by the position and time builds too. */
+  @Test
+  void a_target_holding_a_valid_at_build_is_refused_by_the_other_builds() throws Exception {
+    JdbcProjectionTest.TestClock clock = new JdbcProjectionTest.TestClock(START);
+    try (InMemoryEventStore store = new InMemoryEventStore(clock, Limits.defaults(), 1000);
+        MemoryTarget target = new MemoryTarget()) {
+      fill(store, clock, new Random(5), 30);
+      AsOfBuild asOf = new AsOfBuild(store, RunnerOptions.defaults());
+      asOf.buildValidAt(recorder(), target, Instant.MAX, Instant.MAX);
+      assertThatThrownBy(() -> asOf.buildAt(recorder(), target, store.headPosition()))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("valid-at build");
+      assertThatThrownBy(() -> asOf.build(recorder(), target, Instant.MAX))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("valid-at build");
+    }
+  }
+
+  /** A finished position or time build leaves a checkpoint that says what it holds. */
+  @Test
+  void a_finished_build_checkpoints_its_last_position() throws Exception {
+    try (InMemoryEventStore store = new InMemoryEventStore(); MemoryTarget target = new MemoryTarget()) {
+      Ledger.fill(store, 3, 50, 2);
+      new AsOfBuild(store, RunnerOptions.defaults()).buildAt(Ledger.memory(2), target, 30);
+      assertThat(target.checkpoint(Ledger.memory(2).id()).orElseThrow().position()).isEqualTo(30);
+    }
+  }
+
   @Test
   void known_at_the_end_of_time_is_everything_recorded() throws Exception {
     try (InMemoryEventStore store = new InMemoryEventStore(); MemoryTarget target = new MemoryTarget()) {

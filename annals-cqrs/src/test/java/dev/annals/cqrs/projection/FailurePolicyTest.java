@@ -189,16 +189,24 @@ class FailurePolicyTest {
           }
           db.put("counts", e.stream(), db.getOrDefault("counts", e.stream(), 0) + 1);
         }).build();
+    runOverPoisonHistory(p, target, runner -> {
+      assertThat(runner.parked()).isEmpty();
+      assertThat(poisonAttempts.get()).isEqualTo(3);
+      assertThat(target.memory.live("counts").orElseThrow().rows("counts")).isEqualTo(java.util.Map.of("acc-1", 11, "acc-2", 10));
+    });
+  }
+
+  /** Runs {@code p} with the PARK policy over the poison history to its end; the target's armed failures are spent. */
+  private static void runOverPoisonHistory(Projection<MemoryTables> p, FlakyTarget target,
+      java.util.function.Consumer<AsyncProjectionRunner<MemoryTables>> check) throws Exception {
     try (InMemoryEventStore store = new InMemoryEventStore()) {
       appendWithPoisonInTheMiddle(store);
       try (AsyncProjectionRunner<MemoryTables> runner = AsyncProjectionRunner.start(store, p, target,
           RunnerOptions.defaults().withFailurePolicy(fast(FailurePolicy.Exhausted.PARK)))) {
         assertThat(runner.awaitPosition(21, WAIT)).isTrue();
         assertThat(runner.status().state()).isEqualTo(ProjectionState.RUNNING);
-        assertThat(runner.parked()).isEmpty();
-        assertThat(poisonAttempts.get()).isEqualTo(3);
         assertThat(target.failBegins.get()).isZero();
-        assertThat(target.memory.live("counts").orElseThrow().rows("counts")).isEqualTo(java.util.Map.of("acc-1", 11, "acc-2", 10));
+        check.accept(runner);
       }
     }
   }
@@ -220,17 +228,10 @@ class FailurePolicyTest {
           }
           db.put("counts", e.stream(), db.getOrDefault("counts", e.stream(), 0) + 1);
         }).build();
-    try (InMemoryEventStore store = new InMemoryEventStore()) {
-      appendWithPoisonInTheMiddle(store);
-      try (AsyncProjectionRunner<MemoryTables> runner = AsyncProjectionRunner.start(store, p, target,
-          RunnerOptions.defaults().withFailurePolicy(fast(FailurePolicy.Exhausted.PARK)))) {
-        assertThat(runner.awaitPosition(21, WAIT)).isTrue();
-        assertThat(runner.parked()).extracting(ParkedEvent::position).containsExactly(11L);
-        assertThat(runner.status().state()).isEqualTo(ProjectionState.RUNNING);
-        assertThat(poisonAttempts.get()).isEqualTo(4);
-        assertThat(target.failBegins.get()).isZero();
-      }
-    }
+    runOverPoisonHistory(p, target, runner -> {
+      assertThat(runner.parked()).extracting(ParkedEvent::position).containsExactly(11L);
+      assertThat(poisonAttempts.get()).isEqualTo(4);
+    });
   }
 
   /**

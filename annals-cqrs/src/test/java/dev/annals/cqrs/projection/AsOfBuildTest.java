@@ -190,6 +190,7 @@ class AsOfBuildTest {
     }
   }
 
+  /** A valid-at build needs a fresh target, and its target is refused by every other build. */
   @Test
   void a_valid_at_build_needs_a_fresh_target() throws Exception {
     JdbcProjectionTest.TestClock clock = new JdbcProjectionTest.TestClock(START);
@@ -202,6 +203,11 @@ class AsOfBuildTest {
       assertThat(first).isNotEmpty();
       assertThatThrownBy(() -> asOf.buildValidAt(recorder(), target, Instant.MAX, Instant.MAX))
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fresh target");
+      // the position and time builds refuse it too: it holds events in another order
+      assertThatThrownBy(() -> asOf.buildAt(recorder(), target, store.headPosition()))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("valid-at build");
+      assertThatThrownBy(() -> asOf.build(recorder(), target, Instant.MAX))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("valid-at build");
       assertThat(order(target)).isEqualTo(first);
     }
   }
@@ -248,22 +254,6 @@ class AsOfBuildTest {
       assertThat(more.applied()).isEqualTo(30);
       assertThat(Ledger.memoryBalances(target.live("ledger").orElseThrow()))
           .isEqualTo(Ledger.fold(all.subList(0, 70), 2));
-    }
-  }
-
-  /** A target holding a valid-at build (another order) is refused by the position and time builds too. */
-  @Test
-  void a_target_holding_a_valid_at_build_is_refused_by_the_other_builds() throws Exception {
-    JdbcProjectionTest.TestClock clock = new JdbcProjectionTest.TestClock(START);
-    try (InMemoryEventStore store = new InMemoryEventStore(clock, Limits.defaults(), 1000);
-        MemoryTarget target = new MemoryTarget()) {
-      fill(store, clock, new Random(5), 30);
-      AsOfBuild asOf = new AsOfBuild(store, RunnerOptions.defaults());
-      asOf.buildValidAt(recorder(), target, Instant.MAX, Instant.MAX);
-      assertThatThrownBy(() -> asOf.buildAt(recorder(), target, store.headPosition()))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("valid-at build");
-      assertThatThrownBy(() -> asOf.build(recorder(), target, Instant.MAX))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("valid-at build");
     }
   }
 

@@ -191,6 +191,7 @@ public final class ProjectionHost implements AutoCloseable {
   /** The directory of the projection database while started; as-of builds make their scratch databases in it. */
   private volatile Optional<Path> databaseDir = Optional.empty();
   private final Semaphore asOfBuilds = new Semaphore(AS_OF_BUILDS);
+  private final Duration asOfWait;
   private boolean started;
 
   /**
@@ -202,6 +203,13 @@ public final class ProjectionHost implements AutoCloseable {
 
   ProjectionHost(EventStore store, List<ServerModule> modules, Optional<Path> directory, RunnerOptions options,
       Comparer comparer) {
+    this(store, modules, directory, options, comparer, AS_OF_WAIT);
+  }
+
+  /** @param asOfWait how long an as-of query waits for a build slot (tests shorten it) */
+  ProjectionHost(EventStore store, List<ServerModule> modules, Optional<Path> directory, RunnerOptions options,
+      Comparer comparer, Duration asOfWait) {
+    this.asOfWait = asOfWait;
     this.store = store;
     this.directory = directory;
     this.options = options;
@@ -433,9 +441,9 @@ public final class ProjectionHost implements AutoCloseable {
         new UnknownProjectionException("projection " + name + " has no query '" + query + "'; it has "
             + s.hosted.queries().keySet().stream().sorted().toList()));
     Projection<JdbcSession> projection = s.state.live();
-    if (!asOfBuilds.tryAcquire(AS_OF_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+    if (!asOfBuilds.tryAcquire(asOfWait.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new UnavailableException(AS_OF_BUILDS + " as-of builds are running and none ended within "
-          + AS_OF_WAIT.toSeconds() + " s; retry later");
+          + asOfWait.toMillis() + " ms; retry later");
     }
     Path scratch = null;
     try {
@@ -566,12 +574,12 @@ public final class ProjectionHost implements AutoCloseable {
     // as-of builds write in scratch directories beside the database: let them finish first
     boolean drained = false;
     try {
-      drained = asOfBuilds.tryAcquire(AS_OF_BUILDS, AS_OF_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      drained = asOfBuilds.tryAcquire(AS_OF_BUILDS, asOfWait.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     if (!drained) {
-      LOG.warn("as-of builds still running after {} s; closing the projection database under them", AS_OF_WAIT.toSeconds());
+      LOG.warn("as-of builds still running after {} ms; closing the projection database under them", asOfWait.toMillis());
     }
     databaseDir = Optional.empty(); // a build that gets a slot from now on answers 503
     for (Slot s : slots.values()) {

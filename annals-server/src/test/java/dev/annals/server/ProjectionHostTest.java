@@ -7,6 +7,7 @@ import dev.annals.core.ExpectedVersion;
 import dev.annals.core.InMemoryEventStore;
 import dev.annals.cqrs.projection.Comparison;
 import dev.annals.cqrs.projection.RunnerOptions;
+import dev.annals.server.spi.ServerModule;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -324,6 +325,72 @@ class ProjectionHostTest {
         assertThat(files.map(f -> f.getFileName().toString()).filter(f -> f.startsWith("as-of-"))).isEmpty();
       }
     } finally {
+      other.close();
+    }
+  }
+
+  /**
+   * Two as-of builds at once at most: a third query waits for a slot, then gets 503's exception; once
+   * the builds end, the slots serve queries again. The builds are held inside the projection on a latch.
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(60)
+  void a_third_as_of_query_waits_for_a_slot_then_is_unavailable() throws Exception {
+    CountDownLatch inside = new CountDownLatch(2);
+    CountDownLatch open = new CountDownLatch(1);
+    dev.annals.cqrs.projection.Projection<dev.annals.cqrs.projection.JdbcSession> slow =
+        dev.annals.cqrs.projection.Projection.<dev.annals.cqrs.projection.JdbcSession>named("slow", 1).tables("t")
+            .setup(db -> db.execute("CREATE TABLE IF NOT EXISTS {t} (n INTEGER)"))
+            .onAny((db, e) -> {
+              if (Thread.currentThread().isVirtual()) { // the as-of builds run on the queries' threads
+                inside.countDown();
+                open.await();
+              }
+            }).build();
+    ServerModule module = new ServerModule() {
+      @Override
+      public String name() {
+        return "slow";
+      }
+
+      @Override
+      public java.util.Map<String, dev.annals.server.spi.StateView> stateViews() {
+        return java.util.Map.of();
+      }
+
+      @Override
+      public List<dev.annals.server.spi.HostedProjection> projections() {
+        return List.of(new dev.annals.server.spi.HostedProjection(slow, Optional.empty(),
+            java.util.Map.of("rows", (reader, params) -> com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode())));
+      }
+    };
+    ProjectionHost other = new ProjectionHost(store, List.of(module), Optional.empty(), RunnerOptions.defaults(),
+        (r, live) -> r.compare(live, ProjectionHost.DIFF_SAMPLE), Duration.ofMillis(300));
+    try {
+      other.start();
+      ProjectionHost.AsOf first = new ProjectionHost.AsOf.AtPosition(1);
+      List<Thread> held = new java.util.ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        held.add(Thread.ofVirtual().start(() -> {
+          try {
+            other.queryAsOf("slow", "rows", java.util.Map.of(), first);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        }));
+      }
+      assertThat(inside.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      long t0 = System.nanoTime();
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> other.queryAsOf("slow", "rows", java.util.Map.of(), first))
+          .isInstanceOf(ProjectionHost.UnavailableException.class).hasMessageContaining("retry later");
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
+      open.countDown();
+      for (Thread t : held) {
+        t.join();
+      }
+      assertThat(other.queryAsOf("slow", "rows", java.util.Map.of(), first).applied()).isEqualTo(1);
+    } finally {
+      open.countDown();
       other.close();
     }
   }

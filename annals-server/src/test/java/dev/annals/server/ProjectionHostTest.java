@@ -127,10 +127,15 @@ class ProjectionHostTest {
             .build();
     var hosted = new dev.annals.server.spi.HostedProjection(version.apply(1), Optional.of(version.apply(2)),
         java.util.Map.of());
-    return new dev.annals.server.spi.ServerModule() {
+    return hosting("fragile", hosted);
+  }
+
+  /** A module that hosts one projection and nothing else. */
+  private static ServerModule hosting(String name, dev.annals.server.spi.HostedProjection hosted) {
+    return new ServerModule() {
       @Override
       public String name() {
-        return "fragile";
+        return name;
       }
 
       @Override
@@ -347,23 +352,8 @@ class ProjectionHostTest {
                 open.await();
               }
             }).build();
-    ServerModule module = new ServerModule() {
-      @Override
-      public String name() {
-        return "slow";
-      }
-
-      @Override
-      public java.util.Map<String, dev.annals.server.spi.StateView> stateViews() {
-        return java.util.Map.of();
-      }
-
-      @Override
-      public List<dev.annals.server.spi.HostedProjection> projections() {
-        return List.of(new dev.annals.server.spi.HostedProjection(slow, Optional.empty(),
-            java.util.Map.of("rows", (reader, params) -> com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode())));
-      }
-    };
+    ServerModule module = hosting("slow", new dev.annals.server.spi.HostedProjection(slow, Optional.empty(),
+        java.util.Map.of("rows", (reader, params) -> com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode())));
     ProjectionHost other = new ProjectionHost(store, List.of(module), Optional.empty(), RunnerOptions.defaults(),
         (r, live) -> r.compare(live, ProjectionHost.DIFF_SAMPLE), Duration.ofMillis(300));
     try {

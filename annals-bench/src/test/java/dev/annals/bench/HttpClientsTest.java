@@ -48,7 +48,7 @@ class HttpClientsTest {
 
   @Test
   void the_load_client_fails_on_a_refused_request() {
-    assertThatThrownBy(() -> new HttpLoad(address, 1).run(100, n -> "POST /streams/s HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}"
+    assertThatThrownBy(() -> new HttpLoad(address, 1).run(100, n -> "POST /streams/s HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\n\r\n{}"
         .getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
         .isInstanceOf(IOException.class).hasMessageContaining("400");
   }
@@ -71,10 +71,10 @@ class HttpClientsTest {
       socket.setSoTimeout(10_000);
       var out = socket.getOutputStream();
       var ascii = java.nio.charset.StandardCharsets.US_ASCII;
-      out.write("POST /streams/a HTTP/1.1\r\nHost: x\r\nContent-Length: 8\r\n\r\n{\"a\":".getBytes(ascii));
+      out.write("POST /streams/a HTTP/1.1\r\nHost: localhost\r\nContent-Length: 8\r\n\r\n{\"a\":".getBytes(ascii));
       out.flush();
       Thread.sleep(200);
-      out.write("12}POST /streams/b HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}".getBytes(ascii));
+      out.write("12}POST /streams/b HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\n\r\n{}".getBytes(ascii));
       out.flush();
 
       // The responses' bodies end without a line break: count status lines in the bytes as they come.

@@ -41,7 +41,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Security: without an auth file the server binds loopback addresses only (unless
  * {@link ServerConfig#insecure()}) and treats every caller as an admin; with one, every route but
- * {@code /health} needs {@code Authorization: Bearer <key>} and {@link Access} applies. Thread-safe.
+ * {@code /health} needs {@code Authorization: Bearer <key>} and {@link Access} applies. Whatever the
+ * keys, {@link BrowserGuard} refuses what a web page could make a browser on the machine send.
+ * Thread-safe.
  */
 public final class AnnalsServer implements AutoCloseable {
 
@@ -56,6 +58,7 @@ public final class AnnalsServer implements AutoCloseable {
   private final ServerConnector connector;
   private final ProjectionHost projections;
   private final Optional<RateLimiter> rateLimiter;
+  private final BrowserGuard browserGuard;
   private volatile boolean stopping;
 
   public AnnalsServer(EventStore store, ServerConfig config, Verifier verifier) {
@@ -97,6 +100,7 @@ public final class AnnalsServer implements AutoCloseable {
     new ProjectionsResource(projections).routing(routes);
     new CommandsResource(store, modules, config.apiKeys().isPresent()).routing(routes);
     metrics.bindProjections(projections);
+    this.browserGuard = BrowserGuard.of(config);
     this.rateLimiter = config.rateLimit().map(r -> new RateLimiter(r, System::nanoTime));
 
     QueuedThreadPool pool = new QueuedThreadPool(256, 4);
@@ -213,6 +217,8 @@ public final class AnnalsServer implements AutoCloseable {
       Exchange x = new Exchange(request, response, callback, config.maxRequestBytes());
       int status = 200;
       try {
+        browserGuard.check(request.getMethod(), x.header(HttpHeader.HOST), x.header(HttpHeader.ORIGIN),
+            x.header("Sec-Fetch-Site"));
         Object found = routes.find(request.getMethod(), Exchange.segments(request.getHttpURI().getPath()));
         if (found instanceof Routes.Miss miss) {
           if (miss.pathExists()) {

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -258,6 +259,12 @@ final class Exchange {
     if (out.size == 0) {
       return Optional.empty();
     }
+    Optional<String> type = header(HttpHeader.CONTENT_TYPE);
+    if (type.isPresent() && !isJsonMediaType(type.get())) {
+      // curl -d without -H sends a form's type; a page's fetch, text/plain: neither is what the body is
+      throw HttpError.invalid("the request body is JSON in UTF-8: send Content-Type: application/json (or no"
+          + " Content-Type), not '" + WireJson.abbreviate(type.get()) + "'");
+    }
     byte[] bytes = out.bytes();
     // Every body is JSON, which is UTF-8: checked strictly before any parser sees it (Jackson lets
     // overlong forms, encoded surrogates and code points over U+10FFFF through).
@@ -267,6 +274,32 @@ final class Exchange {
       throw HttpError.invalid(e.getMessage());
     }
     return Optional.of(bytes);
+  }
+
+  /**
+   * Whether a Content-Type value names JSON: {@code application/json} or {@code application/*+json},
+   * any case, with parameters; a {@code charset} parameter, when given, must be UTF-8.
+   */
+  static boolean isJsonMediaType(String value) {
+    String[] parts = value.split(";", -1);
+    String media = parts[0].trim().toLowerCase(Locale.ROOT);
+    if (!media.equals("application/json") && !(media.startsWith("application/") && media.endsWith("+json"))) {
+      return false;
+    }
+    for (int i = 1; i < parts.length; i++) {
+      String param = parts[i].trim();
+      int eq = param.indexOf('=');
+      if (eq > 0 && param.substring(0, eq).trim().equalsIgnoreCase("charset")) {
+        String charset = param.substring(eq + 1).trim();
+        if (charset.length() >= 2 && charset.startsWith("\"") && charset.endsWith("\"")) {
+          charset = charset.substring(1, charset.length() - 1);
+        }
+        if (!charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /**

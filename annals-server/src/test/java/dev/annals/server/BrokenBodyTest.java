@@ -36,7 +36,7 @@ class BrokenBodyTest {
   @ParameterizedTest
   @ValueSource(strings = {"/streams/raw-1", "/admin/import", "/commands/ledger/credit"})
   void a_bad_chunk_size_line_is_a_400(String path) throws Exception {
-    String reply = raw("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+    String reply = raw("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
         + "Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\nZZ\r\n", false);
     assertClientError(reply, 400, "request body");
   }
@@ -44,7 +44,7 @@ class BrokenBodyTest {
   @ParameterizedTest
   @ValueSource(strings = {"/streams/raw-1", "/admin/import"})
   void a_body_shorter_than_its_content_length_that_the_client_ends_is_a_400(String path) throws Exception {
-    String reply = raw("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+    String reply = raw("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
         + "Content-Length: 100\r\n\r\n{\"events\":", true);
     assertClientError(reply, 400, "ended early");
   }
@@ -52,7 +52,7 @@ class BrokenBodyTest {
   @ParameterizedTest
   @ValueSource(strings = {"/streams/raw-1", "/admin/import"})
   void a_body_that_stops_arriving_is_a_408_after_the_idle_timeout(String path) throws Exception {
-    String reply = raw("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+    String reply = raw("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
         + "Content-Length: 100\r\n\r\n{}", false);
     assertClientError(reply, 408, "did not arrive");
   }

@@ -44,7 +44,7 @@ class HeadRequestTest {
       s.setSoTimeout(10_000);
       OutputStream out = s.getOutputStream();
       // HEAD, then GET on the same connection: the GET's status line must follow the HEAD's headers at once
-      out.write(("HEAD " + path + " HTTP/1.1\r\nHost: x\r\n\r\nGET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+      out.write(("HEAD " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\nGET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
           .getBytes(StandardCharsets.US_ASCII));
       out.flush();
       String both = new String(readAll(s.getInputStream()), StandardCharsets.UTF_8);

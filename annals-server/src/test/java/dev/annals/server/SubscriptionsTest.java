@@ -192,7 +192,7 @@ class SubscriptionsTest {
     try (Socket stuck = new Socket("127.0.0.1", t.server.port()); SseClient healthy = subscribe("/subscribe/all?from=1")) {
       stuck.setReceiveBufferSize(4096);
       OutputStream out = stuck.getOutputStream();
-      out.write("GET /subscribe/all?from=1 HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.write("GET /subscribe/all?from=1 HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       out.flush();
       long t0 = System.nanoTime();
       for (int i = 0; i < 300; i++) {

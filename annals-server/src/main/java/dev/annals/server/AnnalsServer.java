@@ -217,8 +217,10 @@ public final class AnnalsServer implements AutoCloseable {
       Exchange x = new Exchange(request, response, callback, config.maxRequestBytes());
       int status = 200;
       try {
-        browserGuard.check(request.getMethod(), x.header(HttpHeader.HOST), x.header(HttpHeader.ORIGIN),
-            x.header("Sec-Fetch-Site"));
+        BrowserGuard.FRAME_HEADERS.forEach(x::header);
+        browserGuard.check(request.getMethod(),
+            x.header(HttpHeader.HOST).or(() -> Optional.ofNullable(request.getHttpURI().getAuthority()).filter(a -> !a.isEmpty())),
+            x.header(HttpHeader.ORIGIN), x.header("Sec-Fetch-Site"));
         Object found = routes.find(request.getMethod(), Exchange.segments(request.getHttpURI().getPath()));
         if (found instanceof Routes.Miss miss) {
           if (miss.pathExists()) {

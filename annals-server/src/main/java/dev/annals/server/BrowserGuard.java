@@ -13,9 +13,12 @@ import java.util.Optional;
  *       {@code text/plain} body), though it cannot read the answer. Every route but {@code GET},
  *       {@code HEAD} and {@code OPTIONS} is refused (403) when the browser says the request is
  *       cross-site ({@code Sec-Fetch-Site} other than {@code same-origin} or {@code none}) or, from a
- *       browser that does not send that header, when its {@code Origin} is not the {@code Host} it
- *       addressed. Programs (curl, the Java client, the CLI) send neither header and are not affected;
+ *       browser that does not send that header, when its {@code Origin} is not this server's scheme
+ *       and the {@code Host} it addressed. Programs (curl, the Java client, the CLI) send neither header and are not affected;
  *       nor is the console, served from the same origin. This check holds with an auth file too.
+ *   <li><b>Framing</b> (clickjacking): a page could show the console in a frame under a decoy and have
+ *       its visitor click the console's own buttons (same-origin requests). Every response says it may
+ *       not be framed ({@link #FRAME_HEADERS}).
  *   <li><b>DNS rebinding</b>: a page whose own name is made to resolve to 127.0.0.1 is same-origin
  *       with what it reaches, so it may read answers too. Without an auth file and without
  *       {@code --insecure}, a request must address the server by a loopback name: {@code Host} is
@@ -26,27 +29,35 @@ import java.util.Optional;
  */
 final class BrowserGuard {
 
+  /** Headers on every response: no page may frame this server's (the console's) pages. */
+  static final java.util.Map<String, String> FRAME_HEADERS = java.util.Map.of(
+      "X-Frame-Options", "DENY", "Content-Security-Policy", "frame-ancestors 'none'");
+
   private final boolean loopbackNamesOnly;
   private final String boundHost;
+  private final String scheme;
 
   /**
    * @param loopbackNamesOnly whether {@code Host} must be a loopback name (no auth file, not {@code --insecure})
    * @param boundHost the host the server binds, accepted as a {@code Host} name too
+   * @param tls whether the server speaks HTTPS (its pages' origins are {@code https://})
    */
-  BrowserGuard(boolean loopbackNamesOnly, String boundHost) {
+  BrowserGuard(boolean loopbackNamesOnly, String boundHost, boolean tls) {
     this.loopbackNamesOnly = loopbackNamesOnly;
     this.boundHost = stripBrackets(boundHost.toLowerCase(Locale.ROOT));
+    this.scheme = tls ? "https" : "http";
   }
 
   static BrowserGuard of(ServerConfig config) {
-    return new BrowserGuard(config.apiKeys().isEmpty() && !config.insecure(), config.host());
+    return new BrowserGuard(config.apiKeys().isEmpty() && !config.insecure(), config.host(), config.tls().isPresent());
   }
 
   /**
    * Throws a 403 {@link HttpError} for a request a page could have sent behind its visitor's back.
    *
    * @param method the request's method
-   * @param host its {@code Host} header (absent in HTTP/1.0)
+   * @param host the authority it addressed: its {@code Host} header, or an absolute-form target's
+   *     (absent only in HTTP/1.0 without either)
    * @param origin its {@code Origin} header
    * @param fetchSite its {@code Sec-Fetch-Site} header
    */
@@ -67,7 +78,7 @@ final class BrowserGuard {
       }
       return;
     }
-    if (origin.isPresent() && (host.isEmpty() || !authority(origin.get()).equalsIgnoreCase(host.get().trim()))) {
+    if (origin.isPresent() && (host.isEmpty() || !origin.get().trim().equalsIgnoreCase(scheme + "://" + host.get().trim()))) {
       throw crossOrigin(method, origin.get(), "its Origin is not the Host it addressed");
     }
   }
@@ -76,13 +87,6 @@ final class BrowserGuard {
     return HttpError.forbidden("cross-origin request refused: a web page from " + WireJson.abbreviate(origin)
         + " may not send " + method + " to this server (" + why + "). Programs such as curl and the Java client"
         + " send no Origin and are not affected.");
-  }
-
-  /** The host:port of an {@code Origin} ({@code scheme://host[:port]}); {@code "null"} and junk give "". */
-  static String authority(String origin) {
-    String o = origin.trim();
-    int scheme = o.indexOf("://");
-    return scheme < 0 ? "" : o.substring(scheme + 3);
   }
 
   /** The name in a {@code Host} value: without the port, lower case, an IPv6 literal without brackets. */

@@ -225,7 +225,7 @@ final class Exchange {
 
   /** For a route that takes no body: a non-empty body is a 400 rather than silently ignored. */
   void noBody() throws IOException {
-    if (optionalBody().isPresent()) {
+    if (readWholeBody().isPresent()) {
       throw HttpError.invalid("this route takes no request body; send none (or an empty one)");
     }
   }
@@ -235,8 +235,27 @@ final class Exchange {
     return optionalBody().orElseThrow(() -> HttpError.invalid("the request needs a JSON body"));
   }
 
-  /** The body when one was sent (an empty body is absent); the size limit holds as for {@link #body()}. */
+  /**
+   * The body when one was sent (an empty body is absent); the size limit holds as for {@link #body()}.
+   * A body is JSON: one sent with a {@code Content-Type} that says otherwise is a 400 (curl's {@code -d}
+   * without {@code -H} sends a form's type). No {@code Content-Type}, or an empty one, is taken as JSON
+   * (the JDK's HttpClient sends none). Not a defence against web pages ({@link BrowserGuard} is): a
+   * page's {@code fetch} can send a body with no type at all.
+   */
   Optional<byte[]> optionalBody() throws IOException {
+    Optional<byte[]> body = readWholeBody();
+    if (body.isPresent()) {
+      Optional<String> type = header(HttpHeader.CONTENT_TYPE).filter(t -> !t.isBlank());
+      if (type.isPresent() && !isJsonMediaType(type.get())) {
+        throw HttpError.invalid("the request body is JSON in UTF-8: send Content-Type: application/json (or no"
+            + " Content-Type), not '" + WireJson.abbreviate(type.get()) + "'");
+      }
+    }
+    return body;
+  }
+
+  /** The body when one was sent, size-limited and checked to be UTF-8, whatever its Content-Type. */
+  private Optional<byte[]> readWholeBody() throws IOException {
     long declared = request.getLength();
     if (declared > maxBodyBytes) {
       // Left unread here: settleBody() discards it (within a bound) before the 413 goes out.
@@ -259,12 +278,6 @@ final class Exchange {
     if (out.size == 0) {
       return Optional.empty();
     }
-    Optional<String> type = header(HttpHeader.CONTENT_TYPE);
-    if (type.isPresent() && !isJsonMediaType(type.get())) {
-      // curl -d without -H sends a form's type; a page's fetch, text/plain: neither is what the body is
-      throw HttpError.invalid("the request body is JSON in UTF-8: send Content-Type: application/json (or no"
-          + " Content-Type), not '" + WireJson.abbreviate(type.get()) + "'");
-    }
     byte[] bytes = out.bytes();
     // Every body is JSON, which is UTF-8: checked strictly before any parser sees it (Jackson lets
     // overlong forms, encoded surrogates and code points over U+10FFFF through).
@@ -283,7 +296,8 @@ final class Exchange {
   static boolean isJsonMediaType(String value) {
     String[] parts = value.split(";", -1);
     String media = parts[0].trim().toLowerCase(Locale.ROOT);
-    if (!media.equals("application/json") && !(media.startsWith("application/") && media.endsWith("+json"))) {
+    if (!media.equals("application/json")
+        && !(media.startsWith("application/") && media.endsWith("+json") && media.length() > "application/+json".length())) {
       return false;
     }
     for (int i = 1; i < parts.length; i++) {

@@ -2,7 +2,6 @@ package dev.annals.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.annals.core.Direction;
 import dev.annals.core.Filter;
@@ -36,6 +35,11 @@ class BrowserGuardTest {
       assertThat(sameSite).startsWith("HTTP/1.1 403");
       String nullOrigin = post(t, self, "Origin: null\r\n", "application/json");
       assertThat(nullOrigin).startsWith("HTTP/1.1 403");
+      // a browser without Sec-Fetch-Site: another port, or another scheme, is another origin
+      String otherPort = post(t, self, "Origin: http://localhost:" + (t.server.port() + 1) + "\r\n", "application/json");
+      assertThat(otherPort).startsWith("HTTP/1.1 403").contains("its Origin is not");
+      String otherScheme = post(t, self, "Origin: https://" + self + "\r\n", "application/json");
+      assertThat(otherScheme).startsWith("HTTP/1.1 403");
       assertThat(count(t)).isZero();
 
       // no Origin (curl, the Java client), the console's own origin, a browser saying same-origin
@@ -62,6 +66,10 @@ class BrowserGuardTest {
             .startsWith("HTTP/1.1 403").contains("answers only requests addressed to a loopback name");
         assertThat(post(t, host, "", "application/json")).as(host).startsWith("HTTP/1.1 403");
       }
+      // HTTP/1.0 with an absolute-form target and no Host: the target's authority is what it addressed
+      assertThat(raw(t, "GET http://evil.example:" + port + "/all HTTP/1.0\r\n\r\n")).startsWith("HTTP/1.1 403");
+      assertThat(raw(t, "GET http://127.0.0.1:" + port + "/all HTTP/1.0\r\n\r\n")).startsWith("HTTP/1.1 200");
+      assertThat(raw(t, "GET /all HTTP/1.0\r\n\r\n")).startsWith("HTTP/1.1 200");
       assertThat(count(t)).isZero();
       for (String host : new String[] {"localhost:" + port, "LOCALHOST", "127.0.0.1:" + port, "127.1.2.3", "[::1]:" + port,
           "console.localhost:" + port, "localhost."}) {
@@ -104,10 +112,27 @@ class BrowserGuardTest {
         assertThat(post(t, self, "", type)).as(type).startsWith("HTTP/1.1 200");
       }
       assertThat(post(t, self, "", null)).startsWith("HTTP/1.1 200"); // no Content-Type: the JDK client's way
-      assertThat(count(t)).isEqualTo(4);
-      // a route without a body does not look at the type
+      assertThat(post(t, self, "", "")).startsWith("HTTP/1.1 200"); // an empty one is none
+      assertThat(count(t)).isEqualTo(5);
+      // a route without a body does not look at the type, and says it takes no body when sent one
       assertThat(raw(t, "POST /admin/verify HTTP/1.1\r\nHost: " + self + "\r\nContent-Type: text/plain\r\n"
           + "Content-Length: 0\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 200");
+      assertThat(raw(t, "POST /admin/verify HTTP/1.1\r\nHost: " + self + "\r\nContent-Type: text/plain\r\n"
+          + "Content-Length: 2\r\nConnection: close\r\n\r\nhi")).startsWith("HTTP/1.1 400")
+          .contains("this route takes no request body");
+      assertThat(Exchange.isJsonMediaType("application/+json")).isFalse();
+    }
+  }
+
+  @Test
+  void no_page_may_frame_the_console_or_any_answer() throws Exception {
+    try (TestServer t = new TestServer()) {
+      String self = "localhost:" + t.server.port();
+      for (String path : new String[] {"/", "/all", "/no-such-route"}) {
+        String reply = raw(t, "GET " + path + " HTTP/1.1\r\nHost: " + self + "\r\nConnection: close\r\n\r\n");
+        assertThat(reply).as(path).containsIgnoringCase("X-Frame-Options: DENY")
+            .containsIgnoringCase("Content-Security-Policy: frame-ancestors 'none'");
+      }
     }
   }
 
@@ -116,26 +141,39 @@ class BrowserGuardTest {
     assertThat(BrowserGuard.hostName("[::1]:7070")).isEqualTo("::1");
     assertThat(BrowserGuard.hostName("LocalHost:7070")).isEqualTo("localhost");
     assertThat(BrowserGuard.hostName("example.com.")).isEqualTo("example.com");
-    assertThat(BrowserGuard.authority("http://localhost:7070")).isEqualTo("localhost:7070");
-    assertThat(BrowserGuard.authority("null")).isEmpty();
     assertThat(BrowserGuard.isLoopbackIpv4("127.0.0.1")).isTrue();
     assertThat(BrowserGuard.isLoopbackIpv4("127.255.255.254")).isTrue();
     for (String not : new String[] {"127.0.0.256", "127.0.0", "127.00.0.1", "128.0.0.1", "127.0.0.1.", "127..0.1", "127.0.0.+1"}) {
       assertThat(BrowserGuard.isLoopbackIpv4(not)).as(not).isFalse();
     }
-    BrowserGuard bound = new BrowserGuard(true, "[::1]");
-    assertThatCode(() -> bound.check("GET", Optional.of("[::1]:1"), Optional.empty(), Optional.empty())).doesNotThrowAnyException();
-    BrowserGuard named = new BrowserGuard(true, "annals-box");
+    BrowserGuard bound = new BrowserGuard(true, "[::ffff:127.0.0.1]", false);
+    assertThatCode(() -> bound.check("GET", Optional.of("[::ffff:127.0.0.1]:1"), Optional.empty(), Optional.empty()))
+        .doesNotThrowAnyException();
+    BrowserGuard tls = new BrowserGuard(false, "0.0.0.0", true);
+    assertThatCode(() -> tls.check("POST", Optional.of("annals.example"), Optional.of("https://annals.example"),
+        Optional.empty())).doesNotThrowAnyException();
+    assertThat(refusal(() -> tls.check("POST", Optional.of("annals.example"), Optional.of("http://annals.example"),
+        Optional.empty())).status()).isEqualTo(403);
+    BrowserGuard named = new BrowserGuard(true, "annals-box", false);
     assertThatCode(() -> named.check("GET", Optional.of("annals-box:7070"), Optional.empty(), Optional.empty()))
         .doesNotThrowAnyException();
-    assertThatThrownBy(() -> named.check("GET", Optional.of("other-box:7070"), Optional.empty(), Optional.empty()))
-        .isInstanceOf(HttpError.class);
+    assertThat(refusal(() -> named.check("GET", Optional.of("other-box:7070"), Optional.empty(), Optional.empty()))
+        .status()).isEqualTo(403);
     // HTTP/1.0 without Host: a program, not a browser
     assertThatCode(() -> named.check("POST", Optional.empty(), Optional.empty(), Optional.empty())).doesNotThrowAnyException();
-    assertThatThrownBy(() -> named.check("POST", Optional.empty(), Optional.of("http://evil.example"), Optional.empty()))
-        .isInstanceOf(HttpError.class);
+    assertThat(refusal(() -> named.check("POST", Optional.empty(), Optional.of("http://evil.example"), Optional.empty()))
+        .status()).isEqualTo(403);
     assertThatCode(() -> named.check("OPTIONS", Optional.of("localhost"), Optional.of("http://evil.example"),
         Optional.of("cross-site"))).doesNotThrowAnyException();
+  }
+
+  private static HttpError refusal(Runnable check) {
+    try {
+      check.run();
+    } catch (HttpError e) {
+      return e;
+    }
+    throw new AssertionError("not refused");
   }
 
   /** POST /streams/s with one event, the given Host, extra header lines and Content-Type (null: none). */

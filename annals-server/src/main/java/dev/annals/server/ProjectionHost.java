@@ -67,6 +67,8 @@ public final class ProjectionHost implements AutoCloseable {
   static final Duration AS_OF_WAIT = Duration.ofSeconds(10);
   /** The scratch directories of as-of builds, beside the projection database; leftovers go at start. */
   private static final String AS_OF_PREFIX = "as-of-";
+  /** Finished as-of builds kept for more queries at the same moment ({@link AsOfCache}). */
+  static final int AS_OF_KEPT = 4;
 
   /** A past moment a query is answered at: design §4's three questions, asked of a read model. */
   public sealed interface AsOf {
@@ -191,6 +193,8 @@ public final class ProjectionHost implements AutoCloseable {
   /** The directory of the projection database while started; as-of builds make their scratch databases in it. */
   private volatile Optional<Path> databaseDir = Optional.empty();
   private final Semaphore asOfBuilds = new Semaphore(AS_OF_BUILDS);
+  private final AsOfCache asOfCache = new AsOfCache(AS_OF_KEPT, ProjectionHost::deleteTree);
+  private final java.util.concurrent.atomic.AtomicLong asOfBuildsRun = new java.util.concurrent.atomic.AtomicLong();
   private final Duration asOfWait;
   private boolean started;
 
@@ -427,9 +431,12 @@ public final class ProjectionHost implements AutoCloseable {
 
   /**
    * Answers one of the projection's query routes over its live version's code as of a past moment: the
-   * version is built from the log into a scratch SQLite database ({@link AsOfBuild}), the query reads
-   * it, and the database is deleted. The build reads the log up to the moment (twice for valid-at), so
-   * its cost grows with the log; at most {@link #AS_OF_BUILDS} run at once.
+   * version is built from the log into a scratch SQLite database ({@link AsOfBuild}) and the query reads
+   * it. The build reads the log up to the moment (twice for valid-at), so its cost grows with the log;
+   * at most {@link #AS_OF_BUILDS} run at once. When the answer can no longer change (see
+   * {@link #isFinal}) and no event was parked, the build is kept ({@link AsOfCache}, the last
+   * {@link #AS_OF_KEPT}) for more queries at the same moment: the next page costs a query, not a
+   * build. Otherwise the database is deleted.
    *
    * @throws UnknownProjectionException no such projection or query
    * @throws UnavailableException no build slot freed within {@link #AS_OF_WAIT}
@@ -441,40 +448,93 @@ public final class ProjectionHost implements AutoCloseable {
         new UnknownProjectionException("projection " + name + " has no query '" + query + "'; it has "
             + s.hosted.queries().keySet().stream().sorted().toList()));
     Projection<JdbcSession> projection = s.state.live();
+    Optional<AsOfCache.Key> key = isFinal(asOf) ? Optional.of(new AsOfCache.Key(projection.id(), asOf)) : Optional.empty();
+    Optional<AsOfCache.Entry> kept = key.flatMap(asOfCache::acquire);
+    if (kept.isPresent()) {
+      try {
+        return answer(q, params, kept.get(), List.of());
+      } finally {
+        asOfCache.release(kept.get());
+      }
+    }
     if (!asOfBuilds.tryAcquire(asOfWait.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new UnavailableException(AS_OF_BUILDS + " as-of builds are running and none ended within "
           + asOfWait.toMillis() + " ms; retry later");
     }
     Path scratch = null;
+    JdbcTarget t = null;
     try {
       Optional<Path> dir = databaseDir; // close() takes every slot before it deletes anything
       if (dir.isEmpty()) {
         throw new UnavailableException("the projection host is stopped");
       }
       scratch = Files.createTempDirectory(dir.get(), AS_OF_PREFIX);
-      try (JdbcTarget t = JdbcTarget.sqlite(scratch)) {
-        // one attempt: an event the projection fails on is parked at once and named in the answer
-        // (retrying with back-off would hold a build slot for nothing; the live runner retries)
-        AsOfBuild build = new AsOfBuild(store, options.withFailurePolicy(
-            new FailurePolicy(1, Duration.ofMillis(1), Duration.ofMillis(1), FailurePolicy.Exhausted.PARK)));
-        AsOfBuild.Result r = switch (asOf) {
-          case AsOf.AtPosition a -> build.buildAt(projection, t, a.position());
-          case AsOf.KnownAt k -> build.build(projection, t, k.knownAt());
-          case AsOf.ValidAt v -> build.buildValidAt(projection, t, v.validAt(), v.knownAt());
-        };
-        List<Long> parked = t.parked(projection.id()).stream().map(ParkedEvent::position).toList();
-        try (Connection c = t.openReader()) {
-          return new AsOfAnswer(q.query(c, params), r.position(), r.applied(), parked);
+      t = JdbcTarget.sqlite(scratch);
+      // one attempt: an event the projection fails on is parked at once and named in the answer
+      // (retrying with back-off would hold a build slot for nothing; the live runner retries)
+      AsOfBuild build = new AsOfBuild(store, options.withFailurePolicy(
+          new FailurePolicy(1, Duration.ofMillis(1), Duration.ofMillis(1), FailurePolicy.Exhausted.PARK)));
+      AsOfBuild.Result r = switch (asOf) {
+        case AsOf.AtPosition a -> build.buildAt(projection, t, a.position());
+        case AsOf.KnownAt k -> build.build(projection, t, k.knownAt());
+        case AsOf.ValidAt v -> build.buildValidAt(projection, t, v.validAt(), v.knownAt());
+      };
+      asOfBuildsRun.incrementAndGet();
+      List<Long> parked = t.parked(projection.id()).stream().map(ParkedEvent::position).toList();
+      AsOfCache.Entry built = new AsOfCache.Entry(key.orElse(null), scratch, t, r.position(), r.applied());
+      // a build that parked an event is not kept: the failure may have been passing
+      if (key.isPresent() && parked.isEmpty() && asOfCache.offer(built)) {
+        scratch = null; // the cache owns it now
+        t = null;
+        try {
+          return answer(q, params, built, parked);
+        } finally {
+          asOfCache.release(built);
         }
       }
+      return answer(q, params, built, parked);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
+      if (t != null) {
+        t.close();
+      }
       if (scratch != null) {
         deleteTree(scratch);
       }
       asOfBuilds.release();
     }
+  }
+
+  private static AsOfAnswer answer(ProjectionQuery q, Map<String, String> params, AsOfCache.Entry build, List<Long> parked)
+      throws SQLException {
+    try (Connection c = build.target.openReader()) {
+      return new AsOfAnswer(q.query(c, params), build.position, build.applied, parked);
+    }
+  }
+
+  /**
+   * Whether an as-of answer can no longer change, so its build may be kept: a position at or below the
+   * head; a knownAt before the recordedAt of an event already in the log (every later event is recorded
+   * later still, imports included). A knownAt at or after the last event's recordedAt is not final:
+   * events appended next may be recorded within it.
+   */
+  private boolean isFinal(AsOf asOf) {
+    return switch (asOf) {
+      case AsOf.AtPosition a -> a.position() <= store.headPosition();
+      case AsOf.KnownAt k -> recordedSince(k.knownAt());
+      case AsOf.ValidAt v -> recordedSince(v.knownAt());
+    };
+  }
+
+  /** Whether the log holds an event recorded after {@code t}. */
+  private boolean recordedSince(Instant t) {
+    return t.isBefore(Instant.MAX) && store.positionAt(t.plusNanos(1)) <= store.headPosition();
+  }
+
+  /** As-of builds run so far (not answered from {@link AsOfCache}); for tests. */
+  long asOfBuildsRun() {
+    return asOfBuildsRun.get();
   }
 
   /** Where the projection database is, while started. */
@@ -582,6 +642,7 @@ public final class ProjectionHost implements AutoCloseable {
       LOG.warn("as-of builds still running after {} ms; closing the projection database under them", asOfWait.toMillis());
     }
     databaseDir = Optional.empty(); // a build that gets a slot from now on answers 503
+    asOfCache.close(); // kept builds go (each once its last query ends)
     for (Slot s : slots.values()) {
       synchronized (s) {
         State st = s.state;

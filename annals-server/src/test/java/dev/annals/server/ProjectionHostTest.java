@@ -326,6 +326,7 @@ class ProjectionHostTest {
       assertThat(left).doesNotExist();
       assertThat(other.queryAsOf(NAME, "rows", java.util.Map.of(), new ProjectionHost.AsOf.AtPosition(2)).applied())
           .isEqualTo(2);
+      other.close(); // the build was kept for more queries at position 2, until now
       try (var files = java.nio.file.Files.list(dir)) {
         assertThat(files.map(f -> f.getFileName().toString()).filter(f -> f.startsWith("as-of-"))).isEmpty();
       }

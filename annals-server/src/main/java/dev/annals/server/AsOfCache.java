@@ -1,0 +1,133 @@
+package dev.annals.server;
+
+import dev.annals.cqrs.projection.JdbcTarget;
+import dev.annals.cqrs.projection.ProjectionId;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Finished as-of builds kept for the next query at the same moment, so that paging through a read
+ * model as of a past moment builds it once, not once a page. Only a build whose answer can no longer
+ * change is kept (the caller decides: a position at or below the head, or a knownAt before the head's
+ * recordedAt), keyed by the projection's version and the moment, so a promotion never serves the old
+ * code's build. The least recently used of more than {@code capacity} builds is dropped: its scratch
+ * database closed and deleted once no query reads it. Thread-safe.
+ */
+final class AsOfCache {
+
+  /** A projection version and a moment. */
+  record Key(ProjectionId projection, ProjectionHost.AsOf asOf) {}
+
+  /** One kept build: its scratch database and what the build reported. */
+  static final class Entry {
+    final Key key;
+    final Path dir;
+    final JdbcTarget target;
+    final long position;
+    final long applied;
+    private int readers;
+    private boolean dropped;
+
+    Entry(Key key, Path dir, JdbcTarget target, long position, long applied) {
+      this.key = key;
+      this.dir = dir;
+      this.target = target;
+      this.position = position;
+      this.applied = applied;
+    }
+  }
+
+  private final int capacity;
+  private final Consumer<Path> deleteTree;
+  private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
+  private boolean closed;
+
+  /** @param deleteTree deletes a dropped build's directory */
+  AsOfCache(int capacity, Consumer<Path> deleteTree) {
+    this.capacity = capacity;
+    this.deleteTree = deleteTree;
+  }
+
+  /** The build kept for {@code key}, held for reading until {@link #release}; empty when none is. */
+  synchronized Optional<Entry> acquire(Key key) {
+    Entry e = closed ? null : entries.get(key);
+    if (e == null) {
+      return Optional.empty();
+    }
+    e.readers++;
+    return Optional.of(e);
+  }
+
+  /** Ends a read of {@code e}; a dropped build is deleted by its last reader. */
+  void release(Entry e) {
+    boolean dispose;
+    synchronized (this) {
+      e.readers--;
+      dispose = e.dropped && e.readers == 0;
+    }
+    if (dispose) {
+      dispose(e);
+    }
+  }
+
+  /**
+   * Keeps a finished build, held for reading by the caller until {@link #release}. False when it is not
+   * kept (the same moment is kept already, or the cache is closed): the caller reads and deletes it.
+   */
+  boolean offer(Entry e) {
+    List<Entry> dispose = new ArrayList<>();
+    synchronized (this) {
+      if (closed || entries.containsKey(e.key)) {
+        return false;
+      }
+      e.readers++;
+      entries.put(e.key, e);
+      Iterator<Map.Entry<Key, Entry>> eldest = entries.entrySet().iterator();
+      while (entries.size() > capacity) {
+        Entry old = eldest.next().getValue();
+        eldest.remove();
+        old.dropped = true;
+        if (old.readers == 0) {
+          dispose.add(old);
+        }
+      }
+    }
+    dispose.forEach(this::dispose);
+    return true;
+  }
+
+  /** Builds kept now (for tests and status). */
+  synchronized int size() {
+    return entries.size();
+  }
+
+  /** Drops every build (each deleted once no query reads it); later offers are refused. Idempotent. */
+  void close() {
+    List<Entry> dispose = new ArrayList<>();
+    synchronized (this) {
+      closed = true;
+      for (Entry e : entries.values()) {
+        e.dropped = true;
+        if (e.readers == 0) {
+          dispose.add(e);
+        }
+      }
+      entries.clear();
+    }
+    dispose.forEach(this::dispose);
+  }
+
+  private void dispose(Entry e) {
+    try {
+      e.target.close();
+    } finally {
+      deleteTree.accept(e.dir);
+    }
+  }
+}

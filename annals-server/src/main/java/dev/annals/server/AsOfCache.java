@@ -16,10 +16,13 @@ import java.util.function.Consumer;
  * model as of a past moment builds it once, not once a page. Only a build whose answer can no longer
  * change is kept (the caller decides: a position at or below the head, or a knownAt before the head's
  * recordedAt), keyed by the projection's version and the moment, so a promotion never serves the old
- * code's build. The least recently used of more than {@code capacity} builds is dropped: its scratch
+ * code's build (a promotion drops the old version's builds). The least recently used of more than
+ * {@code capacity} builds (one bound for the whole host) is dropped: its scratch
  * database closed and deleted once no query reads it. Thread-safe.
  */
 final class AsOfCache {
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AsOfCache.class);
 
   /** A projection version and a moment. */
   record Key(ProjectionId projection, ProjectionHost.AsOf asOf) {}
@@ -102,6 +105,25 @@ final class AsOfCache {
     return true;
   }
 
+  /** Drops the kept builds whose key matches (each deleted once no query reads it). */
+  void drop(java.util.function.Predicate<Key> which) {
+    List<Entry> dispose = new ArrayList<>();
+    synchronized (this) {
+      Iterator<Entry> it = entries.values().iterator();
+      while (it.hasNext()) {
+        Entry e = it.next();
+        if (which.test(e.key)) {
+          it.remove();
+          e.dropped = true;
+          if (e.readers == 0) {
+            dispose.add(e);
+          }
+        }
+      }
+    }
+    dispose.forEach(this::dispose);
+  }
+
   /** Builds kept now (for tests and status). */
   synchronized int size() {
     return entries.size();
@@ -123,11 +145,13 @@ final class AsOfCache {
     dispose.forEach(this::dispose);
   }
 
+  /** Closes and deletes a dropped build; a failure is logged, never thrown at the query or close() that dropped it. */
   private void dispose(Entry e) {
     try {
       e.target.close();
-    } finally {
       deleteTree.accept(e.dir);
+    } catch (RuntimeException failed) {
+      LOG.warn("could not delete the as-of build {}: {}", e.dir, failed.toString());
     }
   }
 }

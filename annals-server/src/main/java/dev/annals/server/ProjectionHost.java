@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -194,6 +195,8 @@ public final class ProjectionHost implements AutoCloseable {
   private volatile Optional<Path> databaseDir = Optional.empty();
   private final Semaphore asOfBuilds = new Semaphore(AS_OF_BUILDS);
   private final AsOfCache asOfCache = new AsOfCache(AS_OF_KEPT, ProjectionHost::deleteTree);
+  /** Final moments being built now: a second query for one waits for its build instead of building it too. */
+  private final Map<AsOfCache.Key, CompletableFuture<Void>> inProgress = new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicLong asOfBuildsRun = new java.util.concurrent.atomic.AtomicLong();
   private final Duration asOfWait;
   private boolean started;
@@ -404,6 +407,8 @@ public final class ProjectionHost implements AutoCloseable {
       s.state = new State(next, Optional.empty(), Optional.of(promoted), Optional.empty(),
           Optional.of(new RebuildView(next.version(), "promoted", p.done(), 0, p.eventsPerSecond(), Optional.of(0.0),
               true, Optional.of(comparison))));
+      // the old version's builds serve no query now
+      asOfCache.drop(k -> k.projection().name().equals(name) && k.projection().version() != next.version());
       return view(s);
     }
   }
@@ -434,8 +439,9 @@ public final class ProjectionHost implements AutoCloseable {
    * version is built from the log into a scratch SQLite database ({@link AsOfBuild}) and the query reads
    * it. The build reads the log up to the moment (twice for valid-at), so its cost grows with the log;
    * at most {@link #AS_OF_BUILDS} run at once. When the answer can no longer change (see
-   * {@link #isFinal}) and no event was parked, the build is kept ({@link AsOfCache}, the last
-   * {@link #AS_OF_KEPT}) for more queries at the same moment: the next page costs a query, not a
+   * {@link #finalMoment}) and no event was parked, the build is kept ({@link AsOfCache}, the last
+   * {@link #AS_OF_KEPT} of the host) for more queries at the same moment (a second query at
+   * a moment being built waits for that build): the next page costs a query, not a
    * build. Otherwise the database is deleted.
    *
    * @throws UnknownProjectionException no such projection or query
@@ -448,15 +454,49 @@ public final class ProjectionHost implements AutoCloseable {
         new UnknownProjectionException("projection " + name + " has no query '" + query + "'; it has "
             + s.hosted.queries().keySet().stream().sorted().toList()));
     Projection<JdbcSession> projection = s.state.live();
-    Optional<AsOfCache.Key> key = isFinal(asOf) ? Optional.of(new AsOfCache.Key(projection.id(), asOf)) : Optional.empty();
-    Optional<AsOfCache.Entry> kept = key.flatMap(asOfCache::acquire);
-    if (kept.isPresent()) {
-      try {
-        return answer(q, params, kept.get(), List.of());
-      } finally {
-        asOfCache.release(kept.get());
+    Optional<AsOf> moment = finalMoment(asOf);
+    Optional<AsOfCache.Key> key = moment.map(m -> new AsOfCache.Key(projection.id(), m));
+    CompletableFuture<Void> mine = null;
+    if (key.isPresent()) {
+      long deadline = System.nanoTime() + asOfWait.toNanos();
+      while (true) {
+        Optional<AsOfCache.Entry> kept = asOfCache.acquire(key.get());
+        if (kept.isPresent()) {
+          try {
+            return answer(q, params, kept.get(), List.of());
+          } finally {
+            asOfCache.release(kept.get());
+          }
+        }
+        CompletableFuture<Void> claim = new CompletableFuture<>();
+        CompletableFuture<Void> other = inProgress.putIfAbsent(key.get(), claim);
+        if (other == null) {
+          mine = claim;
+          break;
+        }
+        // the same moment is being built: wait for that build rather than take a slot to build it again
+        try {
+          other.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+          throw new UnavailableException("a build of the same moment did not end within " + asOfWait.toMillis()
+              + " ms; retry later");
+        } catch (java.util.concurrent.ExecutionException e) {
+          // never: a claim is completed normally, whatever its build did; look again
+        }
       }
     }
+    try {
+      return buildAndAnswer(projection, q, params, moment.orElse(asOf), key);
+    } finally {
+      if (mine != null) {
+        inProgress.remove(key.get(), mine);
+        mine.complete(null);
+      }
+    }
+  }
+
+  private AsOfAnswer buildAndAnswer(Projection<JdbcSession> projection, ProjectionQuery q, Map<String, String> params,
+      AsOf asOf, Optional<AsOfCache.Key> key) throws SQLException, InterruptedException {
     if (!asOfBuilds.tryAcquire(asOfWait.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new UnavailableException(AS_OF_BUILDS + " as-of builds are running and none ended within "
           + asOfWait.toMillis() + " ms; retry later");
@@ -480,6 +520,7 @@ public final class ProjectionHost implements AutoCloseable {
         case AsOf.ValidAt v -> build.buildValidAt(projection, t, v.validAt(), v.knownAt());
       };
       asOfBuildsRun.incrementAndGet();
+      t.close(); // its writer connection (and SQLite's log with it): queries open readers of their own
       List<Long> parked = t.parked(projection.id()).stream().map(ParkedEvent::position).toList();
       AsOfCache.Entry built = new AsOfCache.Entry(key.orElse(null), scratch, t, r.position(), r.applied());
       // a build that parked an event is not kept: the failure may have been passing
@@ -514,22 +555,28 @@ public final class ProjectionHost implements AutoCloseable {
   }
 
   /**
-   * Whether an as-of answer can no longer change, so its build may be kept: a position at or below the
-   * head; a knownAt before the recordedAt of an event already in the log (every later event is recorded
-   * later still, imports included). A knownAt at or after the last event's recordedAt is not final:
-   * events appended next may be recorded within it.
+   * The moment as kept builds know it, when its answer can no longer change (so its build may be kept);
+   * empty when it may. Final: a position at or below the head; a knownAt before the recordedAt of an
+   * event already in the log (every later event is recorded later still, imports included), and then a
+   * known-at moment is the position it cuts the log at (the same build, shared by every instant that
+   * cuts there). A knownAt at or after the last event's recordedAt is not final: events appended next
+   * may be recorded within it (ties at the clock's resolution included).
    */
-  private boolean isFinal(AsOf asOf) {
+  private Optional<AsOf> finalMoment(AsOf asOf) {
     return switch (asOf) {
-      case AsOf.AtPosition a -> a.position() <= store.headPosition();
-      case AsOf.KnownAt k -> recordedSince(k.knownAt());
-      case AsOf.ValidAt v -> recordedSince(v.knownAt());
+      case AsOf.AtPosition a -> a.position() <= store.headPosition() ? Optional.of(a) : Optional.empty();
+      case AsOf.KnownAt k -> cut(k.knownAt()).map(AsOf.AtPosition::new);
+      case AsOf.ValidAt v -> cut(v.knownAt()).map(c -> v);
     };
   }
 
-  /** Whether the log holds an event recorded after {@code t}. */
-  private boolean recordedSince(Instant t) {
-    return t.isBefore(Instant.MAX) && store.positionAt(t.plusNanos(1)) <= store.headPosition();
+  /** The last position recorded by {@code t}, when the log already holds an event recorded after it. */
+  private Optional<Long> cut(Instant t) {
+    if (!t.isBefore(Instant.MAX)) {
+      return Optional.empty();
+    }
+    long next = store.positionAt(t.plusNanos(1)); // the first event recorded after t, or head + 1
+    return next <= store.headPosition() ? Optional.of(next - 1) : Optional.empty();
   }
 
   /** As-of builds run so far (not answered from {@link AsOfCache}); for tests. */

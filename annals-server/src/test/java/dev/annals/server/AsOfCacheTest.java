@@ -117,10 +117,96 @@ class AsOfCacheTest {
     append("ledger-a", "Debited", 3);
     ProjectionHost.AsOf both = new ProjectionHost.AsOf.AtPosition(2);
     assertThat(total(host.queryAsOf(NAME, "rows", Map.of(), both).body())).as("v1 counts credits only").isEqualTo(10);
+    assertThat(asOfDirs()).hasSize(1);
     host.rebuild(NAME);
     host.promote(NAME, false);
+    assertThat(asOfDirs()).as("the old version's build is dropped at the promotion").isEmpty();
     assertThat(total(host.queryAsOf(NAME, "rows", Map.of(), both).body())).as("v2 subtracts debits").isEqualTo(7);
     assertThat(host.asOfBuildsRun()).isEqualTo(2);
+  }
+
+  @Test
+  void known_at_instants_that_cut_the_log_at_one_position_share_one_build() throws Exception {
+    Instant t1 = append("ledger-a", "Credited", 10).recordedAt();
+    waitPast(t1);
+    append("ledger-a", "Credited", 5);
+    for (Instant t : List.of(t1, t1.plusNanos(1), t1.plusNanos(999))) {
+      ProjectionHost.AsOfAnswer a = host.queryAsOf(NAME, "rows", Map.of(), new ProjectionHost.AsOf.KnownAt(t));
+      assertThat(total(a.body())).isEqualTo(10);
+      assertThat(a.position()).isEqualTo(1);
+    }
+    assertThat(total(host.queryAsOf(NAME, "rows", Map.of(), new ProjectionHost.AsOf.AtPosition(1)).body())).isEqualTo(10);
+    assertThat(host.asOfBuildsRun()).isEqualTo(1);
+  }
+
+  /** Events stamped in one tick of the clock: a knownAt equal to the last one's recordedAt is not final. */
+  @Test
+  void a_known_at_equal_to_the_last_recorded_at_is_not_final_as_the_next_event_may_share_that_instant() throws Exception {
+    Instant tick = Instant.parse("2026-11-27T10:00:00.123456Z");
+    InMemoryEventStore frozen = new InMemoryEventStore(java.time.Clock.fixed(tick, java.time.ZoneOffset.UTC),
+        dev.annals.core.Limits.defaults(), 1000);
+    try (ProjectionHost h = new ProjectionHost(frozen, List.of(new LedgerModule()), Optional.empty(), RunnerOptions.defaults())) {
+      h.start();
+      frozen.append("ledger-a", ExpectedVersion.ANY, EventData.of("Credited", "{\"amount\":10}"));
+      assertThat(total(h.queryAsOf(NAME, "rows", Map.of(), new ProjectionHost.AsOf.KnownAt(tick)).body())).isEqualTo(10);
+      frozen.append("ledger-a", ExpectedVersion.ANY, EventData.of("Credited", "{\"amount\":5}"));
+      assertThat(total(h.queryAsOf(NAME, "rows", Map.of(), new ProjectionHost.AsOf.KnownAt(tick)).body()))
+          .as("recorded at the same instant, so known at it").isEqualTo(15);
+      assertThat(h.asOfBuildsRun()).isEqualTo(2);
+    }
+  }
+
+  /** Two queries at one final moment at once: the second waits for the first one's build, takes no slot. */
+  @Test
+  @org.junit.jupiter.api.Timeout(60)
+  void a_moment_being_built_is_waited_for_not_built_again() throws Exception {
+    java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch open = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicInteger entered = new java.util.concurrent.atomic.AtomicInteger();
+    dev.annals.cqrs.projection.Projection<dev.annals.cqrs.projection.JdbcSession> slow =
+        dev.annals.cqrs.projection.Projection.<dev.annals.cqrs.projection.JdbcSession>named("slow", 1).tables("t")
+            .setup(db -> db.execute("CREATE TABLE IF NOT EXISTS {t} (n INTEGER)"))
+            .onAny((db, e) -> {
+              if (Thread.currentThread().isVirtual()) { // the as-of builds run on the queries' threads
+                entered.incrementAndGet();
+                inside.countDown();
+                open.await();
+              }
+            }).build();
+    ProjectionHost other = new ProjectionHost(store, List.of(ProjectionHostTest.hosting("slow",
+        new dev.annals.server.spi.HostedProjection(slow, Optional.empty(), Map.of("rows",
+            (reader, params) -> com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode())))),
+        Optional.empty(), RunnerOptions.defaults());
+    try {
+      other.start();
+      append("ledger-a", "Credited", 1);
+      ProjectionHost.AsOf first = new ProjectionHost.AsOf.AtPosition(1);
+      List<java.util.concurrent.CompletableFuture<ProjectionHost.AsOfAnswer>> answers = new java.util.ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        java.util.concurrent.CompletableFuture<ProjectionHost.AsOfAnswer> f = new java.util.concurrent.CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+          try {
+            f.complete(other.queryAsOf("slow", "rows", Map.of(), first));
+          } catch (Throwable e) {
+            f.completeExceptionally(e);
+          }
+        });
+        answers.add(f);
+        if (i == 0) {
+          assertThat(inside.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        }
+      }
+      Thread.sleep(200); // the second query, had it built, would be inside the projection by now
+      assertThat(entered.get()).isEqualTo(1);
+      open.countDown();
+      for (var f : answers) {
+        assertThat(f.get(30, java.util.concurrent.TimeUnit.SECONDS).applied()).isEqualTo(1);
+      }
+      assertThat(other.asOfBuildsRun()).isEqualTo(1);
+    } finally {
+      open.countDown();
+      other.close();
+    }
   }
 
   @Test

@@ -131,7 +131,7 @@ class ProjectionHostTest {
   }
 
   /** A module that hosts one projection and nothing else. */
-  private static ServerModule hosting(String name, dev.annals.server.spi.HostedProjection hosted) {
+  static ServerModule hosting(String name, dev.annals.server.spi.HostedProjection hosted) {
     return new ServerModule() {
       @Override
       public String name() {
@@ -361,10 +361,11 @@ class ProjectionHostTest {
       other.start();
       ProjectionHost.AsOf first = new ProjectionHost.AsOf.AtPosition(1);
       List<Thread> held = new java.util.ArrayList<>();
-      for (int i = 0; i < 2; i++) {
+      for (int i = 1; i <= 2; i++) { // two moments: one moment is built once, its second query waits on it
+        ProjectionHost.AsOf moment = new ProjectionHost.AsOf.AtPosition(i);
         held.add(Thread.ofVirtual().start(() -> {
           try {
-            other.queryAsOf("slow", "rows", java.util.Map.of(), first);
+            other.queryAsOf("slow", "rows", java.util.Map.of(), moment);
           } catch (Exception e) {
             throw new IllegalStateException(e);
           }
@@ -372,8 +373,9 @@ class ProjectionHostTest {
       }
       assertThat(inside.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
       long t0 = System.nanoTime();
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> other.queryAsOf("slow", "rows", java.util.Map.of(), first))
-          .isInstanceOf(ProjectionHost.UnavailableException.class).hasMessageContaining("retry later");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> other.queryAsOf("slow", "rows", java.util.Map.of(),
+              new ProjectionHost.AsOf.AtPosition(0)))
+          .isInstanceOf(ProjectionHost.UnavailableException.class).hasMessageContaining("as-of builds are running");
       assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
       open.countDown();
       for (Thread t : held) {

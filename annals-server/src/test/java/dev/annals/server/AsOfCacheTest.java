@@ -160,22 +160,9 @@ class AsOfCacheTest {
   @Test
   @org.junit.jupiter.api.Timeout(60)
   void a_moment_being_built_is_waited_for_not_built_again() throws Exception {
-    java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(2);
     java.util.concurrent.CountDownLatch open = new java.util.concurrent.CountDownLatch(1);
-    java.util.concurrent.atomic.AtomicInteger entered = new java.util.concurrent.atomic.AtomicInteger();
-    dev.annals.cqrs.projection.Projection<dev.annals.cqrs.projection.JdbcSession> slow =
-        dev.annals.cqrs.projection.Projection.<dev.annals.cqrs.projection.JdbcSession>named("slow", 1).tables("t")
-            .setup(db -> db.execute("CREATE TABLE IF NOT EXISTS {t} (n INTEGER)"))
-            .onAny((db, e) -> {
-              if (Thread.currentThread().isVirtual()) { // the as-of builds run on the queries' threads
-                entered.incrementAndGet();
-                inside.countDown();
-                open.await();
-              }
-            }).build();
-    ProjectionHost other = new ProjectionHost(store, List.of(ProjectionHostTest.hosting("slow",
-        new dev.annals.server.spi.HostedProjection(slow, Optional.empty(), Map.of("rows",
-            (reader, params) -> com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode())))),
+    ProjectionHost other = new ProjectionHost(store, List.of(ProjectionHostTest.heldAsOfBuilds(inside, open)),
         Optional.empty(), RunnerOptions.defaults());
     try {
       other.start();
@@ -193,11 +180,15 @@ class AsOfCacheTest {
         });
         answers.add(f);
         if (i == 0) {
-          assertThat(inside.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+          long deadline = System.nanoTime() + 10_000_000_000L;
+          while (inside.getCount() == 2 && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+          }
+          assertThat(inside.getCount()).as("the first build is inside").isEqualTo(1);
         }
       }
       Thread.sleep(200); // the second query, had it built, would be inside the projection by now
-      assertThat(entered.get()).isEqualTo(1);
+      assertThat(inside.getCount()).as("no second build entered").isEqualTo(1);
       open.countDown();
       for (var f : answers) {
         assertThat(f.get(30, java.util.concurrent.TimeUnit.SECONDS).applied()).isEqualTo(1);

@@ -131,7 +131,26 @@ class ProjectionHostTest {
   }
 
   /** A module that hosts one projection and nothing else. */
-  static ServerModule hosting(String name, dev.annals.server.spi.HostedProjection hosted) {
+  /**
+   * A module hosting projection {@code slow} (query {@code rows}: an empty object) that holds its as-of
+   * builds inside it: each event it applies on a virtual thread (the as-of builds run on the queries'
+   * threads, the live runner on its own) counts {@code inside} down, then waits for {@code open}.
+   */
+  static ServerModule heldAsOfBuilds(CountDownLatch inside, CountDownLatch open) {
+    dev.annals.cqrs.projection.Projection<dev.annals.cqrs.projection.JdbcSession> slow =
+        dev.annals.cqrs.projection.Projection.<dev.annals.cqrs.projection.JdbcSession>named("slow", 1).tables("t")
+            .setup(db -> db.execute("CREATE TABLE IF NOT EXISTS {t} (n INTEGER)"))
+            .onAny((db, e) -> {
+              if (Thread.currentThread().isVirtual()) {
+                inside.countDown();
+                open.await();
+              }
+            }).build();
+    return hosting("slow", new dev.annals.server.spi.HostedProjection(slow, Optional.empty(),
+        java.util.Map.of("rows", (reader, params) -> com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode())));
+  }
+
+  private static ServerModule hosting(String name, dev.annals.server.spi.HostedProjection hosted) {
     return new ServerModule() {
       @Override
       public String name() {
@@ -344,18 +363,8 @@ class ProjectionHostTest {
   void a_third_as_of_query_waits_for_a_slot_then_is_unavailable() throws Exception {
     CountDownLatch inside = new CountDownLatch(2);
     CountDownLatch open = new CountDownLatch(1);
-    dev.annals.cqrs.projection.Projection<dev.annals.cqrs.projection.JdbcSession> slow =
-        dev.annals.cqrs.projection.Projection.<dev.annals.cqrs.projection.JdbcSession>named("slow", 1).tables("t")
-            .setup(db -> db.execute("CREATE TABLE IF NOT EXISTS {t} (n INTEGER)"))
-            .onAny((db, e) -> {
-              if (Thread.currentThread().isVirtual()) { // the as-of builds run on the queries' threads
-                inside.countDown();
-                open.await();
-              }
-            }).build();
-    ServerModule module = hosting("slow", new dev.annals.server.spi.HostedProjection(slow, Optional.empty(),
-        java.util.Map.of("rows", (reader, params) -> com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode())));
-    ProjectionHost other = new ProjectionHost(store, List.of(module), Optional.empty(), RunnerOptions.defaults(),
+    ProjectionHost other = new ProjectionHost(store, List.of(heldAsOfBuilds(inside, open)), Optional.empty(),
+        RunnerOptions.defaults(),
         (r, live) -> r.compare(live, ProjectionHost.DIFF_SAMPLE), Duration.ofMillis(300));
     try {
       other.start();

@@ -520,8 +520,8 @@ public final class ProjectionHost implements AutoCloseable {
         case AsOf.ValidAt v -> build.buildValidAt(projection, t, v.validAt(), v.knownAt());
       };
       asOfBuildsRun.incrementAndGet();
-      t.close(); // its writer connection (and SQLite's log with it): queries open readers of their own
       List<Long> parked = t.parked(projection.id()).stream().map(ParkedEvent::position).toList();
+      t.close(); // its writer connection (and SQLite's log with it): queries open readers of their own
       AsOfCache.Entry built = new AsOfCache.Entry(key.orElse(null), scratch, t, r.position(), r.applied());
       // a build that parked an event is not kept: the failure may have been passing
       if (key.isPresent() && parked.isEmpty() && asOfCache.offer(built)) {

@@ -23,7 +23,7 @@ import dev.annals.log.LogEventStore;
 import dev.annals.server.AnnalsServer;
 import dev.annals.server.ProjectionHost;
 import dev.annals.server.ServerConfig;
-import dev.annals.server.spi.ServerModule;
+import dev.annals.module.ServerModule;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -6,7 +6,7 @@ import dev.annals.core.EventStoreException;
 import dev.annals.core.FsyncReporting;
 import dev.annals.cqrs.codec.EventCodecException;
 import dev.annals.cqrs.projection.RunnerOptions;
-import dev.annals.server.spi.ServerModule;
+import dev.annals.module.ServerModule;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;

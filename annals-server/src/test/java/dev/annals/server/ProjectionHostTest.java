@@ -7,7 +7,7 @@ import dev.annals.core.ExpectedVersion;
 import dev.annals.core.InMemoryEventStore;
 import dev.annals.cqrs.projection.Comparison;
 import dev.annals.cqrs.projection.RunnerOptions;
-import dev.annals.server.spi.ServerModule;
+import dev.annals.module.ServerModule;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -113,7 +113,7 @@ class ProjectionHostTest {
   }
 
   /** A module with projection {@code fragile}: both versions fail on a {@code Poison} event (only v2 when told). */
-  private static dev.annals.server.spi.ServerModule fragile(boolean v1Fails) {
+  private static dev.annals.module.ServerModule fragile(boolean v1Fails) {
     java.util.function.IntFunction<dev.annals.cqrs.projection.Projection<dev.annals.cqrs.projection.JdbcSession>> version =
         v -> dev.annals.cqrs.projection.Projection.<dev.annals.cqrs.projection.JdbcSession>named("fragile", v)
             .tables("seen")
@@ -125,7 +125,7 @@ class ProjectionHostTest {
               db.update("INSERT INTO {seen} (position) VALUES (?)", e.position());
             })
             .build();
-    var hosted = new dev.annals.server.spi.HostedProjection(version.apply(1), Optional.of(version.apply(2)),
+    var hosted = new dev.annals.module.HostedProjection(version.apply(1), Optional.of(version.apply(2)),
         java.util.Map.of());
     return hosting("fragile", hosted);
   }
@@ -146,11 +146,11 @@ class ProjectionHostTest {
                 open.await();
               }
             }).build();
-    return hosting("slow", new dev.annals.server.spi.HostedProjection(slow, Optional.empty(),
+    return hosting("slow", new dev.annals.module.HostedProjection(slow, Optional.empty(),
         java.util.Map.of("rows", (reader, params) -> com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode())));
   }
 
-  private static ServerModule hosting(String name, dev.annals.server.spi.HostedProjection hosted) {
+  private static ServerModule hosting(String name, dev.annals.module.HostedProjection hosted) {
     return new ServerModule() {
       @Override
       public String name() {
@@ -158,12 +158,12 @@ class ProjectionHostTest {
       }
 
       @Override
-      public java.util.Map<String, dev.annals.server.spi.StateView> stateViews() {
+      public java.util.Map<String, dev.annals.module.StateView> stateViews() {
         return java.util.Map.of();
       }
 
       @Override
-      public List<dev.annals.server.spi.HostedProjection> projections() {
+      public List<dev.annals.module.HostedProjection> projections() {
         return List.of(hosted);
       }
     };
@@ -231,20 +231,20 @@ class ProjectionHostTest {
     var v1 = dev.annals.cqrs.projection.Projection.<dev.annals.cqrs.projection.JdbcSession>named("slow", 1)
         .tables("seen").setup(db -> db.execute("CREATE TABLE IF NOT EXISTS {seen} (position INTEGER PRIMARY KEY)"))
         .onAny((db, e) -> db.update("INSERT INTO {seen} (position) VALUES (?)", e.position())).build();
-    var hosted = new dev.annals.server.spi.HostedProjection(v1, Optional.of(v2), java.util.Map.of());
-    dev.annals.server.spi.ServerModule module = new dev.annals.server.spi.ServerModule() {
+    var hosted = new dev.annals.module.HostedProjection(v1, Optional.of(v2), java.util.Map.of());
+    dev.annals.module.ServerModule module = new dev.annals.module.ServerModule() {
       @Override
       public String name() {
         return "slow";
       }
 
       @Override
-      public java.util.Map<String, dev.annals.server.spi.StateView> stateViews() {
+      public java.util.Map<String, dev.annals.module.StateView> stateViews() {
         return java.util.Map.of();
       }
 
       @Override
-      public List<dev.annals.server.spi.HostedProjection> projections() {
+      public List<dev.annals.module.HostedProjection> projections() {
         return List.of(hosted);
       }
     };

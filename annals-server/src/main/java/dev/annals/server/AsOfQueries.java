@@ -107,7 +107,8 @@ public final class AsOfQueries implements AutoCloseable {
         Optional<AsOfCache.Entry> found = kept.acquire(key.get());
         if (found.isPresent()) {
           try {
-            return answer(query, params, found.get(), List.of());
+            AsOfCache.Entry e = found.get();
+            return answer(query, params, e.scratch.target(), e.position, e.applied, List.of());
           } finally {
             kept.release(found.get());
           }
@@ -164,17 +165,19 @@ public final class AsOfQueries implements AutoCloseable {
       buildsRun.incrementAndGet();
       List<Long> parked = t.parked(projection.id()).stream().map(ParkedEvent::position).toList();
       t.close(); // its writer connection (and SQLite's log with it): queries open readers of their own
-      AsOfCache.Entry built = new AsOfCache.Entry(key.orElse(null), scratch, r.position(), r.applied());
       // a build that parked an event is not kept: the failure may have been passing
-      if (key.isPresent() && parked.isEmpty() && kept.offer(built)) {
-        scratch = null; // the cache owns it now
-        try {
-          return answer(q, params, built, parked);
-        } finally {
-          kept.release(built);
+      if (key.isPresent() && parked.isEmpty()) {
+        AsOfCache.Entry built = new AsOfCache.Entry(key.get(), scratch, r.position(), r.applied());
+        if (kept.offer(built)) {
+          scratch = null; // the cache owns it now
+          try {
+            return answer(q, params, built.scratch.target(), r.position(), r.applied(), parked);
+          } finally {
+            kept.release(built);
+          }
         }
       }
-      return answer(q, params, built, parked);
+      return answer(q, params, t, r.position(), r.applied(), parked);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
@@ -185,10 +188,10 @@ public final class AsOfQueries implements AutoCloseable {
     }
   }
 
-  private static Answer answer(ProjectionQuery q, Map<String, String> params, AsOfCache.Entry build, List<Long> parked)
-      throws SQLException {
-    try (Connection c = build.scratch.target().openReader()) {
-      return new Answer(q.query(c, params), build.position, build.applied, parked);
+  private static Answer answer(ProjectionQuery q, Map<String, String> params, JdbcTarget built, long position,
+      long applied, List<Long> parked) throws SQLException {
+    try (Connection c = built.openReader()) {
+      return new Answer(q.query(c, params), position, applied, parked);
     }
   }
 

@@ -107,6 +107,30 @@ class ProjectionSupervisorTest {
   }
 
   @Test
+  void a_rebuild_resumed_at_start_hands_its_comparison_to_the_background_too(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) throws Exception {
+    host.close();
+    List<Runnable> first = new CopyOnWriteArrayList<>();
+    try (ProjectionHost h = new ProjectionHost(store, List.of(new LedgerModule()), new SqliteReadModels(Optional.of(dir)),
+        RunnerOptions.defaults(), this::countingCompare, AsOfQueries.WAIT, first::add)) {
+      h.start();
+      h.rebuild(NAME);
+      assertThat(h.awaitRebuildCaughtUp(NAME, Duration.ofSeconds(30))).isTrue();
+    }
+    List<Runnable> second = new CopyOnWriteArrayList<>();
+    try (ProjectionHost h = new ProjectionHost(store, List.of(new LedgerModule()), new SqliteReadModels(Optional.of(dir)),
+        RunnerOptions.defaults(), this::countingCompare, AsOfQueries.WAIT, second::add)) {
+      h.start();
+      assertThat(second).as("the resumed rebuild's comparison task").hasSize(1);
+      assertThat(h.awaitRebuildCaughtUp(NAME, Duration.ofSeconds(30))).isTrue();
+      assertThat(h.status(NAME).rebuild().orElseThrow().comparison()).isEmpty();
+      second.get(0).run();
+      assertThat(h.status(NAME).rebuild().orElseThrow().comparison()).isPresent();
+    }
+    assertThat(compared).hasValue(1);
+  }
+
+  @Test
   void a_refused_promotion_goes_back_to_rebuilding_and_the_rebuild_can_be_promoted_after() throws Exception {
     host.rebuild(NAME);
     assertThat(host.awaitRebuildCaughtUp(NAME, Duration.ofSeconds(30))).isTrue();

@@ -22,8 +22,9 @@ import dev.annals.log.Annals;
 import dev.annals.log.LogEventStore;
 import dev.annals.server.AnnalsServer;
 import dev.annals.server.ProjectionHost;
+import dev.annals.server.ProjectionSnapshot;
 import dev.annals.server.ServerConfig;
-import dev.annals.server.spi.ServerModule;
+import dev.annals.module.ServerModule;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,7 +60,7 @@ final class Demo implements AutoCloseable {
   record AuditAnswer(String transferId, String correlationId, List<TrailEvent> events) {}
 
   /** (c): the blue/green rebuild of the statements, v1 (buggy) to v2. */
-  record RebuildAnswer(List<ProjectionHost.RebuildView> progress, Comparison comparison, int liveVersionAfter,
+  record RebuildAnswer(List<ProjectionSnapshot.Rebuild> progress, Comparison comparison, int liveVersionAfter,
       long correctedAccountBalanceV1, long correctedAccountBalanceV2) {}
 
   record Answers(BalanceAnswer balance, AuditAnswer audit, RebuildAnswer rebuild) {}
@@ -233,15 +234,15 @@ final class Demo implements AutoCloseable {
     out.printf("(c) Blue/green rebuild: %s v1 ignores fee reversals (a deliberate bug); v2 books them.%n", name);
     long v1Balance = lastStatementBalance(accountId);
     projections.rebuild(name);
-    List<ProjectionHost.RebuildView> progress = new ArrayList<>();
+    List<ProjectionSnapshot.Rebuild> progress = new ArrayList<>();
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (true) {
       boolean done = projections.awaitRebuildCaughtUp(name, Duration.ofMillis(400));
-      ProjectionHost.RebuildView p = projections.status(name).rebuild().orElseThrow();
+      ProjectionSnapshot.Rebuild p = projections.status(name).rebuild().orElseThrow();
       progress.add(p);
       out.printf("      v2 %7d done  %7d to go  %8.0f events/s  ETA %s%n", p.eventsDone(), p.eventsToGo(),
           p.eventsPerSecond(), done ? "0 s (caught up)"
-              : p.etaSeconds().map(d -> String.format("%.1f s", d)).orElse("-"));
+              : p.eta().map(d -> String.format("%.1f s", d.toMillis() / 1000.0)).orElse("-"));
       if (done) {
         break;
       }
@@ -249,8 +250,8 @@ final class Demo implements AutoCloseable {
         throw new CliFailure("the rebuild did not catch up in " + WAIT.toSeconds() + " s", 1);
       }
     }
-    ProjectionHost.View promoted = projections.promote(name, false);
-    Comparison comparison = promoted.rebuild().flatMap(ProjectionHost.RebuildView::comparison).orElseThrow();
+    ProjectionSnapshot promoted = projections.promote(name, false);
+    Comparison comparison = promoted.rebuild().flatMap(ProjectionSnapshot.Rebuild::comparison).orElseThrow();
     printComparison(comparison);
     int live = promoted.version();
     long v2Balance = lastStatementBalance(accountId);

@@ -5,7 +5,7 @@ import dev.annals.log.LogOptions;
 import dev.annals.server.AnnalsServer;
 import dev.annals.server.ApiKeys;
 import dev.annals.server.ServerConfig;
-import dev.annals.server.spi.ServerModule;
+import dev.annals.module.ServerModule;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -11,7 +11,7 @@ import dev.annals.examples.bank.seed.HistoryGenerator;
 import dev.annals.examples.bank.seed.SeedConfig;
 import dev.annals.examples.bank.seed.SeededHistory;
 import dev.annals.server.AnnalsServer;
-import dev.annals.server.ProjectionHost;
+import dev.annals.server.ProjectionSnapshot;
 import dev.annals.server.ScanVerifier;
 import dev.annals.server.ServerConfig;
 import java.text.NumberFormat;
@@ -111,9 +111,9 @@ class ProjectionsE2eTest {
     browser.awaitText(CARD + " h2", "version 2");
     assertThat(browser.awaitText(CARD + " .rebuild", "promoted")).contains("Compared at promotion");
     assertThat(browser.find(CARD + " .rebuild-btn").isDisplayed()).as("version 2 is the newest").isFalse();
-    ProjectionHost.View served = server.projections().status(BankProjections.STATEMENTS);
+    ProjectionSnapshot served = server.projections().status(BankProjections.STATEMENTS);
     assertThat(served.version()).isEqualTo(2);
-    assertThat(served.rebuild().orElseThrow().status()).isEqualTo("promoted");
+    assertThat(served.rebuild().orElseThrow().status()).isEqualTo(ProjectionSnapshot.RebuildStatus.PROMOTED);
     browser.screenshot("e2e-projections-promoted");
   }
 }

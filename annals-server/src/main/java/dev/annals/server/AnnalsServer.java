@@ -6,7 +6,7 @@ import dev.annals.core.EventStoreException;
 import dev.annals.core.FsyncReporting;
 import dev.annals.cqrs.codec.EventCodecException;
 import dev.annals.cqrs.projection.RunnerOptions;
-import dev.annals.server.spi.ServerModule;
+import dev.annals.module.ServerModule;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -77,6 +77,15 @@ public final class AnnalsServer implements AutoCloseable {
    */
   public AnnalsServer(EventStore store, ServerConfig config, Verifier verifier, List<ServerModule> modules,
       Optional<Path> projectionsDir) {
+    this(store, config, verifier, modules, new SqliteReadModels(projectionsDir));
+  }
+
+  /**
+   * A server hosting domain modules whose read models live in {@code readModels} (another engine than
+   * the default SQLite file); the server opens it at {@link #start} and closes it at {@link #stop}.
+   */
+  public AnnalsServer(EventStore store, ServerConfig config, Verifier verifier, List<ServerModule> modules,
+      ReadModelTargets readModels) {
     this.store = store;
     this.config = config;
     checkBinding(config);
@@ -96,7 +105,7 @@ public final class AnnalsServer implements AutoCloseable {
     new AdminResource(store, verifier).routing(routes);
     new HealthResource(store, metrics, () -> stopping).routing(routes);
     new ConsoleResource(new ConsoleAssets()).routing(routes);
-    this.projections = new ProjectionHost(store, modules, projectionsDir, RunnerOptions.defaults());
+    this.projections = new ProjectionHost(store, modules, readModels, RunnerOptions.defaults());
     new ProjectionsResource(projections).routing(routes);
     new CommandsResource(store, modules, config.apiKeys().isPresent()).routing(routes);
     metrics.bindProjections(projections);

@@ -1,15 +1,12 @@
 package dev.annals.server;
 
-import dev.annals.cqrs.projection.JdbcTarget;
 import dev.annals.cqrs.projection.ProjectionId;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
  * Finished as-of builds kept for the next query at the same moment, so that paging through a read
@@ -18,43 +15,38 @@ import java.util.function.Consumer;
  * recordedAt), keyed by the projection's version and the moment, so a promotion never serves the old
  * code's build (a promotion drops the old version's builds). The least recently used of more than
  * {@code capacity} builds (one bound for the whole host) is dropped: its scratch
- * database closed and deleted once no query reads it. Thread-safe.
+ * target closed and deleted once no query reads it. Thread-safe.
  */
 final class AsOfCache {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AsOfCache.class);
 
   /** A projection version and a moment. */
-  record Key(ProjectionId projection, ProjectionHost.AsOf asOf) {}
+  record Key(ProjectionId projection, AsOf asOf) {}
 
-  /** One kept build: its scratch database and what the build reported. */
+  /** One kept build: its scratch target and what the build reported. */
   static final class Entry {
     final Key key;
-    final Path dir;
-    final JdbcTarget target;
+    final ReadModelTargets.Scratch scratch;
     final long position;
     final long applied;
     private int readers;
     private boolean dropped;
 
-    Entry(Key key, Path dir, JdbcTarget target, long position, long applied) {
+    Entry(Key key, ReadModelTargets.Scratch scratch, long position, long applied) {
       this.key = key;
-      this.dir = dir;
-      this.target = target;
+      this.scratch = scratch;
       this.position = position;
       this.applied = applied;
     }
   }
 
   private final int capacity;
-  private final Consumer<Path> deleteTree;
   private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
   private boolean closed;
 
-  /** @param deleteTree deletes a dropped build's directory */
-  AsOfCache(int capacity, Consumer<Path> deleteTree) {
+  AsOfCache(int capacity) {
     this.capacity = capacity;
-    this.deleteTree = deleteTree;
   }
 
   /** The build kept for {@code key}, held for reading until {@link #release}; empty when none is. */
@@ -148,10 +140,9 @@ final class AsOfCache {
   /** Closes and deletes a dropped build; a failure is logged, never thrown at the query or close() that dropped it. */
   private void dispose(Entry e) {
     try {
-      e.target.close();
-      deleteTree.accept(e.dir);
+      e.scratch.close();
     } catch (RuntimeException failed) {
-      LOG.warn("could not delete the as-of build {}: {}", e.dir, failed.toString());
+      LOG.warn("could not delete the as-of build {}: {}", e.key, failed.toString());
     }
   }
 }

@@ -16,7 +16,8 @@ import java.util.Set;
  * (status, lag, rebuild progress; any key), {@code POST /projections/{name}/rebuild} and
  * {@code POST /projections/{name}/promote} (admins), and the modules' query routes
  * {@code GET /projections/{name}/{query}} (a key covering all streams: a read model mixes streams).
- * Thread-safe (the host is).
+ * Each status is the supervisor's typed {@link ProjectionSnapshot}, turned into JSON here ({@link #write}); reading one
+ * starts nothing. Thread-safe (the host is).
  */
 final class ProjectionsResource {
 
@@ -40,7 +41,7 @@ final class ProjectionsResource {
     x.json(200, g -> {
       g.writeStartObject();
       g.writeArrayFieldStart("projections");
-      for (ProjectionHost.View v : all) {
+      for (ProjectionSnapshot v : all) {
         write(g, v);
       }
       g.writeEndArray();
@@ -50,7 +51,7 @@ final class ProjectionsResource {
 
   private void one(Exchange x) throws Exception {
     x.allowOnly(Set.of());
-    ProjectionHost.View v = call(() -> host.status(x.path("name")));
+    ProjectionSnapshot v = call(() -> host.status(x.path("name")));
     x.json(200, g -> write(g, v));
   }
 
@@ -58,7 +59,7 @@ final class ProjectionsResource {
     Access.admin(x, "starting a rebuild");
     x.noBody();
     x.allowOnly(Set.of());
-    ProjectionHost.View v = call(() -> host.rebuild(x.path("name")));
+    ProjectionSnapshot v = call(() -> host.rebuild(x.path("name")));
     x.json(202, g -> write(g, v));
   }
 
@@ -68,7 +69,7 @@ final class ProjectionsResource {
     String name = x.path("name");
     call(() -> host.status(name)); // 404 before reading a body for an unknown name
     boolean requireIdentical = x.optionalBody().map(ProjectionsResource::requireIdentical).orElse(false);
-    ProjectionHost.View v = call(() -> host.promote(name, requireIdentical));
+    ProjectionSnapshot v = call(() -> host.promote(name, requireIdentical));
     x.json(200, g -> write(g, v));
   }
 
@@ -111,12 +112,12 @@ final class ProjectionsResource {
     Map<String, String> params = new LinkedHashMap<>(x.queryParams());
     String name = x.path("name");
     String query = x.path("query");
-    Optional<ProjectionHost.AsOf> asOf = asOf(x);
+    Optional<AsOf> asOf = asOf(x);
     AS_OF_PARAMS.forEach(params::remove);
     var body = call(() -> {
       try {
         if (asOf.isPresent()) {
-          ProjectionHost.AsOfAnswer a = host.queryAsOf(name, query, params, asOf.get());
+          AsOfQueries.Answer a = host.queryAsOf(name, query, params, asOf.get());
           x.header(AS_OF_POSITION, Long.toString(a.position()));
           x.header(AS_OF_APPLIED, Long.toString(a.applied()));
           if (!a.parked().isEmpty()) {
@@ -130,7 +131,7 @@ final class ProjectionsResource {
         throw HttpError.invalid(e.getMessage());
       } catch (NoSuchElementException e) { // the module's query found nothing
         throw HttpError.notFound(e.getMessage());
-      } catch (ProjectionHost.UnavailableException e) {
+      } catch (AsOfQueries.UnavailableException e) {
         x.header(org.eclipse.jetty.http.HttpHeader.RETRY_AFTER, "5");
         throw new HttpError(503, "unavailable", e.getMessage());
       }
@@ -145,7 +146,7 @@ final class ProjectionsResource {
   static final String AS_OF_PARKED = "Annals-As-Of-Parked";
 
   /** The moment asked for by the reserved parameters, if any; the same rules as the state route's. */
-  private Optional<ProjectionHost.AsOf> asOf(Exchange x) {
+  private Optional<AsOf> asOf(Exchange x) {
     Optional<String> position = x.query("position");
     Optional<java.time.Instant> knownAt = x.queryInstant("knownAt");
     Optional<java.time.Instant> validAt = x.queryInstant("validAt");
@@ -158,12 +159,12 @@ final class ProjectionsResource {
       if (p > head) {
         throw HttpError.invalid("position " + p + " is past the log's head " + head);
       }
-      return Optional.of(new ProjectionHost.AsOf.AtPosition(p));
+      return Optional.of(new AsOf.AtPosition(p));
     }
     if (validAt.isPresent()) {
-      return Optional.of(new ProjectionHost.AsOf.ValidAt(validAt.get(), knownAt.orElse(java.time.Instant.MAX)));
+      return Optional.of(new AsOf.ValidAt(validAt.get(), knownAt.orElse(java.time.Instant.MAX)));
     }
-    return knownAt.map(ProjectionHost.AsOf.KnownAt::new);
+    return knownAt.map(AsOf.KnownAt::new);
   }
 
   @FunctionalInterface
@@ -175,14 +176,15 @@ final class ProjectionsResource {
   private static <T> T call(HostCall<T> c) throws Exception {
     try {
       return c.call();
-    } catch (ProjectionHost.UnknownProjectionException e) {
+    } catch (ProjectionSupervisor.UnknownProjectionException e) {
       throw HttpError.notFound(e.getMessage());
-    } catch (ProjectionHost.RefusedException e) {
+    } catch (ProjectionSupervisor.RefusedException e) {
       throw HttpError.invalid(e.getMessage());
     }
   }
 
-  static void write(JsonGenerator g, ProjectionHost.View v) throws IOException {
+  /** The JSON view of a snapshot: the body of {@code GET /projections/{name}} and one entry of the list. */
+  static void write(JsonGenerator g, ProjectionSnapshot v) throws IOException {
     g.writeStartObject();
     g.writeStringField("name", v.name());
     g.writeNumberField("version", v.version());
@@ -192,8 +194,8 @@ final class ProjectionsResource {
     } else {
       g.writeNull();
     }
-    g.writeStringField("status", v.status());
-    g.writeBooleanField("live", v.live());
+    g.writeStringField("status", wire(v.status()));
+    g.writeBooleanField("live", true); // the version shown is the live one
     g.writeNumberField("position", v.position());
     g.writeNumberField("head", v.head());
     g.writeNumberField("lagEvents", v.lagEvents());
@@ -204,16 +206,16 @@ final class ProjectionsResource {
     if (v.rebuild().isEmpty()) {
       g.writeNull();
     } else {
-      ProjectionHost.RebuildView r = v.rebuild().get();
+      ProjectionSnapshot.Rebuild r = v.rebuild().get();
       g.writeStartObject();
       g.writeNumberField("version", r.version());
-      g.writeStringField("status", r.status());
+      g.writeStringField("status", wire(r.status()));
       g.writeNumberField("eventsDone", r.eventsDone());
       g.writeNumberField("eventsToGo", r.eventsToGo());
       g.writeNumberField("eventsPerSecond", Math.round(r.eventsPerSecond() * 10) / 10.0);
       g.writeFieldName("etaSeconds");
-      if (r.etaSeconds().isPresent()) {
-        g.writeNumber(r.etaSeconds().get());
+      if (r.eta().isPresent()) {
+        g.writeNumber(r.eta().get().toMillis() / 1000.0);
       } else {
         g.writeNull();
       }
@@ -227,6 +229,11 @@ final class ProjectionsResource {
       g.writeEndObject();
     }
     g.writeEndObject();
+  }
+
+  /** A status as the JSON spells it: {@code catching_up}, {@code ready}, ... */
+  private static String wire(Enum<?> status) {
+    return status.name().toLowerCase(java.util.Locale.ROOT);
   }
 
   private static void writeComparison(JsonGenerator g, Comparison c) throws IOException {

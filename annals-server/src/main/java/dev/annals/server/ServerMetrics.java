@@ -76,7 +76,7 @@ final class ServerMetrics {
     }
   }
 
-  private static ProjectionHost.View lag(ProjectionHost host, String name) {
+  private static ProjectionSnapshot lag(ProjectionHost host, String name) {
     return host.status(name);
   }
 

@@ -2,9 +2,9 @@ package dev.annals.server;
 
 import dev.annals.core.EventStore;
 import dev.annals.core.StreamNames;
-import dev.annals.server.spi.ServerModule;
-import dev.annals.server.spi.StateQuery;
-import dev.annals.server.spi.StateView;
+import dev.annals.module.ServerModule;
+import dev.annals.module.StateQuery;
+import dev.annals.module.StateView;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.HashMap;

@@ -52,17 +52,17 @@ class AsOfCacheTest {
     waitPast(t1);
     append("ledger-a", "Credited", 5); // recorded after t1: knownAt t1 is final
     for (int i = 0; i < 3; i++) {
-      ProjectionHost.AsOfAnswer a = host.queryAsOf(NAME, "rows", Map.of(), new ProjectionHost.AsOf.KnownAt(t1));
+      AsOfQueries.Answer a = host.queryAsOf(NAME, "rows", Map.of(), new AsOf.KnownAt(t1));
       assertThat(total(a.body())).isEqualTo(10);
       assertThat(a.position()).isEqualTo(1);
       assertThat(a.applied()).isEqualTo(1);
-      assertThat(host.queryAsOf(NAME, "rows", Map.of(), new ProjectionHost.AsOf.AtPosition(2)).body().toString())
+      assertThat(host.queryAsOf(NAME, "rows", Map.of(), new AsOf.AtPosition(2)).body().toString())
           .contains("\"total\":15");
     }
     assertThat(host.asOfBuildsRun()).isEqualTo(2);
     assertThat(asOfDirs()).hasSize(2);
     // a query with parameters reads the same kept build
-    assertThat(host.queryAsOf(NAME, "rows", Map.of("stream", "ledger-a"), new ProjectionHost.AsOf.KnownAt(t1))
+    assertThat(host.queryAsOf(NAME, "rows", Map.of("stream", "ledger-a"), new AsOf.KnownAt(t1))
         .body().toString()).contains("\"total\":10");
     assertThat(host.asOfBuildsRun()).isEqualTo(2);
   }
@@ -71,8 +71,8 @@ class AsOfCacheTest {
   void a_moment_events_may_still_enter_is_built_every_time_until_an_event_is_recorded_after_it() throws Exception {
     append("ledger-a", "Credited", 10);
     Instant now = Instant.now();
-    ProjectionHost.AsOf knownNow = new ProjectionHost.AsOf.KnownAt(now);
-    ProjectionHost.AsOf validNow = new ProjectionHost.AsOf.ValidAt(now, Instant.MAX); // as known whenever asked
+    AsOf knownNow = new AsOf.KnownAt(now);
+    AsOf validNow = new AsOf.ValidAt(now, Instant.MAX); // as known whenever asked
     for (int i = 0; i < 2; i++) {
       assertThat(total(host.queryAsOf(NAME, "rows", Map.of(), knownNow).body())).isEqualTo(10);
       assertThat(total(host.queryAsOf(NAME, "rows", Map.of(), validNow).body())).isEqualTo(10);
@@ -99,14 +99,14 @@ class AsOfCacheTest {
       append("ledger-" + i, "Credited", i);
     }
     for (int p = 1; p <= 6; p++) {
-      host.queryAsOf(NAME, "rows", Map.of(), new ProjectionHost.AsOf.AtPosition(p));
+      host.queryAsOf(NAME, "rows", Map.of(), new AsOf.AtPosition(p));
     }
     assertThat(host.asOfBuildsRun()).isEqualTo(6);
-    assertThat(asOfDirs()).hasSize(ProjectionHost.AS_OF_KEPT);
-    host.queryAsOf(NAME, "rows", Map.of(), new ProjectionHost.AsOf.AtPosition(6)); // kept
-    host.queryAsOf(NAME, "rows", Map.of(), new ProjectionHost.AsOf.AtPosition(1)); // dropped: built again
+    assertThat(asOfDirs()).hasSize(AsOfQueries.KEPT);
+    host.queryAsOf(NAME, "rows", Map.of(), new AsOf.AtPosition(6)); // kept
+    host.queryAsOf(NAME, "rows", Map.of(), new AsOf.AtPosition(1)); // dropped: built again
     assertThat(host.asOfBuildsRun()).isEqualTo(7);
-    assertThat(asOfDirs()).hasSize(ProjectionHost.AS_OF_KEPT);
+    assertThat(asOfDirs()).hasSize(AsOfQueries.KEPT);
     host.close();
     assertThat(asOfDirs()).isEmpty();
   }
@@ -115,7 +115,7 @@ class AsOfCacheTest {
   void after_a_promotion_the_new_code_is_built_not_the_old_build_served() throws Exception {
     append("ledger-a", "Credited", 10);
     append("ledger-a", "Debited", 3);
-    ProjectionHost.AsOf both = new ProjectionHost.AsOf.AtPosition(2);
+    AsOf both = new AsOf.AtPosition(2);
     assertThat(total(host.queryAsOf(NAME, "rows", Map.of(), both).body())).as("v1 counts credits only").isEqualTo(10);
     assertThat(asOfDirs()).hasSize(1);
     host.rebuild(NAME);
@@ -131,11 +131,11 @@ class AsOfCacheTest {
     waitPast(t1);
     append("ledger-a", "Credited", 5);
     for (Instant t : List.of(t1, t1.plusNanos(1), t1.plusNanos(999))) {
-      ProjectionHost.AsOfAnswer a = host.queryAsOf(NAME, "rows", Map.of(), new ProjectionHost.AsOf.KnownAt(t));
+      AsOfQueries.Answer a = host.queryAsOf(NAME, "rows", Map.of(), new AsOf.KnownAt(t));
       assertThat(total(a.body())).isEqualTo(10);
       assertThat(a.position()).isEqualTo(1);
     }
-    assertThat(total(host.queryAsOf(NAME, "rows", Map.of(), new ProjectionHost.AsOf.AtPosition(1)).body())).isEqualTo(10);
+    assertThat(total(host.queryAsOf(NAME, "rows", Map.of(), new AsOf.AtPosition(1)).body())).isEqualTo(10);
     assertThat(host.asOfBuildsRun()).isEqualTo(1);
   }
 
@@ -148,9 +148,9 @@ class AsOfCacheTest {
     try (ProjectionHost h = new ProjectionHost(frozen, List.of(new LedgerModule()), Optional.empty(), RunnerOptions.defaults())) {
       h.start();
       frozen.append("ledger-a", ExpectedVersion.ANY, EventData.of("Credited", "{\"amount\":10}"));
-      assertThat(total(h.queryAsOf(NAME, "rows", Map.of(), new ProjectionHost.AsOf.KnownAt(tick)).body())).isEqualTo(10);
+      assertThat(total(h.queryAsOf(NAME, "rows", Map.of(), new AsOf.KnownAt(tick)).body())).isEqualTo(10);
       frozen.append("ledger-a", ExpectedVersion.ANY, EventData.of("Credited", "{\"amount\":5}"));
-      assertThat(total(h.queryAsOf(NAME, "rows", Map.of(), new ProjectionHost.AsOf.KnownAt(tick)).body()))
+      assertThat(total(h.queryAsOf(NAME, "rows", Map.of(), new AsOf.KnownAt(tick)).body()))
           .as("recorded at the same instant, so known at it").isEqualTo(15);
       assertThat(h.asOfBuildsRun()).isEqualTo(2);
     }
@@ -167,10 +167,10 @@ class AsOfCacheTest {
     try {
       other.start();
       append("ledger-a", "Credited", 1);
-      ProjectionHost.AsOf first = new ProjectionHost.AsOf.AtPosition(1);
-      List<java.util.concurrent.CompletableFuture<ProjectionHost.AsOfAnswer>> answers = new java.util.ArrayList<>();
+      AsOf first = new AsOf.AtPosition(1);
+      List<java.util.concurrent.CompletableFuture<AsOfQueries.Answer>> answers = new java.util.ArrayList<>();
       for (int i = 0; i < 2; i++) {
-        java.util.concurrent.CompletableFuture<ProjectionHost.AsOfAnswer> f = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<AsOfQueries.Answer> f = new java.util.concurrent.CompletableFuture<>();
         Thread.ofVirtual().start(() -> {
           try {
             f.complete(other.queryAsOf("slow", "rows", Map.of(), first));
@@ -206,7 +206,7 @@ class AsOfCacheTest {
     store.append("ledger-b", ExpectedVersion.ANY, EventData.of("Bogus", "{}")); // the codec knows no Bogus
     append("ledger-a", "Credited", 1);
     for (int i = 0; i < 2; i++) {
-      ProjectionHost.AsOfAnswer a = host.queryAsOf(NAME, "rows", Map.of(), new ProjectionHost.AsOf.AtPosition(2));
+      AsOfQueries.Answer a = host.queryAsOf(NAME, "rows", Map.of(), new AsOf.AtPosition(2));
       assertThat(a.parked()).containsExactly(2L);
     }
     assertThat(host.asOfBuildsRun()).isEqualTo(2);

@@ -6,8 +6,10 @@ import dev.annals.core.EventData;
 import dev.annals.core.ExpectedVersion;
 import dev.annals.core.InMemoryEventStore;
 import dev.annals.cqrs.projection.Comparison;
+import dev.annals.cqrs.projection.ProjectionState;
 import dev.annals.cqrs.projection.RunnerOptions;
-import dev.annals.server.spi.ServerModule;
+import dev.annals.module.ServerModule;
+import dev.annals.server.ProjectionSnapshot.RebuildStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -41,7 +43,7 @@ class ProjectionHostTest {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    return r.compare(live, ProjectionHost.DIFF_SAMPLE);
+    return r.compare(live, ProjectionSupervisor.DIFF_SAMPLE);
   }
 
   @BeforeEach
@@ -60,7 +62,7 @@ class ProjectionHostTest {
   }
 
   /** Runs a status read on a thread of its own; fails when it does not answer within {@link #PROMPT}. */
-  private ProjectionHost.View promptly(java.util.function.Supplier<ProjectionHost.View> read) throws Exception {
+  private ProjectionSnapshot promptly(java.util.function.Supplier<ProjectionSnapshot> read) throws Exception {
     return CompletableFuture.supplyAsync(read, r -> Thread.ofPlatform().daemon().start(r))
         .get(PROMPT.toSeconds(), TimeUnit.SECONDS);
   }
@@ -69,7 +71,7 @@ class ProjectionHostTest {
   void a_status_read_answers_while_a_promotion_is_comparing_and_shows_the_state_before_it() throws Exception {
     host.rebuild(NAME);
     assertThat(host.awaitRebuildCaughtUp(NAME, Duration.ofSeconds(30))).isTrue();
-    CompletableFuture<ProjectionHost.View> promotion = CompletableFuture.supplyAsync(() -> {
+    CompletableFuture<ProjectionSnapshot> promotion = CompletableFuture.supplyAsync(() -> {
       try {
         return host.promote(NAME, false);
       } catch (InterruptedException e) {
@@ -78,17 +80,17 @@ class ProjectionHostTest {
     }, r -> Thread.ofPlatform().daemon().start(r));
     assertThat(comparing.await(30, TimeUnit.SECONDS)).isTrue();
 
-    ProjectionHost.View during = promptly(() -> host.status(NAME));
+    ProjectionSnapshot during = promptly(() -> host.status(NAME));
     assertThat(during.version()).isEqualTo(1);
     assertThat(during.nextVersion()).hasValue(2);
     assertThat(promptly(() -> host.list().get(0)).version()).isEqualTo(1);
     assertThat(promotion).isNotDone();
 
     release.countDown();
-    ProjectionHost.View promoted = promotion.get(30, TimeUnit.SECONDS);
+    ProjectionSnapshot promoted = promotion.get(30, TimeUnit.SECONDS);
     assertThat(promoted.version()).isEqualTo(2);
     assertThat(promoted.nextVersion()).isEmpty();
-    assertThat(host.status(NAME).rebuild().orElseThrow().status()).isEqualTo("promoted");
+    assertThat(host.status(NAME).rebuild().orElseThrow().status()).isEqualTo(RebuildStatus.PROMOTED);
   }
 
   @Test
@@ -96,8 +98,8 @@ class ProjectionHostTest {
     host.rebuild(NAME);
     assertThat(host.awaitRebuildCaughtUp(NAME, Duration.ofSeconds(30))).isTrue();
 
-    ProjectionHost.View first = promptly(() -> host.status(NAME));
-    assertThat(first.rebuild().orElseThrow().status()).isEqualTo("ready");
+    ProjectionSnapshot first = promptly(() -> host.status(NAME));
+    assertThat(first.rebuild().orElseThrow().status()).isEqualTo(RebuildStatus.READY);
     assertThat(first.rebuild().orElseThrow().comparison()).isEmpty();
     assertThat(comparing.await(30, TimeUnit.SECONDS)).isTrue();
     assertThat(promptly(() -> host.status(NAME)).rebuild().orElseThrow().comparison()).isEmpty();
@@ -113,7 +115,7 @@ class ProjectionHostTest {
   }
 
   /** A module with projection {@code fragile}: both versions fail on a {@code Poison} event (only v2 when told). */
-  private static dev.annals.server.spi.ServerModule fragile(boolean v1Fails) {
+  private static dev.annals.module.ServerModule fragile(boolean v1Fails) {
     java.util.function.IntFunction<dev.annals.cqrs.projection.Projection<dev.annals.cqrs.projection.JdbcSession>> version =
         v -> dev.annals.cqrs.projection.Projection.<dev.annals.cqrs.projection.JdbcSession>named("fragile", v)
             .tables("seen")
@@ -125,7 +127,7 @@ class ProjectionHostTest {
               db.update("INSERT INTO {seen} (position) VALUES (?)", e.position());
             })
             .build();
-    var hosted = new dev.annals.server.spi.HostedProjection(version.apply(1), Optional.of(version.apply(2)),
+    var hosted = new dev.annals.module.HostedProjection(version.apply(1), Optional.of(version.apply(2)),
         java.util.Map.of());
     return hosting("fragile", hosted);
   }
@@ -146,11 +148,11 @@ class ProjectionHostTest {
                 open.await();
               }
             }).build();
-    return hosting("slow", new dev.annals.server.spi.HostedProjection(slow, Optional.empty(),
+    return hosting("slow", new dev.annals.module.HostedProjection(slow, Optional.empty(),
         java.util.Map.of("rows", (reader, params) -> com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode())));
   }
 
-  private static ServerModule hosting(String name, dev.annals.server.spi.HostedProjection hosted) {
+  private static ServerModule hosting(String name, dev.annals.module.HostedProjection hosted) {
     return new ServerModule() {
       @Override
       public String name() {
@@ -158,12 +160,12 @@ class ProjectionHostTest {
       }
 
       @Override
-      public java.util.Map<String, dev.annals.server.spi.StateView> stateViews() {
+      public java.util.Map<String, dev.annals.module.StateView> stateViews() {
         return java.util.Map.of();
       }
 
       @Override
-      public List<dev.annals.server.spi.HostedProjection> projections() {
+      public List<dev.annals.module.HostedProjection> projections() {
         return List.of(hosted);
       }
     };
@@ -173,11 +175,11 @@ class ProjectionHostTest {
       new dev.annals.cqrs.projection.FailurePolicy(1, Duration.ofMillis(1), Duration.ofMillis(1),
           dev.annals.cqrs.projection.FailurePolicy.Exhausted.STOP));
 
-  private static ProjectionHost.View await(ProjectionHost h, java.util.function.Predicate<ProjectionHost.View> done)
+  private static ProjectionSnapshot await(ProjectionHost h, java.util.function.Predicate<ProjectionSnapshot> done)
       throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (true) {
-      ProjectionHost.View v = h.status("fragile");
+      ProjectionSnapshot v = h.status("fragile");
       if (done.test(v)) {
         return v;
       }
@@ -191,7 +193,7 @@ class ProjectionHostTest {
     store.append("other-1", ExpectedVersion.ANY, EventData.of("Poison", "{}"));
     try (ProjectionHost h = new ProjectionHost(store, List.of(fragile(true)), Optional.empty(), STOP_AT_ONCE)) {
       h.start();
-      ProjectionHost.View v = await(h, x -> x.status().equals("failed"));
+      ProjectionSnapshot v = await(h, x -> x.status() == ProjectionState.FAILED);
       assertThat(v.lastError()).hasValueSatisfying(e -> assertThat(e).contains("cannot digest event 3"));
       assertThat(v.position()).isEqualTo(2);
       assertThat(v.lagEvents()).isEqualTo(1);
@@ -204,11 +206,11 @@ class ProjectionHostTest {
     try (ProjectionHost h = new ProjectionHost(store, List.of(fragile(false)), Optional.empty(), STOP_AT_ONCE)) {
       h.start();
       h.rebuild("fragile");
-      ProjectionHost.View v = await(h, x -> x.rebuild().map(r -> r.status().equals("failed")).orElse(false));
-      assertThat(v.status()).isEqualTo("running"); // the live version is untouched
+      ProjectionSnapshot v = await(h, x -> x.rebuild().map(r -> r.status() == RebuildStatus.FAILED).orElse(false));
+      assertThat(v.status()).isEqualTo(ProjectionState.RUNNING); // the live version is untouched
       assertThat(v.version()).isEqualTo(1);
       assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> h.promote("fragile", false)))
-          .isInstanceOf(ProjectionHost.RefusedException.class).hasMessageContaining("failed", "cannot digest event 3");
+          .isInstanceOf(ProjectionSupervisor.RefusedException.class).hasMessageContaining("failed", "cannot digest event 3");
       assertThat(h.rebuild("fragile").rebuild().orElseThrow().version()).isEqualTo(2); // a fresh attempt
     }
   }
@@ -231,20 +233,20 @@ class ProjectionHostTest {
     var v1 = dev.annals.cqrs.projection.Projection.<dev.annals.cqrs.projection.JdbcSession>named("slow", 1)
         .tables("seen").setup(db -> db.execute("CREATE TABLE IF NOT EXISTS {seen} (position INTEGER PRIMARY KEY)"))
         .onAny((db, e) -> db.update("INSERT INTO {seen} (position) VALUES (?)", e.position())).build();
-    var hosted = new dev.annals.server.spi.HostedProjection(v1, Optional.of(v2), java.util.Map.of());
-    dev.annals.server.spi.ServerModule module = new dev.annals.server.spi.ServerModule() {
+    var hosted = new dev.annals.module.HostedProjection(v1, Optional.of(v2), java.util.Map.of());
+    dev.annals.module.ServerModule module = new dev.annals.module.ServerModule() {
       @Override
       public String name() {
         return "slow";
       }
 
       @Override
-      public java.util.Map<String, dev.annals.server.spi.StateView> stateViews() {
+      public java.util.Map<String, dev.annals.module.StateView> stateViews() {
         return java.util.Map.of();
       }
 
       @Override
-      public List<dev.annals.server.spi.HostedProjection> projections() {
+      public List<dev.annals.module.HostedProjection> projections() {
         return List.of(hosted);
       }
     };
@@ -256,13 +258,13 @@ class ProjectionHostTest {
           if (Thread.currentThread() == promoter.get()) {
             store.append("other-1", ExpectedVersion.ANY, EventData.of("Block", "{}"));
           }
-          return r.compare(live, ProjectionHost.DIFF_SAMPLE);
+          return r.compare(live, ProjectionSupervisor.DIFF_SAMPLE);
         })) {
       try {
         h.start();
         h.rebuild("slow");
         assertThat(h.awaitRebuildCaughtUp("slow", Duration.ofSeconds(30))).isTrue();
-        CompletableFuture<ProjectionHost.View> promotion = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<ProjectionSnapshot> promotion = CompletableFuture.supplyAsync(() -> {
           try {
             promoter.set(Thread.currentThread());
             return h.promote("slow", false);
@@ -272,14 +274,14 @@ class ProjectionHostTest {
         }, r -> Thread.ofPlatform().daemon().start(r));
         assertThat(blocked.await(30, TimeUnit.SECONDS)).isTrue();
 
-        ProjectionHost.View during = promptly(() -> h.status("slow"));
+        ProjectionSnapshot during = promptly(() -> h.status("slow"));
         assertThat(during.version()).isEqualTo(1);
-        assertThat(during.rebuild().orElseThrow().status()).isEqualTo("promoting");
+        assertThat(during.rebuild().orElseThrow().status()).isEqualTo(RebuildStatus.PROMOTING);
         assertThat(promotion).isNotDone();
 
         unblock.countDown();
         assertThat(promotion.get(30, TimeUnit.SECONDS).version()).isEqualTo(2);
-        assertThat(h.status("slow").rebuild().orElseThrow().status()).isEqualTo("promoted");
+        assertThat(h.status("slow").rebuild().orElseThrow().status()).isEqualTo(RebuildStatus.PROMOTED);
       } finally {
         unblock.countDown(); // before the host closes: a blocked applier would keep its runner from stopping
       }
@@ -289,8 +291,8 @@ class ProjectionHostTest {
   @Test
   void after_close_the_status_is_stopped_and_reads_still_answer() {
     host.close();
-    ProjectionHost.View v = host.status(NAME);
-    assertThat(v.status()).isEqualTo("stopped");
+    ProjectionSnapshot v = host.status(NAME);
+    assertThat(v.status()).isEqualTo(ProjectionState.STOPPED);
     assertThat(v.version()).isEqualTo(1);
     assertThat(v.nextVersion()).hasValue(2);
   }
@@ -310,7 +312,7 @@ class ProjectionHostTest {
     try (ProjectionHost second = new ProjectionHost(store, List.of(new LedgerModule()), Optional.of(dir),
         RunnerOptions.defaults())) {
       second.start();
-      ProjectionHost.View v = second.status(NAME);
+      ProjectionSnapshot v = second.status(NAME);
       assertThat(v.version()).isEqualTo(1);
       assertThat(v.rebuild()).as("the rebuild resumed").hasValueSatisfying(r -> assertThat(r.version()).isEqualTo(2));
       assertThat(second.awaitRebuildCaughtUp(NAME, Duration.ofSeconds(20))).isTrue();
@@ -329,8 +331,8 @@ class ProjectionHostTest {
   void an_as_of_query_after_close_is_unavailable() {
     host.close();
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> host.queryAsOf(NAME, "rows", java.util.Map.of(),
-            new ProjectionHost.AsOf.AtPosition(1)))
-        .isInstanceOf(ProjectionHost.UnavailableException.class).hasMessageContaining("stopped");
+            new AsOf.AtPosition(1)))
+        .isInstanceOf(AsOfQueries.UnavailableException.class).hasMessageContaining("stopped");
   }
 
   /** A scratch directory left by an as-of build that never finished (a killed server) is deleted at start. */
@@ -343,7 +345,7 @@ class ProjectionHostTest {
     try {
       other.start();
       assertThat(left).doesNotExist();
-      assertThat(other.queryAsOf(NAME, "rows", java.util.Map.of(), new ProjectionHost.AsOf.AtPosition(2)).applied())
+      assertThat(other.queryAsOf(NAME, "rows", java.util.Map.of(), new AsOf.AtPosition(2)).applied())
           .isEqualTo(2);
       other.close(); // the build was kept for more queries at position 2, until now
       try (var files = java.nio.file.Files.list(dir)) {
@@ -365,13 +367,13 @@ class ProjectionHostTest {
     CountDownLatch open = new CountDownLatch(1);
     ProjectionHost other = new ProjectionHost(store, List.of(heldAsOfBuilds(inside, open)), Optional.empty(),
         RunnerOptions.defaults(),
-        (r, live) -> r.compare(live, ProjectionHost.DIFF_SAMPLE), Duration.ofMillis(300));
+        (r, live) -> r.compare(live, ProjectionSupervisor.DIFF_SAMPLE), Duration.ofMillis(300));
     try {
       other.start();
-      ProjectionHost.AsOf first = new ProjectionHost.AsOf.AtPosition(1);
+      AsOf first = new AsOf.AtPosition(1);
       List<Thread> held = new java.util.ArrayList<>();
       for (int i = 1; i <= 2; i++) { // two moments: one moment is built once, its second query waits on it
-        ProjectionHost.AsOf moment = new ProjectionHost.AsOf.AtPosition(i);
+        AsOf moment = new AsOf.AtPosition(i);
         held.add(Thread.ofVirtual().start(() -> {
           try {
             other.queryAsOf("slow", "rows", java.util.Map.of(), moment);
@@ -383,8 +385,8 @@ class ProjectionHostTest {
       assertThat(inside.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
       long t0 = System.nanoTime();
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> other.queryAsOf("slow", "rows", java.util.Map.of(),
-              new ProjectionHost.AsOf.AtPosition(0)))
-          .isInstanceOf(ProjectionHost.UnavailableException.class).hasMessageContaining("as-of builds are running");
+              new AsOf.AtPosition(0)))
+          .isInstanceOf(AsOfQueries.UnavailableException.class).hasMessageContaining("as-of builds are running");
       assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
       open.countDown();
       for (Thread t : held) {

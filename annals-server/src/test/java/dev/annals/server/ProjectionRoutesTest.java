@@ -167,7 +167,7 @@ class ProjectionRoutesTest {
     assertThat(rows(t.get(P + "/rows"))).isEqualTo(Map.of("ledger-a", 31L, "ledger-b", 5L));
     try (var files = java.nio.file.Files.list(t.server.projections().databaseDir().orElseThrow())) {
       assertThat(files.map(f -> f.getFileName().toString()).filter(f -> f.startsWith("as-of-")).toList())
-          .isNotEmpty().hasSizeLessThanOrEqualTo(ProjectionHost.AS_OF_KEPT);
+          .isNotEmpty().hasSizeLessThanOrEqualTo(AsOfQueries.KEPT);
     }
   }
 
@@ -354,12 +354,12 @@ class ProjectionRoutesTest {
         new ScanVerifier(t.store, true), List.of(new LedgerModule()), Optional.of(dir)).start()) {
       assertThat(second.projections().awaitPosition("ledger_totals", t.store.headPosition(), Duration.ofSeconds(30)))
           .isTrue();
-      ProjectionHost.View v = second.projections().status("ledger_totals");
+      ProjectionSnapshot v = second.projections().status("ledger_totals");
       assertThat(v.version()).isEqualTo(2);
       assertThat(second.projections().query("ledger_totals", "rows", java.util.Map.of()).path("rows").get(0)
           .path("total").asLong()).isEqualTo(998);
       assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> second.projections().rebuild("ledger_totals")))
-          .isInstanceOf(ProjectionHost.RefusedException.class).hasMessageContaining("no next version");
+          .isInstanceOf(ProjectionSupervisor.RefusedException.class).hasMessageContaining("no next version");
     }
   }
 

@@ -31,7 +31,7 @@ final class TestServer implements AutoCloseable {
   }
 
   /** A server hosting {@code modules} (projections in a temporary directory). */
-  TestServer(ServerConfig config, java.util.List<dev.annals.server.spi.ServerModule> modules) throws Exception {
+  TestServer(ServerConfig config, java.util.List<dev.annals.module.ServerModule> modules) throws Exception {
     this.store = new InMemoryEventStore();
     this.server = new AnnalsServer(store, config, new ScanVerifier(store, true), modules).start();
   }

@@ -11,11 +11,11 @@ import dev.annals.examples.bank.transfer.TransferDecider;
 import dev.annals.examples.bank.http.BankCommands;
 import dev.annals.examples.bank.http.BankQueries;
 import dev.annals.examples.bank.projection.BankProjections;
-import dev.annals.server.spi.CommandRoute;
-import dev.annals.server.spi.HostedProjection;
-import dev.annals.server.spi.ServerModule;
-import dev.annals.server.spi.StateQuery;
-import dev.annals.server.spi.StateView;
+import dev.annals.module.CommandRoute;
+import dev.annals.module.HostedProjection;
+import dev.annals.module.ServerModule;
+import dev.annals.module.StateQuery;
+import dev.annals.module.StateView;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +25,7 @@ import java.util.Optional;
  * {@code GET /streams/{stream}/state}; its projections (statements v1, with v2 as the next version a
  * rebuild builds) and their queries ({@link BankQueries}); its commands ({@link BankCommands}).
  * Registered in
- * {@code META-INF/services/dev.annals.server.spi.ServerModule}. Thread-safe (stateless; the mapper is
+ * {@code META-INF/services/dev.annals.module.ServerModule}. Thread-safe (stateless; the mapper is
  * only used to write).
  */
 public final class BankModule implements ServerModule {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.annals.cqrs.codec.Mappers;
 import dev.annals.examples.bank.projection.BankReadModels;
-import dev.annals.server.spi.ProjectionQuery;
+import dev.annals.module.ProjectionQuery;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.annals.server.spi;
+package dev.annals.module;
 
 import dev.annals.core.EventStore;
 import dev.annals.cqrs.CommandContext;

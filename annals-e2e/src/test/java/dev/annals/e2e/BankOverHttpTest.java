@@ -1,4 +1,4 @@
-package dev.annals.examples.bank.http;
+package dev.annals.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

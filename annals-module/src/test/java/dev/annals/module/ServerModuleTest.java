@@ -1,4 +1,4 @@
-package dev.annals.server.spi;
+package dev.annals.module;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

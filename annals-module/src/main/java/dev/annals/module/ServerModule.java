@@ -1,4 +1,4 @@
-package dev.annals.server.spi;
+package dev.annals.module;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,7 +9,7 @@ import java.util.ServiceLoader;
 /**
  * A domain module hosted by the server (design §6): state folds per category, projections with their
  * query routes, and commands. A module lists itself in
- * {@code META-INF/services/dev.annals.server.spi.ServerModule} of its jar (an explicit registration;
+ * {@code META-INF/services/dev.annals.module.ServerModule} of its jar (an explicit registration;
  * nothing is scanned) and needs a public no-argument constructor. Being on the class path does not make
  * a module run: the server runs the modules it is given ({@code annals serve --module NAME}, see
  * {@link #select}). Implementations are thread-safe.

@@ -1,4 +1,4 @@
-package dev.annals.server.spi;
+package dev.annals.module;
 
 import dev.annals.cqrs.projection.JdbcSession;
 import dev.annals.cqrs.projection.Projection;
@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A projection the server runs, on the server's SQLite projection database.
+ * A projection the server runs, in the server's read-model store (a SQLite database unless the server is given another).
  *
  * @param current the version to run when nothing else was promoted
  * @param next the version a rebuild builds ({@code POST /projections/{name}/rebuild}); same name,

@@ -1,4 +1,4 @@
-package dev.annals.server.spi;
+package dev.annals.module;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.Connection;

@@ -12,7 +12,9 @@ import dev.annals.core.ImportResult;
 import dev.annals.core.Page;
 import dev.annals.core.InvalidInputException;
 import dev.annals.core.StoreUnavailableException;
+import dev.annals.core.StreamInfo;
 import dev.annals.core.StreamNames;
+import dev.annals.core.StreamQuery;
 import dev.annals.core.Subscription;
 import java.io.IOException;
 import java.net.URI;
@@ -202,12 +204,40 @@ public final class HttpEventStore implements EventStore {
     return r.map(reply -> reply.events().isEmpty() ? 0L : reply.events().getFirst().version()).orElse(0L);
   }
 
+  /**
+   * {@code GET /streams} with the query's {@code prefix}, {@code category} and {@code after}, following
+   * the server's {@code next} until {@code limit} streams are listed or there are no more.
+   */
+  @Override
+  public List<StreamInfo> listStreams(StreamQuery query, int limit) {
+    if (limit < 1) {
+      throw new InvalidInputException("limit must be >= 1, was " + limit);
+    }
+    List<StreamInfo> out = new ArrayList<>();
+    Optional<String> after = query.after();
+    while (out.size() < limit) {
+      StringBuilder path = new StringBuilder("/streams?limit=").append(limit - out.size());
+      if (!query.prefix().isEmpty()) {
+        path.append("&prefix=").append(query(query.prefix()));
+      }
+      query.category().ifPresent(c -> path.append("&category=").append(query(c)));
+      after.ifPresent(a -> path.append("&after=").append(query(a)));
+      WireFormat.StreamsPage page = WireFormat.parseStreams(sendForBody("GET", path.toString()));
+      out.addAll(page.streams());
+      if (page.next().isEmpty() || page.streams().isEmpty()) {
+        break;
+      }
+      after = page.next();
+    }
+    return out.size() > limit ? List.copyOf(out.subList(0, limit)) : List.copyOf(out);
+  }
+
   // ---- subscriptions -----------------------------------------------------------------------------
 
   @Override
   public Subscription subscribeToAll(long fromPosition, Filter filter, EventHandler handler) {
     ensureOpen();
-    long from = fromPosition == END ? headPosition() + 1 : Math.max(1, fromPosition);
+    long from = Math.max(1, fromPosition);
     StringBuilder query = new StringBuilder();
     appendFilter(query, filter);
     return register(new HttpSubscription(this, "/subscribe/all", query.toString(), from, handler));
@@ -217,7 +247,7 @@ public final class HttpEventStore implements EventStore {
   public Subscription subscribeToStream(String stream, long fromVersion, EventHandler handler) {
     StreamNames.validate(stream);
     ensureOpen();
-    long from = fromVersion == END ? streamVersion(stream) + 1 : Math.max(1, fromVersion);
+    long from = Math.max(1, fromVersion);
     return register(new HttpSubscription(this, "/subscribe/streams/" + segment(stream), "", from, handler));
   }
 
@@ -316,6 +346,14 @@ public final class HttpEventStore implements EventStore {
   }
 
   private WireFormat.Reply send(String method, String path, Optional<byte[]> body) {
+    return WireFormat.parse(sendForBody(method, path, body));
+  }
+
+  private byte[] sendForBody(String method, String path) {
+    return sendForBody(method, path, Optional.empty());
+  }
+
+  private byte[] sendForBody(String method, String path, Optional<byte[]> body) {
     ensureOpen();
     HttpRequest.Builder b = request(path).timeout(timeout)
         .method(method, body.map(HttpRequest.BodyPublishers::ofByteArray).orElse(HttpRequest.BodyPublishers.noBody()));
@@ -324,7 +362,7 @@ public final class HttpEventStore implements EventStore {
     if (r.statusCode() / 100 != 2) {
       throw WireFormat.error(r.statusCode(), r.body());
     }
-    return WireFormat.parse(r.body());
+    return r.body();
   }
 
   private Optional<WireFormat.Reply> sendAllowingNotFound(String path, String stream) {

@@ -2,7 +2,6 @@ package dev.annals.core;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * An {@link EventStore} that forwards every call to another: the base for decorators (projections in
@@ -53,8 +52,8 @@ public abstract class ForwardingEventStore implements EventStore {
   }
 
   @Override
-  public List<StreamInfo> listStreams(String prefix, Optional<String> category, Optional<String> after, int limit) {
-    return delegate.listStreams(prefix, category, after, limit);
+  public List<StreamInfo> listStreams(StreamQuery query, int limit) {
+    return delegate.listStreams(query, limit);
   }
 
   @Override

@@ -270,23 +270,20 @@ public final class InMemoryEventStore implements EventStore {
     }
   }
 
+  /** From the stream map (names sorted per call: the in-memory engine favours appends over listing). */
   @Override
-  public List<StreamInfo> listStreams(String prefix, Optional<String> category, Optional<String> after, int limit) {
+  public List<StreamInfo> listStreams(StreamQuery query, int limit) {
     validator.checkLimit(limit);
-    boolean system = prefix.startsWith("$");
     lock.readLock().lock();
     try {
       return streams.entrySet().stream()
-          .filter(s -> s.getKey().startsWith(prefix))
-          .filter(s -> system || !StreamNames.isSystem(s.getKey()))
-          .filter(s -> category.isEmpty() || StreamNames.category(s.getKey()).equals(category.get()))
-          .filter(s -> after.isEmpty() || s.getKey().compareTo(after.get()) > 0)
+          .filter(s -> query.matches(s.getKey()))
+          .sorted(Map.Entry.comparingByKey())
+          .limit(limit)
           .map(s -> {
-            RecordedEvent last = s.getValue().get(s.getValue().size() - 1).event();
+            RecordedEvent last = s.getValue().getLast().event();
             return new StreamInfo(s.getKey(), last.version(), last.position(), last.recordedAt());
           })
-          .sorted(java.util.Comparator.comparing(StreamInfo::stream))
-          .limit(limit)
           .toList();
     } finally {
       lock.readLock().unlock();
@@ -296,8 +293,7 @@ public final class InMemoryEventStore implements EventStore {
   @Override
   public Subscription subscribeToAll(long fromPosition, Filter filter, EventHandler handler) {
     ensureOpen();
-    long from = fromPosition == END ? headPosition() + 1 : fromPosition;
-    return register(CatchUpSubscription.start("annals-sub-all", from,
+    return register(CatchUpSubscription.start("annals-sub-all", fromPosition,
         (cursor, n) -> readAll(cursor, Direction.FORWARD, n, filter), notifier, handler,
         RecordedEvent::position, 512, this::forgetStopped));
   }
@@ -306,8 +302,7 @@ public final class InMemoryEventStore implements EventStore {
   public Subscription subscribeToStream(String stream, long fromVersion, EventHandler handler) {
     StreamNames.validate(stream);
     ensureOpen();
-    long from = fromVersion == END ? streamVersion(stream) + 1 : fromVersion;
-    return register(CatchUpSubscription.start("annals-sub-" + stream, from,
+    return register(CatchUpSubscription.start("annals-sub-" + stream, fromVersion,
         (cursor, n) -> readStream(stream, cursor, Direction.FORWARD, n), notifier, handler,
         RecordedEvent::version, 512, this::forgetStopped));
   }

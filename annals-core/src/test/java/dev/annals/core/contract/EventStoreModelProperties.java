@@ -176,8 +176,9 @@ public abstract class EventStoreModelProperties {
     Page p;
     List<RecordedEvent> expected;
     if (r.backward()) {
-      long from = r.from() == 0 ? EventStore.END : r.from();
-      p = store.readStream(stream, from, Direction.BACKWARD, r.limit());
+      long from = r.from() == 0 ? Long.MAX_VALUE : r.from();
+      p = r.from() == 0 ? store.readStreamFromEnd(stream, r.limit())
+          : store.readStream(stream, from, Direction.BACKWARD, r.limit());
       List<RecordedEvent> rev = new ArrayList<>(all.stream().filter(e -> e.version() <= from).toList());
       Collections.reverse(rev);
       expected = rev.subList(0, Math.min(r.limit(), rev.size()));
@@ -194,8 +195,8 @@ public abstract class EventStoreModelProperties {
     Page p;
     List<RecordedEvent> candidates;
     if (r.backward()) {
-      long from = r.from() == 0 ? EventStore.END : r.from();
-      p = store.readAll(from, Direction.BACKWARD, r.limit(), f);
+      long from = r.from() == 0 ? Long.MAX_VALUE : r.from();
+      p = r.from() == 0 ? store.readAllFromEnd(r.limit(), f) : store.readAll(from, Direction.BACKWARD, r.limit(), f);
       List<RecordedEvent> rev = new ArrayList<>(model.log.stream().filter(e -> e.position() <= from && f.matches(e)).toList());
       Collections.reverse(rev);
       candidates = rev;

@@ -2,6 +2,7 @@ package dev.annals.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.annals.client.AsOf;
 import dev.annals.client.HttpEventStore;
 import dev.annals.core.Direction;
 import dev.annals.core.EventStore;
@@ -9,7 +10,7 @@ import dev.annals.core.Page;
 import dev.annals.core.RecordedEvent;
 import dev.annals.core.TimeViews;
 import java.time.Instant;
-import java.util.Optional;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -84,7 +85,9 @@ final class ReadCommand implements Callable<Integer> {
    */
   private Page timeView(EventStore store) {
     if (store instanceof HttpEventStore http) {
-      return http.readStreamAsOf(stream, from, limit, Optional.ofNullable(knownAt), Optional.ofNullable(validAt));
+      AsOf asOf = validAt == null ? AsOf.knownAt(Objects.requireNonNull(knownAt, "knownAt or validAt"))
+          : knownAt == null ? AsOf.validAt(validAt) : AsOf.validAt(validAt).withKnownAt(knownAt);
+      return http.readStreamAsOf(stream, from, limit, asOf);
     }
     Instant t = knownAt != null ? knownAt : Instant.MAX;
     return validAt != null

@@ -1,5 +1,6 @@
 package dev.annals.cli;
 
+import dev.annals.client.ClientOptions;
 import dev.annals.client.HttpEventStore;
 import dev.annals.core.EventStore;
 import dev.annals.log.Annals;
@@ -40,7 +41,8 @@ final class StoreAccess {
       return open(dataDir, create);
     }
     return new HttpEventStore(server != null ? server : URI.create(DEFAULT_SERVER),
-        Optional.ofNullable(System.getenv("ANNALS_API_KEY")).filter(k -> !k.isBlank()));
+        Optional.ofNullable(System.getenv("ANNALS_API_KEY")).filter(k -> !k.isBlank())
+            .map(ClientOptions::apiKey).orElse(ClientOptions.defaults()));
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.annals.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonFactory;
+import dev.annals.client.ClientOptions;
 import dev.annals.client.HttpEventStore;
 import dev.annals.core.EventHandler;
 import dev.annals.core.Filter;
@@ -79,7 +80,8 @@ final class TailCommand implements Callable<Integer> {
       filter = filter.withPrefix(prefix.get());
     }
     CountedPrinter printer = new CountedPrinter(System.out, json, count);
-    try (HttpEventStore client = new HttpEventStore(server, Optional.ofNullable(System.getenv(apiKeyEnv)))) {
+    try (HttpEventStore client = new HttpEventStore(server,
+        Optional.ofNullable(System.getenv(apiKeyEnv)).map(ClientOptions::apiKey).orElse(ClientOptions.defaults()))) {
       // the subscription reconnects quietly after drops; a server that is not there (or refuses the key)
       // at the start is an error now, not a silent wait
       client.headPosition();

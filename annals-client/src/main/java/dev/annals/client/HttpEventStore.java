@@ -55,29 +55,20 @@ public final class HttpEventStore implements EventStore {
   private final Set<HttpSubscription> subscriptions = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
-  /** A client of the server at {@code base} (e.g. {@code http://127.0.0.1:7070}), with an optional API key. */
-  public HttpEventStore(URI base, Optional<String> apiKey) {
-    this(base, apiKey, Duration.ofSeconds(60));
+  /** A client of the server at {@code base} (e.g. {@code http://127.0.0.1:7070}), without an API key. */
+  public HttpEventStore(URI base) {
+    this(base, ClientOptions.defaults());
   }
 
-  /** As above, with {@code timeout} for each request and its whole response. */
-  public HttpEventStore(URI base, Optional<String> apiKey, Duration timeout) {
-    this(base, apiKey, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(10)).build(), timeout, true);
-  }
-
-  /** A client on a caller's {@link HttpClient} (which {@link #close()} leaves open); {@code timeout} per request. */
-  public HttpEventStore(URI base, Optional<String> apiKey, HttpClient http, Duration timeout) {
-    this(base, apiKey, http, timeout, false);
-  }
-
-  private HttpEventStore(URI base, Optional<String> apiKey, HttpClient http, Duration timeout, boolean ownsHttp) {
-    this.ownsHttp = ownsHttp;
+  /** A client of the server at {@code base} with {@code options} (API key, timeout, HTTP client). */
+  public HttpEventStore(URI base, ClientOptions options) {
+    this.ownsHttp = options.httpClient().isEmpty();
     String b = base.toString();
     this.base = URI.create(b.endsWith("/") ? b.substring(0, b.length() - 1) : b);
-    this.apiKey = apiKey;
-    this.http = http;
-    this.timeout = timeout;
+    this.apiKey = options.apiKey();
+    this.http = options.httpClient().orElseGet(() -> HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(10)).build());
+    this.timeout = options.timeout();
   }
 
   // ---- writes ------------------------------------------------------------------------------------
@@ -137,16 +128,16 @@ public final class HttpEventStore implements EventStore {
 
   /**
    * One page of a stream's time view computed by the server ({@code GET /streams/{s}?knownAt=&validAt=},
-   * design §4): with {@code validAt}, the events in effect then as known at {@code knownAt} (default:
-   * everything), {@code from} being the place in that view; with only {@code knownAt}, the events
-   * recorded by then, {@code from} being a version. A stream without events reads as an empty page.
+   * design §4): with a valid-at instant, the events in effect then as known at the known-at instant
+   * (default: everything), {@code from} being the place in that view; with only a known-at instant, the
+   * events recorded by then, {@code from} being a version. A stream without events reads as an empty page.
    */
-  public Page readStreamAsOf(String stream, long from, int limit, Optional<Instant> knownAt, Optional<Instant> validAt) {
+  public Page readStreamAsOf(String stream, long from, int limit, AsOf asOf) {
     checkName(stream);
     StringBuilder path = new StringBuilder("/streams/").append(segment(stream)).append("?from=").append(Math.max(0, from))
         .append("&limit=").append(limit);
-    knownAt.ifPresent(t -> path.append("&knownAt=").append(query(t.toString())));
-    validAt.ifPresent(v -> path.append("&validAt=").append(query(v.toString())));
+    asOf.knownAt().ifPresent(t -> path.append("&knownAt=").append(query(t.toString())));
+    asOf.validAt().ifPresent(v -> path.append("&validAt=").append(query(v.toString())));
     return sendAllowingNotFound(path.toString(), stream).map(HttpEventStore::page)
         .orElseGet(() -> new Page(List.of(), Math.max(1, from), true));
   }

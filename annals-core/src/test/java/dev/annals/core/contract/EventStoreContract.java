@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.annals.core.AppendResult;
 import dev.annals.core.Direction;
 import dev.annals.core.EventData;
-import dev.annals.core.EventStore;
 import dev.annals.core.ExpectedVersion;
 import dev.annals.core.Filter;
 import dev.annals.core.IdempotencyConflictException;

@@ -12,6 +12,8 @@ import dev.annals.core.InMemoryEventStore;
 import dev.annals.core.InvalidInputException;
 import dev.annals.core.RecordedEvent;
 import dev.annals.core.StoreUnavailableException;
+import dev.annals.core.StreamInfo;
+import dev.annals.core.StreamQuery;
 import dev.annals.core.Subscription;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -150,6 +152,43 @@ class HttpClientRobustnessTest {
       long c0 = System.nanoTime();
       client.close();
       assertThat(Duration.ofNanos(System.nanoTime() - c0)).isLessThan(Duration.ofSeconds(8));
+    }
+  }
+
+  @Test
+  void listing_streams_asks_the_server_for_its_list_and_follows_next_instead_of_reading_the_log() throws Exception {
+    List<String> requests = new CopyOnWriteArrayList<>();
+    String first = "{\"streams\":[" + summary("a-1") + "," + summary("b-1") + "],\"next\":\"b-1\"}";
+    String second = "{\"streams\":[" + summary("c-1") + "],\"next\":null}";
+    try (FakeServer fake = new FakeServer((n, s) -> {
+          requests.add(requestLine(s));
+          String body = n == 1 ? first : second;
+          FakeServer.write(s, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
+              + "Content-Length: " + body.length() + "\r\n\r\n" + body);
+        });
+        HttpEventStore client = new HttpEventStore(fake.uri())) {
+      List<StreamInfo> got = client.listStreams(StreamQuery.prefix("x").withCategory("y"), 3);
+      assertThat(got).extracting(StreamInfo::stream).containsExactly("a-1", "b-1", "c-1");
+      assertThat(got.getFirst()).isEqualTo(new StreamInfo("a-1", 2, 7, java.time.Instant.parse("2024-01-02T03:04:05.000006Z")));
+      assertThat(requests).containsExactly("GET /streams?limit=3&prefix=x&category=y HTTP/1.1",
+          "GET /streams?limit=1&prefix=x&category=y&after=b-1 HTTP/1.1");
+    }
+  }
+
+  private static String summary(String stream) {
+    return "{\"stream\":\"" + stream + "\",\"version\":2,\"lastPosition\":7,\"lastRecordedAt\":\"2024-01-02T03:04:05.000006Z\"}";
+  }
+
+  private static String requestLine(Socket s) {
+    try {
+      StringBuilder line = new StringBuilder();
+      int c;
+      while ((c = s.getInputStream().read()) >= 0 && c != '\r') {
+        line.append((char) c);
+      }
+      return line.toString();
+    } catch (IOException e) {
+      return "unreadable: " + e;
     }
   }
 

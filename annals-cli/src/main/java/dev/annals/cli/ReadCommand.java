@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import org.jspecify.annotations.Nullable;
 
 /** {@code annals read STREAM}: prints a stream's events. */
 @Command(name = "read", description = "Read the events of a stream.")
@@ -31,11 +32,11 @@ final class ReadCommand implements Callable<Integer> {
   int limit;
 
   @Option(names = "--known-at", paramLabel = "T", description = "Only the events recorded by T (ISO-8601), in version order.")
-  Instant knownAt;
+  @Nullable Instant knownAt;
 
   @Option(names = "--valid-at", paramLabel = "V", description = "The events in effect at V as known at --known-at (default now),"
       + " without revoked ones, in (effectiveAt, version) order.")
-  Instant validAt;
+  @Nullable Instant validAt;
 
   @Mixin StoreAccess access;
 

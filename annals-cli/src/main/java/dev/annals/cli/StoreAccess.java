@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Option;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a command reaches an {@link EventStore} (design §7): straight on a data directory with
@@ -21,11 +22,11 @@ final class StoreAccess {
   static final String DEFAULT_SERVER = "http://127.0.0.1:7070";
 
   @Option(names = "--data", paramLabel = "DIR", description = "Work straight on this data directory.")
-  Path dataDir;
+  @Nullable Path dataDir;
 
   @Option(names = "--server", paramLabel = "URL", description = "The server to talk to (default: " + DEFAULT_SERVER
       + "; API key from $ANNALS_API_KEY).")
-  URI server;
+  @Nullable URI server;
 
   /** True when the command works on a data directory; refuses {@code --data} with {@code --server}. */
   boolean local() {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -36,7 +37,8 @@ public final class InMemoryEventStore implements EventStore {
   private final int idempotencyWindow;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final ArrayList<Entry> log = new ArrayList<>();
-  private final Map<String, ArrayList<Entry>> streams = new HashMap<>();
+  /** The stream index, in name order (listing walks it from the query's first possible name). */
+  private final TreeMap<String, ArrayList<Entry>> streams = new TreeMap<>();
   private final Map<UUID, Entry> recentIds = new HashMap<>();
   private int evicted;
   private final CommitNotifier notifier = new CommitNotifier(0);
@@ -270,21 +272,26 @@ public final class InMemoryEventStore implements EventStore {
     }
   }
 
-  /** From the stream map (names sorted per call: the in-memory engine favours appends over listing). */
+  /** From the stream index, starting at the prefix (or after the query's {@code after}), stopping past the prefix. */
   @Override
   public List<StreamInfo> listStreams(StreamQuery query, int limit) {
     validator.checkLimit(limit);
+    String prefix = query.prefix();
     lock.readLock().lock();
     try {
-      return streams.entrySet().stream()
-          .filter(s -> query.matches(s.getKey()))
-          .sorted(Map.Entry.comparingByKey())
-          .limit(limit)
-          .map(s -> {
-            RecordedEvent last = s.getValue().getLast().event();
-            return new StreamInfo(s.getKey(), last.version(), last.position(), last.recordedAt());
-          })
-          .toList();
+      var names = query.after().filter(a -> a.compareTo(prefix) >= 0)
+          .map(a -> streams.tailMap(a, false)).orElseGet(() -> streams.tailMap(prefix, true));
+      List<StreamInfo> out = new ArrayList<>(Math.min(limit, 64));
+      for (Map.Entry<String, ArrayList<Entry>> s : names.entrySet()) {
+        if (out.size() == limit || !s.getKey().startsWith(prefix)) {
+          break;
+        }
+        if (query.matches(s.getKey())) {
+          RecordedEvent last = s.getValue().getLast().event();
+          out.add(new StreamInfo(s.getKey(), last.version(), last.position(), last.recordedAt()));
+        }
+      }
+      return out;
     } finally {
       lock.readLock().unlock();
     }

@@ -5,8 +5,10 @@ import java.util.List;
 
 /**
  * An {@link EventStore} that forwards every call to another: the base for decorators (projections in
- * the append path, metrics, fault injection in tests), which override only what they change.
- * Thread-safe when the delegate is.
+ * the append path, metrics, fault injection in tests), which override only what they change. The
+ * interface's conveniences (reads from the end, live subscriptions) are not forwarded: they run through
+ * the methods here, so a decorator that changes reads or subscriptions changes them too. Thread-safe
+ * when the delegate is.
  */
 public abstract class ForwardingEventStore implements EventStore {
 

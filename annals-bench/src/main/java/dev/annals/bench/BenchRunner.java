@@ -10,6 +10,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /** Runs the workloads, prints a table and one JSON line per result (design §9). */
 public final class BenchRunner {
@@ -17,9 +18,10 @@ public final class BenchRunner {
   private final PrintStream out;
   private final boolean quick;
   private final List<String> only;
-  private final Path dir;
+  /** Where to put the stores; null for a temporary directory. */
+  private final @Nullable Path dir;
 
-  public BenchRunner(PrintStream out, boolean quick, List<String> only, Path dir) {
+  public BenchRunner(PrintStream out, boolean quick, List<String> only, @Nullable Path dir) {
     this.out = out;
     this.quick = quick;
     this.only = only;

@@ -23,6 +23,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code http-subscribe-fanout}: 100 SSE subscribers ({@code GET /subscribe/all?from=P}) on a server
@@ -98,7 +99,7 @@ final class HttpSubscribeFanout implements Workload {
     long first = store.headPosition() + 1;
     CountDownLatch done = new CountDownLatch(SUBSCRIBERS);
     AtomicLong delivered = new AtomicLong();
-    AtomicReference<String> wrong = new AtomicReference<>();
+    AtomicReference<@Nullable String> wrong = new AtomicReference<>();
     List<Subscription> subs = new ArrayList<>();
     for (int s = 0; s < SUBSCRIBERS; s++) {
       long[] next = {first};
@@ -130,7 +131,7 @@ final class HttpSubscribeFanout implements Workload {
   /** Appends {@code events} events, {@link #EVENTS_PER_APPEND} per append, on a thread of its own. */
   private static final class Appender {
     private final Thread thread;
-    private volatile Throwable failure;
+    private volatile @Nullable Throwable failure;
     private volatile double seconds;
 
     Appender(EventStore store, int events, Json data) {

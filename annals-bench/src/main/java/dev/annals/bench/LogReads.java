@@ -158,7 +158,7 @@ final class LogReads {
         CountDownLatch done = new CountDownLatch(live);
         long[] sent = new long[live + 1];
         Json data = InMemoryAppendBatch.payload(LogBench.EVENT_BYTES);
-        try (Subscription sub = store.subscribeToAll(EventStore.END, Filter.all(), e -> {
+        try (Subscription sub = store.subscribeToAllLive(Filter.all(), e -> {
           lat.record(System.nanoTime() - sent[(int) e.position()]);
           done.countDown();
         })) {

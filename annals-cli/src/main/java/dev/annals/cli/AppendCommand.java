@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import org.jspecify.annotations.Nullable;
 
 /** {@code annals append STREAM TYPE JSON}: appends one event. */
 @Command(name = "append", description = "Append one event to a stream.")
@@ -31,10 +32,10 @@ final class AppendCommand implements Callable<Integer> {
   String expected;
 
   @Option(names = "--metadata", paramLabel = "JSON", description = "Event metadata (a JSON object).")
-  String metadata;
+  @Nullable String metadata;
 
   @Option(names = "--id", paramLabel = "UUID", description = "Event id (a retry with the same id writes nothing).")
-  UUID id;
+  @Nullable UUID id;
 
   @Mixin StoreAccess access;
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import org.jspecify.annotations.Nullable;
 
 /** {@code annals bench}: every workload beside its baseline, as a table and JSON lines. */
 @Command(name = "bench", description = "Run the benchmarks: each workload beside its baseline, with the ratio.")
@@ -18,7 +19,7 @@ final class BenchCommand implements Callable<Integer> {
   List<String> only = List.of();
 
   @Option(names = "--dir", description = "Scratch directory for data (default: a temp dir).")
-  Path dir;
+  @Nullable Path dir;
 
   @Override
   public Integer call() throws Exception {

@@ -2,6 +2,7 @@ package dev.annals.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.annals.client.AsOf;
 import dev.annals.client.HttpEventStore;
 import dev.annals.core.Direction;
 import dev.annals.core.EventStore;
@@ -9,12 +10,13 @@ import dev.annals.core.Page;
 import dev.annals.core.RecordedEvent;
 import dev.annals.core.TimeViews;
 import java.time.Instant;
-import java.util.Optional;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import org.jspecify.annotations.Nullable;
 
 /** {@code annals read STREAM}: prints a stream's events. */
 @Command(name = "read", description = "Read the events of a stream.")
@@ -30,11 +32,11 @@ final class ReadCommand implements Callable<Integer> {
   int limit;
 
   @Option(names = "--known-at", paramLabel = "T", description = "Only the events recorded by T (ISO-8601), in version order.")
-  Instant knownAt;
+  @Nullable Instant knownAt;
 
   @Option(names = "--valid-at", paramLabel = "V", description = "The events in effect at V as known at --known-at (default now),"
       + " without revoked ones, in (effectiveAt, version) order.")
-  Instant validAt;
+  @Nullable Instant validAt;
 
   @Mixin StoreAccess access;
 
@@ -84,7 +86,9 @@ final class ReadCommand implements Callable<Integer> {
    */
   private Page timeView(EventStore store) {
     if (store instanceof HttpEventStore http) {
-      return http.readStreamAsOf(stream, from, limit, Optional.ofNullable(knownAt), Optional.ofNullable(validAt));
+      AsOf asOf = validAt == null ? AsOf.knownAt(Objects.requireNonNull(knownAt, "knownAt or validAt"))
+          : knownAt == null ? AsOf.validAt(validAt) : AsOf.validAt(validAt).withKnownAt(knownAt);
+      return http.readStreamAsOf(stream, from, limit, asOf);
     }
     Instant t = knownAt != null ? knownAt : Instant.MAX;
     return validAt != null

@@ -1,5 +1,6 @@
 package dev.annals.cli;
 
+import dev.annals.client.ClientOptions;
 import dev.annals.client.HttpEventStore;
 import dev.annals.core.EventStore;
 import dev.annals.log.Annals;
@@ -8,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Option;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a command reaches an {@link EventStore} (design §7): straight on a data directory with
@@ -20,11 +22,11 @@ final class StoreAccess {
   static final String DEFAULT_SERVER = "http://127.0.0.1:7070";
 
   @Option(names = "--data", paramLabel = "DIR", description = "Work straight on this data directory.")
-  Path dataDir;
+  @Nullable Path dataDir;
 
   @Option(names = "--server", paramLabel = "URL", description = "The server to talk to (default: " + DEFAULT_SERVER
       + "; API key from $ANNALS_API_KEY).")
-  URI server;
+  @Nullable URI server;
 
   /** True when the command works on a data directory; refuses {@code --data} with {@code --server}. */
   boolean local() {
@@ -40,7 +42,8 @@ final class StoreAccess {
       return open(dataDir, create);
     }
     return new HttpEventStore(server != null ? server : URI.create(DEFAULT_SERVER),
-        Optional.ofNullable(System.getenv("ANNALS_API_KEY")).filter(k -> !k.isBlank()));
+        Optional.ofNullable(System.getenv("ANNALS_API_KEY")).filter(k -> !k.isBlank())
+            .map(ClientOptions::apiKey).orElse(ClientOptions.defaults()));
   }
 
   /**

@@ -2,9 +2,9 @@ package dev.annals.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonFactory;
+import dev.annals.client.ClientOptions;
 import dev.annals.client.HttpEventStore;
 import dev.annals.core.EventHandler;
-import dev.annals.core.EventStore;
 import dev.annals.core.Filter;
 import dev.annals.core.RecordedEvent;
 import dev.annals.core.Subscription;
@@ -15,6 +15,7 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -61,12 +62,12 @@ final class TailCommand implements Callable<Integer> {
     if (count.isPresent() && count.get() < 1) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--count must be >= 1, was " + count.get());
     }
-    long start;
+    OptionalLong start; // empty: from the end (live only)
     if (from.equals("end")) {
-      start = EventStore.END;
+      start = OptionalLong.empty();
     } else {
       try {
-        start = Long.parseLong(from);
+        start = OptionalLong.of(Long.parseLong(from));
       } catch (NumberFormatException e) {
         throw new CliFailure("--from must be a position or 'end', was '" + from + "'", 2);
       }
@@ -79,7 +80,8 @@ final class TailCommand implements Callable<Integer> {
       filter = filter.withPrefix(prefix.get());
     }
     CountedPrinter printer = new CountedPrinter(System.out, json, count);
-    try (HttpEventStore client = new HttpEventStore(server, Optional.ofNullable(System.getenv(apiKeyEnv)))) {
+    try (HttpEventStore client = new HttpEventStore(server,
+        Optional.ofNullable(System.getenv(apiKeyEnv)).map(ClientOptions::apiKey).orElse(ClientOptions.defaults()))) {
       // the subscription reconnects quietly after drops; a server that is not there (or refuses the key)
       // at the start is an error now, not a silent wait
       client.headPosition();
@@ -88,8 +90,9 @@ final class TailCommand implements Callable<Integer> {
     return 0;
   }
 
-  private void follow(HttpEventStore client, long start, Filter filter, CountedPrinter printer) throws Exception {
-    try (Subscription sub = client.subscribeToAll(start, filter, printer)) {
+  private void follow(HttpEventStore client, OptionalLong start, Filter filter, CountedPrinter printer) throws Exception {
+    try (Subscription sub = start.isPresent() ? client.subscribeToAll(start.getAsLong(), filter, printer)
+        : client.subscribeToAllLive(filter, printer)) {
       while (!printer.done.await(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
         if (sub.isStopped()) {
           Throwable f = sub.failure().orElse(new IllegalStateException("the subscription stopped"));

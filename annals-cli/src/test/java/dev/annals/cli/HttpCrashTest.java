@@ -56,8 +56,8 @@ class HttpCrashTest {
         List<Thread> clients = new ArrayList<>();
         for (int c = 0; c < CLIENTS; c++) {
           clients.add(Thread.ofVirtual().start(() -> {
-            try (HttpEventStore client = new HttpEventStore(uri, Optional.empty(),
-                java.net.http.HttpClient.newHttpClient(), Duration.ofSeconds(10))) {
+            try (HttpEventStore client = new HttpEventStore(uri, dev.annals.client.ClientOptions.defaults()
+                .withHttpClient(java.net.http.HttpClient.newHttpClient()).withTimeout(Duration.ofSeconds(10)))) {
               ThreadLocalRandom rnd = ThreadLocalRandom.current();
               while (true) {
                 String stream = "crash-" + rnd.nextInt(STREAMS);
@@ -101,7 +101,7 @@ class HttpCrashTest {
   /** Every acknowledged event is where its response said, read back through the restarted server. */
   private static void checkAll(URI uri, Queue<Ack> acks, String when) {
     Map<UUID, RecordedEvent> stored = new HashMap<>();
-    try (HttpEventStore client = new HttpEventStore(uri, Optional.empty())) {
+    try (HttpEventStore client = new HttpEventStore(uri)) {
       for (int s = 0; s < STREAMS; s++) {
         long from = 1;
         while (true) {

@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,7 +36,7 @@ class ServeAndTailTest {
       Process p = served.process;
       List<String> lines = served.lines;
       URI uri = served.awaitUri();
-      try (HttpEventStore client = new HttpEventStore(uri, Optional.empty())) {
+      try (HttpEventStore client = new HttpEventStore(uri)) {
         client.append("account-1", ExpectedVersion.NO_STREAM, EventData.of("Opened", "{\"owner\":\"ann\"}"));
         client.append("account-1", ExpectedVersion.exactly(1), EventData.of("Deposited", "{\"amount\":5}"));
       }
@@ -74,7 +73,7 @@ class ServeAndTailTest {
     dev.annals.core.AppendResult written;
     try (ServedProcess served = new ServedProcess("--data", dir.toString())) {
       URI uri = served.awaitUri();
-      try (HttpEventStore client = new HttpEventStore(uri, Optional.empty())) {
+      try (HttpEventStore client = new HttpEventStore(uri)) {
         written = client.append("account-7", ExpectedVersion.NO_STREAM,
             EventData.of("Opened", "{\"owner\":\"bo\"}"), EventData.of("Deposited", "{\"amount\":9}"));
       }

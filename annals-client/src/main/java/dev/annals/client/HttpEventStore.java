@@ -12,7 +12,9 @@ import dev.annals.core.ImportResult;
 import dev.annals.core.Page;
 import dev.annals.core.InvalidInputException;
 import dev.annals.core.StoreUnavailableException;
+import dev.annals.core.StreamInfo;
 import dev.annals.core.StreamNames;
+import dev.annals.core.StreamQuery;
 import dev.annals.core.Subscription;
 import java.io.IOException;
 import java.net.URI;
@@ -53,29 +55,20 @@ public final class HttpEventStore implements EventStore {
   private final Set<HttpSubscription> subscriptions = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
-  /** A client of the server at {@code base} (e.g. {@code http://127.0.0.1:7070}), with an optional API key. */
-  public HttpEventStore(URI base, Optional<String> apiKey) {
-    this(base, apiKey, Duration.ofSeconds(60));
+  /** A client of the server at {@code base} (e.g. {@code http://127.0.0.1:7070}), without an API key. */
+  public HttpEventStore(URI base) {
+    this(base, ClientOptions.defaults());
   }
 
-  /** As above, with {@code timeout} for each request and its whole response. */
-  public HttpEventStore(URI base, Optional<String> apiKey, Duration timeout) {
-    this(base, apiKey, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(10)).build(), timeout, true);
-  }
-
-  /** A client on a caller's {@link HttpClient} (which {@link #close()} leaves open); {@code timeout} per request. */
-  public HttpEventStore(URI base, Optional<String> apiKey, HttpClient http, Duration timeout) {
-    this(base, apiKey, http, timeout, false);
-  }
-
-  private HttpEventStore(URI base, Optional<String> apiKey, HttpClient http, Duration timeout, boolean ownsHttp) {
-    this.ownsHttp = ownsHttp;
+  /** A client of the server at {@code base} with {@code options} (API key, timeout, HTTP client). */
+  public HttpEventStore(URI base, ClientOptions options) {
+    this.ownsHttp = options.httpClient().isEmpty();
     String b = base.toString();
     this.base = URI.create(b.endsWith("/") ? b.substring(0, b.length() - 1) : b);
-    this.apiKey = apiKey;
-    this.http = http;
-    this.timeout = timeout;
+    this.apiKey = options.apiKey();
+    this.http = options.httpClient().orElseGet(() -> HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(10)).build());
+    this.timeout = options.timeout();
   }
 
   // ---- writes ------------------------------------------------------------------------------------
@@ -135,16 +128,16 @@ public final class HttpEventStore implements EventStore {
 
   /**
    * One page of a stream's time view computed by the server ({@code GET /streams/{s}?knownAt=&validAt=},
-   * design §4): with {@code validAt}, the events in effect then as known at {@code knownAt} (default:
-   * everything), {@code from} being the place in that view; with only {@code knownAt}, the events
-   * recorded by then, {@code from} being a version. A stream without events reads as an empty page.
+   * design §4): with a valid-at instant, the events in effect then as known at the known-at instant
+   * (default: everything), {@code from} being the place in that view; with only a known-at instant, the
+   * events recorded by then, {@code from} being a version. A stream without events reads as an empty page.
    */
-  public Page readStreamAsOf(String stream, long from, int limit, Optional<Instant> knownAt, Optional<Instant> validAt) {
+  public Page readStreamAsOf(String stream, long from, int limit, AsOf asOf) {
     checkName(stream);
     StringBuilder path = new StringBuilder("/streams/").append(segment(stream)).append("?from=").append(Math.max(0, from))
         .append("&limit=").append(limit);
-    knownAt.ifPresent(t -> path.append("&knownAt=").append(query(t.toString())));
-    validAt.ifPresent(v -> path.append("&validAt=").append(query(v.toString())));
+    asOf.knownAt().ifPresent(t -> path.append("&knownAt=").append(query(t.toString())));
+    asOf.validAt().ifPresent(v -> path.append("&validAt=").append(query(v.toString())));
     return sendAllowingNotFound(path.toString(), stream).map(HttpEventStore::page)
         .orElseGet(() -> new Page(List.of(), Math.max(1, from), true));
   }
@@ -202,12 +195,40 @@ public final class HttpEventStore implements EventStore {
     return r.map(reply -> reply.events().isEmpty() ? 0L : reply.events().getFirst().version()).orElse(0L);
   }
 
+  /**
+   * {@code GET /streams} with the query's {@code prefix}, {@code category} and {@code after}, following
+   * the server's {@code next} until {@code limit} streams are listed or there are no more.
+   */
+  @Override
+  public List<StreamInfo> listStreams(StreamQuery query, int limit) {
+    if (limit < 1) {
+      throw new InvalidInputException("limit must be >= 1, was " + limit);
+    }
+    List<StreamInfo> out = new ArrayList<>();
+    Optional<String> after = query.after();
+    while (out.size() < limit) {
+      StringBuilder path = new StringBuilder("/streams?limit=").append(limit - out.size());
+      if (!query.prefix().isEmpty()) {
+        path.append("&prefix=").append(query(query.prefix()));
+      }
+      query.category().ifPresent(c -> path.append("&category=").append(query(c)));
+      after.ifPresent(a -> path.append("&after=").append(query(a)));
+      WireFormat.StreamsPage page = WireFormat.parseStreams(sendForBody("GET", path.toString()));
+      out.addAll(page.streams());
+      if (page.next().isEmpty() || page.streams().isEmpty()) {
+        break;
+      }
+      after = page.next();
+    }
+    return out.size() > limit ? List.copyOf(out.subList(0, limit)) : List.copyOf(out);
+  }
+
   // ---- subscriptions -----------------------------------------------------------------------------
 
   @Override
   public Subscription subscribeToAll(long fromPosition, Filter filter, EventHandler handler) {
     ensureOpen();
-    long from = fromPosition == END ? headPosition() + 1 : Math.max(1, fromPosition);
+    long from = Math.max(1, fromPosition);
     StringBuilder query = new StringBuilder();
     appendFilter(query, filter);
     return register(new HttpSubscription(this, "/subscribe/all", query.toString(), from, handler));
@@ -217,7 +238,7 @@ public final class HttpEventStore implements EventStore {
   public Subscription subscribeToStream(String stream, long fromVersion, EventHandler handler) {
     StreamNames.validate(stream);
     ensureOpen();
-    long from = fromVersion == END ? streamVersion(stream) + 1 : Math.max(1, fromVersion);
+    long from = Math.max(1, fromVersion);
     return register(new HttpSubscription(this, "/subscribe/streams/" + segment(stream), "", from, handler));
   }
 
@@ -316,6 +337,14 @@ public final class HttpEventStore implements EventStore {
   }
 
   private WireFormat.Reply send(String method, String path, Optional<byte[]> body) {
+    return WireFormat.parse(sendForBody(method, path, body));
+  }
+
+  private byte[] sendForBody(String method, String path) {
+    return sendForBody(method, path, Optional.empty());
+  }
+
+  private byte[] sendForBody(String method, String path, Optional<byte[]> body) {
     ensureOpen();
     HttpRequest.Builder b = request(path).timeout(timeout)
         .method(method, body.map(HttpRequest.BodyPublishers::ofByteArray).orElse(HttpRequest.BodyPublishers.noBody()));
@@ -324,7 +353,7 @@ public final class HttpEventStore implements EventStore {
     if (r.statusCode() / 100 != 2) {
       throw WireFormat.error(r.statusCode(), r.body());
     }
-    return WireFormat.parse(r.body());
+    return r.body();
   }
 
   private Optional<WireFormat.Reply> sendAllowingNotFound(String path, String stream) {

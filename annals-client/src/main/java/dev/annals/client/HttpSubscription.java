@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A subscription over Server-Sent Events, on its own virtual thread. It delivers each event once, in
@@ -33,14 +34,15 @@ final class HttpSubscription implements Subscription {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile long cursor;
   private volatile boolean stopRequested;
-  private volatile Throwable failure;
-  private volatile InputStream body;
+  private volatile @Nullable Throwable failure;
+  /** The current connection's body; null between connections. */
+  private volatile @Nullable InputStream body;
   /** When the current connection last delivered a line (a heartbeat counts). */
   private volatile long lastActivityNanos;
   /** True while the thread waits in a request or a back-off, where close() may interrupt it. */
   private boolean waiting;
   private final Object waitLock = new Object();
-  private Thread thread;
+  private @Nullable Thread thread;
 
   HttpSubscription(HttpEventStore client, String path, String filterQuery, long from, EventHandler handler) {
     this.client = client;
@@ -147,11 +149,11 @@ final class HttpSubscription implements Subscription {
   }
 
   /** Something the thread waits for, which close() may cut short by interrupting it. */
-  private interface Wait<T> {
+  private interface Wait<T extends @Nullable Object> {
     T get() throws IOException, InterruptedException;
   }
 
-  private <T> T waitFor(Wait<T> w) throws IOException, InterruptedException {
+  private <T extends @Nullable Object> T waitFor(Wait<T> w) throws IOException, InterruptedException {
     synchronized (waitLock) {
       if (stopRequested) {
         throw new InterruptedException("closed");
@@ -236,7 +238,7 @@ final class HttpSubscription implements Subscription {
   }
 
   /** Hands one message to the handler; true when it was an event or the caught-up signal. */
-  private boolean dispatch(String event, long id, String data) throws HandlerFailed, Unrecoverable {
+  private boolean dispatch(@Nullable String event, long id, String data) throws HandlerFailed, Unrecoverable {
     if (event == null) {
       RecordedEvent e;
       try {

@@ -13,6 +13,7 @@ import dev.annals.core.Json;
 import dev.annals.core.PayloadTooLargeException;
 import dev.annals.core.RecordedEvent;
 import dev.annals.core.StoreUnavailableException;
+import dev.annals.core.StreamInfo;
 import dev.annals.core.WrongExpectedVersionException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,6 +25,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -135,6 +137,58 @@ final class WireFormat {
       throw new StoreUnavailableException("the server's reply is not valid JSON: " + e.getMessage(), e);
     }
     return new Reply(fields, events);
+  }
+
+  /** One page of {@code GET /streams}: the streams and the {@code after} of the next page, if any. */
+  record StreamsPage(List<StreamInfo> streams, Optional<String> next) {}
+
+  /** Parses a {@code GET /streams} reply: {@code {"streams": [{"stream", "version", "lastPosition", "lastRecordedAt"}], "next"}}. */
+  static StreamsPage parseStreams(byte[] body) {
+    List<StreamInfo> streams = new ArrayList<>();
+    Optional<String> next = Optional.empty();
+    try (JsonParser p = FACTORY.createParser(body)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new StoreUnavailableException("the server's reply is not a JSON object");
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken t = p.nextToken();
+        if (name.equals("streams") && t == JsonToken.START_ARRAY) {
+          while (p.nextToken() == JsonToken.START_OBJECT) {
+            streams.add(streamInfo(p));
+          }
+        } else if (name.equals("next") && t == JsonToken.VALUE_STRING) {
+          next = Optional.of(p.getText());
+        } else {
+          p.skipChildren();
+        }
+      }
+    } catch (IOException | java.time.format.DateTimeParseException e) {
+      throw new StoreUnavailableException("the server's list of streams is not valid: " + e.getMessage(), e);
+    }
+    return new StreamsPage(streams, next);
+  }
+
+  private static StreamInfo streamInfo(JsonParser p) throws IOException {
+    String stream = null;
+    long version = -1;
+    long lastPosition = -1;
+    Instant lastRecordedAt = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      p.nextToken();
+      switch (name) {
+        case "stream" -> stream = p.getText();
+        case "version" -> version = p.getLongValue();
+        case "lastPosition" -> lastPosition = p.getLongValue();
+        case "lastRecordedAt" -> lastRecordedAt = Instant.parse(p.getText());
+        default -> p.skipChildren();
+      }
+    }
+    if (stream == null || version < 0 || lastPosition < 0 || lastRecordedAt == null) {
+      throw new StoreUnavailableException("the server sent an incomplete stream summary");
+    }
+    return new StreamInfo(stream, version, lastPosition, lastRecordedAt);
   }
 
   /** Parses one event object (the parser is at its START_OBJECT). */

@@ -12,6 +12,8 @@ import dev.annals.core.InMemoryEventStore;
 import dev.annals.core.InvalidInputException;
 import dev.annals.core.RecordedEvent;
 import dev.annals.core.StoreUnavailableException;
+import dev.annals.core.StreamInfo;
+import dev.annals.core.StreamQuery;
 import dev.annals.core.Subscription;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -22,7 +24,6 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -115,7 +116,7 @@ class HttpClientRobustnessTest {
   @Test
   void a_404_from_a_wrong_base_url_is_an_error_not_an_empty_stream() throws Exception {
     try (LiveServer live = new LiveServer();
-        HttpEventStore wrong = new HttpEventStore(URI.create(live.server.uri() + "/api"), Optional.empty())) {
+        HttpEventStore wrong = new HttpEventStore(URI.create(live.server.uri() + "/api"))) {
       live.client.append("busy-1", ExpectedVersion.ANY, List.of(EventData.of("T", "{}")));
       assertThatThrownBy(() -> wrong.readStream("busy-1", 1, Direction.FORWARD, 10))
           .isInstanceOfSatisfying(RequestRefusedException.class, e -> assertThat(e.status()).isEqualTo(404))
@@ -141,7 +142,7 @@ class HttpClientRobustnessTest {
   void a_body_that_stops_arriving_times_out_and_close_does_not_wait_for_it() throws Exception {
     try (FakeServer fake = new FakeServer((n, s) -> FakeServer.write(s,
         "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"head\":"))) {
-      HttpEventStore client = new HttpEventStore(fake.uri(), Optional.empty(), Duration.ofSeconds(1));
+      HttpEventStore client = new HttpEventStore(fake.uri(), ClientOptions.defaults().withTimeout(Duration.ofSeconds(1)));
       long t0 = System.nanoTime();
       assertThatThrownBy(client::headPosition).isInstanceOf(StoreUnavailableException.class)
           .hasMessageContaining("did not answer within");
@@ -155,9 +156,46 @@ class HttpClientRobustnessTest {
   }
 
   @Test
+  void listing_streams_asks_the_server_for_its_list_and_follows_next_instead_of_reading_the_log() throws Exception {
+    List<String> requests = new CopyOnWriteArrayList<>();
+    String first = "{\"streams\":[" + summary("a-1") + "," + summary("b-1") + "],\"next\":\"b-1\"}";
+    String second = "{\"streams\":[" + summary("c-1") + "],\"next\":null}";
+    try (FakeServer fake = new FakeServer((n, s) -> {
+          requests.add(requestLine(s));
+          String body = n == 1 ? first : second;
+          FakeServer.write(s, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
+              + "Content-Length: " + body.length() + "\r\n\r\n" + body);
+        });
+        HttpEventStore client = new HttpEventStore(fake.uri())) {
+      List<StreamInfo> got = client.listStreams(StreamQuery.prefix("x").withCategory("y"), 3);
+      assertThat(got).extracting(StreamInfo::stream).containsExactly("a-1", "b-1", "c-1");
+      assertThat(got.getFirst()).isEqualTo(new StreamInfo("a-1", 2, 7, java.time.Instant.parse("2024-01-02T03:04:05.000006Z")));
+      assertThat(requests).containsExactly("GET /streams?limit=3&prefix=x&category=y HTTP/1.1",
+          "GET /streams?limit=1&prefix=x&category=y&after=b-1 HTTP/1.1");
+    }
+  }
+
+  private static String summary(String stream) {
+    return "{\"stream\":\"" + stream + "\",\"version\":2,\"lastPosition\":7,\"lastRecordedAt\":\"2024-01-02T03:04:05.000006Z\"}";
+  }
+
+  private static String requestLine(Socket s) {
+    try {
+      StringBuilder line = new StringBuilder();
+      int c;
+      while ((c = s.getInputStream().read()) >= 0 && c != '\r') {
+        line.append((char) c);
+      }
+      return line.toString();
+    } catch (IOException e) {
+      return "unreadable: " + e;
+    }
+  }
+
+  @Test
   void a_subscription_whose_connection_goes_silent_reconnects() throws Exception {
     try (FakeServer fake = new FakeServer((n, s) -> FakeServer.write(s, SSE_HEADERS + (n == 2 ? EVENT_1 : "")));
-        HttpEventStore client = new HttpEventStore(fake.uri(), Optional.empty())) {
+        HttpEventStore client = new HttpEventStore(fake.uri())) {
       client.subscriptionIdle(Duration.ofMillis(500));
       List<RecordedEvent> got = new CopyOnWriteArrayList<>();
       Subscription sub = client.subscribeToAll(1, Filter.all(), got::add);
@@ -175,7 +213,7 @@ class HttpClientRobustnessTest {
     String tooMany = "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\nContent-Type: application/json\r\n"
         + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body;
     try (FakeServer fake = new FakeServer((n, s) -> FakeServer.write(s, n == 1 ? tooMany : SSE_HEADERS + EVENT_1));
-        HttpEventStore client = new HttpEventStore(fake.uri(), Optional.empty())) {
+        HttpEventStore client = new HttpEventStore(fake.uri())) {
       List<RecordedEvent> got = new CopyOnWriteArrayList<>();
       Subscription sub = client.subscribeToAll(1, Filter.all(), got::add);
       await(() -> got.size() == 1);
@@ -190,7 +228,7 @@ class HttpClientRobustnessTest {
     String garbage = "id: 1\ndata: not json\n\n";
     for (String body : List.of(forbidden, garbage)) {
       try (FakeServer fake = new FakeServer((n, s) -> FakeServer.write(s, SSE_HEADERS + body));
-          HttpEventStore client = new HttpEventStore(fake.uri(), Optional.empty())) {
+          HttpEventStore client = new HttpEventStore(fake.uri())) {
         Subscription sub = client.subscribeToAll(1, Filter.all(), IGNORE);
         assertThat(sub.awaitStop(Duration.ofSeconds(10))).as(body).isTrue();
         assertThat(sub.failure()).as(body).isPresent();

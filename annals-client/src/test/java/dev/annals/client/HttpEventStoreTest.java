@@ -20,7 +20,6 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** What the client adds beyond the contract: permissions, SSE framing, reconnecting. */
@@ -30,8 +29,8 @@ class HttpEventStoreTest {
   void a_refused_key_or_permission_is_a_request_refused_exception_with_the_code() throws Exception {
     ApiKeys keys = ApiKeys.parse(ApiKeys.line("reader-key", Role.READER, "account-", "r"), "test");
     try (LiveServer live = new LiveServer(ServerConfig.defaults().withPort(0).withApiKeys(keys));
-        HttpEventStore reader = new HttpEventStore(live.server.uri(), Optional.of("reader-key"));
-        HttpEventStore nobody = new HttpEventStore(live.server.uri(), Optional.of("wrong"))) {
+        HttpEventStore reader = new HttpEventStore(live.server.uri(), ClientOptions.apiKey("reader-key"));
+        HttpEventStore nobody = new HttpEventStore(live.server.uri(), ClientOptions.apiKey("wrong"))) {
       assertThatThrownBy(() -> reader.append("account-1", ExpectedVersion.ANY, EventData.of("T", "{}")))
           .isInstanceOfSatisfying(RequestRefusedException.class, e -> {
             assertThat(e.code()).isEqualTo("forbidden");
@@ -46,7 +45,7 @@ class HttpEventStoreTest {
 
   @Test
   void an_unreachable_server_is_unavailable() {
-    try (HttpEventStore client = new HttpEventStore(URI.create("http://127.0.0.1:1"), Optional.empty())) {
+    try (HttpEventStore client = new HttpEventStore(URI.create("http://127.0.0.1:1"))) {
       assertThatThrownBy(client::headPosition).isInstanceOf(StoreUnavailableException.class)
           .hasMessageContaining("cannot reach");
     }
@@ -76,7 +75,7 @@ class HttpEventStoreTest {
         new ScanVerifier(backing, true)).start();
     int port = first.port();
     List<Long> positions = Collections.synchronizedList(new ArrayList<>());
-    try (HttpEventStore client = new HttpEventStore(first.uri(), Optional.empty());
+    try (HttpEventStore client = new HttpEventStore(first.uri());
         Subscription sub = client.subscribeToAll(1, Filter.all(), e -> positions.add(e.position()))) {
       for (int i = 0; i < 5; i++) {
         backing.append("s-1", ExpectedVersion.ANY, EventData.of("T", "{}"));

@@ -4,7 +4,6 @@ import dev.annals.core.InMemoryEventStore;
 import dev.annals.server.AnnalsServer;
 import dev.annals.server.ScanVerifier;
 import dev.annals.server.ServerConfig;
-import java.util.Optional;
 
 /** A live server (in-process, random loopback port, over a fresh in-memory store) and a client of it. */
 final class LiveServer implements AutoCloseable {
@@ -19,7 +18,7 @@ final class LiveServer implements AutoCloseable {
 
   LiveServer(ServerConfig config) throws Exception {
     server = new AnnalsServer(backing, config, new ScanVerifier(backing, true)).start();
-    client = new HttpEventStore(server.uri(), Optional.empty());
+    client = new HttpEventStore(server.uri());
   }
 
   @Override

@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A subscription that always reads from the store: it pages through the log from its cursor, and when
@@ -29,7 +30,7 @@ public final class CatchUpSubscription implements Subscription {
   private final Runnable onStop;
   private volatile boolean stopRequested;
   private volatile long cursor;
-  private volatile Throwable failure;
+  private volatile @Nullable Throwable failure;
   private final Thread thread;
 
   private CatchUpSubscription(String name, long from, PageReader reader, CommitNotifier notifier,

@@ -3,9 +3,6 @@ package dev.annals.core;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * An event store: an immutable, ordered log of events grouped in streams (design §2). Every engine
@@ -15,9 +12,6 @@ import java.util.TreeMap;
  * are the system's, e.g. snapshots); network front-ends reject them from clients.
  */
 public interface EventStore extends AutoCloseable {
-
-  /** As a {@code from} argument: the end (backward reads start at the last event; subscriptions go live only). */
-  long END = Long.MAX_VALUE;
 
   /**
    * Appends {@code events} to {@code stream} atomically and in order, if the stream is at
@@ -42,16 +36,27 @@ public interface EventStore extends AutoCloseable {
   ImportResult importEvents(List<ImportEvent> events);
 
   /**
-   * Reads up to {@code limit} events of a stream from version {@code fromVersion} (inclusive; use
-   * {@link #END} to read backward from the last event). A stream without events reads as an empty page.
+   * Reads up to {@code limit} events of a stream from version {@code fromVersion} (inclusive). Going
+   * backward from past the last version starts at the last event; going forward from 0 starts at 1. A
+   * stream without events reads as an empty page.
    */
   Page readStream(String stream, long fromVersion, Direction direction, int limit);
 
+  /** The last {@code limit} events of a stream, newest first (a backward read from its last event). */
+  default Page readStreamFromEnd(String stream, int limit) {
+    return readStream(stream, Long.MAX_VALUE, Direction.BACKWARD, limit); // past the last: starts at it
+  }
+
   /**
    * Reads up to {@code limit} events of the global log matching {@code filter}, from position
-   * {@code fromPosition} (inclusive; {@link #END} for backward from the head).
+   * {@code fromPosition} (inclusive). Going backward from past the head starts at the head.
    */
   Page readAll(long fromPosition, Direction direction, int limit, Filter filter);
+
+  /** The last {@code limit} events of the log matching {@code filter}, newest first (backward from the head). */
+  default Page readAllFromEnd(int limit, Filter filter) {
+    return readAll(Long.MAX_VALUE, Direction.BACKWARD, limit, filter); // past the head: starts at it
+  }
 
   /**
    * The first position recorded at or after {@code instant}: every event before it was recorded
@@ -69,44 +74,32 @@ public interface EventStore extends AutoCloseable {
   long streamVersion(String stream);
 
   /**
-   * Delivers every event matching {@code filter} from position {@code fromPosition} (inclusive;
-   * {@link #END}: only events appended after this call), catching up from the log and then live, in
-   * order, with no gap and no duplicate. A slow handler never blocks writers.
+   * Delivers every event matching {@code filter} from position {@code fromPosition} (inclusive),
+   * catching up from the log and then live, in order, with no gap and no duplicate. A slow handler
+   * never blocks writers.
    */
   Subscription subscribeToAll(long fromPosition, Filter filter, EventHandler handler);
+
+  /** Like {@link #subscribeToAll}, live only: the events appended after the head as this call reads it. */
+  default Subscription subscribeToAllLive(Filter filter, EventHandler handler) {
+    return subscribeToAll(headPosition() + 1, filter, handler);
+  }
 
   /** Like {@link #subscribeToAll} for one stream, from version {@code fromVersion} (inclusive). */
   Subscription subscribeToStream(String stream, long fromVersion, EventHandler handler);
 
-  /**
-   * Streams whose names start with {@code prefix} (and are of {@code category} when given), in name
-   * order, after the name {@code after} when given, at most {@code limit}. System streams are listed
-   * only when the prefix starts with {@code $}.
-   *
-   * <p>The default scans the whole log; engines with a stream index override it.
-   */
-  default List<StreamInfo> listStreams(String prefix, Optional<String> category, Optional<String> after, int limit) {
-    if (limit < 1) {
-      throw new InvalidInputException("limit must be >= 1, was " + limit);
-    }
-    Filter filter = new Filter(java.util.Set.of(), category,
-        prefix.isEmpty() ? Optional.empty() : Optional.of(prefix), prefix.startsWith("$"));
-    Map<String, StreamInfo> found = new TreeMap<>();
-    long from = 1;
-    while (true) {
-      Page page = readAll(from, Direction.FORWARD, 1000, filter);
-      for (RecordedEvent e : page.events()) {
-        if (after.isEmpty() || e.stream().compareTo(after.get()) > 0) {
-          found.put(e.stream(), new StreamInfo(e.stream(), e.version(), e.position(), e.recordedAt()));
-        }
-      }
-      if (page.end()) {
-        break;
-      }
-      from = page.next();
-    }
-    return found.values().stream().limit(limit).toList();
+  /** Like {@link #subscribeToStream}, live only: the stream's events after its version as this call reads it. */
+  default Subscription subscribeToStreamLive(String stream, EventHandler handler) {
+    return subscribeToStream(stream, streamVersion(stream) + 1, handler);
   }
+
+  /**
+   * Up to {@code limit} of the streams {@code query} selects, in name order, each with its version and
+   * last event. Engines answer from their own stream index, never by scanning the log.
+   *
+   * @throws InvalidInputException {@code limit} is below 1 or over the store's limit
+   */
+  List<StreamInfo> listStreams(StreamQuery query, int limit);
 
   /** Stops subscriptions and releases resources. Idempotent. */
   @Override

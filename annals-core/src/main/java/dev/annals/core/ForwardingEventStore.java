@@ -2,12 +2,13 @@ package dev.annals.core;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * An {@link EventStore} that forwards every call to another: the base for decorators (projections in
- * the append path, metrics, fault injection in tests), which override only what they change.
- * Thread-safe when the delegate is.
+ * the append path, metrics, fault injection in tests), which override only what they change. The
+ * interface's conveniences (reads from the end, live subscriptions) are not forwarded: they run through
+ * the methods here, so a decorator that changes reads or subscriptions changes them too. Thread-safe
+ * when the delegate is.
  */
 public abstract class ForwardingEventStore implements EventStore {
 
@@ -53,8 +54,8 @@ public abstract class ForwardingEventStore implements EventStore {
   }
 
   @Override
-  public List<StreamInfo> listStreams(String prefix, Optional<String> category, Optional<String> after, int limit) {
-    return delegate.listStreams(prefix, category, after, limit);
+  public List<StreamInfo> listStreams(StreamQuery query, int limit) {
+    return delegate.listStreams(query, limit);
   }
 
   @Override

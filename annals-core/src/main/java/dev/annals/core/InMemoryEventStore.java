@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -36,7 +37,8 @@ public final class InMemoryEventStore implements EventStore {
   private final int idempotencyWindow;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final ArrayList<Entry> log = new ArrayList<>();
-  private final Map<String, ArrayList<Entry>> streams = new HashMap<>();
+  /** The stream index, in name order (listing walks it from the query's first possible name). */
+  private final TreeMap<String, ArrayList<Entry>> streams = new TreeMap<>();
   private final Map<UUID, Entry> recentIds = new HashMap<>();
   private int evicted;
   private final CommitNotifier notifier = new CommitNotifier(0);
@@ -270,24 +272,26 @@ public final class InMemoryEventStore implements EventStore {
     }
   }
 
+  /** From the stream index, starting at the prefix (or after the query's {@code after}), stopping past the prefix. */
   @Override
-  public List<StreamInfo> listStreams(String prefix, Optional<String> category, Optional<String> after, int limit) {
+  public List<StreamInfo> listStreams(StreamQuery query, int limit) {
     validator.checkLimit(limit);
-    boolean system = prefix.startsWith("$");
+    String prefix = query.prefix();
     lock.readLock().lock();
     try {
-      return streams.entrySet().stream()
-          .filter(s -> s.getKey().startsWith(prefix))
-          .filter(s -> system || !StreamNames.isSystem(s.getKey()))
-          .filter(s -> category.isEmpty() || StreamNames.category(s.getKey()).equals(category.get()))
-          .filter(s -> after.isEmpty() || s.getKey().compareTo(after.get()) > 0)
-          .map(s -> {
-            RecordedEvent last = s.getValue().get(s.getValue().size() - 1).event();
-            return new StreamInfo(s.getKey(), last.version(), last.position(), last.recordedAt());
-          })
-          .sorted(java.util.Comparator.comparing(StreamInfo::stream))
-          .limit(limit)
-          .toList();
+      var names = query.after().filter(a -> a.compareTo(prefix) >= 0)
+          .map(a -> streams.tailMap(a, false)).orElseGet(() -> streams.tailMap(prefix, true));
+      List<StreamInfo> out = new ArrayList<>(Math.min(limit, 64));
+      for (Map.Entry<String, ArrayList<Entry>> s : names.entrySet()) {
+        if (out.size() == limit || !s.getKey().startsWith(prefix)) {
+          break;
+        }
+        if (query.matches(s.getKey())) {
+          RecordedEvent last = s.getValue().getLast().event();
+          out.add(new StreamInfo(s.getKey(), last.version(), last.position(), last.recordedAt()));
+        }
+      }
+      return out;
     } finally {
       lock.readLock().unlock();
     }
@@ -296,8 +300,7 @@ public final class InMemoryEventStore implements EventStore {
   @Override
   public Subscription subscribeToAll(long fromPosition, Filter filter, EventHandler handler) {
     ensureOpen();
-    long from = fromPosition == END ? headPosition() + 1 : fromPosition;
-    return register(CatchUpSubscription.start("annals-sub-all", from,
+    return register(CatchUpSubscription.start("annals-sub-all", fromPosition,
         (cursor, n) -> readAll(cursor, Direction.FORWARD, n, filter), notifier, handler,
         RecordedEvent::position, 512, this::forgetStopped));
   }
@@ -306,8 +309,7 @@ public final class InMemoryEventStore implements EventStore {
   public Subscription subscribeToStream(String stream, long fromVersion, EventHandler handler) {
     StreamNames.validate(stream);
     ensureOpen();
-    long from = fromVersion == END ? streamVersion(stream) + 1 : fromVersion;
-    return register(CatchUpSubscription.start("annals-sub-" + stream, from,
+    return register(CatchUpSubscription.start("annals-sub-" + stream, fromVersion,
         (cursor, n) -> readStream(stream, cursor, Direction.FORWARD, n), notifier, handler,
         RecordedEvent::version, 512, this::forgetStopped));
   }

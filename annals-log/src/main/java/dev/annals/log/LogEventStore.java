@@ -19,6 +19,7 @@ import dev.annals.core.Page;
 import dev.annals.core.RecordedEvent;
 import dev.annals.core.StoreUnavailableException;
 import dev.annals.core.StreamInfo;
+import dev.annals.core.StreamQuery;
 import dev.annals.core.StreamNames;
 import dev.annals.core.Subscription;
 import com.fasterxml.jackson.databind.node.BooleanNode;
@@ -389,15 +390,11 @@ public final class LogEventStore implements EventStore, FsyncReporting {
 
   /** From the stream index: reads only the last record of each listed stream (for its time). */
   @Override
-  public List<StreamInfo> listStreams(String prefix, Optional<String> category, Optional<String> after, int limit) {
+  public List<StreamInfo> listStreams(StreamQuery query, int limit) {
     validator.checkLimit(limit);
-    boolean system = prefix.startsWith("$");
     List<StreamIndex.Entry> matching = new ArrayList<>();
     for (StreamIndex.Entry e : state.streams.entries()) {
-      String name = e.name;
-      if (e.version() > 0 && name.startsWith(prefix) && (system || !StreamNames.isSystem(name))
-          && (category.isEmpty() || StreamNames.category(name).equals(category.get()))
-          && (after.isEmpty() || name.compareTo(after.get()) > 0)) {
+      if (e.version() > 0 && query.matches(e.name)) {
         matching.add(e);
       }
     }
@@ -428,8 +425,7 @@ public final class LogEventStore implements EventStore, FsyncReporting {
   @Override
   public Subscription subscribeToAll(long fromPosition, Filter filter, EventHandler handler) {
     ensureOpen();
-    long from = fromPosition == END ? headPosition() + 1 : fromPosition;
-    return register(CatchUpSubscription.start("annals-log-sub-all", from,
+    return register(CatchUpSubscription.start("annals-log-sub-all", fromPosition,
         (cursor, n) -> readAll(cursor, Direction.FORWARD, n, filter), state.notifier, handler,
         RecordedEvent::position, SUBSCRIPTION_PAGE, this::forgetStopped));
   }
@@ -438,8 +434,7 @@ public final class LogEventStore implements EventStore, FsyncReporting {
   public Subscription subscribeToStream(String stream, long fromVersion, EventHandler handler) {
     StreamNames.validate(stream);
     ensureOpen();
-    long from = fromVersion == END ? streamVersion(stream) + 1 : fromVersion;
-    return register(CatchUpSubscription.start("annals-log-sub-" + stream, from,
+    return register(CatchUpSubscription.start("annals-log-sub-" + stream, fromVersion,
         (cursor, n) -> readStream(stream, cursor, Direction.FORWARD, n), state.notifier, handler,
         RecordedEvent::version, SUBSCRIPTION_PAGE, this::forgetStopped));
   }

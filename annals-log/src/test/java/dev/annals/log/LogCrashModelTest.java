@@ -99,8 +99,8 @@ class LogCrashModelTest {
           case ReadStream r -> {
             String stream = STREAMS.get(r.stream());
             List<RecordedEvent> s = model.streams().getOrDefault(stream, List.of());
-            var page = store.readStream(stream, r.backward() ? dev.annals.core.EventStore.END : r.from(),
-                r.backward() ? Direction.BACKWARD : Direction.FORWARD, 100);
+            var page = r.backward() ? store.readStreamFromEnd(stream, 100)
+                : store.readStream(stream, r.from(), Direction.FORWARD, 100);
             List<RecordedEvent> expected = new ArrayList<>();
             if (r.backward()) {
               for (int i = s.size() - 1; i >= 0; i--) {
@@ -114,8 +114,8 @@ class LogCrashModelTest {
             assertThat(page.events()).isEqualTo(expected);
           }
           case ReadAll r -> {
-            var page = store.readAll(r.backward() ? dev.annals.core.EventStore.END : Math.max(1, r.from()),
-                r.backward() ? Direction.BACKWARD : Direction.FORWARD, r.limit(), Filter.everything());
+            var page = r.backward() ? store.readAllFromEnd(r.limit(), Filter.everything())
+                : store.readAll(Math.max(1, r.from()), Direction.FORWARD, r.limit(), Filter.everything());
             List<RecordedEvent> expected = new ArrayList<>();
             if (r.backward()) {
               for (int i = model.log().size() - 1; i >= 0 && expected.size() < r.limit(); i--) {

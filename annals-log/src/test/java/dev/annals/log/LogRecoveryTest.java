@@ -329,7 +329,7 @@ class LogRecoveryTest {
     }
     try (LogEventStore s = Annals.open(dir, small)) {
       assertThat(all(s)).isEqualTo(before);
-      assertThat(s.readAll(dev.annals.core.EventStore.END, Direction.BACKWARD, 120, dev.annals.core.Filter.everything())
+      assertThat(s.readAllFromEnd(120, dev.annals.core.Filter.everything())
           .events()).hasSize(120);
     }
     assertThat(LogVerifier.verify(dir, LogVerifier.Progress.NONE).ok()).isTrue();

@@ -8,7 +8,6 @@ import dev.annals.core.Subscription;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -55,7 +54,7 @@ class ReadersRacingTheWriterTest {
       readers.add(Thread.ofPlatform().start(() -> {
         try {
           while (!stop.get()) {
-            store.listStreams("", Optional.empty(), Optional.empty(), 10);
+            store.listStreams(dev.annals.core.StreamQuery.all(), 10);
             reads.incrementAndGet();
           }
         } catch (Throwable e) {

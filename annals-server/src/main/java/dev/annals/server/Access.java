@@ -97,7 +97,7 @@ final class Access {
     };
     if (system) {
       admin(x, "system=true");
-      f = new Filter(f.types(), f.category(), f.prefix(), true);
+      f = f.withSystem();
     }
     Principal p = x.principal();
     if (!p.coversAllStreams()) {

@@ -38,8 +38,9 @@ final class AllResource {
     Filter filter = Access.globalFilter(x);
     Direction direction = Direction.parse(x.query("direction").orElse("forward"));
     int limit = limits.limit(x);
-    long from = x.queryLong("from", direction == Direction.FORWARD ? 1 : EventStore.END, 0);
-    Page p = store.readAll(from, direction, limit, filter);
+    Page p = x.query("from").isEmpty() && direction == Direction.BACKWARD
+        ? store.readAllFromEnd(limit, filter)
+        : store.readAll(x.queryLong("from", 1, 0), direction, limit, filter);
     x.json(200, g -> {
       g.writeStartObject();
       g.writeArrayFieldStart("events");

@@ -27,6 +27,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Blocker;
 import org.eclipse.jetty.util.Callback;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One HTTP request and its response, as the resources see it: decoded path parameters, strictly
@@ -44,7 +45,8 @@ final class Exchange {
   private final Request request;
   private final Response response;
   private final Callback callback;
-  private Map<String, String> query;
+  /** Parsed on first use; null until then. */
+  private @Nullable Map<String, String> query;
   private final long maxBodyBytes;
   private Map<String, String> pathParams = Map.of();
   private Principal principal = Principal.unauthenticatedAdmin();
@@ -317,11 +319,11 @@ final class Exchange {
   }
 
   /**
-   * Reads the request body chunk by chunk into {@code sink} (blocking this thread while no chunk is
+   * Reads the request body chunk by chunk into {@code sink}, or nowhere when null (blocking this thread while no chunk is
    * ready) until its end, or until it is over {@code limit} bytes: then it stops reading and returns
    * a total above the limit. A broken body (client gone, bad chunking, timeout) is an {@link HttpError}.
    */
-  private long readBody(BodyBytes sink, long limit) throws IOException {
+  private long readBody(@Nullable BodyBytes sink, long limit) throws IOException {
     long total = 0;
     while (true) {
       Content.Chunk chunk = request.read();

@@ -10,6 +10,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 import com.fasterxml.jackson.core.JsonGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Errors Jetty produces itself, before a route runs (a malformed request line, headers too large, a
@@ -19,7 +20,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 final class JsonErrorHandler extends ErrorHandler {
 
   @Override
-  protected void generateResponse(Request request, Response response, int status, String message, Throwable cause,
+  protected void generateResponse(Request request, Response response, int status, @Nullable String message,
+      @Nullable Throwable cause,
       Callback callback) throws IOException {
     // Jetty answers a request it cannot parse with 501 or 505 (an unknown HTTP version or transfer
     // coding): that is the client's mistake, so a 400 like any other malformed request. Only a 503

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The global log as SSE messages ({@code id: <position>}, {@code data:} lines, blank line), each
@@ -63,10 +64,11 @@ final class SseFeed {
 
   private final EventStore store;
   private final long recentBytes;
-  private final AtomicReferenceArray<Block> catchUp = new AtomicReferenceArray<>(CATCH_UP_SLOTS);
+  private final AtomicReferenceArray<@Nullable Block> catchUp = new AtomicReferenceArray<>(CATCH_UP_SLOTS);
   private final ReentrantLock tailLock = new ReentrantLock();
   /** Written under tailLock. */
-  private volatile Tail tail;
+  /** The running tail; null while no session is open. */
+  private volatile @Nullable Tail tail;
   /** Guarded by tailLock. */
   private boolean closed;
   private int users;
@@ -352,15 +354,17 @@ final class SseFeed {
    * subscription's thread.
    */
   final class Tail implements EventHandler {
-    private final AtomicReferenceArray<Block> ring = new AtomicReferenceArray<>(RECENT_SLOTS);
+    private final AtomicReferenceArray<@Nullable Block> ring = new AtomicReferenceArray<>(RECENT_SLOTS);
     private final CommitNotifier moved;
     private final long firstIndex;
     private final Scratch scratch = new Scratch();
     private volatile long head;
     private volatile boolean stopped;
-    private volatile Throwable failure;
-    private Subscription sub;
-    private Block current;
+    private volatile @Nullable Throwable failure;
+    /** Null until {@link #start()}. */
+    private @Nullable Subscription sub;
+    /** The block being filled; null before the first event. */
+    private @Nullable Block current;
     private long oldest;
     private long keptBytes;
     private int sinceWake;
@@ -374,23 +378,27 @@ final class SseFeed {
     }
 
     private void start() {
-      sub = store.subscribeToAll(firstIndex * BLOCK + 1, Filter.everything(), this);
+      Subscription s = store.subscribeToAll(firstIndex * BLOCK + 1, Filter.everything(), this);
+      sub = s;
       Thread.ofVirtual().name("annals-sse-tail-watch").start(() -> {
         try {
-          while (!sub.awaitStop(Duration.ofDays(1))) {
+          while (!s.awaitStop(Duration.ofDays(1))) {
             // wait for the subscription to stop
           }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
-        failure = sub.failure().orElse(null);
+        failure = s.failure().orElse(null);
         stopped = true;
         moved.wakeAll();
       });
     }
 
     private void close() {
-      sub.close();
+      Subscription s = sub;
+      if (s != null) {
+        s.close();
+      }
     }
 
     /** The last position encoded: sessions read up to here. */
@@ -417,7 +425,7 @@ final class SseFeed {
     }
 
     /** The ring's block holding {@code position}, or null when it is not (or no longer) there. */
-    Block recent(long position) {
+    @Nullable Block recent(long position) {
       long k = (position - 1) / BLOCK;
       Block b = ring.get((int) (k & (RECENT_SLOTS - 1)));
       return b != null && b.index == k && b.last >= position ? b : null;

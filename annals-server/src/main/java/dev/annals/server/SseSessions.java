@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import com.fasterxml.jackson.core.JsonGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The open SSE connections. Wire format per event: {@code id: <position or version>} and {@code data:
@@ -227,7 +228,7 @@ final class SseSessions {
     private final Filter filter;
     private final boolean everything;
     private final boolean allButSystem;
-    private volatile SseFeed.Tail tail;
+    private volatile SseFeed.@Nullable Tail tail;
 
     AllSession(Exchange x, long from, Filter filter) {
       super(x, true, from);
@@ -380,7 +381,7 @@ final class SseSessions {
   private final class StreamSession extends Session implements EventHandler {
     private final SubscriptionsResource.Opener opener;
     private final ReentrantLock lock = new ReentrantLock();
-    private volatile Subscription sub;
+    private volatile @Nullable Subscription sub;
 
     StreamSession(Exchange x, long from, SubscriptionsResource.Opener opener) {
       super(x, false, from);

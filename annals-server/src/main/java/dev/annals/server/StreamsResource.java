@@ -7,6 +7,7 @@ import dev.annals.core.Page;
 import dev.annals.core.RecordedEvent;
 import dev.annals.core.TimeViews;
 import dev.annals.core.StreamInfo;
+import dev.annals.core.StreamQuery;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
@@ -49,8 +50,15 @@ final class StreamsResource {
   private void list(Exchange x) throws IOException {
     x.allowOnly(LIST_PARAMS);
     String prefix = x.query("prefix").orElse("");
+    StreamQuery query = StreamQuery.prefix(prefix);
     Optional<String> category = x.query("category").filter(c -> !c.isEmpty());
+    if (category.isPresent()) {
+      query = query.withCategory(category.get());
+    }
     Optional<String> after = x.query("after").filter(a -> !a.isEmpty());
+    if (after.isPresent()) {
+      query = query.startingAfter(after.get());
+    }
     int limit = limits.limit(x);
     if (prefix.isEmpty()) {
       Access.allStreams(x, "listing every stream");
@@ -60,9 +68,10 @@ final class StreamsResource {
     if (prefix.startsWith("$")) {
       Access.admin(x, "listing system streams");
     }
-    List<StreamInfo> found = store.listStreams(prefix, category, after, limit + 1);
-    boolean more = found.size() > limit;
-    List<StreamInfo> page = more ? found.subList(0, limit) : found;
+    List<StreamInfo> page = store.listStreams(query, limit);
+    // a full page has a next one when a stream follows its last (asking for limit + 1 would go over
+    // the store's own limit when limit is the largest allowed)
+    boolean more = page.size() == limit && !store.listStreams(query.startingAfter(page.getLast().stream()), 1).isEmpty();
     x.json(200, g -> {
       g.writeStartObject();
       g.writeArrayFieldStart("streams");
@@ -104,7 +113,8 @@ final class StreamsResource {
     OptionalLongParam from = OptionalLongParam.of(x, "from");
     var knownAt = x.queryInstant("knownAt");
     var validAt = x.queryInstant("validAt");
-    if (store.streamVersion(stream) == 0) {
+    long last = store.streamVersion(stream);
+    if (last == 0) {
       throw new HttpError(404, "not_found", "stream '" + stream + "' has no events", java.util.Map.of("stream", stream));
     }
     List<RecordedEvent> events;
@@ -117,12 +127,13 @@ final class StreamsResource {
       next = s.nextPage();
     } else if (knownAt.isPresent()) {
       Page s = TimeViews.knownAt(store, stream, knownAt.get(), direction,
-          from.orElse(direction == Direction.FORWARD ? 1 : EventStore.END), limit);
+          from.orElse(direction == Direction.FORWARD ? 1 : last), limit);
       events = s.events();
       next = s.nextPage();
     } else {
-      Page p = store.readStream(stream, from.orElse(direction == Direction.FORWARD ? 1 : EventStore.END),
-          direction, limit);
+      Page p = from.value().isEmpty() && direction == Direction.BACKWARD
+          ? store.readStreamFromEnd(stream, limit)
+          : store.readStream(stream, from.orElse(1), direction, limit);
       events = p.events();
       next = p.nextPage();
       cursor = OptionalLong.of(p.next());

@@ -66,6 +66,17 @@ class StreamListingTest {
   }
 
   @Test
+  void the_largest_allowed_limit_is_answered_and_a_full_page_says_whether_a_stream_follows() {
+    TestServer.Reply largest = t.get("/streams?limit=10000");
+    assertThat(largest.status()).as(largest.toString()).isEqualTo(200);
+    assertThat(names(largest.json())).hasSize(5);
+    JsonNode exactlyAll = t.get("/streams?limit=5").json();
+    assertThat(names(exactlyAll)).hasSize(5);
+    assertThat(exactlyAll.path("next").isNull()).isTrue();
+    assertThat(t.get("/streams?limit=4").json().path("next").asText()).isEqualTo("order-2");
+  }
+
+  @Test
   void filters_by_prefix_and_category_and_empty_parameters_mean_no_condition() {
     assertThat(names(t.get("/streams?prefix=account-&category=&after=").json()))
         .containsExactly("account-1", "account-2", "account-3");

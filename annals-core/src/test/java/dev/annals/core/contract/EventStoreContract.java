@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.annals.core.AppendResult;
 import dev.annals.core.Direction;
 import dev.annals.core.EventData;
-import dev.annals.core.EventStore;
 import dev.annals.core.ExpectedVersion;
 import dev.annals.core.Filter;
 import dev.annals.core.IdempotencyConflictException;
@@ -17,6 +16,8 @@ import dev.annals.core.Json;
 import dev.annals.core.Page;
 import dev.annals.core.PayloadTooLargeException;
 import dev.annals.core.RecordedEvent;
+import dev.annals.core.StreamInfo;
+import dev.annals.core.StreamQuery;
 import dev.annals.core.WrongExpectedVersionException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -348,7 +349,7 @@ public abstract class EventStoreContract extends ContractBase {
   @Test
   void stream_reads_page_backward_from_the_end() {
     store.append("s-1", ExpectedVersion.ANY, events(15));
-    Page p1 = store.readStream("s-1", EventStore.END, Direction.BACKWARD, 10);
+    Page p1 = store.readStreamFromEnd("s-1", 10);
     assertThat(p1.events()).extracting(RecordedEvent::version).containsExactlyElementsOf(range(15, 6));
     assertThat(p1.nextPage()).hasValue(5);
     Page p2 = store.readStream("s-1", p1.next(), Direction.BACKWARD, 10);
@@ -359,12 +360,35 @@ public abstract class EventStoreContract extends ContractBase {
   }
 
   @Test
+  void a_backward_read_from_past_the_last_version_starts_at_the_last_event() {
+    store.append("s-1", ExpectedVersion.ANY, events(5));
+    Page p = store.readStream("s-1", 100, Direction.BACKWARD, 2);
+    assertThat(p.events()).extracting(RecordedEvent::version).containsExactly(5L, 4L);
+    assertThat(p.nextPage()).hasValue(3);
+    assertThat(store.readAll(100, Direction.BACKWARD, 2, Filter.all()).events())
+        .extracting(RecordedEvent::position).containsExactly(5L, 4L);
+  }
+
+  @Test
+  void read_all_from_the_end_goes_backward_from_the_head_through_the_filter() {
+    store.append("a-1", ExpectedVersion.ANY, events(3));
+    store.append("b-1", ExpectedVersion.ANY, events(2));
+    store.append("a-2", ExpectedVersion.ANY, events(1));
+    Page p = store.readAllFromEnd(3, Filter.category("a"));
+    assertThat(p.events()).extracting(e -> e.stream() + "@" + e.version())
+        .containsExactly("a-2@1", "a-1@3", "a-1@2");
+    assertThat(p.end()).isFalse();
+    assertThat(store.readAll(p.next(), Direction.BACKWARD, 3, Filter.category("a")).events())
+        .extracting(e -> e.stream() + "@" + e.version()).containsExactly("a-1@1");
+  }
+
+  @Test
   void a_stream_without_events_reads_as_an_empty_final_page() {
     Page p = store.readStream("nobody-1", 1, Direction.FORWARD, 10);
     assertThat(p.events()).isEmpty();
     assertThat(p.end()).isTrue();
     assertThat(store.streamVersion("nobody-1")).isZero();
-    assertThat(store.readStream("nobody-1", EventStore.END, Direction.BACKWARD, 10).events()).isEmpty();
+    assertThat(store.readStreamFromEnd("nobody-1", 10).events()).isEmpty();
   }
 
   @Test
@@ -393,8 +417,10 @@ public abstract class EventStoreContract extends ContractBase {
     assertThat(forward).extracting(e -> e.data().toNode().get("n").asInt())
         .containsExactlyElementsOf(IntStream.range(0, 30).boxed().toList());
     List<RecordedEvent> backward = new ArrayList<>();
-    from = EventStore.END;
-    while (true) {
+    Page first = store.readAllFromEnd(7, Filter.all());
+    backward.addAll(first.events());
+    from = first.next();
+    while (!first.end()) {
       Page p = store.readAll(from, Direction.BACKWARD, 7, Filter.all());
       backward.addAll(p.events());
       if (p.end()) {
@@ -475,18 +501,81 @@ public abstract class EventStoreContract extends ContractBase {
     store.append("accountant-1", ExpectedVersion.ANY, events(1));
     store.append("order-1", ExpectedVersion.ANY, events(1));
     store.append("$snapshot-account-1", ExpectedVersion.ANY, events(1));
-    List<dev.annals.core.StreamInfo> accounts = store.listStreams("account", Optional.empty(), Optional.empty(), 10);
+    List<dev.annals.core.StreamInfo> accounts = store.listStreams(StreamQuery.prefix("account"), 10);
     assertThat(accounts).extracting(dev.annals.core.StreamInfo::stream)
         .containsExactly("account-1", "account-2", "accountant-1");
     assertThat(accounts.get(0).version()).isEqualTo(4);
     assertThat(accounts.get(0).lastPosition()).isEqualTo(last.lastPosition());
     assertThat(accounts.get(0).lastRecordedAt()).isEqualTo(last.recordedAt());
-    assertThat(store.listStreams("", Optional.of("account"), Optional.empty(), 10))
+    assertThat(store.listStreams(StreamQuery.all().withCategory("account"), 10))
         .extracting(dev.annals.core.StreamInfo::stream).containsExactly("account-1", "account-2");
-    assertThat(store.listStreams("", Optional.empty(), Optional.of("account-2"), 2))
+    assertThat(store.listStreams(StreamQuery.all().startingAfter("account-2"), 2))
         .extracting(dev.annals.core.StreamInfo::stream).containsExactly("accountant-1", "order-1");
-    assertThat(store.listStreams("$", Optional.empty(), Optional.empty(), 10))
+    assertThat(store.listStreams(StreamQuery.prefix("$"), 10))
         .extracting(dev.annals.core.StreamInfo::stream).containsExactly("$snapshot-account-1");
+  }
+
+  @Test
+  void list_streams_stops_at_the_limit_and_pages_on_with_the_last_name_listed() {
+    for (String s : List.of("c-1", "a-1", "e-1", "b-1", "d-1")) {
+      store.append(s, ExpectedVersion.ANY, events(1));
+    }
+    assertThat(store.listStreams(StreamQuery.all(), 2)).extracting(StreamInfo::stream).containsExactly("a-1", "b-1");
+    List<String> paged = new ArrayList<>();
+    StreamQuery query = StreamQuery.all();
+    while (true) {
+      List<StreamInfo> page = store.listStreams(query, 2);
+      page.forEach(s -> paged.add(s.stream()));
+      if (page.size() < 2) {
+        break;
+      }
+      query = query.startingAfter(page.getLast().stream());
+    }
+    assertThat(paged).containsExactly("a-1", "b-1", "c-1", "d-1", "e-1");
+  }
+
+  @Test
+  void list_streams_combines_prefix_category_and_after() {
+    for (String s : List.of("account-1", "account-2", "account-3", "accountant-1", "acc-1")) {
+      store.append(s, ExpectedVersion.ANY, events(1));
+    }
+    assertThat(store.listStreams(StreamQuery.prefix("acc").withCategory("account").startingAfter("account-1"), 10))
+        .extracting(StreamInfo::stream).containsExactly("account-2", "account-3");
+    assertThat(store.listStreams(StreamQuery.prefix("account-").withCategory("order"), 10)).isEmpty();
+  }
+
+  @Test
+  void system_streams_are_listed_only_for_a_prefix_starting_with_a_dollar() {
+    store.append("$snapshot-a-1", ExpectedVersion.ANY, events(1));
+    store.append("$meta-a-1", ExpectedVersion.ANY, events(1));
+    store.append("a-1", ExpectedVersion.ANY, events(1));
+    assertThat(store.listStreams(StreamQuery.all(), 10)).extracting(StreamInfo::stream).containsExactly("a-1");
+    assertThat(store.listStreams(StreamQuery.all().withCategory("$snapshot"), 10)).isEmpty();
+    assertThat(store.listStreams(StreamQuery.prefix("$"), 10)).extracting(StreamInfo::stream)
+        .containsExactly("$meta-a-1", "$snapshot-a-1");
+    assertThat(store.listStreams(StreamQuery.prefix("$snap"), 10)).extracting(StreamInfo::stream)
+        .containsExactly("$snapshot-a-1");
+  }
+
+  @Test
+  void a_listed_stream_shows_its_latest_append() {
+    store.append("a-1", ExpectedVersion.ANY, events(2));
+    store.append("b-1", ExpectedVersion.ANY, events(1));
+    AppendResult last = store.append("a-1", ExpectedVersion.ANY, events(3));
+    StreamInfo a = store.listStreams(StreamQuery.prefix("a-"), 10).getFirst();
+    assertThat(a).isEqualTo(new StreamInfo("a-1", 5, last.lastPosition(), last.recordedAt()));
+  }
+
+  @Test
+  void list_streams_rejects_a_limit_below_one() {
+    store.append("a-1", ExpectedVersion.ANY, events(1));
+    assertThatThrownBy(() -> store.listStreams(StreamQuery.all(), 0)).isInstanceOf(InvalidInputException.class);
+  }
+
+  @Test
+  void list_streams_of_an_empty_store_is_empty() {
+    assertThat(store.listStreams(StreamQuery.all(), 10)).isEmpty();
+    assertThat(store.listStreams(StreamQuery.prefix("$"), 10)).isEmpty();
   }
 
   // ---- time -----------------------------------------------------------------------------------------

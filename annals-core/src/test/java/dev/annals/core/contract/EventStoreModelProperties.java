@@ -12,6 +12,8 @@ import dev.annals.core.Filter;
 import dev.annals.core.IdempotencyConflictException;
 import dev.annals.core.Page;
 import dev.annals.core.RecordedEvent;
+import dev.annals.core.StreamInfo;
+import dev.annals.core.StreamQuery;
 import dev.annals.core.Subscription;
 import dev.annals.core.WrongExpectedVersionException;
 import java.util.ArrayList;
@@ -28,7 +30,7 @@ import net.jqwik.api.Provide;
 
 /**
  * Model-based test: random sequences of appends (every expected-version kind, retries and mixed
- * retries), stream reads, global reads with filters, and subscriptions, run against the store and
+ * retries), stream reads, global reads with filters, stream listings and subscriptions, run against the store and
  * against a trivially correct model; every answer must agree. Engines extend this with their factory.
  */
 public abstract class EventStoreModelProperties {
@@ -41,7 +43,7 @@ public abstract class EventStoreModelProperties {
 
   enum Expect { ANY, NO_STREAM, EXISTS, EXACT_CURRENT, EXACT_STALE }
 
-  sealed interface Op permits AppendOp, RetryOp, ReadStreamOp, ReadAllOp, SubscribeOp {}
+  sealed interface Op permits AppendOp, RetryOp, ReadStreamOp, ReadAllOp, SubscribeOp, ListStreamsOp {}
 
   record AppendOp(int stream, Expect expect, List<Integer> types) implements Op {}
 
@@ -53,6 +55,9 @@ public abstract class EventStoreModelProperties {
   record ReadAllOp(int from, boolean backward, int limit, int filter) implements Op {}
 
   record SubscribeOp(int from, int filter) implements Op {}
+
+  /** Lists with query number {@code query}, after the name {@code after} indexes ("" past the names: none). */
+  record ListStreamsOp(int query, int after, int limit) implements Op {}
 
   @Provide
   Arbitrary<List<Op>> ops() {
@@ -69,9 +74,11 @@ public abstract class EventStoreModelProperties {
         .as(ReadAllOp::new);
     Arbitrary<Op> subscribe = Combinators.combine(Arbitraries.integers().between(1, 40),
         Arbitraries.integers().between(0, 3)).as(SubscribeOp::new);
+    Arbitrary<Op> list = Combinators.combine(Arbitraries.integers().between(0, 4),
+        Arbitraries.integers().between(0, STREAMS.size()), Arbitraries.integers().between(1, 5)).as(ListStreamsOp::new);
     return Arbitraries.frequencyOf(
         net.jqwik.api.Tuple.of(6, append), net.jqwik.api.Tuple.of(2, retry), net.jqwik.api.Tuple.of(3, readStream),
-        net.jqwik.api.Tuple.of(3, readAll), net.jqwik.api.Tuple.of(1, subscribe))
+        net.jqwik.api.Tuple.of(3, readAll), net.jqwik.api.Tuple.of(1, subscribe), net.jqwik.api.Tuple.of(2, list))
         .list().ofMinSize(1).ofMaxSize(40);
   }
 
@@ -81,6 +88,16 @@ public abstract class EventStoreModelProperties {
       case 1 -> Filter.category("acct");
       case 2 -> Filter.types("Moved", "Closed");
       default -> Filter.prefix("order-2");
+    };
+  }
+
+  static StreamQuery query(int kind) {
+    return switch (kind) {
+      case 0 -> StreamQuery.all();
+      case 1 -> StreamQuery.prefix("acct-");
+      case 2 -> StreamQuery.all().withCategory("order");
+      case 3 -> StreamQuery.prefix("o").withCategory("acct");
+      default -> StreamQuery.prefix("$");
     };
   }
 
@@ -107,6 +124,7 @@ public abstract class EventStoreModelProperties {
           case ReadStreamOp r -> readStream(store, model, r);
           case ReadAllOp r -> readAll(store, model, r);
           case SubscribeOp s -> subscribe(store, model, s);
+          case ListStreamsOp l -> listStreams(store, model, l);
         }
         assertThat(store.headPosition()).isEqualTo(model.log.size());
       }
@@ -170,14 +188,41 @@ public abstract class EventStoreModelProperties {
     }
   }
 
+  private void listStreams(EventStore store, Model model, ListStreamsOp l) {
+    StreamQuery q = l.after() < STREAMS.size() ? query(l.query()).startingAfter(STREAMS.get(l.after())) : query(l.query());
+    Map<String, RecordedEvent> last = new java.util.TreeMap<>();
+    for (RecordedEvent e : model.log) {
+      last.put(e.stream(), e);
+    }
+    List<StreamInfo> expected = last.values().stream()
+        .filter(e -> inModelListing(l, e.stream()))
+        .map(e -> new StreamInfo(e.stream(), e.version(), e.position(), e.recordedAt()))
+        .limit(l.limit())
+        .toList();
+    assertThat(store.listStreams(q, l.limit())).as("%s, limit %d", q, l.limit()).isEqualTo(expected);
+  }
+
+  /** The listing rule written out independently of {@link StreamQuery#matches}, for the query kinds above. */
+  private static boolean inModelListing(ListStreamsOp l, String name) {
+    boolean selected = switch (l.query()) {
+      case 0 -> true;
+      case 1 -> name.startsWith("acct-");
+      case 2 -> name.split("-")[0].equals("order");
+      case 3 -> name.startsWith("o") && name.split("-")[0].equals("acct");
+      default -> false; // "$": the model has no system streams
+    };
+    return selected && (l.after() == STREAMS.size() || name.compareTo(STREAMS.get(l.after())) > 0);
+  }
+
   private void readStream(EventStore store, Model model, ReadStreamOp r) {
     String stream = STREAMS.get(r.stream());
     List<RecordedEvent> all = model.log.stream().filter(e -> e.stream().equals(stream)).toList();
     Page p;
     List<RecordedEvent> expected;
     if (r.backward()) {
-      long from = r.from() == 0 ? EventStore.END : r.from();
-      p = store.readStream(stream, from, Direction.BACKWARD, r.limit());
+      long from = r.from() == 0 ? Long.MAX_VALUE : r.from();
+      p = r.from() == 0 ? store.readStreamFromEnd(stream, r.limit())
+          : store.readStream(stream, from, Direction.BACKWARD, r.limit());
       List<RecordedEvent> rev = new ArrayList<>(all.stream().filter(e -> e.version() <= from).toList());
       Collections.reverse(rev);
       expected = rev.subList(0, Math.min(r.limit(), rev.size()));
@@ -194,8 +239,8 @@ public abstract class EventStoreModelProperties {
     Page p;
     List<RecordedEvent> candidates;
     if (r.backward()) {
-      long from = r.from() == 0 ? EventStore.END : r.from();
-      p = store.readAll(from, Direction.BACKWARD, r.limit(), f);
+      long from = r.from() == 0 ? Long.MAX_VALUE : r.from();
+      p = r.from() == 0 ? store.readAllFromEnd(r.limit(), f) : store.readAll(from, Direction.BACKWARD, r.limit(), f);
       List<RecordedEvent> rev = new ArrayList<>(model.log.stream().filter(e -> e.position() <= from && f.matches(e)).toList());
       Collections.reverse(rev);
       candidates = rev;

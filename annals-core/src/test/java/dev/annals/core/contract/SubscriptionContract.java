@@ -3,7 +3,6 @@ package dev.annals.core.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.annals.core.EventStore;
 import dev.annals.core.ExpectedVersion;
 import dev.annals.core.Filter;
 import dev.annals.core.RecordedEvent;
@@ -163,8 +162,8 @@ public abstract class SubscriptionContract extends ContractBase {
     store.append("s-1", ExpectedVersion.ANY, events(10));
     Collector all = new Collector();
     Collector one = new Collector();
-    try (Subscription a = store.subscribeToAll(EventStore.END, Filter.all(), all::add);
-        Subscription b = store.subscribeToStream("s-1", EventStore.END, one::add)) {
+    try (Subscription a = store.subscribeToAllLive(Filter.all(), all::add);
+        Subscription b = store.subscribeToStreamLive("s-1", one::add)) {
       store.append("s-1", ExpectedVersion.ANY, events(3));
       all.awaitCount(3, patience());
       one.awaitCount(3, patience());

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds a read model as of a past moment into a throwaway target (a {@link MemoryTarget}, or a
@@ -106,7 +107,7 @@ public final class AsOfBuild {
     }
     List<Selected> selected = select(projection.filter(), validAt, end);
     AtomicLong applied = new AtomicLong();
-    AtomicReference<String> lastError = new AtomicReference<>();
+    AtomicReference<@Nullable String> lastError = new AtomicReference<>();
     List<RecordedEvent> cached = List.of();
     List<RecordedEvent> run = new ArrayList<>();
     for (Selected s : selected) {
@@ -167,7 +168,7 @@ public final class AsOfBuild {
   }
 
   /** The event at {@code position} in a page (positions increasing), or null. */
-  private static RecordedEvent find(List<RecordedEvent> page, long position) {
+  private static @Nullable RecordedEvent find(List<RecordedEvent> page, long position) {
     int lo = 0;
     int hi = page.size() - 1;
     while (lo <= hi) {
@@ -189,7 +190,7 @@ public final class AsOfBuild {
    * lies at or below the last position it committed, which a run earlier in the order may pass).
    */
   private <S> void applyRun(Projection<S> projection, ProjectionTarget<S> target, List<RecordedEvent> run,
-      AtomicLong applied, AtomicReference<String> lastError) throws InterruptedException {
+      AtomicLong applied, AtomicReference<@Nullable String> lastError) throws InterruptedException {
     PartitionApplier<S> applier = new PartitionApplier<>(projection, target, 0, 0, options.failurePolicy(),
         options.clock(), () -> 0L, applied, lastError);
     applier.apply(run, (a, b) -> { });

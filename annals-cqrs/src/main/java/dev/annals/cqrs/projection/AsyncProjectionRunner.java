@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs a projection version from a subscription ({@link EventStore#subscribeToAll}), from its stored
@@ -52,7 +53,7 @@ public final class AsyncProjectionRunner<S> implements ProjectionRunner {
     }
   }
 
-  private record Replay(RecordedEvent event, CompletableFuture<Void> done) implements Work {}
+  private record Replay(RecordedEvent event, CompletableFuture<@Nullable Void> done) implements Work {}
 
   /** Thrown inside the subscription's handler to end delivery once the runner stops. */
   private static final class Stopping extends RuntimeException {
@@ -70,7 +71,7 @@ public final class AsyncProjectionRunner<S> implements ProjectionRunner {
   private final Worker[] workers;
   private final Chunk[] buffers;
   private final AtomicLong applied = new AtomicLong();
-  private final AtomicReference<String> lastError = new AtomicReference<>();
+  private final AtomicReference<@Nullable String> lastError = new AtomicReference<>();
   private final long startedNanos = System.nanoTime();
   private final Subscription subscription;
   private volatile boolean stopping;

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A projection updated in the append path by {@link ProjectingEventStore}: when an append returns, its
@@ -29,7 +30,7 @@ public final class InlineProjection<S> implements ProjectionRunner {
   private final CommitPositionSequence sequence;
   private final PartitionApplier<S> applier;
   private final AtomicLong applied = new AtomicLong();
-  private final AtomicReference<String> lastError = new AtomicReference<>();
+  private final AtomicReference<@Nullable String> lastError = new AtomicReference<>();
   private final ReentrantLock lock = new ReentrantLock();
   private volatile Optional<Throwable> failure = Optional.empty();
   private volatile boolean closed;

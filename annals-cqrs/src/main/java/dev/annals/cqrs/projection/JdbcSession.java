@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a JDBC projection's appliers write through: its connection, inside the unit of work's
@@ -32,8 +33,8 @@ public final class JdbcSession {
   private final int version;
   private final Map<String, PreparedStatement> statements = new HashMap<>();
   /** Queued writes: all of one statement ({@link #write} runs the queue first when the SQL changes). */
-  private PreparedStatement queued;
-  private String queuedTemplate;
+  private @Nullable PreparedStatement queued;
+  private @Nullable String queuedTemplate;
   private int queuedRows;
 
   /** Queued rows that make a batch run without waiting for the next flush. */

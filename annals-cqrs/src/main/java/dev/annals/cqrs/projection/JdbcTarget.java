@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Read models in a relational database, with each version's checkpoint and parked events in the same
@@ -106,11 +107,11 @@ public final class JdbcTarget implements ProjectionTarget<JdbcSession> {
   }
 
   @FunctionalInterface
-  private interface SqlWork<T> {
+  private interface SqlWork<T extends @Nullable Object> {
     T run(Connection c) throws SQLException;
   }
 
-  private <T> T inTransaction(SqlWork<T> work) {
+  private <T extends @Nullable Object> T inTransaction(SqlWork<T> work) {
     try (Connection c = dialect.openWriter()) {
       dialect.begin(c);
       try {
@@ -126,7 +127,7 @@ public final class JdbcTarget implements ProjectionTarget<JdbcSession> {
     }
   }
 
-  private <T> T read(SqlWork<T> work) {
+  private <T extends @Nullable Object> T read(SqlWork<T> work) {
     try (Connection c = dialect.openReader()) {
       return work.run(c);
     } catch (SQLException e) {

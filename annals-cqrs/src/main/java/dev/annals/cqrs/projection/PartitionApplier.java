@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Applies one partition's events, in order, in batches: each batch is one unit of work committed with
@@ -34,12 +35,12 @@ final class PartitionApplier<S> {
   private final Clock clock;
   private final LongSupplier safePosition;
   private final AtomicLong applied;
-  private final AtomicReference<String> lastError;
+  private final AtomicReference<@Nullable String> lastError;
   private long skipUpTo;
 
   PartitionApplier(Projection<S> projection, ProjectionTarget<S> target, int partition, long skipUpTo,
       FailurePolicy policy, Clock clock, LongSupplier safePosition, AtomicLong applied,
-      AtomicReference<String> lastError) {
+      AtomicReference<@Nullable String> lastError) {
     this.projection = projection;
     this.target = target;
     this.partition = partition;
@@ -104,8 +105,8 @@ final class PartitionApplier<S> {
     }
   }
 
-  /** Applies [from, to) in one unit of work and commits; on failure rolls back and says where. */
-  private Failure tryBatch(List<RecordedEvent> events, int from, int to) {
+  /** Applies [from, to) in one unit of work and commits; on failure rolls back and says where (null: all applied). */
+  private @Nullable Failure tryBatch(List<RecordedEvent> events, int from, int to) {
     long last = events.get(to - 1).position();
     if (last <= skipUpTo) {
       return null; // all committed before a restart

@@ -61,8 +61,11 @@ final class Recovery {
    */
   private long acknowledgedHead;
 
-  private Recovery(Path dir, LogOptions options) {
-    this.dir = dir;
+  private final DataDirectory dataDir;
+
+  private Recovery(DataDirectory dataDir, LogOptions options) {
+    this.dataDir = dataDir;
+    this.dir = dataDir.path();
     this.options = options;
   }
 
@@ -74,8 +77,8 @@ final class Recovery {
     }
   }
 
-  static Recovered recover(Path dir, LogOptions options) throws IOException {
-    Recovery r = new Recovery(dir, options);
+  static Recovered recover(DataDirectory dataDir, LogOptions options) throws IOException {
+    Recovery r = new Recovery(dataDir, options);
     try {
       return r.run();
     } catch (IOException | RuntimeException | Error e) {
@@ -99,7 +102,7 @@ final class Recovery {
   private Recovered run() throws IOException {
     List<Long> bases = new ArrayList<>(listSegments(dir));
     if (bases.isEmpty()) {
-      createSegmentFile(dir, 1);
+      dataDir.createSegment(1).close();
       bases.add(1L);
     }
     Optional<IndexCheckpoint.Loaded> checkpoint = loadCheckpoint(bases);
@@ -159,18 +162,6 @@ final class Recovery {
 
   Path segmentPath(long base) {
     return dir.resolve(Segment.fileName(base));
-  }
-
-  static void createSegmentFile(Path dir, long base) throws IOException {
-    Path file = dir.resolve(Segment.fileName(base));
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      ByteBuffer h = Segment.header(base);
-      while (h.hasRemaining()) {
-        ch.write(h);
-      }
-      ch.force(true);
-    }
-    IndexCheckpoint.fsyncDirectory(dir);
   }
 
   private Optional<IndexCheckpoint.Loaded> loadCheckpoint(List<Long> bases) throws IOException {

@@ -185,7 +185,7 @@ class LogRecoveryTest {
     List<Long> offsets = LogTesting.recordOffsets(seg);
     long last = offsets.get(offsets.size() - 1);
     LogTesting.flipBit(seg, last + 40);
-    LogTesting.appendBytes(seg, new byte[GroupCommit.PREALLOCATE_BYTES]); // as a crash leaves the writer's zeros
+    LogTesting.appendBytes(seg, new byte[ActiveSegment.PREALLOCATE_BYTES]); // as a crash leaves the writer's zeros
     assertThatThrownBy(this::open).isInstanceOf(CorruptLogException.class)
         .satisfies(e -> assertThat(((CorruptLogException) e).offset()).isEqualTo(last));
   }
@@ -196,10 +196,10 @@ class LogRecoveryTest {
     List<RecordedEvent> before;
     try (LogEventStore s = open()) {
       s.append("p-1", ExpectedVersion.ANY, events(3));
-      assertThat(LogTesting.size(seg)).isEqualTo(LogTesting.dataEnd(seg) + GroupCommit.PREALLOCATE_BYTES);
+      assertThat(LogTesting.size(seg)).isEqualTo(LogTesting.dataEnd(seg) + ActiveSegment.PREALLOCATE_BYTES);
       s.append("p-1", ExpectedVersion.ANY, events(2));
       assertThat(LogTesting.size(seg)).as("the second group fits in the zeros: the file does not grow")
-          .isEqualTo(LogTesting.dataEnd(seg) + GroupCommit.PREALLOCATE_BYTES - LogTesting.sizeOfLastRecords(seg, 2));
+          .isEqualTo(LogTesting.dataEnd(seg) + ActiveSegment.PREALLOCATE_BYTES - LogTesting.sizeOfLastRecords(seg, 2));
       before = all(s);
     }
     assertThat(LogTesting.size(seg)).isEqualTo(LogTesting.dataEnd(seg));

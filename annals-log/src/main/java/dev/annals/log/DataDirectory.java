@@ -41,6 +41,14 @@ final class DataDirectory implements AutoCloseable {
     return new DataDirectory(dir, channels, DirectoryLock.acquire(dir));
   }
 
+  /** Takes the lock for a run that only reads the directory (verify): it creates no segment. */
+  static DataDirectory lockForReading(Path dir) throws IOException {
+    WriteChannel.Factory none = file -> {
+      throw new IOException("the data directory " + dir + " is open for reading only");
+    };
+    return lock(dir, none);
+  }
+
   Path path() {
     return dir;
   }

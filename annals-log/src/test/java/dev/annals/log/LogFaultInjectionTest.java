@@ -84,13 +84,13 @@ class LogFaultInjectionTest {
   void a_full_disk_when_a_new_segment_starts_refuses_the_append_and_the_store_stays_writable() throws Exception {
     List<RecordedEvent> acknowledged;
     try (LogEventStore s = Annals.open(dir, LogOptions.defaults().withWriteChannels(channels).withSegmentBytes(4096))) {
-      while (Recovery.listSegments(dir).size() < 2) {
+      while (DataDirectory.segmentBases(dir).size() < 2) {
         s.append("d-1", ExpectedVersion.ANY, events(4));
       }
       while (LogTesting.dataEnd(LogTesting.lastSegment(dir)) < 4096) {
         s.append("d-1", ExpectedVersion.ANY, events(4)); // the active segment is full: the next group rolls
       }
-      int segmentsBefore = Recovery.listSegments(dir).size();
+      int segmentsBefore = DataDirectory.segmentBases(dir).size();
       long head = s.headPosition();
       channels.bytesUntilFull = 10; // not even a segment header fits
       assertThatThrownBy(() -> s.append("d-1", ExpectedVersion.ANY, events(1)))
@@ -98,10 +98,10 @@ class LogFaultInjectionTest {
           .hasMessageContaining("nothing of this append was written");
       assertThat(s.failure()).as("not fail-stop").isEmpty();
       assertThat(s.headPosition()).isEqualTo(head);
-      assertThat(Recovery.listSegments(dir)).as("no half-made segment left").hasSize(segmentsBefore);
+      assertThat(DataDirectory.segmentBases(dir)).as("no half-made segment left").hasSize(segmentsBefore);
       channels.bytesUntilFull = -1; // space freed
       s.append("d-1", ExpectedVersion.ANY, events(1));
-      assertThat(Recovery.listSegments(dir)).hasSize(segmentsBefore + 1);
+      assertThat(DataDirectory.segmentBases(dir)).hasSize(segmentsBefore + 1);
       acknowledged = all(s);
       assertThat(acknowledged).hasSize((int) head + 1);
     }

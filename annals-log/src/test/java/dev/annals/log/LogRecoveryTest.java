@@ -315,7 +315,7 @@ class LogRecoveryTest {
       }
       before = all(s);
     }
-    List<Long> bases = Recovery.listSegments(dir);
+    List<Long> bases = DataDirectory.segmentBases(dir);
     assertThat(bases.size()).isGreaterThan(3);
     for (long base : bases) {
       Path seg = dir.resolve(Segment.fileName(base));

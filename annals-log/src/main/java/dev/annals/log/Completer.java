@@ -87,6 +87,8 @@ final class Completer {
   static final class Group {
     private final Submission<?>[] submissions;
     private final AtomicInteger next = new AtomicInteger();
+    /** Set (once, by the writer) when the group failed as a whole: every ticket not yet completed fails. */
+    private volatile @Nullable Throwable failure;
 
     Group(Submission<?>[] submissions) {
       this.submissions = submissions;
@@ -100,14 +102,14 @@ final class Completer {
     }
 
     /**
-     * Fails every submission not yet completed with {@code cause}, except those the writer itself refused
-     * (they keep their refusal). Claims them as {@link #completeSome} does, so a woken caller helping its
-     * group can never complete one of them with the answer it was staged with.
+     * Fails every submission of the group with {@code cause}, except those the writer itself refused (they
+     * keep their refusal). Writer thread, for a group never handed to the completer. The cause is set
+     * before the first ticket is failed, so a caller woken by that failure who helps its group
+     * ({@link Ticket#helpGroup}) fails the others too, never completes one with the answer it was staged with.
      */
     void failUnlessRefused(Throwable cause) {
-      for (int i = next.getAndIncrement(); i < submissions.length; i = next.getAndIncrement()) {
-        submissions[i].failUnlessRefused(cause);
-      }
+      failure = cause;
+      completeSome(Integer.MAX_VALUE);
     }
 
     /** Completes up to {@code max} submissions not yet completed; each exactly once, whoever claims it. */
@@ -117,7 +119,12 @@ final class Completer {
         if (i >= submissions.length) {
           return;
         }
-        submissions[i].complete();
+        Throwable f = failure;
+        if (f != null) {
+          submissions[i].failUnlessRefused(f);
+        } else {
+          submissions[i].complete();
+        }
       }
     }
   }

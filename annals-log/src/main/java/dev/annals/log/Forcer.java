@@ -1,40 +1,33 @@
 package dev.annals.log;
 
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
  * {@code fsync=always} only: the thread that fsyncs what the writer has written, so the writer stages
  * and writes the next group while the disk works, instead of after. The writer {@link #request}s an
  * fsync after each group it writes; one fsync covers every group written before it began, and its
- * outcome goes back to the writer ({@link Listener}), which publishes those groups. A failed fsync is
- * reported and never retried: this thread then ends.
+ * outcome goes back to the writer as a {@link GroupCommit.Synced}, after which the writer publishes those
+ * groups. A failed fsync is reported and never retried: this thread then ends.
  *
  * <p>Owns one thread. {@link #request} and {@link #stop} are called by the writer thread; the request is
- * guarded by this object's lock. The listener is called on the forcer thread.
+ * guarded by this object's lock. Reports are made on the forcer thread.
  */
 final class Forcer {
 
-  /** Where the forcer reports; called on its thread. */
-  interface Listener {
-    /** Every group up to {@code seq} is on disk. */
-    void synced(long seq);
-
-    /** The fsync meant to cover group {@code seq} failed (fail-stop: never retried). */
-    void failed(long seq, Throwable error);
-  }
-
   private final Thread thread;
   private final CommitMetrics metrics;
-  private final Listener listener;
+  /** Takes the outcome of each fsync: every group up to a sequence number is on disk, or the fsync failed. */
+  private final Consumer<GroupCommit.Synced> report;
   private final Object lock = new Object();
   /** Guarded by {@link #lock}: the last group written, the channel it went to, and stop. */
   private long requested;
   private @Nullable WriteChannel channel;
   private boolean stop;
 
-  Forcer(String name, CommitMetrics metrics, Listener listener) {
+  Forcer(String name, CommitMetrics metrics, Consumer<GroupCommit.Synced> report) {
     this.metrics = metrics;
-    this.listener = listener;
+    this.report = report;
     this.thread = Thread.ofPlatform().daemon().name(name).unstarted(this::run);
   }
 
@@ -87,10 +80,10 @@ final class Forcer {
         long started = System.nanoTime();
         ch.force();
         metrics.commitFsynced(System.nanoTime() - started);
-        listener.synced(target);
+        report.accept(new GroupCommit.Synced(target, null));
         synced = target;
       } catch (Throwable t) {
-        listener.failed(target, t); // fail-stop: never retried
+        report.accept(new GroupCommit.Synced(target, t)); // fail-stop: never retried
         return;
       }
     }

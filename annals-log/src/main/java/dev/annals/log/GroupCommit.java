@@ -102,17 +102,7 @@ final class GroupCommit {
     String name = String.valueOf(state.dir.getFileName());
     this.thread = Thread.ofPlatform().daemon().name("annals-log-writer-" + name).unstarted(this::run);
     this.completer = new Completer("annals-log-completer-" + name);
-    this.forcer = always ? new Forcer("annals-log-syncer-" + name, metrics, new Forcer.Listener() {
-      @Override
-      public void synced(long seq) {
-        queue.add(new Synced(seq, null));
-      }
-
-      @Override
-      public void failed(long seq, Throwable error) {
-        queue.add(new Synced(seq, error));
-      }
-    }) : null;
+    this.forcer = always ? new Forcer("annals-log-syncer-" + name, metrics, queue::add) : null;
   }
 
   void start() {

@@ -112,6 +112,11 @@ final class Recovery {
     } else {
       replay(bases, 0, Segment.HEADER, null);
     }
+    if (segments.isEmpty()) {
+      // the only segment was a new store's first, left unfinished by a crash while it was made: make it again
+      dataDir.createSegment(head + 1).close();
+      segments.add(new Segment(head + 1, segmentPath(head + 1), new IntColumn(1024), Segment.HEADER));
+    }
     if (head < acknowledgedHead) {
       Path last = segmentPath(bases.get(bases.size() - 1));
       throw new CorruptLogException(last, Files.size(last), acknowledgedLost());

@@ -153,6 +153,17 @@ class LogRecoveryTest {
   }
 
   @Test
+  void a_first_segment_left_unfinished_by_a_crash_while_it_was_made_is_made_again_on_open() throws Exception {
+    java.nio.file.Files.write(dir.resolve(Segment.fileName(1)), new byte[10]); // the crash came before its header was whole
+    try (LogEventStore s = open()) {
+      assertThat(s.bytesCutOnOpen()).isEqualTo(10);
+      s.append("f-1", ExpectedVersion.ANY, events(1));
+      assertThat(s.headPosition()).isEqualTo(1);
+    }
+    assertThat(LogVerifier.verify(dir, LogVerifier.Progress.NONE).ok()).isTrue();
+  }
+
+  @Test
   void a_torn_batch_whose_records_are_whole_but_unfinished_is_cut() {
     writeSome(2, 1);
     try (LogEventStore s = open()) {

@@ -38,7 +38,7 @@ public final class Annals {
       return false;
     }
     try {
-      return !Recovery.listSegments(dir).isEmpty();
+      return !DataDirectory.segmentBases(dir).isEmpty();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + dir, e);
     }

@@ -72,6 +72,15 @@ final class EventRecord {
 
   private EventRecord() {}
 
+  /** A new SHA-256 digest (the chain's hash). */
+  static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-256", e);
+    }
+  }
+
   /** Size of a record with these variable parts. */
   static int size(int streamBytes, int typeBytes, int dataBytes, int metadataBytes) {
     return VARIABLE + streamBytes + typeBytes + dataBytes + metadataBytes;

@@ -36,7 +36,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -59,12 +58,12 @@ public final class LogEventStore implements EventStore, FsyncReporting {
 
   private final Path dir;
   private final LogOptions options;
-  private final DirectoryLock lock;
+  private final DataDirectory dataDir;
   private final LogState state;
   private final GroupCommit writer;
   private final AppendValidator validator;
-  /** Cloned by each append for its events' data digests ({@link GroupCommit.Prepared}); never used itself. */
-  private final MessageDigest sha = Recovery.sha256();
+  /** Cloned by each append for its events' data digests ({@link Submission.Prepared}); never used itself. */
+  private final MessageDigest sha = EventRecord.sha256();
   private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean checkpointRunning = new AtomicBoolean();
@@ -74,31 +73,31 @@ public final class LogEventStore implements EventStore, FsyncReporting {
   /** Guarded by checkpointLock. */
   private boolean filesClosed;
 
-  private LogEventStore(Path dir, LogOptions options, DirectoryLock lock, Recovery.Recovered recovered) throws IOException {
-    this.dir = dir;
+  private LogEventStore(DataDirectory dataDir, LogOptions options, Recovery.Recovered recovered) throws IOException {
+    this.dir = dataDir.path();
     this.options = options;
-    this.lock = lock;
+    this.dataDir = dataDir;
     this.state = recovered.state();
     this.validator = new AppendValidator(options.limits());
     this.cutBytes = recovered.cutBytes();
     this.lastCheckpointHead = recovered.indexRebuilt() ? -1 : state.head();
-    this.writer = new GroupCommit(state, recovered, this::afterPublish);
+    this.writer = new GroupCommit(state, dataDir, recovered, this::afterPublish);
     writer.start();
   }
 
   static LogEventStore open(Path dir, LogOptions options) {
     try {
       Files.createDirectories(dir);
-      DirectoryLock lock = DirectoryLock.acquire(dir);
+      DataDirectory dataDir = DataDirectory.lock(dir, options.writeChannels());
       try {
-        Recovery.Recovered recovered = Recovery.recover(dir, options);
-        LogEventStore store = new LogEventStore(dir, options, lock, recovered);
+        Recovery.Recovered recovered = Recovery.recover(dataDir, options);
+        LogEventStore store = new LogEventStore(dataDir, options, recovered);
         if (recovered.indexRebuilt() || recovered.cutBytes() > 0) {
           store.checkpointInBackground();
         }
         return store;
       } catch (RuntimeException | IOException | Error e) {
-        lock.close();
+        dataDir.close();
         throw e;
       }
     } catch (IOException e) {
@@ -151,9 +150,9 @@ public final class LogEventStore implements EventStore, FsyncReporting {
       ids.add(e.id());
     }
     List<EventData> copy = List.copyOf(events);
-    GroupCommit.Ticket<AppendResult> result = new GroupCommit.Ticket<>();
-    writer.submit(new GroupCommit.AppendRequest(stream, expected, copy, ids,
-        GroupCommit.Prepared.of(state.streams.get(stream).orElse(null), copy, digest()), result));
+    Completer.Ticket<AppendResult> result = new Completer.Ticket<>();
+    writer.submit(new Submission.Append(stream, expected, copy, ids,
+        Submission.Prepared.of(state.streams.get(stream).orElse(null), copy, digest()), result));
     return await(result);
   }
 
@@ -166,9 +165,9 @@ public final class LogEventStore implements EventStore, FsyncReporting {
     }
     ensureOpen();
     List<ImportEvent> copy = List.copyOf(events);
-    GroupCommit.Ticket<ImportResult> result = new GroupCommit.Ticket<>();
-    writer.submit(new GroupCommit.ImportRequest(copy, metadata,
-        GroupCommit.Prepared.of(null, copy.stream().map(ImportEvent::event).toList(), digest()), result));
+    Completer.Ticket<ImportResult> result = new Completer.Ticket<>();
+    writer.submit(new Submission.Import(copy, metadata,
+        Submission.Prepared.of(null, copy.stream().map(ImportEvent::event).toList(), digest()), result));
     return await(result);
   }
 
@@ -177,11 +176,11 @@ public final class LogEventStore implements EventStore, FsyncReporting {
     try {
       return (MessageDigest) sha.clone();
     } catch (CloneNotSupportedException e) {
-      return Recovery.sha256();
+      return EventRecord.sha256();
     }
   }
 
-  private static <T> T await(GroupCommit.Ticket<T> f) {
+  private static <T> T await(Completer.Ticket<T> f) {
     try {
       T done = f.join();
       f.helpGroup();
@@ -504,7 +503,7 @@ public final class LogEventStore implements EventStore, FsyncReporting {
       }
     }
     try {
-      lock.close();
+      dataDir.close();
     } catch (IOException e) {
       LOG.warn("releasing the lock of {}: {}", dir, e.toString());
     }

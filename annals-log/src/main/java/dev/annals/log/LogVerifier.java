@@ -37,7 +37,7 @@ public final class LogVerifier {
 
   private final Path dir;
   private final Progress progress;
-  private final MessageDigest sha = Recovery.sha256();
+  private final MessageDigest sha = EventRecord.sha256();
   private final List<String> problems = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
   private int droppedProblems;
@@ -65,7 +65,7 @@ public final class LogVerifier {
     if (!Files.isDirectory(dir)) {
       throw new StoreUnavailableException("no data directory at " + dir);
     }
-    try (DirectoryLock lock = DirectoryLock.acquire(dir)) {
+    try (DataDirectory locked = DataDirectory.lockForReading(dir)) {
       return new LogVerifier(dir, progress).verifyUpTo(Long.MAX_VALUE);
     } catch (IOException e) {
       throw new StoreUnavailableException("cannot verify " + dir + ": " + e, e);
@@ -82,7 +82,7 @@ public final class LogVerifier {
 
   VerifyReport verifyUpTo(long maxPosition) {
     try {
-      List<Long> bases = Recovery.listSegments(dir);
+      List<Long> bases = DataDirectory.segmentBases(dir);
       long total = 0;
       for (long b : bases) {
         total += Files.size(dir.resolve(Segment.fileName(b)));
@@ -117,125 +117,136 @@ public final class LogVerifier {
       }
       return doneBefore + size;
     }
-    ByteBuffer h = ByteBuffer.allocate(Segment.HEADER);
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      ch.read(h, 0);
-      if (h.getInt(0) != Segment.MAGIC || h.getInt(4) != Segment.FORMAT_VERSION || h.getLong(8) != base) {
+    try (SegmentScanner scanner = SegmentScanner.open(file, Segment.HEADER, last)) {
+      if (!scanner.headerIs(base)) {
         problem(file + " at byte 0: segment header is not that of segment " + base);
       }
       if (base != lastPosition + 1) {
         problem(file + ": segment starts at position " + base + " but the log before it ends at " + lastPosition);
       }
-      if (last) {
-        long dataEnd = Recovery.endOfData(ch, size);
-        if (dataEnd < size) {
-          notes.add(file + " at byte " + dataEnd + ": " + (size - dataEnd) + " zero bytes after the last record"
-              + " (preallocated space, or pages never written); opening the store cuts them");
-          doneBefore += size - dataEnd;
-          size = dataEnd;
-        }
+      long dataEnd = scanner.dataEnd();
+      if (dataEnd < size) {
+        notes.add(file + " at byte " + dataEnd + ": " + (size - dataEnd) + " zero bytes after the last record"
+            + " (preallocated space, or pages never written); opening the store cuts them");
+        doneBefore += size - dataEnd;
+        size = dataEnd;
       }
       IntColumn segOffsets = new IntColumn(1024);
       offsets.put(base, segOffsets);
-      RecordCursor cursor = new RecordCursor(ch, size, Recovery.SCAN_WINDOW);
-      long o = Segment.HEADER;
-      int batchIndex = 0;
-      int batchSize = 0;
-      long batchStart = -1;
-      long nextReport = doneBefore + PROGRESS_EVERY;
-      byte[] stored = new byte[EventRecord.HASH_BYTES];
-      byte[] computed = new byte[EventRecord.HASH_BYTES];
-      while (o < size && lastPosition < maxPosition) {
-        int r = cursor.load(o);
-        if (r < 0) {
-          long next = Recovery.findValidRecordAfter(ch, o + 1, size);
-          boolean tornShape = r == EventRecord.Check.SHORT || lastByteZero(ch, size);
-          if (last && next < 0 && tornShape) {
-            long from = batchIndex > 0 ? batchStart : o;
-            notes.add(file + " at byte " + from + ": an unacknowledged torn tail of " + (size - from)
-                + " bytes (" + EventRecord.Check.describe(r) + "); opening the store cuts it");
+      Check check = new Check(file, segOffsets, maxPosition, doneBefore, total);
+      while (true) {
+        switch (scanner.scan(check)) {
+          case SegmentScanner.CleanEnd clean -> {
             return doneBefore + size;
           }
-          problem(file + " at byte " + o + ": " + EventRecord.Check.describe(r)
-              + (next >= 0 ? " (valid records resume at byte " + next + ")" : ""));
-          if (next < 0) {
+          case SegmentScanner.Stopped stopped -> {
             return doneBefore + size;
           }
-          o = next;
-          batchIndex = 0;
-          continue;
-        }
-        ByteBuffer b = cursor.buf;
-        int at = cursor.at;
-        long position = EventRecord.position(b, at);
-        if (position != lastPosition + 1) {
-          problem(file + " at byte " + o + ": record holds position " + position + ", expected " + (lastPosition + 1));
-        }
-        int index = EventRecord.indexInBatch(b, at);
-        int bs = EventRecord.batchSize(b, at);
-        if (index == 0) {
-          if (batchIndex != 0) {
-            problem(file + " at byte " + o + ": a batch starts before the previous one (of " + batchSize
-                + " events) finished");
+          case SegmentScanner.TornTail torn -> {
+            if (torn.code() == SegmentScanner.UNFINISHED) {
+              notes.add(file + " at byte " + torn.from() + ": an unfinished batch (" + torn.seen() + " of "
+                  + torn.batchSize() + " events) is an unacknowledged torn tail; opening the store cuts it");
+            } else {
+              notes.add(file + " at byte " + torn.from() + ": an unacknowledged torn tail of " + (size - torn.from())
+                  + " bytes (" + EventRecord.Check.describe(torn.code()) + "); opening the store cuts it");
+            }
+            return doneBefore + size;
           }
-          batchStart = o;
-          batchSize = bs;
-        } else if (index != batchIndex || bs != batchSize) {
-          problem(file + " at byte " + o + ": record " + index + "/" + bs + " of a batch breaks its framing");
-        }
-        batchIndex = index + 1 == bs ? 0 : index + 1;
-        String stream = EventRecord.stream(b, at);
-        LongColumn positions = streams.computeIfAbsent(stream, s -> new LongColumn(16));
-        long version = EventRecord.version(b, at);
-        if (version != positions.size() + 1) {
-          problem(file + " at byte " + o + ": position " + position + " holds version " + version + " of '" + stream
-              + "', expected " + (positions.size() + 1));
-        }
-        positions.add(position);
-        positions.publish();
-        long micros = EventRecord.recordedAtMicros(b, at);
-        if (micros < lastMicros) {
-          problem(file + " at byte " + o + ": recordedAt of position " + position + " is before the previous event's");
-        }
-        lastMicros = micros;
-        if (TimeIndex.sampled(position)) {
-          samples.add(micros);
-          samples.publish();
-        }
-        System.arraycopy(prevHash, 0, computed, 0, EventRecord.HASH_BYTES);
-        EventRecord.computeChain(b, at, computed, sha);
-        EventRecord.chainHash(b, at, stored);
-        if (!Arrays.equals(stored, computed)) {
-          problem(file + " at byte " + o + ": hash chain broken at position " + position
-              + " (the stored hash does not match the content and the previous hash)");
-        }
-        System.arraycopy(stored, 0, prevHash, 0, EventRecord.HASH_BYTES);
-        segOffsets.add((int) o);
-        segOffsets.publish();
-        lastPosition = position;
-        events++;
-        o += r;
-        if (doneBefore + o >= nextReport) {
-          progress.onProgress(doneBefore + o, total);
-          nextReport += PROGRESS_EVERY;
+          case SegmentScanner.Damage damage -> {
+            if (damage.code() == SegmentScanner.UNFINISHED) {
+              problem(file + " at byte " + damage.batchStart() + ": a batch of " + damage.batchSize()
+                  + " events is unfinished in a sealed segment");
+              return doneBefore + size;
+            }
+            long next = damage.validAfter();
+            problem(file + " at byte " + damage.at() + ": " + EventRecord.Check.describe(damage.code())
+                + (next >= 0 ? " (valid records resume at byte " + next + ")" : ""));
+            if (next < 0) {
+              return doneBefore + size;
+            }
+            scanner.resumeAt(next);
+          }
         }
       }
-      if (batchIndex != 0 && lastPosition < maxPosition) {
-        if (last) {
-          notes.add(file + " at byte " + batchStart + ": an unfinished batch (" + batchIndex + " of " + batchSize
-              + " events) is an unacknowledged torn tail; opening the store cuts it");
-        } else {
-          problem(file + " at byte " + batchStart + ": a batch of " + batchSize + " events is unfinished in a sealed segment");
-        }
-      }
-      return doneBefore + size;
     }
   }
 
-  private static boolean lastByteZero(FileChannel ch, long size) throws IOException {
-    ByteBuffer one = ByteBuffer.allocate(1);
-    ch.read(one, size - 1);
-    return one.get(0) == 0;
+  /** Checks each record against the log before it, collecting problems; stops past {@code maxPosition}. */
+  private final class Check implements SegmentScanner.Visitor {
+    private final Path file;
+    private final IntColumn segOffsets;
+    private final long maxPosition;
+    private final long doneBefore;
+    private final long total;
+    private long nextReport;
+    private final byte[] stored = new byte[EventRecord.HASH_BYTES];
+    private final byte[] computed = new byte[EventRecord.HASH_BYTES];
+
+    Check(Path file, IntColumn segOffsets, long maxPosition, long doneBefore, long total) {
+      this.file = file;
+      this.segOffsets = segOffsets;
+      this.maxPosition = maxPosition;
+      this.doneBefore = doneBefore;
+      this.total = total;
+      this.nextReport = doneBefore + PROGRESS_EVERY;
+    }
+
+    @Override
+    public boolean more() {
+      return lastPosition < maxPosition;
+    }
+
+    @Override
+    public void record(ByteBuffer b, int at, long o, int r, SegmentScanner.Framing framing) {
+      long position = EventRecord.position(b, at);
+      if (position != lastPosition + 1) {
+        problem(file + " at byte " + o + ": record holds position " + position + ", expected " + (lastPosition + 1));
+      }
+      int index = EventRecord.indexInBatch(b, at);
+      int bs = EventRecord.batchSize(b, at);
+      switch (framing) {
+        case SegmentScanner.InOrder ok -> { }
+        case SegmentScanner.StartsEarly early -> problem(file + " at byte " + o
+            + ": a batch starts before the previous one (of " + early.batchSize() + " events) finished");
+        case SegmentScanner.Broken broken -> problem(file + " at byte " + o + ": record " + index + "/" + bs
+            + " of a batch breaks its framing");
+      }
+      String stream = EventRecord.stream(b, at);
+      LongColumn positions = streams.computeIfAbsent(stream, s -> new LongColumn(16));
+      long version = EventRecord.version(b, at);
+      if (version != positions.size() + 1) {
+        problem(file + " at byte " + o + ": position " + position + " holds version " + version + " of '" + stream
+            + "', expected " + (positions.size() + 1));
+      }
+      positions.add(position);
+      positions.publish();
+      long micros = EventRecord.recordedAtMicros(b, at);
+      if (micros < lastMicros) {
+        problem(file + " at byte " + o + ": recordedAt of position " + position + " is before the previous event's");
+      }
+      lastMicros = micros;
+      if (TimeIndex.sampled(position)) {
+        samples.add(micros);
+        samples.publish();
+      }
+      System.arraycopy(prevHash, 0, computed, 0, EventRecord.HASH_BYTES);
+      EventRecord.computeChain(b, at, computed, sha);
+      EventRecord.chainHash(b, at, stored);
+      if (!Arrays.equals(stored, computed)) {
+        problem(file + " at byte " + o + ": hash chain broken at position " + position
+            + " (the stored hash does not match the content and the previous hash)");
+      }
+      System.arraycopy(stored, 0, prevHash, 0, EventRecord.HASH_BYTES);
+      segOffsets.add((int) o);
+      segOffsets.publish();
+      lastPosition = position;
+      events++;
+      long end = o + r;
+      if (doneBefore + end >= nextReport) {
+        progress.onProgress(doneBefore + end, total);
+        nextReport += PROGRESS_EVERY;
+      }
+    }
   }
 
   private void checkIndex() throws IOException {

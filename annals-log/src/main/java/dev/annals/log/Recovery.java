@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -15,28 +14,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Opens the log: loads the index checkpoint when it matches the log, replays (and checks) the log after
  * it, cuts a torn tail that was never acknowledged, refuses to open on damage anywhere else, and
- * rebuilds the id window. Runs once, on the opening thread, before the writer starts.
+ * rebuilds the id window. Runs once, on the opening thread, before the writer starts (not thread-safe).
  *
- * <p>The tail rule: only the end of the last segment can hold bytes that were never acknowledged (a
- * group is acknowledged only after it is written whole, and a segment is sealed with an fsync before the
- * next one starts). Bytes there are a torn tail, and are cut, when they are an unfinished batch (its
- * last record missing), a record that runs past the end of the file, or a region ending in zeros (pages
- * that never reached the disk), and no valid record follows. Anything else that fails its checks is
- * corruption. Zeros at the very end of the last segment (the writer's preallocation, or pages never
- * written) are set aside before the records are checked, so they never make a damaged complete record
- * look torn, and are cut with the tail.
+ * <p>What a torn tail is, and how zeros at the end of the last segment are set aside, is the
+ * {@link SegmentScanner}'s rule, shared with verify; recovery applies each complete batch the scanner
+ * yields after checking its positions, versions, times and hash chain, and cuts what the scanner
+ * classifies as torn (never below what the index checkpoint proves acknowledged).
  */
 final class Recovery {
 
   private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
-  static final int SCAN_WINDOW = 4 << 20;
 
   /** The result: shared state plus what only the writer keeps. */
   record Recovered(LogState state, byte[] chain, long lastRecordedAtMicros, IdWindow ids, long cutBytes,
@@ -44,7 +37,7 @@ final class Recovery {
 
   private final Path dir;
   private final LogOptions options;
-  private final MessageDigest sha = sha256();
+  private final MessageDigest sha = EventRecord.sha256();
 
   // state being rebuilt
   private final StreamIndex streams = new StreamIndex();
@@ -61,21 +54,16 @@ final class Recovery {
    */
   private long acknowledgedHead;
 
-  private Recovery(Path dir, LogOptions options) {
-    this.dir = dir;
+  private final DataDirectory dataDir;
+
+  private Recovery(DataDirectory dataDir, LogOptions options) {
+    this.dataDir = dataDir;
+    this.dir = dataDir.path();
     this.options = options;
   }
 
-  static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK has no SHA-256", e);
-    }
-  }
-
-  static Recovered recover(Path dir, LogOptions options) throws IOException {
-    Recovery r = new Recovery(dir, options);
+  static Recovered recover(DataDirectory dataDir, LogOptions options) throws IOException {
+    Recovery r = new Recovery(dataDir, options);
     try {
       return r.run();
     } catch (IOException | RuntimeException | Error e) {
@@ -90,16 +78,10 @@ final class Recovery {
     }
   }
 
-  static List<Long> listSegments(Path dir) throws IOException {
-    try (Stream<Path> files = Files.list(dir)) {
-      return files.map(p -> Segment.parseName(p.getFileName().toString())).filter(b -> b > 0).sorted().toList();
-    }
-  }
-
   private Recovered run() throws IOException {
-    List<Long> bases = new ArrayList<>(listSegments(dir));
+    List<Long> bases = new ArrayList<>(dataDir.segmentBases());
     if (bases.isEmpty()) {
-      createSegmentFile(dir, 1);
+      dataDir.createSegment(1).close();
       bases.add(1L);
     }
     Optional<IndexCheckpoint.Loaded> checkpoint = loadCheckpoint(bases);
@@ -130,6 +112,11 @@ final class Recovery {
     } else {
       replay(bases, 0, Segment.HEADER, null);
     }
+    if (segments.isEmpty()) {
+      // the only segment was a new store's first, left unfinished by a crash while it was made: make it again
+      dataDir.createSegment(head + 1).close();
+      segments.add(new Segment(head + 1, segmentPath(head + 1), new IntColumn(1024), Segment.HEADER));
+    }
     if (head < acknowledgedHead) {
       Path last = segmentPath(bases.get(bases.size() - 1));
       throw new CorruptLogException(last, Files.size(last), acknowledgedLost());
@@ -157,21 +144,10 @@ final class Recovery {
         + " here from another store, delete it and open again)";
   }
 
-  Path segmentPath(long base) {
-    return dir.resolve(Segment.fileName(base));
+  private Path segmentPath(long base) {
+    return dataDir.segmentFile(base);
   }
 
-  static void createSegmentFile(Path dir, long base) throws IOException {
-    Path file = dir.resolve(Segment.fileName(base));
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      ByteBuffer h = Segment.header(base);
-      while (h.hasRemaining()) {
-        ch.write(h);
-      }
-      ch.force(true);
-    }
-    IndexCheckpoint.fsyncDirectory(dir);
-  }
 
   private Optional<IndexCheckpoint.Loaded> loadCheckpoint(List<Long> bases) throws IOException {
     Optional<IndexCheckpoint.Loaded> loaded;
@@ -261,145 +237,129 @@ final class Recovery {
           LOG.warn("cut {} bytes: an unfinished segment file {} was never used", size, file);
           cut += size;
           Files.delete(file);
-          IndexCheckpoint.fsyncDirectory(dir);
+          dataDir.fsync();
           break;
-        }
-        checkHeader(file, base);
-        if (base != head + 1) {
-          throw new CorruptLogException(file, 0, "segment starts at position " + base + " but the log before it ends at "
-              + head + (base > head + 1 ? " (a segment is missing)" : ""));
         }
       }
       IntColumn offsets = i == fromIndex && resumeOffsets != null ? resumeOffsets : new IntColumn(1024);
-      long end = scanSegment(file, base, offset, size, last, offsets);
+      long end;
+      try (SegmentScanner scanner = SegmentScanner.open(file, offset, last)) {
+        if (offset == Segment.HEADER) {
+          if (!scanner.headerIs(base)) {
+            throw new CorruptLogException(file, 0, "segment header is not that of segment " + base);
+          }
+          if (base != head + 1) {
+            throw new CorruptLogException(file, 0, "segment starts at position " + base + " but the log before it ends at "
+                + head + (base > head + 1 ? " (a segment is missing)" : ""));
+          }
+        }
+        end = scanSegment(scanner, file, last, offsets);
+      }
       segments.add(new Segment(base, file, offsets, end));
       offset = Segment.HEADER;
     }
   }
 
-  private static void checkHeader(Path file, long base) throws IOException {
-    ByteBuffer h = ByteBuffer.allocate(Segment.HEADER);
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      ch.read(h, 0);
-    }
-    if (h.getInt(0) != Segment.MAGIC || h.getInt(4) != Segment.FORMAT_VERSION || h.getLong(8) != base) {
-      throw new CorruptLogException(file, 0, "segment header is not that of segment " + base);
-    }
+  /** Scans one segment, applying complete batches; cuts a torn tail (and zeros); returns the end of valid data. */
+  private long scanSegment(SegmentScanner scanner, Path file, boolean last, IntColumn offsets) throws IOException {
+    long fileSize = scanner.fileSize();
+    return switch (scanner.scan(new Replay(file, offsets))) {
+      case SegmentScanner.CleanEnd clean -> {
+        long end = clean.end();
+        if (fileSize > end) {
+          requireNothingAcknowledgedCut(file, end);
+          LOG.warn("cut {} bytes of zeros after the last record of {} at byte offset {} (preallocated space, or pages"
+              + " never written)", fileSize - end, file, end);
+          truncate(file, end);
+          cut += fileSize - end;
+        }
+        yield end;
+      }
+      case SegmentScanner.TornTail torn -> {
+        long tailStart = torn.from();
+        requireNothingAcknowledgedCut(file, tailStart);
+        long bytes = fileSize - tailStart;
+        LOG.warn("cut {} bytes of unacknowledged torn tail from {} at byte offset {} ({}; {} records of an unfinished batch;"
+            + " {} zero bytes at the end)", bytes, file, tailStart, torn.why(), torn.seen(), fileSize - scanner.dataEnd());
+        truncate(file, tailStart);
+        cut += bytes;
+        yield tailStart;
+      }
+      case SegmentScanner.Damage d -> throw new CorruptLogException(file, d.at(), d.why() + (!last
+          ? " (in a sealed segment)"
+          : d.validAfter() >= 0 ? " (valid records follow at byte " + d.validAfter() + ")" : " (a complete record is damaged)"));
+      case SegmentScanner.Stopped stopped -> throw new IllegalStateException("recovery reads every record");
+    };
   }
 
-  /** Scans one segment from {@code offset}, applying complete batches; returns the end of valid data. */
-  private long scanSegment(Path file, long base, long offset, long size, boolean last, IntColumn offsets)
-      throws IOException {
-    List<Staged> batch = new ArrayList<>();
-    Map<StreamIndex.Entry, Long> versions = new HashMap<>();
-    long batchStart = -1;
-    int currentBatchSize = 0;
-    byte[] stored = new byte[EventRecord.HASH_BYTES];
-    byte[] batchChain = chain.clone();
-    long batchMicros = lastMicros;
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      long fileSize = size;
-      if (last) {
-        size = Math.max(offset, endOfData(ch, fileSize));
+  /** Checks each record against the log before it, and applies each complete batch to the indexes. */
+  private final class Replay implements SegmentScanner.Visitor {
+    private final Path file;
+    private final IntColumn offsets;
+    private final List<Staged> batch = new ArrayList<>();
+    private final Map<StreamIndex.Entry, Long> versions = new HashMap<>();
+    private final byte[] stored = new byte[EventRecord.HASH_BYTES];
+    private final byte[] batchChain = chain.clone();
+    private long batchMicros = lastMicros;
+
+    Replay(Path file, IntColumn offsets) {
+      this.file = file;
+      this.offsets = offsets;
+    }
+
+    @Override
+    public void record(ByteBuffer b, int at, long o, int size, SegmentScanner.Framing framing) {
+      long position = EventRecord.position(b, at);
+      int index = EventRecord.indexInBatch(b, at);
+      int batchSize = EventRecord.batchSize(b, at);
+      long expectedPosition = head + batch.size() + 1;
+      if (position != expectedPosition) {
+        throw new CorruptLogException(file, o, "record holds position " + position + ", expected " + expectedPosition);
       }
-      RecordCursor cursor = new RecordCursor(ch, size, SCAN_WINDOW);
-      long o = offset;
-      int bad = 0;
-      while (o < size) {
-        int r = cursor.load(o);
-        if (r < 0) {
-          bad = r;
-          break;
-        }
-        ByteBuffer b = cursor.buf;
-        int at = cursor.at;
-        long position = EventRecord.position(b, at);
-        int index = EventRecord.indexInBatch(b, at);
-        int batchSize = EventRecord.batchSize(b, at);
-        long expectedPosition = head + batch.size() + 1;
-        if (position != expectedPosition) {
-          throw new CorruptLogException(file, o, "record holds position " + position + ", expected " + expectedPosition);
-        }
-        if (index != batch.size() || batchSize < 1 || index >= batchSize
-            || (index > 0 && batchSize != currentBatchSize)) {
-          throw new CorruptLogException(file, o, "record " + index + " of a batch of " + batchSize
-              + " follows " + batch.size() + " records of its batch");
-        }
-        if (index == 0) {
-          batchStart = o;
-          currentBatchSize = batchSize;
-        }
-        String stream = EventRecord.stream(b, at);
-        StreamIndex.Entry entry = streams.getOrCreate(stream);
-        long v = versions.getOrDefault(entry, entry.version()) + 1;
-        if (EventRecord.version(b, at) != v) {
-          throw new CorruptLogException(file, o, "record holds version " + EventRecord.version(b, at) + " of stream '"
-              + stream + "', expected " + v);
-        }
-        versions.put(entry, v);
-        long micros = EventRecord.recordedAtMicros(b, at);
-        if (micros < batchMicros) {
-          throw new CorruptLogException(file, o, "recordedAt goes back in time");
-        }
-        batchMicros = micros;
-        EventRecord.computeChain(b, at, batchChain, sha);
-        EventRecord.chainHash(b, at, stored);
-        if (!Arrays.equals(stored, batchChain)) {
-          throw new CorruptLogException(file, o, "hash chain broken: the record's hash does not match its content"
-              + " and the hash before it");
-        }
-        batch.add(new Staged(entry, position, (int) o, micros));
-        o += r;
-        if (index == batchSize - 1) {
-          for (Staged s : batch) {
-            offsets.add(s.offset());
-            s.entry().positions.add(s.position());
-            s.entry().positions.publish();
-            s.entry().pendingVersion = s.entry().positions.size();
-            if (TimeIndex.sampled(s.position())) {
-              samples.add(s.micros());
-            }
-          }
-          offsets.publish();
-          samples.publish();
-          head += batch.size();
-          chain = batchChain.clone();
-          lastMicros = batchMicros;
-          batch.clear();
-          versions.clear();
-          batchStart = -1;
+      if (!(framing instanceof SegmentScanner.InOrder)) {
+        throw new CorruptLogException(file, o, "record " + index + " of a batch of " + batchSize
+            + " follows " + batch.size() + " records of its batch");
+      }
+      String stream = EventRecord.stream(b, at);
+      StreamIndex.Entry entry = streams.getOrCreate(stream);
+      long v = versions.getOrDefault(entry, entry.version()) + 1;
+      if (EventRecord.version(b, at) != v) {
+        throw new CorruptLogException(file, o, "record holds version " + EventRecord.version(b, at) + " of stream '"
+            + stream + "', expected " + v);
+      }
+      versions.put(entry, v);
+      long micros = EventRecord.recordedAtMicros(b, at);
+      if (micros < batchMicros) {
+        throw new CorruptLogException(file, o, "recordedAt goes back in time");
+      }
+      batchMicros = micros;
+      EventRecord.computeChain(b, at, batchChain, sha);
+      EventRecord.chainHash(b, at, stored);
+      if (!Arrays.equals(stored, batchChain)) {
+        throw new CorruptLogException(file, o, "hash chain broken: the record's hash does not match its content"
+            + " and the hash before it");
+      }
+      batch.add(new Staged(entry, position, (int) o, micros));
+    }
+
+    @Override
+    public void batchComplete() {
+      for (Staged s : batch) {
+        offsets.add(s.offset());
+        s.entry().positions.add(s.position());
+        s.entry().positions.publish();
+        s.entry().pendingVersion = s.entry().positions.size();
+        if (TimeIndex.sampled(s.position())) {
+          samples.add(s.micros());
         }
       }
-      if (o >= size && batch.isEmpty()) {
-        if (fileSize > size) {
-          requireNothingAcknowledgedCut(file, size);
-          LOG.warn("cut {} bytes of zeros after the last record of {} at byte offset {} (preallocated space, or pages"
-              + " never written)", fileSize - size, file, size);
-          truncate(file, size);
-          cut += fileSize - size;
-        }
-        return size;
-      }
-      long badAt = o;
-      long tailStart = batch.isEmpty() ? badAt : batchStart;
-      String why = bad < 0 ? EventRecord.Check.describe(bad) : "the last batch is unfinished";
-      if (!last) {
-        throw new CorruptLogException(file, badAt, why + " (in a sealed segment)");
-      }
-      boolean tornShape = bad == 0 || bad == EventRecord.Check.SHORT || lastByteIsZero(ch, size)
-          || allZero(ch, badAt, size);
-      long validAfter = bad == 0 ? -1 : findValidRecordAfter(ch, badAt + 1, size);
-      if (!tornShape || validAfter >= 0) {
-        throw new CorruptLogException(file, badAt, why
-            + (validAfter >= 0 ? " (valid records follow at byte " + validAfter + ")" : " (a complete record is damaged)"));
-      }
-      requireNothingAcknowledgedCut(file, tailStart);
-      long bytes = fileSize - tailStart;
-      LOG.warn("cut {} bytes of unacknowledged torn tail from {} at byte offset {} ({}; {} records of an unfinished batch;"
-          + " {} zero bytes at the end)", bytes, file, tailStart, why, batch.size(), fileSize - size);
-      truncate(file, tailStart);
-      cut += bytes;
-      return tailStart;
+      offsets.publish();
+      samples.publish();
+      head += batch.size();
+      chain = batchChain.clone();
+      lastMicros = batchMicros;
+      batch.clear();
+      versions.clear();
     }
   }
 
@@ -410,69 +370,6 @@ final class Recovery {
     }
   }
 
-  /**
-   * The offset just after the last byte that is not zero, looking no further back than the header:
-   * where the data of the last segment ends when zeros follow it. A record never ends in a zero byte
-   * (its metadata is a JSON object), so this never cuts into a whole record.
-   */
-  static long endOfData(FileChannel ch, long size) throws IOException {
-    ByteBuffer b = ByteBuffer.allocate(1 << 16);
-    long end = size;
-    while (end > Segment.HEADER) {
-      int n = (int) Math.min(b.capacity(), end - Segment.HEADER);
-      b.clear().limit(n);
-      long from = end - n;
-      while (b.hasRemaining()) {
-        if (ch.read(b, from + b.position()) < 0) {
-          throw new IOException("the file shrank while being read");
-        }
-      }
-      for (int i = n - 1; i >= 0; i--) {
-        if (b.get(i) != 0) {
-          return from + i + 1;
-        }
-      }
-      end = from;
-    }
-    return Segment.HEADER;
-  }
-
-  private static boolean lastByteIsZero(FileChannel ch, long size) throws IOException {
-    ByteBuffer one = ByteBuffer.allocate(1);
-    ch.read(one, size - 1);
-    return one.get(0) == 0;
-  }
-
-  private static boolean allZero(FileChannel ch, long from, long size) throws IOException {
-    ByteBuffer b = ByteBuffer.allocate(1 << 16);
-    long p = from;
-    while (p < size) {
-      b.clear();
-      int n = ch.read(b, p);
-      if (n <= 0) {
-        break;
-      }
-      for (int i = 0; i < n; i++) {
-        if (b.get(i) != 0) {
-          return false;
-        }
-      }
-      p += n;
-    }
-    return true;
-  }
-
-  /** The first offset at or after {@code from} where a valid record starts, or -1. */
-  static long findValidRecordAfter(FileChannel ch, long from, long size) throws IOException {
-    RecordCursor cursor = new RecordCursor(ch, size, SCAN_WINDOW);
-    for (long o = from; o + EventRecord.MIN_RECORD <= size; o++) {
-      if (cursor.load(o) > 0) {
-        return o;
-      }
-    }
-    return -1;
-  }
-
   /** The ids of the last {@code window} events, read from the log. */
   private IdWindow rebuildIdWindow() {
     int window = options.idempotencyWindow();
@@ -481,7 +378,7 @@ final class Recovery {
       return ids;
     }
     LogState view = new LogState(dir, options, segments, streams, new TimeIndex(samples), head);
-    LogState.Reader reader = view.new Reader(SCAN_WINDOW);
+    LogState.Reader reader = view.new Reader(SegmentScanner.SCAN_WINDOW);
     for (long p = Math.max(1, head - window + 1); p <= head; p++) {
       RecordCursor c = reader.load(p, false);
       ids.add(new UUID(EventRecord.idMost(c.buf, c.at), EventRecord.idLeast(c.buf, c.at)), p);

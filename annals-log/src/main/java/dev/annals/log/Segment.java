@@ -22,7 +22,7 @@ import java.util.Locale;
  *  8      8    basePosition   position of the first record (equals the file name)
  *  16     ..   records        see {@link EventRecord}
  *  ..     ..   zeros          active segment of an open store only: up to 1 MiB written ahead of the
- *                             last record (see {@link GroupCommit}); cut at seal, close and recovery
+ *                             last record (see {@link ActiveSegment}); cut at seal, close and recovery
  * </pre>
  *
  * Thread-safety: positional reads are safe from any thread; the offset index has one writer (the log

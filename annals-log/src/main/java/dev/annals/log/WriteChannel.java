@@ -7,10 +7,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * The few operations the writer performs on a segment file. It exists as a seam (public only because
- * {@link LogOptions} carries it; not meant for users): tests inject an
- * fsync that fails or a disk that fills up (see {@link LogOptions#withWriteChannels}). Used by the
- * writer thread only.
+ * The few operations the log performs when it writes a segment file. It exists as a seam (public only
+ * because {@link LogOptions} carries it; not meant for users): tests inject an fsync that fails or a disk
+ * that fills up (see {@link LogOptions#withWriteChannels}). Every segment file is created and written
+ * through it (by the data directory, on the opening thread for a new store's first segment, on the writer
+ * thread after that). The writer thread writes and truncates; with {@code fsync=always} the forcer
+ * thread fsyncs the same channel meanwhile, so an implementation must allow that (a {@link FileChannel}
+ * does).
  */
 public interface WriteChannel extends AutoCloseable {
 

@@ -84,13 +84,13 @@ class LogFaultInjectionTest {
   void a_full_disk_when_a_new_segment_starts_refuses_the_append_and_the_store_stays_writable() throws Exception {
     List<RecordedEvent> acknowledged;
     try (LogEventStore s = Annals.open(dir, LogOptions.defaults().withWriteChannels(channels).withSegmentBytes(4096))) {
-      while (Recovery.listSegments(dir).size() < 2) {
+      while (DataDirectory.segmentBases(dir).size() < 2) {
         s.append("d-1", ExpectedVersion.ANY, events(4));
       }
       while (LogTesting.dataEnd(LogTesting.lastSegment(dir)) < 4096) {
         s.append("d-1", ExpectedVersion.ANY, events(4)); // the active segment is full: the next group rolls
       }
-      int segmentsBefore = Recovery.listSegments(dir).size();
+      int segmentsBefore = DataDirectory.segmentBases(dir).size();
       long head = s.headPosition();
       channels.bytesUntilFull = 10; // not even a segment header fits
       assertThatThrownBy(() -> s.append("d-1", ExpectedVersion.ANY, events(1)))
@@ -98,10 +98,10 @@ class LogFaultInjectionTest {
           .hasMessageContaining("nothing of this append was written");
       assertThat(s.failure()).as("not fail-stop").isEmpty();
       assertThat(s.headPosition()).isEqualTo(head);
-      assertThat(Recovery.listSegments(dir)).as("no half-made segment left").hasSize(segmentsBefore);
+      assertThat(DataDirectory.segmentBases(dir)).as("no half-made segment left").hasSize(segmentsBefore);
       channels.bytesUntilFull = -1; // space freed
       s.append("d-1", ExpectedVersion.ANY, events(1));
-      assertThat(Recovery.listSegments(dir)).hasSize(segmentsBefore + 1);
+      assertThat(DataDirectory.segmentBases(dir)).hasSize(segmentsBefore + 1);
       acknowledged = all(s);
       assertThat(acknowledged).hasSize((int) head + 1);
     }
@@ -143,6 +143,7 @@ class LogFaultInjectionTest {
    */
   @Test
   void a_checkpoint_covers_only_what_the_writers_fsyncs_put_on_disk() throws Exception {
+    Annals.open(dir).close(); // the store exists: creating its first segment is no fsync of this test's channels
     try (LogEventStore s = Annals.open(dir, LogOptions.defaults().withFsync("interval:20").withWriteChannels(channels))) {
       s.append("i-1", ExpectedVersion.ANY, events(3));
       long deadline = System.nanoTime() + 10_000_000_000L;
@@ -178,8 +179,26 @@ class LogFaultInjectionTest {
     assertThat(IndexCheckpoint.read(dir).orElseThrow().head()).as("close fsyncs, then checkpoints").isEqualTo(3);
   }
 
+  /**
+   * A new store's first segment is made through the same write channels as every later one: a disk that
+   * is full from the start refuses to create the store and leaves no half-made segment file behind.
+   */
+  @Test
+  void a_full_disk_when_a_new_store_creates_its_first_segment_refuses_to_open_and_leaves_no_segment() throws Exception {
+    channels.bytesUntilFull = 10; // not even a segment header fits
+    assertThatThrownBy(this::openFaulty).isInstanceOf(StoreUnavailableException.class)
+        .hasMessageContaining("No space left");
+    assertThat(DataDirectory.segmentBases(dir)).isEmpty();
+    channels.bytesUntilFull = -1; // space freed
+    try (LogEventStore s = openFaulty()) {
+      s.append("n-1", ExpectedVersion.ANY, events(1));
+      assertThat(s.headPosition()).isEqualTo(1);
+    }
+  }
+
   @Test
   void a_write_error_other_than_a_full_disk_is_fail_stop() {
+    Annals.open(dir).close(); // the store exists: a disk that fails every write could not create its first segment
     WriteChannel.Factory broken = file -> {
       WriteChannel real = WriteChannel.FILES.open(file);
       return new WriteChannel() {

@@ -153,6 +153,17 @@ class LogRecoveryTest {
   }
 
   @Test
+  void a_first_segment_left_unfinished_by_a_crash_while_it_was_made_is_made_again_on_open() throws Exception {
+    java.nio.file.Files.write(dir.resolve(Segment.fileName(1)), new byte[10]); // the crash came before its header was whole
+    try (LogEventStore s = open()) {
+      assertThat(s.bytesCutOnOpen()).isEqualTo(10);
+      s.append("f-1", ExpectedVersion.ANY, events(1));
+      assertThat(s.headPosition()).isEqualTo(1);
+    }
+    assertThat(LogVerifier.verify(dir, LogVerifier.Progress.NONE).ok()).isTrue();
+  }
+
+  @Test
   void a_torn_batch_whose_records_are_whole_but_unfinished_is_cut() {
     writeSome(2, 1);
     try (LogEventStore s = open()) {
@@ -185,7 +196,7 @@ class LogRecoveryTest {
     List<Long> offsets = LogTesting.recordOffsets(seg);
     long last = offsets.get(offsets.size() - 1);
     LogTesting.flipBit(seg, last + 40);
-    LogTesting.appendBytes(seg, new byte[GroupCommit.PREALLOCATE_BYTES]); // as a crash leaves the writer's zeros
+    LogTesting.appendBytes(seg, new byte[ActiveSegment.PREALLOCATE_BYTES]); // as a crash leaves the writer's zeros
     assertThatThrownBy(this::open).isInstanceOf(CorruptLogException.class)
         .satisfies(e -> assertThat(((CorruptLogException) e).offset()).isEqualTo(last));
   }
@@ -196,10 +207,10 @@ class LogRecoveryTest {
     List<RecordedEvent> before;
     try (LogEventStore s = open()) {
       s.append("p-1", ExpectedVersion.ANY, events(3));
-      assertThat(LogTesting.size(seg)).isEqualTo(LogTesting.dataEnd(seg) + GroupCommit.PREALLOCATE_BYTES);
+      assertThat(LogTesting.size(seg)).isEqualTo(LogTesting.dataEnd(seg) + ActiveSegment.PREALLOCATE_BYTES);
       s.append("p-1", ExpectedVersion.ANY, events(2));
       assertThat(LogTesting.size(seg)).as("the second group fits in the zeros: the file does not grow")
-          .isEqualTo(LogTesting.dataEnd(seg) + GroupCommit.PREALLOCATE_BYTES - LogTesting.sizeOfLastRecords(seg, 2));
+          .isEqualTo(LogTesting.dataEnd(seg) + ActiveSegment.PREALLOCATE_BYTES - LogTesting.sizeOfLastRecords(seg, 2));
       before = all(s);
     }
     assertThat(LogTesting.size(seg)).isEqualTo(LogTesting.dataEnd(seg));
@@ -315,7 +326,7 @@ class LogRecoveryTest {
       }
       before = all(s);
     }
-    List<Long> bases = Recovery.listSegments(dir);
+    List<Long> bases = DataDirectory.segmentBases(dir);
     assertThat(bases.size()).isGreaterThan(3);
     for (long base : bases) {
       Path seg = dir.resolve(Segment.fileName(base));

@@ -44,7 +44,7 @@ final class LogTesting {
 
   static Path lastSegment(Path dir) {
     try {
-      List<Long> bases = Recovery.listSegments(dir);
+      List<Long> bases = DataDirectory.segmentBases(dir);
       return dir.resolve(Segment.fileName(bases.get(bases.size() - 1)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -66,7 +66,7 @@ final class LogTesting {
   /** Where the data of a segment ends: just after its last byte that is not zero (zeros after it are preallocated). */
   static long dataEnd(Path file) {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      return Recovery.endOfData(ch, ch.size());
+      return SegmentScanner.endOfData(ch, ch.size());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

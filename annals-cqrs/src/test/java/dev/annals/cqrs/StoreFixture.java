@@ -1,19 +1,23 @@
 package dev.annals.cqrs;
 
 import dev.annals.core.EventStore;
-import dev.annals.core.InMemoryEventStore;
-import dev.annals.core.Limits;
 import java.time.Clock;
 
 /**
- * Where the write-side and time-travel tests get their store. They use only the {@link EventStore}
- * interface; to run them on another engine, extend a test class and override {@link #newStore} (the
- * engine must take its {@code recordedAt} from the given clock: the tests move time by hand).
+ * Where the CQRS suites get their store: the one thing an engine supplies to run them. The suites
+ * ({@link CommandHandlerContract}, {@link SnapshotContract}, {@link TimeTravelExampleContract},
+ * {@link UpcastingContract}, {@link TemporalQueryProperties}, {@link CommandSnapshotProperties}) are
+ * abstract and ship in this module's test-jar; an engine's test module runs them all with one fixture
+ * (see {@code InMemoryCqrsContractTest} and {@code InMemoryCqrsPropertiesTest} for the shape). The suites
+ * use only the {@link EventStore} interface and move time by hand, so the engine must take its
+ * {@code recordedAt} from the given clock.
  */
-public abstract class StoreFixture {
+@FunctionalInterface
+public interface StoreFixture {
 
-  /** A fresh, empty store whose commits are timed by {@code clock}. Called once per test (per try for properties). */
-  protected EventStore newStore(Clock clock) {
-    return new InMemoryEventStore(clock, Limits.defaults(), 1_000_000);
-  }
+  /**
+   * A fresh, empty store whose commits are timed by {@code clock}; closing it releases everything the
+   * fixture started for it. Called once per test (per try for properties).
+   */
+  EventStore newStore(Clock clock);
 }

@@ -10,6 +10,8 @@ import dev.annals.core.EventData;
 import dev.annals.core.ExpectedVersion;
 import dev.annals.core.Filter;
 import dev.annals.core.Json;
+import dev.annals.cqrs.MutableClock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,11 +23,14 @@ import org.junit.jupiter.api.Test;
 
 class HttpApiTest {
 
+  /** Time moves only by hand; it starts in the past so a real "now" is later than every event. */
+  static final Duration TICK = Duration.ofMillis(1);
+  final MutableClock clock = new MutableClock(Instant.now().minus(Duration.ofHours(1)));
   TestServer t;
 
   @BeforeEach
   void start() throws Exception {
-    t = new TestServer();
+    t = new TestServer(clock);
   }
 
   @AfterEach
@@ -158,9 +163,8 @@ class HttpApiTest {
   @Test
   void known_at_keeps_the_events_recorded_by_then_in_version_order() throws Exception {
     t.store.append("acct-1", ExpectedVersion.ANY, EventData.of("A", "1"), EventData.of("B", "2"));
-    Thread.sleep(3);
-    Instant between = Instant.now();
-    Thread.sleep(3);
+    Instant between = clock.advance(TICK);
+    clock.advance(TICK);
     t.store.append("acct-1", ExpectedVersion.ANY, EventData.of("C", "3"));
     JsonNode r = t.get("/streams/acct-1?knownAt=" + between).json();
     assertThat(types(r)).containsExactly("A", "B");
@@ -175,9 +179,8 @@ class HttpApiTest {
     Instant mar = Instant.parse("2026-03-01T00:00:00Z");
     EventData salaryFeb = EventData.of("Salary", "2000").withEffectiveAt(feb);
     t.store.append("emp-1", ExpectedVersion.ANY, EventData.of("Hired", "{}").withEffectiveAt(jan), salaryFeb);
-    Thread.sleep(3);
-    Instant beforeCorrection = Instant.now();
-    Thread.sleep(3);
+    Instant beforeCorrection = clock.advance(TICK);
+    clock.advance(TICK);
     EventData correction = EventData.of("Salary", "2100").withEffectiveAt(jan)
         .withMetadata(Json.of("{\"revokes\":[\"" + salaryFeb.id() + "\"]}"));
     t.store.append("emp-1", ExpectedVersion.ANY, correction, EventData.of("Raise", "{}").withEffectiveAt(mar));
@@ -209,9 +212,8 @@ class HttpApiTest {
   void audit_finds_events_by_actor_and_correlation_id_within_a_time_range() throws Exception {
     t.store.append("a-1", ExpectedVersion.ANY, EventData.of("T", "1").withMetadata(Json.of("{\"actor\":\"ann\",\"correlationId\":\"c1\"}")));
     t.store.append("b-1", ExpectedVersion.ANY, EventData.of("T", "2").withMetadata(Json.of("{\"actor\":\"bob\",\"correlationId\":\"c1\"}")));
-    Thread.sleep(3);
-    Instant later = Instant.now();
-    Thread.sleep(3);
+    Instant later = clock.advance(TICK);
+    clock.advance(TICK);
     t.store.append("a-1", ExpectedVersion.ANY, EventData.of("T", "3").withMetadata(Json.of("{\"actor\":\"ann\"}")));
     assertThat(data(t.get("/audit?actor=ann").json())).containsExactly("1", "3");
     assertThat(data(t.get("/audit?correlationId=c1").json())).containsExactly("1", "2");
@@ -255,8 +257,7 @@ class HttpApiTest {
   @Test
   void head_and_position_at_answer_for_the_client() throws Exception {
     t.store.append("s-1", ExpectedVersion.ANY, EventData.of("T", "1"));
-    Thread.sleep(3);
-    Instant mid = Instant.now();
+    Instant mid = clock.advance(TICK);
     assertThat(t.get("/head").json().get("head").asLong()).isEqualTo(1);
     assertThat(t.get("/position?at=" + mid).json().get("position").asLong()).isEqualTo(2);
     assertThat(t.get("/position?at=2000-01-01T00:00:00Z").json().get("position").asLong()).isEqualTo(1);

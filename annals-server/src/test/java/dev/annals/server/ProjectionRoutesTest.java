@@ -9,6 +9,7 @@ import dev.annals.core.ExpectedVersion;
 import dev.annals.core.Filter;
 import dev.annals.core.Page;
 import dev.annals.core.RecordedEvent;
+import dev.annals.cqrs.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,11 +29,13 @@ import org.junit.jupiter.api.Test;
 class ProjectionRoutesTest {
 
   static final String P = "/projections/ledger_totals";
+  /** Time moves only by hand; it starts in the past so a real "now" is later than every event. */
+  final MutableClock clock = new MutableClock(java.time.Instant.now().minus(Duration.ofHours(1)));
   TestServer t;
 
   @BeforeEach
   void start() throws Exception {
-    t = new TestServer(ServerConfig.defaults().withPort(0), List.of(new LedgerModule()));
+    t = new TestServer(ServerConfig.defaults().withPort(0), List.of(new LedgerModule()), clock);
   }
 
   @AfterEach
@@ -105,9 +108,9 @@ class ProjectionRoutesTest {
     assertThat(t.get("/projections?x=1").status()).isEqualTo(400);
   }
 
-  private RecordedEvent appendOne(String stream, EventData e) throws InterruptedException {
+  private RecordedEvent appendOne(String stream, EventData e) {
+    clock.advance(Duration.ofMillis(1)); // a recordedAt of its own: knownAt below names one event exactly
     long position = t.store.append(stream, ExpectedVersion.ANY, e).lastPosition();
-    Thread.sleep(3); // a recordedAt of its own: knownAt below names one event exactly
     return t.store.readAll(position, Direction.FORWARD, 1, Filter.everything()).events().getFirst();
   }
 

@@ -70,8 +70,9 @@ class SubscriptionsTest {
     appendN("a-1", 6);
     try (SseClient c = subscribe("/subscribe/all?from=1", Optional.of("4"))) {
       c.awaitIds(2, PATIENCE);
-      Thread.sleep(50);
-      assertThat(c.ids()).containsExactly(5L, 6L);
+      appendN("a-1", 1); // in-order delivery: once this one is in, anything wrongly sent before it is too
+      c.awaitIds(3, PATIENCE);
+      assertThat(c.ids()).containsExactly(5L, 6L, 7L);
     }
   }
 
@@ -169,11 +170,11 @@ class SubscriptionsTest {
       for (Thread w : writers) {
         w.join();
       }
-      List<Long> expected = LongStream.rangeClosed(1, events).boxed().toList();
+      appendN("last-1", 1); // in-order delivery: once this one is in, anything wrongly sent before it is too
+      List<Long> expected = LongStream.rangeClosed(1, events + 1).boxed().toList();
       for (SseClient c : clients) {
-        c.awaitIds(events, PATIENCE);
+        c.awaitIds(events + 1, PATIENCE);
       }
-      Thread.sleep(100);
       for (SseClient c : clients) {
         assertThat(c.ids()).isEqualTo(expected);
       }

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.annals.core.EventStore;
 import dev.annals.core.InMemoryEventStore;
+import dev.annals.core.Limits;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -32,7 +34,17 @@ final class TestServer implements AutoCloseable {
 
   /** A server hosting {@code modules} (projections in a temporary directory). */
   TestServer(ServerConfig config, java.util.List<dev.annals.module.ServerModule> modules) throws Exception {
-    this.store = new InMemoryEventStore();
+    this(config, modules, Clock.systemUTC());
+  }
+
+  /** A server over a store that stamps {@code recordedAt} from {@code clock} (tests that need time to move by hand). */
+  TestServer(Clock clock) throws Exception {
+    this(ServerConfig.defaults().withPort(0), java.util.List.of(), clock);
+  }
+
+  TestServer(ServerConfig config, java.util.List<dev.annals.module.ServerModule> modules, Clock clock)
+      throws Exception {
+    this.store = new InMemoryEventStore(clock, Limits.defaults(), InMemoryEventStore.DEFAULT_IDEMPOTENCY_WINDOW);
     this.server = new AnnalsServer(store, config, new ScanVerifier(store, true), modules).start();
   }
 

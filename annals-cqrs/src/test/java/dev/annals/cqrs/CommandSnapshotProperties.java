@@ -26,7 +26,7 @@ import net.jqwik.api.constraints.IntRange;
  * and after the state schema changes mid-way, which makes every snapshot stale), and a repeated
  * command id never writes.
  */
-public class CommandSnapshotPropertiesTest extends StoreFixture {
+public abstract class CommandSnapshotProperties implements StoreFixture {
 
   static final String STREAM = "account-1";
 

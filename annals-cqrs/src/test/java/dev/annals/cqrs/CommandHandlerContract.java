@@ -39,7 +39,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-public class CommandHandlerTest extends StoreFixture {
+/**
+ * Command handling on a store: decide, append with the expected version, retry on conflicts, repeated
+ * command ids. Run per engine through {@link CqrsContract}.
+ */
+public abstract class CommandHandlerContract implements StoreFixture {
 
   static final String STREAM = "account-1";
   final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T09:00:00Z"));

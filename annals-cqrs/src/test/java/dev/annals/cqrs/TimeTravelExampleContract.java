@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * The worked example of docs/time.md: an account, a fee charged too high and corrected later, and a
  * deposit that arrives late. The three questions give three different answers, exactly as documented.
  */
-public class TimeTravelExampleTest extends StoreFixture {
+public abstract class TimeTravelExampleContract implements StoreFixture {
 
   static final String STREAM = "account-7";
   static Instant t(String s) {

@@ -27,7 +27,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-public class SnapshotTest extends StoreFixture {
+/** Snapshots on a store: when they are taken, when they are used, and that they change no answer. Run per engine through {@link CqrsContract}. */
+public abstract class SnapshotContract implements StoreFixture {
 
   static final String STREAM = "account-1";
   final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T09:00:00Z"));

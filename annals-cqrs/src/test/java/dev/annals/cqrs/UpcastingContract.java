@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * as the current records on every read path: command handling, the three temporal queries, and
  * subscriptions/projections through {@link dev.annals.cqrs.codec.EventCodec#decode}.
  */
-public class UpcastingTest extends StoreFixture {
+public abstract class UpcastingContract implements StoreFixture {
 
   static final String STREAM = "account-9";
   final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T09:00:00Z"));

@@ -39,7 +39,7 @@ import net.jqwik.api.Provide;
  * brute-force fold of their definitions; snapshots change no answer; known-at answers never change
  * when later events are appended.
  */
-public class TemporalQueryPropertiesTest extends StoreFixture {
+public abstract class TemporalQueryProperties implements StoreFixture {
 
   static final String S = "notes-1";
   static final String OTHER = "notes-2";

@@ -23,7 +23,8 @@ final class DefaultStores implements StoreFactory {
     if (dataDir.isPresent()) {
       boolean existed = Annals.holdsLog(dataDir.get());
       LogEventStore log = Annals.open(dataDir.get(), LogOptions.defaults().withFsync(fsync));
-      String held = existed ? String.format(Locale.ROOT, "%,d events", log.headPosition()) : "new, empty";
+      long events = log.headPosition();
+      String held = existed ? String.format(Locale.ROOT, "%,d event%s", events, events == 1 ? "" : "s") : "new, empty";
       return new Opened(log, logVerifier(log), "the data directory " + dataDir.get().toAbsolutePath() + " (" + held
           + ", fsync=" + fsync + ")");
     }

@@ -288,9 +288,9 @@ final class Demo implements AutoCloseable {
   private void printComparison(Comparison c) {
     // The stored checkpoints differ (a version stores its position only with a batch it commits, and the
     // two commit at different moments), so the lines say what they are and that both read the whole log.
-    out.printf(Locale.ROOT, "    Compare v1 (live) with v2 (shadow), both caught up with the log's head, position %,d%n", events);
-    out.printf(Locale.ROOT, "    (their stored checkpoints, v1 %,d and v2 %,d, trail it: a version stores its position only"
-        + " with a batch of its events):%n", c.livePosition(), c.shadowPosition());
+    out.printf(Locale.ROOT, "    Compare v1 (live) with v2 (shadow); both have read the log to its head, position %,d%n", events);
+    out.printf(Locale.ROOT, "    (stored checkpoints: v1 %,d, v2 %,d; each stores one only with a batch of its own events):%n",
+        c.livePosition(), c.shadowPosition());
     for (Comparison.TableComparison t : c.tables()) {
       out.printf("      %-20s rows v1 %d, v2 %d%s%n", t.table(), t.liveRows(), t.shadowRows(),
           t.identical() ? ", identical" : "");

@@ -76,6 +76,11 @@ final class ReadCommand implements Callable<Integer> {
         for (RecordedEvent e : page.events()) {
           System.out.println(line(e, validAt != null, revocations));
         }
+        if (page.isEmpty()) {
+          System.out.println(knownAt != null && validAt == null
+              ? "(no event of " + stream + " was recorded by " + EventJson.instant(knownAt) + ")"
+              : "(no events here)");
+        }
         if (!page.end()) {
           System.out.println(validAt != null
               ? "... more from place " + page.next() + " of this view (--from " + page.next() + ")"

@@ -24,14 +24,14 @@ import picocli.CommandLine.Spec;
  * {@code shutdown} event, and closes the store.
  */
 @Command(name = "serve", description = "Serve the HTTP API (docs/http-api.md) over a data directory"
-    + " (default: ./" + ServeCommand.DEFAULT_DATA + ", created if absent).")
+    + " (default: " + ServeCommand.DEFAULT_DATA + " in the working directory, created if absent).")
 final class ServeCommand implements Callable<Integer> {
 
   /** The data directory {@code serve} uses without {@code --data}, in the working directory. */
   static final String DEFAULT_DATA = "annals-data";
 
   @Option(names = "--data", paramLabel = "DIR",
-      description = "data directory, created if absent (default: ./" + DEFAULT_DATA + " in the working directory)")
+      description = "data directory, created if absent (default: " + DEFAULT_DATA + " in the working directory)")
   Optional<Path> data;
 
   @Option(names = "--in-memory", description = "a throwaway store in memory instead: every event is lost when the server stops")

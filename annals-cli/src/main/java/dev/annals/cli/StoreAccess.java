@@ -62,7 +62,7 @@ final class StoreAccess {
    */
   static void requireStore(Path dataDir) {
     if (!Files.isDirectory(dataDir)) {
-      throw new CliFailure("no data directory at " + dataDir.toAbsolutePath() + "; nothing was created there"
+      throw new CliFailure("no data directory at " + dataDir.toAbsolutePath().normalize() + "; nothing was created there"
           + " (serve, import and append --create make a new store)", 2);
     }
     if (!Annals.holdsLog(dataDir)) {

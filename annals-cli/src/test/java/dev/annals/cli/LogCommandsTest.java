@@ -134,7 +134,7 @@ class LogCommandsTest {
     for (String[] args : commands) {
       CliRun r = run(args);
       assertThat(r.exit()).as(args[0]).isEqualTo(2);
-      assertThat(r.err().lines().toList()).as(args[0]).containsExactly("error: no data directory at " + typo.toAbsolutePath()
+      assertThat(r.err().lines().toList()).as(args[0]).containsExactly("error: no data directory at " + typo.toAbsolutePath().normalize()
           + "; nothing was created there (serve, import and append --create make a new store)");
       assertThat(typo).as(args[0]).doesNotExist();
     }

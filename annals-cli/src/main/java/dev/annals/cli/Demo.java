@@ -3,6 +3,7 @@ package dev.annals.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.annals.core.Direction;
 import dev.annals.core.Filter;
+import dev.annals.core.ImportEvent;
 import dev.annals.core.Metadata;
 import dev.annals.core.Page;
 import dev.annals.core.RecordedEvent;
@@ -32,6 +33,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -46,6 +48,7 @@ import java.util.Optional;
 final class Demo implements AutoCloseable {
 
   private static final Duration WAIT = Duration.ofSeconds(120);
+  private static final int SEED_BATCH = 5_000;
 
   /** (a): one account's balance at {@code asOf}, as known then and as valid now. */
   record BalanceAnswer(String accountId, Instant asOf, long knownThen, long validNow, long feeAmount,
@@ -118,17 +121,40 @@ final class Demo implements AutoCloseable {
 
   /** Seeds the history, projects it, computes and prints the three answers. */
   Answers run(SeedConfig config) throws Exception {
+    return run(config, ProgressLine.none());
+  }
+
+  /**
+   * Seeds the history, projects it, computes and prints the three answers; while seeding and projecting
+   * (the long, silent part) says how far it is on {@code progress}, erased before the answers.
+   */
+  Answers run(SeedConfig config, ProgressLine progress) throws Exception {
     long t0 = System.nanoTime();
+    progress.show("annals demo: generating the bank's history", "");
     SeededHistory history = new HistoryGenerator(config).generate();
-    history.importInto(store, 5_000);
+    List<ImportEvent> all = history.events();
+    String seeding = String.format(Locale.ROOT, "annals demo: seeding %,d events", all.size());
+    for (int from = 0; from < all.size(); from += SEED_BATCH) {
+      progress.show(seeding, String.format(Locale.ROOT, "%,d done", from));
+      store.importEvents(all.subList(from, Math.min(all.size(), from + SEED_BATCH)));
+    }
     events = store.headPosition();
     long seeded = System.nanoTime();
+    String projecting = String.format(Locale.ROOT, "annals demo: projecting them into %d read models",
+        BankProjections.NAMES.size());
+    long deadline = seeded + WAIT.toNanos();
     for (String name : BankProjections.NAMES) {
-      if (!projections.awaitPosition(name, store.headPosition(), WAIT)) {
-        throw new CliFailure("projection " + name + " did not catch up in " + WAIT.toSeconds() + " s", 1);
+      while (!projections.awaitPosition(name, events, Duration.ofMillis(250))) {
+        progress.show(projecting, String.format(Locale.ROOT, "%s at %,d of %,d", name,
+            projections.status(name).position(), events));
+        if (System.nanoTime() > deadline) {
+          progress.clear();
+          throw new CliFailure("projection " + name + " did not catch up in " + WAIT.toSeconds() + " s", 1);
+        }
       }
     }
     long projected = System.nanoTime();
+    progress.clear();
     printHeader(history, seeded - t0, projected - seeded);
     DemoFacts facts = history.facts();
     BalanceAnswer balance = balanceAnswer(facts);
@@ -261,7 +287,11 @@ final class Demo implements AutoCloseable {
   }
 
   private void printComparison(Comparison c) {
-    out.printf("    Compare v1 (live, at %d) with v2 (shadow, at %d):%n", c.livePosition(), c.shadowPosition());
+    // The stored checkpoints differ (a version stores its position only with a batch it commits, and the
+    // two commit at different moments), so the lines say what they are and that both read the whole log.
+    out.printf(Locale.ROOT, "    Compare v1 (live) with v2 (shadow); both have read the log to its head, position %,d%n", events);
+    out.printf(Locale.ROOT, "    (stored checkpoints: v1 %,d, v2 %,d; each stores one only with a batch of its own events):%n",
+        c.livePosition(), c.shadowPosition());
     for (Comparison.TableComparison t : c.tables()) {
       out.printf("      %-20s rows v1 %d, v2 %d%s%n", t.table(), t.liveRows(), t.shadowRows(),
           t.identical() ? ", identical" : "");

@@ -10,12 +10,13 @@ import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code annals demo}: the bank demo (design §7, issue 8). Opens the embedded log in a fresh data
+ * {@code annals demo}: the bank demo. Opens the embedded log in a fresh data
  * directory, serves it over HTTP, seeds the bank's deterministic history, projects it to SQLite, and
  * prints where to look and three answers computed live. Then serves until SIGTERM/SIGINT, or exits
  * with {@code --no-wait}.
@@ -23,6 +24,9 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", description = "Run the bank demo: seed a history, serve it, print three answers.")
 final class DemoCommand implements Callable<Integer> {
 
+  /** The system property logback.xml reads for the root level. */
+  static final String LOG_LEVEL = "annals.log.level";
+  private static final String DEFAULT_PARENT = ".annals-demo";
   private static final DateTimeFormatter DIR_NAME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
   @Option(names = "--port", defaultValue = "7070", description = "HTTP port; 0 picks a free one (default: ${DEFAULT-VALUE})")
@@ -37,33 +41,65 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path dir = data.orElseGet(() -> Path.of(".annals-demo", DIR_NAME.format(Instant.now()) + "-" + ProcessHandle.current().pid()));
-    requireFresh(dir);
+    // Only what the demo means to say: the server's and projections' INFO/WARN lines (a ProjectionHost
+    // start, "no auth file", a promotion) repeat what the demo prints. Read when logging starts, which is
+    // after this (nothing before the demo logs); ANNALS_JAVA_OPTS=-Dannals.log.level=INFO brings them back.
+    if (System.getProperty(LOG_LEVEL) == null) {
+      System.setProperty(LOG_LEVEL, "ERROR");
+    }
+    boolean defaultDir = data.isEmpty();
+    Path dir = data.orElseGet(() -> Path.of(DEFAULT_PARENT, DIR_NAME.format(Instant.now()) + "-" + ProcessHandle.current().pid()));
+    Fresh fresh = requireFresh(dir);
     Demo demo;
     try {
       demo = Demo.open(dir, "127.0.0.1", port, System.out);
     } catch (IllegalArgumentException | IllegalStateException e) {
+      fresh.undo(defaultDir);
       throw new CliFailure("cannot start the demo: " + e.getMessage(), 2);
     } catch (IOException e) {
+      fresh.undo(defaultDir);
       throw new CliFailure("cannot start the server on port " + port + ": " + e.getMessage()
           + " (another process on it? try --port 0)", 1);
     }
-    if (noWait) {
-      try (demo) {
-        demo.run(SeedConfig.defaults());
+    AtomicBoolean ready = new AtomicBoolean();
+    AtomicBoolean stopping = new AtomicBoolean();
+    CountDownLatch stopped = new CountDownLatch(1);
+    ProgressLine progress = ProgressLine.onStderr();
+    Thread hook = new Thread(() -> {
+      stopping.set(true);
+      progress.clear();
+      System.out.println("annals demo: stopping");
+      demo.close();
+      if (ready.get()) {
+        System.out.println("annals demo: stopped; the data stays in " + dir.toAbsolutePath());
+      } else {
+        fresh.undo(defaultDir);
+        System.out.println("annals demo: stopped before the demo was ready; removed " + dir.toAbsolutePath());
       }
+      System.out.flush();
+      stopped.countDown();
+    }, "annals-demo-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      demo.run(SeedConfig.defaults(), progress);
+      ready.set(true);
+    } catch (Exception e) {
+      if (stopping.get()) {
+        stopped.await(); // Ctrl-C: the hook says what happened and the JVM is exiting
+        return 130;
+      }
+      Runtime.getRuntime().removeShutdownHook(hook);
+      progress.clear();
+      demo.close();
+      fresh.undo(defaultDir);
+      throw e;
+    }
+    if (noWait) {
+      Runtime.getRuntime().removeShutdownHook(hook);
+      demo.close();
       System.out.flush();
       return 0;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      System.out.println("annals demo: stopping");
-      demo.close();
-      System.out.println("annals demo: stopped; the data stays in " + dir.toAbsolutePath());
-      System.out.flush();
-      stopped.countDown();
-    }, "annals-demo-shutdown"));
-    demo.run(SeedConfig.defaults());
     System.out.println();
     System.out.println("Serving until Ctrl-C.");
     System.out.flush();
@@ -71,16 +107,42 @@ final class DemoCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static void requireFresh(Path dir) throws IOException {
+  /** Whether the demo made its directory or found it empty: what to remove again if it fails. */
+  private record Fresh(Path dir, boolean made) {
+
+    /** Removes what the demo wrote: the directory it made (and an emptied ./.annals-demo/), or the contents of the empty one it was given. */
+    void undo(boolean defaultDir) {
+      if (made) {
+        Directories.deleteQuietly(dir);
+        if (defaultDir) {
+          try {
+            Files.deleteIfExists(dir.getParent()); // only when empty: the first demo here made it
+          } catch (IOException e) {
+            // other runs are kept there
+          }
+        }
+        return;
+      }
+      try (Stream<Path> entries = Files.list(dir)) {
+        entries.forEach(Directories::deleteQuietly);
+      } catch (IOException e) {
+        // nothing more to do: the error that ended the demo is what the user needs to read
+      }
+    }
+  }
+
+  private static Fresh requireFresh(Path dir) throws IOException {
     if (Files.isDirectory(dir)) {
       try (Stream<Path> entries = Files.list(dir)) {
         if (entries.findAny().isPresent()) {
           throw new CliFailure("the demo needs a new or empty data directory; " + dir + " has files", 2);
         }
       }
+      return new Fresh(dir, false);
     } else if (Files.exists(dir)) {
       throw new CliFailure(dir + " is not a directory", 2);
     }
     Files.createDirectories(dir);
+    return new Fresh(dir, true);
   }
 }

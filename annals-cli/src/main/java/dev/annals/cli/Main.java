@@ -1,5 +1,6 @@
 package dev.annals.cli;
 
+import java.time.Instant;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -37,6 +38,9 @@ public final class Main implements Runnable {
   public static int run(String... args) {
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler(new ErrorHandler());
+    cli.setParameterExceptionHandler(new BadValueHandler(cli.getParameterExceptionHandler()));
+    // every time option reads the same forms (after the subcommands exist: registers on all of them)
+    cli.registerConverter(Instant.class, new TimeArgument());
     return cli.execute(args);
   }
 

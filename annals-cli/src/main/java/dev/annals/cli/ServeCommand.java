@@ -6,6 +6,7 @@ import dev.annals.server.AnnalsServer;
 import dev.annals.server.ApiKeys;
 import dev.annals.server.ServerConfig;
 import dev.annals.module.ServerModule;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,11 +23,19 @@ import picocli.CommandLine.Spec;
  * gracefully: stops accepting, lets in-flight requests (appends) finish, sends SSE subscribers a final
  * {@code shutdown} event, and closes the store.
  */
-@Command(name = "serve", description = "Serve the HTTP API (design §6) over a data directory.")
+@Command(name = "serve", description = "Serve the HTTP API (docs/http-api.md) over a data directory"
+    + " (default: " + ServeCommand.DEFAULT_DATA + " in the working directory, created if absent).")
 final class ServeCommand implements Callable<Integer> {
 
-  @Option(names = "--data", paramLabel = "DIR", description = "data directory (absent: an in-memory store that keeps nothing)")
+  /** The data directory {@code serve} uses without {@code --data}, in the working directory. */
+  static final String DEFAULT_DATA = "annals-data";
+
+  @Option(names = "--data", paramLabel = "DIR",
+      description = "data directory, created if absent (default: " + DEFAULT_DATA + " in the working directory)")
   Optional<Path> data;
+
+  @Option(names = "--in-memory", description = "a throwaway store in memory instead: every event is lost when the server stops")
+  boolean inMemory;
 
   @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to bind (default: ${DEFAULT-VALUE})")
   String host;
@@ -35,7 +44,7 @@ final class ServeCommand implements Callable<Integer> {
   int port;
 
   @Option(names = "--fsync", defaultValue = "always", paramLabel = "MODE",
-      description = "always | interval:<ms> | never (default: ${DEFAULT-VALUE}); needs --data")
+      description = "always | interval:<ms> | never (default: ${DEFAULT-VALUE}); not with --in-memory")
   String fsync;
 
   @Spec CommandLine.Model.CommandSpec spec;
@@ -91,10 +100,14 @@ final class ServeCommand implements Callable<Integer> {
     } catch (InvalidInputException e) {
       throw new CliFailure("--fsync: " + e.getMessage(), 2);
     }
-    if (data.isEmpty() && spec.commandLine().getParseResult().hasMatchedOption("--fsync")) {
-      throw new CliFailure("--fsync needs --data: without it the store is in memory and writes nothing to disk,"
-          + " so there is nothing to fsync", 2);
+    if (inMemory && data.isPresent()) {
+      throw new CliFailure("give --data or --in-memory, not both", 2);
     }
+    if (inMemory && spec.commandLine().getParseResult().hasMatchedOption("--fsync")) {
+      throw new CliFailure("--fsync does not go with --in-memory: that store writes nothing to disk, so there is nothing"
+          + " to fsync", 2);
+    }
+    Optional<Path> dataDir = inMemory ? Optional.empty() : Optional.of(data.orElse(Path.of(DEFAULT_DATA)));
     ServerConfig config = ServerConfig.defaults().withHost(host).withPort(port).withInsecure(insecure)
         .withMaxRequestBytes(maxRequestBytes);
     if (auth.isPresent()) {
@@ -123,17 +136,22 @@ final class ServeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CliFailure("--module: " + e.getMessage(), 2);
     }
-    StoreFactory.Opened opened = stores.open(data, fsync);
+    // a data directory this run makes is removed again if the server does not start (a refused --host,
+    // a port in use), so a failed start leaves nothing behind
+    Optional<Path> made = dataDir.filter(d -> !Files.exists(d));
+    StoreFactory.Opened opened = stores.open(dataDir, fsync);
     AnnalsServer server;
     try {
       server = new AnnalsServer(opened.store(), config, opened.verifier(), selected,
-          data.map(ServeCommand::projectionsDir));
+          dataDir.map(ServeCommand::projectionsDir));
       server.start();
     } catch (IllegalArgumentException e) {
       opened.store().close();
+      made.ifPresent(Directories::deleteQuietly);
       throw new CliFailure(e.getMessage(), 2);
     } catch (Exception e) {
       opened.store().close();
+      made.ifPresent(Directories::deleteQuietly);
       throw new CliFailure("cannot start the server: " + e.getMessage(), 1);
     }
     System.out.println("annals: serving " + opened.description() + " on " + server.uri()

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How a command reaches an {@link EventStore} (design §7): straight on a data directory with
+ * How a command reaches an {@link EventStore}: straight on a data directory with
  * {@code --data DIR}, otherwise through a server's HTTP API with {@code --server URL} (default
  * {@code http://127.0.0.1:7070}; the API key, when auth is on, comes from {@code $ANNALS_API_KEY}).
  * A picocli mixin; one per command.
@@ -58,10 +58,15 @@ final class StoreAccess {
     return Annals.open(dataDir);
   }
 
-  /** Refuses a {@code --data} path that is not a directory holding a store's segment files; touches nothing. */
+  /**
+   * Refuses a {@code --data} path that is not a directory holding a store's segment files; touches
+   * nothing. Only {@code serve}, {@code import} and {@code append --create} make a new store, so a
+   * mistyped path is an error naming it, not a new empty store.
+   */
   static void requireStore(Path dataDir) {
     if (!Files.isDirectory(dataDir)) {
-      throw new CliFailure("no data directory at " + dataDir, 2);
+      throw new CliFailure("no data directory at " + dataDir.toAbsolutePath().normalize() + "; nothing was created there"
+          + " (serve, import and append --create make a new store)", 2);
     }
     if (!Annals.holdsLog(dataDir)) {
       throw new CliFailure("not an Annals data directory: " + dataDir.toAbsolutePath()

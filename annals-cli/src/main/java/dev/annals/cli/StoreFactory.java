@@ -16,7 +16,7 @@ interface StoreFactory {
   record Opened(EventStore store, Verifier verifier, String description) {}
 
   /**
-   * @param dataDir the data directory ({@code --data}); absent means a store that keeps nothing
+   * @param dataDir the data directory ({@code --data} or the default); absent ({@code --in-memory}) means a store that keeps nothing
    * @param fsync the {@code --fsync} mode, as given
    */
   Opened open(Optional<Path> dataDir, String fsync) throws Exception;

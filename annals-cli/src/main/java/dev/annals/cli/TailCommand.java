@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
@@ -33,6 +34,11 @@ final class TailCommand implements Callable<Integer> {
   @Option(names = "--from", defaultValue = "end", paramLabel = "P",
       description = "first position to show, or 'end' for new events only (default: ${DEFAULT-VALUE})")
   String from;
+
+  @Option(names = "--since", paramLabel = "T",
+      description = "start with the first event recorded at or after T instead: a date (2026-03-15, start of day UTC),"
+          + " a date-time (2026-03-15T14:47, UTC) or an instant with offset (2026-03-15T14:47:00Z)")
+  Optional<Instant> since;
 
   @Option(names = "--server", defaultValue = "http://127.0.0.1:7070", paramLabel = "URL", description = "default: ${DEFAULT-VALUE}")
   URI server;
@@ -62,6 +68,10 @@ final class TailCommand implements Callable<Integer> {
     if (count.isPresent() && count.get() < 1) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--count must be >= 1, was " + count.get());
     }
+    boolean fromGiven = spec.commandLine().getParseResult().hasMatchedOption("--from");
+    if (fromGiven && since.isPresent()) {
+      throw new CliFailure("give --from or --since, not both", 2);
+    }
     OptionalLong start; // empty: from the end (live only)
     if (from.equals("end")) {
       start = OptionalLong.empty();
@@ -70,6 +80,9 @@ final class TailCommand implements Callable<Integer> {
         start = OptionalLong.of(Long.parseLong(from));
       } catch (NumberFormatException e) {
         throw new CliFailure("--from must be a position or 'end', was '" + from + "'", 2);
+      }
+      if (start < 1) {
+        throw new CliFailure("--from must be a position (1 or more) or 'end', was " + start, 2);
       }
     }
     Filter filter = Filter.all();
@@ -84,10 +97,41 @@ final class TailCommand implements Callable<Integer> {
         Optional.ofNullable(System.getenv(apiKeyEnv)).map(ClientOptions::apiKey).orElse(ClientOptions.defaults()))) {
       // the subscription reconnects quietly after drops; a server that is not there (or refuses the key)
       // at the start is an error now, not a silent wait
-      client.headPosition();
+      long head = client.headPosition();
+      if (since.isPresent()) {
+        start = OptionalLong.of(client.positionAt(since.get()));
+      }
+      System.err.println(startLine(server, head, start, since, category, prefix, count));
+      System.err.flush();
       follow(client, start, filter, printer);
     }
     return 0;
+  }
+
+  /**
+   * What tail follows, said before the first event arrives (on stderr: stdout is the events): the
+   * server, which streams, from where, and until when.
+   */
+  static String startLine(URI server, long head, OptionalLong from, Optional<Instant> since, Optional<String> category,
+      Optional<String> prefix, Optional<Long> count) {
+    String what = category.map(c -> "streams of category " + c).or(() -> prefix.map(p -> "streams starting with " + p))
+        .orElse("all streams");
+    if (category.isPresent() && prefix.isPresent()) {
+      what = "streams of category " + category.get() + " starting with " + prefix.get();
+    }
+    String where;
+    if (from.isEmpty()) {
+      where = "new events only (after position " + head + ", the head now)";
+    } else if (since.isPresent()) {
+      long start = from.getAsLong();
+      where = "position " + start + ", the first recorded at or after " + WireJson.instant(since.get())
+          + (start > head ? " (none yet: new events only)" : "");
+    } else {
+      long start = from.getAsLong();
+      where = "position " + start + (start > head ? " (the head is " + head + ": new events only)" : " (head " + head + ")");
+    }
+    return "tail: following " + what + " on " + server + " from " + where + "; "
+        + count.map(n -> "stops after " + n + " event" + (n == 1 ? "" : "s")).orElse("Ctrl-C stops");
   }
 
   private void follow(HttpEventStore client, OptionalLong start, Filter filter, CountedPrinter printer) throws Exception {

@@ -92,4 +92,40 @@ class DemoCommandTest {
           .isEqualTo(head);
     }
   }
+
+  @Test
+  void a_demo_that_cannot_start_removes_the_directory_it_made_and_empties_the_one_it_was_given() throws Exception {
+    Path made = dir.resolve("new");
+    Path given = Files.createDirectory(dir.resolve("given"));
+    try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      String port = Integer.toString(busy.getLocalPort());
+      assertThat(Main.run("demo", "--data", made.toString(), "--port", port, "--no-wait")).isEqualTo(1);
+      assertThat(made).doesNotExist();
+      assertThat(Main.run("demo", "--data", given.toString(), "--port", port, "--no-wait")).isEqualTo(1);
+      try (var entries = Files.list(given)) {
+        assertThat(entries).isEmpty();
+      }
+    }
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("cannot start the server on port").contains("try --port 0");
+  }
+
+  @Test
+  void a_failed_demo_in_its_own_process_prints_one_error_line_and_no_log_lines_or_escape_codes() throws Exception {
+    Path made = dir.resolve("run");
+    try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          // as the jar's manifest says (Enable-Native-Access), so the JVM's own sqlite warning stays out
+          "--enable-native-access=ALL-UNNAMED", "-D" + ProgressLine.TERMINAL_PROPERTY + "=false", "-cp", System.getProperty("java.class.path"),
+          "dev.annals.cli.Main", "demo", "--data", made.toString(), "--port", Integer.toString(busy.getLocalPort()),
+          "--no-wait").redirectErrorStream(true).start();
+      String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).as(output).isEqualTo(1);
+      // without the demo's log level, the projection host's INFO line would come before the error
+      assertThat(output.lines().toList()).as(output).singleElement().asString()
+          .startsWith("error: cannot start the server on port " + busy.getLocalPort());
+      assertThat(output).doesNotContain("\u001b");
+    }
+    assertThat(made).doesNotExist();
+  }
 }

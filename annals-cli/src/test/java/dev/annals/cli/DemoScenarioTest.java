@@ -45,6 +45,7 @@ class DemoScenarioTest {
   private static Demo demo;
   private static Demo.Answers answers;
   private static String printed;
+  private static String progress;
   private static String base;
   private static List<JsonNode> all;
 
@@ -52,8 +53,10 @@ class DemoScenarioTest {
   static void runTheDemo() throws Exception {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     demo = Demo.open(dir.resolve("data"), "127.0.0.1", 0, new PrintStream(buffer, true, StandardCharsets.UTF_8));
-    answers = demo.run(SeedConfig.defaults());
+    ByteArrayOutputStream steps = new ByteArrayOutputStream();
+    answers = demo.run(SeedConfig.defaults(), new ProgressLine(new PrintStream(steps, true, StandardCharsets.UTF_8), false));
     printed = buffer.toString(StandardCharsets.UTF_8);
+    progress = steps.toString(StandardCharsets.UTF_8);
     base = demo.server().uri().toString().replaceAll("/$", "");
     all = readPages("/all?limit=10000", "from");
   }
@@ -267,5 +270,22 @@ class DemoScenarioTest {
       assertThat(r.progress().getLast().eventsToGo()).isZero();
       assertThat(r.progress().getLast().eventsDone()).isPositive();
     }
+  }
+
+  @Test
+  void off_a_terminal_the_progress_is_one_plain_line_per_step_and_the_output_has_no_escape_codes() {
+    assertThat(progress.lines().toList()).containsExactly("annals demo: generating the bank's history",
+        String.format(java.util.Locale.ROOT, "annals demo: seeding %,d events", all.size()),
+        "annals demo: projecting them into 4 read models");
+    assertThat(printed + progress).doesNotContain("\u001b").doesNotContain("\r").doesNotContain(" INFO ");
+  }
+
+  @Test
+  void the_comparison_says_both_versions_read_the_whole_log_and_why_their_stored_positions_differ() {
+    Comparison c = answers.rebuild().comparison();
+    assertThat(printed).contains(String.format(java.util.Locale.ROOT,
+        "    Compare v1 (live) with v2 (shadow); both have read the log to its head, position %,d%n", all.size()))
+        .contains(String.format(java.util.Locale.ROOT, "    (stored checkpoints: v1 %,d, v2 %,d; each stores one only"
+            + " with a batch of its own events):%n", c.livePosition(), c.shadowPosition()));
   }
 }

@@ -25,7 +25,8 @@ class LogCommandsTest {
   @Test
   void append_then_read_round_trips_an_event_in_human_and_json_form() throws Exception {
     String data = tmp.resolve("data").toString();
-    CliRun a = run("append", "account-1", "Opened", "{\"owner\":\"ada\"}", "--data", data, "--metadata", "{\"actor\":\"cli\"}");
+    CliRun a = run("append", "account-1", "Opened", "{\"owner\":\"ada\"}", "--data", data, "--create",
+        "--metadata", "{\"actor\":\"cli\"}");
     assertThat(a.exit()).isZero();
     assertThat(a.out()).contains("version 1").contains("position 1");
     CliRun b = run("append", "account-1", "Deposited", "{\"amount\":5}", "--expected", "1", "--data", data, "--json");
@@ -66,7 +67,7 @@ class LogCommandsTest {
   @Test
   void a_wrong_expected_version_is_a_clear_error_with_a_nonzero_exit() {
     String data = tmp.resolve("data").toString();
-    run("append", "s-1", "A", "1", "--data", data);
+    run("append", "s-1", "A", "1", "--data", data, "--create");
     CliRun r = run("append", "s-1", "A", "2", "--expected", "no_stream", "--data", data);
     assertThat(r.exit()).isEqualTo(ErrorHandler.STORE_ERROR);
     assertThat(r.err()).contains("wrong_expected_version");
@@ -79,7 +80,7 @@ class LogCommandsTest {
   void verify_prints_the_count_and_head_hash_and_fails_on_damage() throws Exception {
     Path data = tmp.resolve("data");
     for (int i = 0; i < 5; i++) {
-      run("append", "s-1", "A", "{\"i\":" + i + "}", "--data", data.toString());
+      run("append", "s-1", "A", "{\"i\":" + i + "}", "--data", data.toString(), "--create");
     }
     CliRun ok = run("verify", "--data", data.toString());
     assertThat(ok.exit()).isZero();
@@ -117,12 +118,84 @@ class LogCommandsTest {
   }
 
   @Test
-  void append_on_an_empty_folder_creates_a_store_there_that_read_and_verify_accept() throws Exception {
+  void append_create_on_an_empty_folder_creates_a_store_there_that_read_and_verify_accept() throws Exception {
     Path empty = Files.createDirectory(tmp.resolve("empty"));
-    assertThat(run("append", "s-1", "A", "{}", "--data", empty.toString()).exit()).isZero();
+    assertThat(run("append", "s-1", "A", "{}", "--data", empty.toString(), "--create").exit()).isZero();
     assertThat(empty.resolve("00000000000000000001.log")).exists();
     assertThat(run("read", "s-1", "--data", empty.toString()).exit()).isZero();
     assertThat(run("verify", "--data", empty.toString()).out()).contains("events checked: 1");
+  }
+
+  @Test
+  void a_mistyped_data_directory_is_one_line_naming_it_and_nothing_is_created() throws Exception {
+    Path typo = tmp.resolve("dtaa");
+    List<String[]> commands = List.of(new String[] {"append", "s-1", "A", "{}", "--data", typo.toString()},
+        new String[] {"read", "s-1", "--data", typo.toString()}, new String[] {"verify", "--data", typo.toString()});
+    for (String[] args : commands) {
+      CliRun r = run(args);
+      assertThat(r.exit()).as(args[0]).isEqualTo(2);
+      assertThat(r.err().lines().toList()).as(args[0]).containsExactly("error: no data directory at " + typo.toAbsolutePath().normalize()
+          + "; nothing was created there (serve, import and append --create make a new store)");
+      assertThat(typo).as(args[0]).doesNotExist();
+    }
+  }
+
+  @Test
+  void append_without_create_refuses_an_empty_folder_and_leaves_it_empty() throws Exception {
+    Path empty = Files.createDirectory(tmp.resolve("empty"));
+    CliRun r = run("append", "s-1", "A", "{}", "--data", empty.toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("not an Annals data directory: " + empty.toAbsolutePath());
+    assertThat(list(empty)).isEmpty();
+  }
+
+  @Test
+  void append_effective_at_is_stored_and_read_shows_it_beside_the_recorded_time() throws Exception {
+    String data = tmp.resolve("data").toString();
+    CliRun a = run("append", "account-1", "Deposited", "{\"amount\":5}", "--data", data, "--create",
+        "--effective-at", "2026-03-01");
+    assertThat(a.exit()).as(a.err()).isZero();
+    assertThat(a.out()).endsWith(", effective 2026-03-01T00:00:00.000000Z" + System.lineSeparator());
+    run("append", "account-1", "Deposited", "{\"amount\":6}", "--data", data);
+
+    JsonNode events = EventJson.MAPPER.readTree(run("read", "account-1", "--data", data, "--json").out()).get("events");
+    assertThat(events.get(0).get("effectiveAt").asText()).isEqualTo("2026-03-01T00:00:00.000000Z");
+    assertThat(events.get(1).get("effectiveAt").asText()).isEqualTo(events.get(1).get("recordedAt").asText());
+
+    List<String> lines = run("read", "account-1", "--data", data).out().lines().toList();
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(0)).contains(" v1 @1 Deposited ").endsWith("  effective 2026-03-01T00:00:00.000000Z");
+    assertThat(lines.get(1)).as("effective when recorded: said once").contains(" v2 @2 ").doesNotContain("effective");
+  }
+
+  @Test
+  void read_shows_which_event_revokes_which_in_human_and_json_output() throws Exception {
+    String data = tmp.resolve("data").toString();
+    String fee = "a926d5b6-77e2-3b33-822e-d8453674c9f5";
+    run("append", "account-1", "FeeCharged", "{\"amount\":35}", "--data", data, "--create", "--id", fee);
+    CliRun c = run("append", "account-1", "FeeReversed", "{\"amount\":35}", "--data", data, "--effective-at",
+        "2026-03-12T09:30:00Z", "--metadata", "{\"revokes\":[\"" + fee + "\"],\"actor\":\"ops:kim\"}", "--json");
+    assertThat(c.exit()).as(c.err()).isZero();
+
+    JsonNode events = EventJson.MAPPER.readTree(run("read", "account-1", "--data", data, "--json").out()).get("events");
+    String correction = events.get(1).get("id").asText();
+    assertThat(events.get(0).get("revokedBy")).extracting(JsonNode::asText).containsExactly(correction);
+    assertThat(events.get(1).get("metadata").get("revokes")).extracting(JsonNode::asText).containsExactly(fee);
+    assertThat(events.get(1).has("revokedBy")).isFalse();
+
+    List<String> lines = run("read", "account-1", "--data", data).out().lines().toList();
+    assertThat(lines.get(0)).contains("FeeCharged").endsWith("  revoked by v2 " + correction);
+    assertThat(lines.get(1)).contains("FeeReversed").contains("  effective 2026-03-12T09:30:00.000000Z")
+        .contains("  revokes v1 " + fee).endsWith("  metadata {\"actor\":\"ops:kim\"}");
+  }
+
+  @Test
+  void a_known_at_view_with_nothing_recorded_by_then_says_so() {
+    String data = tmp.resolve("data").toString();
+    run("append", "s-1", "A", "{}", "--data", data, "--create");
+    CliRun r = run("read", "s-1", "--data", data, "--known-at", "2020-01-01");
+    assertThat(r.exit()).isZero();
+    assertThat(r.out().strip()).isEqualTo("(no event of s-1 was recorded by 2020-01-01T00:00:00.000000Z)");
   }
 
   private static List<Path> list(Path dir) throws IOException {

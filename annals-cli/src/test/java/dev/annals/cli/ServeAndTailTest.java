@@ -32,7 +32,7 @@ class ServeAndTailTest {
 
   @Test
   void serve_answers_tail_follows_and_sigterm_stops_gracefully() throws Exception {
-    try (ServedProcess served = new ServedProcess()) {
+    try (ServedProcess served = new ServedProcess("--in-memory")) {
       Process p = served.process;
       List<String> lines = served.lines;
       URI uri = served.awaitUri();
@@ -85,7 +85,7 @@ class ServeAndTailTest {
       http.close();
       served.process.toHandle().destroy();
       assertThat(served.awaitExit(30)).isTrue();
-      assertThat(served.lines).anyMatch(l -> l.contains("embedded log in"));
+      assertThat(served.lines).anyMatch(l -> l.contains("serving the data directory " + dir.toAbsolutePath() + " (new, empty,"));
     }
     try (dev.annals.log.LogEventStore reopened = dev.annals.log.Annals.open(dir)) {
       List<dev.annals.core.RecordedEvent> events = reopened.readStream("account-7", 1,
@@ -110,7 +110,7 @@ class ServeAndTailTest {
 
   @Test
   void serve_with_module_bank_runs_the_banks_projections_and_commands() throws Exception {
-    try (ServedProcess served = new ServedProcess("--module", "bank")) {
+    try (ServedProcess served = new ServedProcess("--in-memory", "--module", "bank")) {
       URI uri = served.awaitUri();
       List<String> lines = served.lines;
       assertThat(lines).anyMatch(l -> l.contains("with module bank"));
@@ -141,7 +141,7 @@ class ServeAndTailTest {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
     try {
-      assertThat(Main.run("serve", "--host", "0.0.0.0", "--port", "0")).isEqualTo(2);
+      assertThat(Main.run("serve", "--host", "0.0.0.0", "--port", "0", "--in-memory")).isEqualTo(2);
     } finally {
       System.setErr(old);
     }
@@ -162,5 +162,54 @@ class ServeAndTailTest {
       java.nio.file.Files.delete(file);
     }
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("line 2");
+  }
+
+  @Test
+  void serve_without_data_keeps_its_events_in_annals_data_in_the_working_directory_across_a_restart(
+      @org.junit.jupiter.api.io.TempDir Path work) throws Exception {
+    Path store = work.resolve(ServeCommand.DEFAULT_DATA).toAbsolutePath();
+    dev.annals.core.AppendResult written;
+    try (ServedProcess served = new ServedProcess(work)) {
+      URI uri = served.awaitUri();
+      assertThat(served.lines).anyMatch(l -> l.startsWith("annals: serving the data directory " + store + " (new, empty,"));
+      try (HttpEventStore client = new HttpEventStore(uri, Optional.empty())) {
+        written = client.append("account-3", ExpectedVersion.NO_STREAM, EventData.of("Opened", "{\"owner\":\"cy\"}"));
+      }
+    }
+    assertThat(dev.annals.log.Annals.holdsLog(store)).isTrue();
+    try (ServedProcess again = new ServedProcess(work)) {
+      URI uri = again.awaitUri();
+      assertThat(again.lines).anyMatch(l -> l.startsWith("annals: serving the data directory " + store + " (1 event,"));
+      try (HttpEventStore client = new HttpEventStore(uri, Optional.empty())) {
+        List<dev.annals.core.RecordedEvent> kept = client.readStream("account-3", 1, dev.annals.core.Direction.FORWARD, 10)
+            .events();
+        assertThat(kept).hasSize(1);
+        assertThat(kept.getFirst().type()).isEqualTo("Opened");
+        assertThat(kept.getFirst().position()).isEqualTo(written.firstPosition());
+        assertThat(kept.getFirst().recordedAt()).isEqualTo(written.recordedAt());
+      }
+    }
+  }
+
+  @Test
+  void serve_in_memory_says_that_events_are_lost_and_writes_nothing_in_the_working_directory(
+      @org.junit.jupiter.api.io.TempDir Path work) throws Exception {
+    try (ServedProcess served = new ServedProcess(work, "--in-memory")) {
+      served.awaitUri();
+      assertThat(served.lines).anyMatch(l -> l.startsWith("annals: serving an in-memory store (--in-memory: every event is"
+          + " lost when the server stops) on http://"));
+    }
+    try (var entries = java.nio.file.Files.list(work)) {
+      assertThat(entries).isEmpty();
+    }
+  }
+
+  @Test
+  void a_serve_that_does_not_start_removes_the_data_directory_it_made(@org.junit.jupiter.api.io.TempDir Path tmp) {
+    Path made = tmp.resolve("new-store");
+    CliRun r = CliRun.run("serve", "--host", "0.0.0.0", "--port", "0", "--data", made.toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("without an auth file");
+    assertThat(made).doesNotExist();
   }
 }

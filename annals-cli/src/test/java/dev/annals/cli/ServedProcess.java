@@ -20,10 +20,15 @@ final class ServedProcess implements AutoCloseable {
   private final Thread reader;
 
   ServedProcess(String... extra) throws Exception {
+    this(Path.of(""), extra);
+  }
+
+  /** {@code annals serve --port 0 extra…} run in {@code workDir} (where serve's default data directory goes). */
+  ServedProcess(Path workDir, String... extra) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), "dev.annals.cli.Main", "serve", "--port", "0"));
     cmd.addAll(List.of(extra));
-    process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    process = new ProcessBuilder(cmd).directory(workDir.toAbsolutePath().toFile()).redirectErrorStream(true).start();
     BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     reader = Thread.ofVirtual().start(() -> {
       try {
@@ -67,7 +72,7 @@ final class ServedProcess implements AutoCloseable {
 
   /**
    * Stops the process (if still running) and waits until it is gone, so its data directory is free again:
-   * SIGTERM first, so that a server without {@code --data} deletes its temporary projection directory,
+   * SIGTERM first, so that a server with {@code --in-memory} deletes its temporary projection directory,
    * then SIGKILL if it has not ended within 10 s.
    */
   @Override

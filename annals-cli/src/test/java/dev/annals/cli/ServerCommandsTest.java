@@ -78,10 +78,20 @@ class ServerCommandsTest {
   }
 
   @Test
-  void serve_refuses_fsync_without_data_and_says_why() {
-    CliRun r = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> run("serve", "--port", "0", "--fsync", "never"));
+  void serve_refuses_fsync_with_an_in_memory_store_and_says_why() {
+    CliRun r = assertTimeoutPreemptively(Duration.ofSeconds(30),
+        () -> run("serve", "--port", "0", "--in-memory", "--fsync", "never"));
     assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.err()).contains("--fsync needs --data").contains("in memory");
+    assertThat(r.err()).contains("--fsync does not go with --in-memory").contains("writes nothing to disk");
+  }
+
+  @Test
+  void serve_refuses_data_with_in_memory(@TempDir Path tmp) {
+    CliRun r = assertTimeoutPreemptively(Duration.ofSeconds(30),
+        () -> run("serve", "--port", "0", "--in-memory", "--data", tmp.resolve("d").toString()));
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err().strip()).isEqualTo("error: give --data or --in-memory, not both");
+    assertThat(tmp.resolve("d")).doesNotExist();
   }
 
   @Test
@@ -128,7 +138,7 @@ class ServerCommandsTest {
   void read_known_at_and_valid_at_show_the_two_views_of_a_corrected_history(@TempDir Path dir) throws Exception {
     String data = dir.resolve("d").toString();
     UUID fee = UUID.randomUUID();
-    assertThat(run("append", "acct-1", "Deposited", "{\"cents\":1000}", "--data", data).exit()).isZero();
+    assertThat(run("append", "acct-1", "Deposited", "{\"cents\":1000}", "--data", data, "--create").exit()).isZero();
     assertThat(run("append", "acct-1", "FeeCharged", "{\"cents\":30}", "--data", data, "--id", fee.toString()).exit()).isZero();
     Instant between = Instant.now();
     Thread.sleep(5);

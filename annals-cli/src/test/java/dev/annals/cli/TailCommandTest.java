@@ -62,6 +62,8 @@ class TailCommandTest {
       CliRun r = run("tail", "--server", server.uri().toString(), "--from", "1", "--count", Long.toString(n));
       assertThat(r.exit()).as(r.err()).isZero();
       assertThat(r.out().lines()).as("--count " + n).hasSize((int) n).first().asString().startsWith("#1  account-1@1  Opened");
+      assertThat(r.err().lines().toList()).as("--count " + n).containsExactly("tail: following all streams on " + server.uri()
+          + " from position 1 (head 20); stops after " + n + " event" + (n == 1 ? "" : "s"));
     }
   }
 
@@ -73,5 +75,51 @@ class TailCommandTest {
       assertThat(r.err()).contains("--count must be >= 1, was " + n).contains("Usage:");
       assertThat(r.out()).isEmpty();
     }
+  }
+
+  @Test
+  void tail_from_a_position_starts_there_and_says_so_before_any_event() {
+    CliRun r = run("tail", "--server", server.uri().toString(), "--from", "15", "--count", "2", "--category", "account");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.err().strip()).isEqualTo("tail: following streams of category account on " + server.uri()
+        + " from position 15 (head 20); stops after 2 events");
+    assertThat(r.out().lines().toList()).hasSize(2).first().asString().startsWith("#15  account-15@1  Opened");
+  }
+
+  @Test
+  void tail_since_a_time_starts_with_the_first_event_recorded_at_or_after_it() {
+    RecordedEvent twelfth = store.readAll(12, Direction.FORWARD, 1, Filter.all()).events().getFirst();
+    long first = store.positionAt(twelfth.recordedAt()); // events recorded in the same microsecond share it
+    CliRun r = run("tail", "--server", server.uri().toString(), "--since", twelfth.recordedAt().toString(), "--count", "1");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(first).isBetween(1L, 12L);
+    assertThat(r.out()).startsWith("#" + first + "  ");
+    assertThat(r.err().strip()).isEqualTo("tail: following all streams on " + server.uri() + " from position " + first
+        + ", the first recorded at or after " + EventJson.instant(twelfth.recordedAt()) + "; stops after 1 event");
+  }
+
+  @Test
+  void tail_since_a_date_before_every_event_starts_at_the_first() {
+    CliRun r = run("tail", "--server", server.uri().toString(), "--since", "2000-01-01", "--count", "1");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).startsWith("#1  account-1@1  Opened");
+  }
+
+  @Test
+  void tail_refuses_from_with_since_and_a_position_below_one() {
+    CliRun both = run("tail", "--server", server.uri().toString(), "--from", "3", "--since", "2026-01-01");
+    assertThat(both.exit()).isEqualTo(2);
+    assertThat(both.err().strip()).isEqualTo("error: give --from or --since, not both");
+    CliRun zero = run("tail", "--server", server.uri().toString(), "--from", "0");
+    assertThat(zero.exit()).isEqualTo(2);
+    assertThat(zero.err().strip()).isEqualTo("error: --from must be a position (1 or more) or 'end', was 0");
+  }
+
+  @Test
+  void the_start_line_of_a_tail_from_the_end_says_new_events_only_and_names_the_head() {
+    assertThat(TailCommand.startLine(java.net.URI.create("http://127.0.0.1:7070"), 20, dev.annals.core.EventStore.END,
+        Optional.empty(), Optional.empty(), Optional.of("acc"), Optional.empty()))
+        .isEqualTo("tail: following streams starting with acc on http://127.0.0.1:7070 from new events only"
+            + " (after position 20, the head now); Ctrl-C stops");
   }
 }

@@ -43,6 +43,21 @@ export function niceTicks(lo, hi, n = 4) {
   return ticks;
 }
 
+const HOUR = 3_600_000_000;
+const DAY = 24 * HOUR;
+
+/** Round instants (microseconds) between xMin and xMax, aligned to UTC hours, days or weeks, at most about max. */
+export function timeTicks(xMin, xMax, max = 8) {
+  const span = xMax - xMin;
+  const step = [HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY, 7 * DAY, 14 * DAY, 28 * DAY, 56 * DAY, 91 * DAY, 364 * DAY]
+    .find((s) => span / s <= max) || 364 * DAY;
+  const ticks = [];
+  for (let t = Math.ceil(xMin / step) * step; t <= xMax; t += step) {
+    ticks.push(t);
+  }
+  return ticks;
+}
+
 /** The y value of a step series at x (the last point at or before x), or undefined before its first point. */
 export function stepValueAt(points, x) {
   let y;
@@ -79,10 +94,9 @@ export function stepChart(opts) {
     svg.append(el('line', { x1: PAD.left, x2: W - PAD.right, y1: py(t), y2: py(t), class: 'grid' }));
     svg.append(el('text', { x: PAD.left - 6, y: py(t) + 4, class: 'tick y-tick', 'text-anchor': 'end' }, yFormat(t)));
   }
-  const xTicks = 6;
-  for (let i = 0; i <= xTicks; i++) {
-    const x = xMin + (span * i) / xTicks;
-    svg.append(el('text', { x: px(x), y: H - 8, class: 'tick x-tick', 'text-anchor': i === 0 ? 'start' : i === xTicks ? 'end' : 'middle' }, xFormat(x)));
+  for (const x of timeTicks(xMin, xMax)) {
+    svg.append(el('line', { x1: px(x), x2: px(x), y1: H - PAD.bottom, y2: H - PAD.bottom + 4, class: 'grid' }));
+    svg.append(el('text', { x: px(x), y: H - 8, class: 'tick x-tick', 'text-anchor': 'middle' }, xFormat(x)));
   }
 
   for (const s of series) {

@@ -222,7 +222,7 @@ function xFormatter(span) {
   const day = 86_400_000_000;
   return (x) => {
     const iso = isoFromMicros(Math.round(x));
-    if (span < 3 * day) {
+    if (span < 4 * day) {
       return iso.slice(5, 10) + ' ' + iso.slice(11, 16);
     }
     return span > 300 * day ? iso.slice(0, 10) : iso.slice(5, 10);

@@ -43,13 +43,14 @@ export function niceTicks(lo, hi, n = 4) {
   return ticks;
 }
 
-const HOUR = 3_600_000_000;
+const MINUTE = 60_000_000;
+const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-/** Round instants (microseconds) between xMin and xMax, aligned to UTC hours, days or weeks, at most about max. */
+/** Round instants (microseconds) between xMin and xMax, aligned to UTC minutes, hours, days or weeks, at most about max. */
 export function timeTicks(xMin, xMax, max = 8) {
   const span = xMax - xMin;
-  const step = [HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY, 7 * DAY, 14 * DAY, 28 * DAY, 56 * DAY, 91 * DAY, 364 * DAY]
+  const step = [MINUTE, 5 * MINUTE, 10 * MINUTE, 15 * MINUTE, 30 * MINUTE, HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY, 7 * DAY, 14 * DAY, 28 * DAY, 56 * DAY, 91 * DAY, 364 * DAY]
     .find((s) => span / s <= max) || 364 * DAY;
   const ticks = [];
   for (let t = Math.ceil(xMin / step) * step; t <= xMax; t += step) {

@@ -183,8 +183,8 @@ function projectedBar(p) {
   }
   const pct = p.head > 0 ? Math.min(100, (p.position / p.head) * 100) : 100;
   const behind = Math.max(0, p.head - p.position);
-  return [h('div', { class: 'progress' + (behind === 0 ? ' done' : ''), role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': Math.floor(pct) },
-    h('div', { class: 'progress-bar', style: `width: ${pct}%` })),
+  return [h('div', { class: 'meter' + (behind === 0 ? ' done' : ''), role: 'meter', 'aria-label': 'Projected share of the log', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': Math.floor(pct) },
+    h('div', { class: 'meter-bar', style: `width: ${pct}%` })),
   h('p', { class: 'small muted projected-text' }, `${formatNumber(p.position)} of ${formatNumber(p.head)} events in the log projected`,
     behind === 0 ? h('strong', { class: 'ok' }, ' · caught up') : ` · ${formatNumber(behind)} to go`)];
 }

@@ -222,6 +222,9 @@ function xFormatter(span) {
   const day = 86_400_000_000;
   return (x) => {
     const iso = isoFromMicros(Math.round(x));
+    if (span < day / 2) {
+      return iso.slice(11, 16);
+    }
     if (span < 4 * day) {
       return iso.slice(5, 10) + ' ' + iso.slice(11, 16);
     }

@@ -138,8 +138,9 @@ export function chartWindow(events, moment, corrections) {
     ...c.revoked.map((r) => instantMicros(r.effectiveAt || r.recordedAt))]);
   const lo = Math.min(m, ...reached);
   const hi = Math.max(m, ...corrections.map((c) => instantMicros(c.event.recordedAt)));
-  const pad = Math.max((hi - lo) * 0.35, 86_400_000_000 / 2);
-  return { xMin: Math.max(first, lo - pad), xMax: Math.min(Math.max(last, hi), hi + pad) };
+  const pad = Math.max((hi - lo) * 0.35, 60_000_000);
+  // The value holds after the last event, so the window may end after it: the correction is not on the edge.
+  return { xMin: Math.max(first, lo - pad), xMax: hi + pad };
 }
 
 /**

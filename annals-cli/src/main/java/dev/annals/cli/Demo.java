@@ -314,7 +314,8 @@ final class Demo implements AutoCloseable {
     String u = server.uri().toString().replaceAll("/$", "");
     String account = AccountDecider.stream(facts.correctedAccountId());
     out.printf("Where to look%n");
-    out.printf("  console   %s/%n", u);
+    out.printf("  console   %s/#/stream/%s?at=%s  (as known then vs as valid now, with a chart)%n", u, account,
+        facts.asOf());
     out.printf("  curl '%s/streams/%s?knownAt=%s'%n", u, account, facts.asOf());
     out.printf("  curl '%s/streams/%s?validAt=%s'%n", u, account, facts.asOf());
     out.printf("  curl '%s/audit?correlationId=%s'%n", u, audit.correlationId());

@@ -260,6 +260,12 @@ class DemoScenarioTest {
         .contains("/audit?correlationId=" + answers.audit().correlationId());
   }
 
+  @Test
+  void printed_output_links_the_console_straight_to_the_balance_question() {
+    // The console's deep link: the corrected account's stream at the question's moment (annals-e2e opens it).
+    assertThat(printed).contains("console   " + base + "/#/stream/account-A0046?at=2026-03-15T14:47:00Z ");
+  }
+
   private static Comparison.TableComparison table(Comparison c, String suffix) {
     return c.tables().stream().filter(t -> t.table().endsWith(suffix)).findFirst().orElseThrow();
   }

@@ -1,6 +1,7 @@
 // The console's entry point: the header bar (API key, health) and hash routing to the pages.
-// Each page module exports mount(main, params) and may return a function that stops it
-// (closes SSE connections, timers) when the user goes elsewhere.
+// Each page module exports mount(main, params) and may return a function that stops it (closes SSE
+// connections, timers) when the user goes elsewhere, or {stop?, update?}: update(query) takes a new
+// query of the same page in place (the stream page's moment), so back/forward redraw without a reload.
 
 import { apiKey, setApiKey } from './api.js';
 import { h, replace, emptyState, errorBox } from './ui.js';
@@ -21,6 +22,7 @@ const routes = [
 ];
 
 let stopCurrent = null;
+let current = null; // {path, update} of the page on screen
 
 /** '#/stream/account-1?x=1' -> {path: '/stream/account-1', query: URLSearchParams} */
 export function parseHash(hash) {
@@ -29,7 +31,13 @@ export function parseHash(hash) {
   return { path: q < 0 ? raw : raw.slice(0, q), query: new URLSearchParams(q < 0 ? '' : raw.slice(q + 1)) };
 }
 
-function route() {
+function route(reload = false) {
+  const { path, query } = parseHash(location.hash);
+  if (!reload && current && current.path === path && current.update) {
+    current.update(query);
+    return;
+  }
+  current = null;
   if (stopCurrent) {
     try {
       stopCurrent();
@@ -39,7 +47,6 @@ function route() {
     stopCurrent = null;
   }
   const main = document.getElementById('main');
-  const { path, query } = parseHash(location.hash);
   for (const a of document.querySelectorAll('.sidenav a')) {
     a.removeAttribute('aria-current');
   }
@@ -51,8 +58,10 @@ function route() {
       replace(main);
       main.dataset.page = r.nav;
       try {
-        const stop = r.page.mount(main, { args, query });
+        const mounted = r.page.mount(main, { args, query });
+        const stop = typeof mounted === 'function' ? mounted : mounted && mounted.stop;
         stopCurrent = typeof stop === 'function' ? stop : null;
+        current = { path, update: mounted && typeof mounted.update === 'function' ? mounted.update : null };
       } catch (e) {
         replace(main, errorBox(e, 'This page failed to start'));
       }
@@ -77,13 +86,13 @@ function wireKey() {
     e.preventDefault();
     setApiKey(input.value.trim());
     show();
-    route(); // reload the page's data with the new key
+    route(true); // reload the page's data with the new key
   });
   document.getElementById('key-clear').addEventListener('click', () => {
     input.value = '';
     setApiKey('');
     show();
-    route();
+    route(true);
   });
 }
 
@@ -100,7 +109,7 @@ async function checkHealth() {
 }
 
 wireKey();
-window.addEventListener('hashchange', route);
+window.addEventListener('hashchange', () => route());
 route();
 checkHealth();
 setInterval(checkHealth, 15000);

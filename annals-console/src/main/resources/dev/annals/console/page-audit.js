@@ -2,7 +2,7 @@
 // correlation, built in the browser from metadata.causationId.
 
 import { get, AUDIT_PARAMS } from './api.js';
-import { h, replace, errorBox, emptyState, loading, formatInstant, streamLink, jsonDetails, parseUserInstant } from './ui.js';
+import { h, replace, errorBox, emptyState, loading, formatInstant, formatNumber, streamLink, jsonDetails, parseUserInstant } from './ui.js';
 import { causationTree } from './causation.js';
 
 const PAGE_SIZE = 50;
@@ -11,15 +11,18 @@ const TREE_CAP = 2000;
 export function mount(main, { query }) {
   const actor = h('input', { id: 'audit-actor', placeholder: 'e.g. alice', value: query.get('actor') || '', spellcheck: 'false' });
   const correlation = h('input', { id: 'audit-correlation', placeholder: 'correlation id', value: query.get('correlationId') || '', spellcheck: 'false' });
-  const from = h('input', { id: 'audit-from', placeholder: '2026-11-26 09:00 (UTC)', value: query.get('from') || '' });
-  const to = h('input', { id: 'audit-to', placeholder: '2026-11-26 18:00 (UTC)', value: query.get('to') || '' });
+  // Placeholders come from the log itself (its first and last events), so the examples are in range.
+  const from = h('input', { id: 'audit-from', placeholder: 'YYYY-MM-DD HH:MM', value: query.get('from') || '' });
+  const to = h('input', { id: 'audit-to', placeholder: 'YYYY-MM-DD HH:MM', value: query.get('to') || '' });
+  const span = h('p', { class: 'muted small', id: 'audit-span' });
   const form = h('form', { class: 'toolbar', id: 'audit-form' },
     h('label', {}, 'Actor', actor), h('label', {}, 'Correlation id', correlation),
     h('label', {}, 'From (UTC)', from), h('label', {}, 'To (UTC)', to),
     h('button', { type: 'submit' }, 'Search'));
   const results = h('div', { id: 'audit-results' });
   const tree = h('section', { class: 'card', id: 'causation', hidden: true });
-  main.append(h('h1', {}, 'Audit'), h('p', { class: 'lead' }, 'Who did what, when, and why: search by actor, correlation and time.'), form, results, tree);
+  main.append(h('h1', {}, 'Audit'), h('p', { class: 'lead' }, 'Who did what, when, and why: search by actor, correlation and time.'), form, span, results, tree);
+  examplesFromTheLog(actor, correlation, from, to, span);
 
   let cursors = [undefined];
   let index = 0;
@@ -133,4 +136,36 @@ function treeNode(node) {
       h('span', { class: 'muted small' }, ' ' + formatInstant(e.recordedAt)),
       h('span', { class: 'muted mono small' }, ' ' + e.id)),
     node.children.length ? h('ul', {}, node.children.map(treeNode)) : null);
+}
+
+/** 'YYYY-MM-DD HH:MM' (UTC) of an instant, as the time fields take it. */
+function minutes(iso) {
+  return iso.slice(0, 10) + ' ' + iso.slice(11, 16);
+}
+
+/** Fills the placeholders from the log's first and last events: its time span, an actor and a correlation it holds. */
+async function examplesFromTheLog(actor, correlation, from, to, span) {
+  try {
+    const [first, last] = await Promise.all([get('/all', { limit: 1 }), get('/all', { limit: 1, direction: 'backward' })]);
+    const a = (first.events || [])[0];
+    const z = (last.events || [])[0];
+    if (!a || !z) {
+      span.textContent = 'The log is empty: nothing to search yet.';
+      return;
+    }
+    from.placeholder = minutes(a.recordedAt);
+    to.placeholder = minutes(z.recordedAt);
+    const md = (e) => e.metadata || {};
+    const someActor = md(z).actor || md(a).actor;
+    const someCorrelation = md(z).correlationId || md(a).correlationId;
+    if (typeof someActor === 'string') {
+      actor.placeholder = 'e.g. ' + someActor;
+    }
+    if (typeof someCorrelation === 'string') {
+      correlation.placeholder = 'e.g. ' + someCorrelation;
+    }
+    span.textContent = `The log holds events recorded from ${minutes(a.recordedAt)} to ${minutes(z.recordedAt)} UTC (positions ${formatNumber(a.position)} to ${formatNumber(z.position)}).`;
+  } catch {
+    // The examples are a nicety: the search works without them (a failing search shows its own error).
+  }
 }

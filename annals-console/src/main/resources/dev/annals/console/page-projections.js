@@ -1,5 +1,6 @@
-// Projections: status, checkpoint position, lag (events and seconds) with a small lag chart, polled
-// every 2 s; rebuild (blue/green) with a progress bar and ETA; compare, then promote.
+// Projections: status, checkpoint position against the head (a bar: how much of the log is projected),
+// lag (events and seconds) with a lag chart, polled every 2 s; rebuild (blue/green) with a progress bar
+// and ETA; compare (the row counts explained), then promote.
 // Field names of the server's JSON are mapped in projection-fields.js only.
 
 import { get, post, projectionPath } from './api.js';
@@ -76,13 +77,14 @@ function projectionCard(name, refresh) {
   const title = h('h2', {}, h('span', { class: 'mono' }, name), ' ', h('span', { class: 'muted small' }));
   const badge = h('span', { class: 'badge' });
   const stats = h('dl', { class: 'stats' });
+  const caughtUp = h('div', { class: 'projected' });
   const chart = h('div', { class: 'chart' });
   const rebuildBox = h('div', { class: 'rebuild' });
   const actionMsg = h('div', { class: 'action-msg' });
   const rebuildBtn = h('button', { type: 'button', class: 'rebuild-btn' }, 'Rebuild');
   const el = h('section', { class: 'card projection', dataset: { name } },
     h('div', { class: 'card-head' }, title, badge),
-    h('div', { class: 'projection-body' }, stats, chart),
+    h('div', { class: 'projection-body' }, h('div', {}, stats, caughtUp), chart),
     h('div', { class: 'actions' }, rebuildBtn), rebuildBox, actionMsg,
     h('details', { class: 'raw' }, h('summary', {}, 'Raw status'), h('div', { class: 'raw-json' })));
   let confirming = false;
@@ -124,6 +126,7 @@ function projectionCard(name, refresh) {
       stat('Lag (events)', formatNumber(p.lagEvents), 'lag-events'),
       stat('Lag (seconds)', p.lagSeconds === undefined ? '—' : formatDuration(p.lagSeconds), 'lag-seconds'),
       p.parked !== undefined ? stat('Parked events', formatNumber(p.parked), 'parked') : null);
+    replace(caughtUp, projectedBar(p));
     replace(chart, lagChart(samples));
     if (p.error) {
       stats.append(stat('Last error', p.error, 'error'));
@@ -173,15 +176,48 @@ function projectionCard(name, refresh) {
   return { el, update };
 }
 
+/** How much of the log the projection has processed: position against head, as a bar and in words. */
+function projectedBar(p) {
+  if (typeof p.position !== 'number' || typeof p.head !== 'number') {
+    return null;
+  }
+  const pct = p.head > 0 ? Math.min(100, (p.position / p.head) * 100) : 100;
+  const behind = Math.max(0, p.head - p.position);
+  return [h('div', { class: 'meter' + (behind === 0 ? ' done' : ''), role: 'meter', 'aria-label': 'Projected share of the log', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': Math.floor(pct) },
+    h('div', { class: 'meter-bar', style: `width: ${pct}%` })),
+  h('p', { class: 'small muted projected-text' }, `${formatNumber(p.position)} of ${formatNumber(p.head)} events in the log projected`,
+    behind === 0 ? h('strong', { class: 'ok' }, ' · caught up') : ` · ${formatNumber(behind)} to go`)];
+}
+
+/** Plain words for the counts: what they add up, which table has more or fewer rows, and what the sample shows. */
+export function comparisonText(c) {
+  const diff = c.shadow - c.live;
+  const rows = (n) => `${formatNumber(Math.abs(n))} row${Math.abs(n) === 1 ? '' : 's'}`;
+  const total = diff === 0 ? 'Both versions hold the same number of rows'
+    : `The rebuilt version holds ${rows(diff)} ${diff > 0 ? 'more' : 'fewer'} than the live one`;
+  const perTable = c.tables.map((t) => {
+    const d = t.shadowRows - t.liveRows;
+    const sampled = t.onlyInLive.length + t.onlyInShadow.length;
+    const counts = d === 0 ? `the same number of rows (${formatNumber(t.liveRows)})` : `${rows(d)} ${d > 0 ? 'more' : 'fewer'} in the rebuilt version`;
+    const contents = sampled === 0 ? ', identical rows' : ', and rows whose contents differ (sampled below)';
+    return `${t.table}: ${counts}${contents}`;
+  });
+  return `The counts are rows in the read model's tables, added up over its ${c.tables.length} table${c.tables.length === 1 ? '' : 's'}. `
+    + `${total} (${formatNumber(c.shadow)} against ${formatNumber(c.live)}). ${perTable.join('; ')}. `
+    + 'Equal counts do not mean equal rows: a row whose values changed shows once as "− live" and once as "+ rebuilt" in the sample, which lists a few such rows per table, not all of them.';
+}
+
 /** Live against rebuilt: summed row counts, then each table with its sample of rows found on one side only. */
 function comparisonView(c, title) {
+  const diff = c.shadow - c.live;
   return h('div', { class: 'comparison' },
     h('h4', {}, title),
     h('dl', { class: 'stats' },
       stat('Live version rows', formatNumber(c.live), 'live-count'),
       stat('Rebuilt version rows', formatNumber(c.shadow), 'shadow-count'),
-      stat('Difference', formatNumber(c.shadow - c.live), 'count-diff'),
+      stat('Rebuilt − live', (diff > 0 ? '+' : '') + formatNumber(diff), 'count-diff'),
       stat('Rows', c.identical ? 'identical' : 'differ', 'identical')),
+    h('p', { class: 'comparison-text small', id: 'comparison-text' }, comparisonText(c)),
     h('table', { class: 'grid compare-tables' },
       h('thead', {}, h('tr', {}, h('th', {}, 'Table'), h('th', {}, 'Live rows'), h('th', {}, 'Rebuilt rows'), h('th', {}, 'Sample of differing rows'))),
       h('tbody', {}, ...c.tables.map((t) => h('tr', { dataset: { table: t.table } },
@@ -197,48 +233,61 @@ function stat(label, value, key) {
   return h('div', { class: 'stat', dataset: { stat: key } }, h('dt', {}, label), h('dd', { class: 'mono' }, value));
 }
 
-/** A small SVG line chart of lag in events (solid) and seconds (dashed), each on its own scale. */
+/**
+ * An SVG chart of lag in events (solid) and seconds (dashed) over the samples since the page opened
+ * (one every 2 s, the last 3 minutes), each on its own scale, with its axes labelled. A projection that
+ * kept up shows a green zero line saying so, rather than an empty box.
+ */
 export function lagChart(samples) {
-  const w = 320;
-  const hgt = 72;
-  const pad = 4;
-  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-  svg.setAttribute('viewBox', `0 0 ${w} ${hgt}`);
-  svg.setAttribute('class', 'lag-chart');
-  svg.setAttribute('role', 'img');
+  const w = 420;
+  const hgt = 96;
+  const left = 34;
+  const right = 8;
+  const top = 8;
+  const bottom = 18;
+  const ns = 'http://www.w3.org/2000/svg';
+  const el = (tag, attrs, text) => {
+    const e = document.createElementNS(ns, tag);
+    for (const [k, v] of Object.entries(attrs)) {
+      e.setAttribute(k, String(v));
+    }
+    if (text !== undefined) {
+      e.textContent = text;
+    }
+    return e;
+  };
+  const svg = el('svg', { viewBox: `0 0 ${w} ${hgt}`, class: 'lag-chart', role: 'img' });
   const last = samples[samples.length - 1] || {};
+  const maxOf = (key) => Math.max(0, ...samples.map((s) => (typeof s[key] === 'number' ? s[key] : 0)));
+  const peakEvents = maxOf('lagEvents');
+  const peakSeconds = maxOf('lagSeconds');
+  const idle = peakEvents === 0 && peakSeconds === 0;
   svg.setAttribute('aria-label', `Lag over the last ${samples.length} samples; now ${last.lagEvents ?? '?'} events, ${last.lagSeconds ?? '?'} s`);
-  const line = (key, cls) => {
-    const values = samples.map((s) => s[key]);
-    const known = values.filter((v) => typeof v === 'number');
-    if (known.length === 0) {
+  const step = (w - left - right) / (HISTORY - 1);
+  const x0 = w - right - step * (samples.length - 1);
+  const y = (v, max) => hgt - bottom - (v / Math.max(max, 1e-9)) * (hgt - top - bottom);
+  svg.append(el('rect', { x: left, y: top, width: w - left - right, height: hgt - top - bottom, class: 'plot' }));
+  svg.append(el('text', { x: left - 4, y: top + 8, class: 'chart-label', 'text-anchor': 'end' }, idle ? '1' : formatNumber(peakEvents)));
+  svg.append(el('text', { x: left - 4, y: hgt - bottom, class: 'chart-label', 'text-anchor': 'end' }, '0'));
+  svg.append(el('text', { x: left, y: hgt - 4, class: 'chart-label' }, '3 min ago'));
+  svg.append(el('text', { x: w - right, y: hgt - 4, class: 'chart-label', 'text-anchor': 'end' }, 'now'));
+  svg.append(el('line', { x1: left, x2: w - right, y1: hgt - bottom, y2: hgt - bottom, class: idle ? 'axis caught-up' : 'axis' }));
+  const line = (key, max, cls) => {
+    const pts = samples.map((s, i) => (typeof s[key] === 'number' ? `${(x0 + i * step).toFixed(1)},${y(s[key], max).toFixed(1)}` : null)).filter(Boolean);
+    if (pts.length === 0) {
       return;
     }
-    const max = Math.max(1, ...known);
-    const step = samples.length > 1 ? (w - 2 * pad) / (HISTORY - 1) : 0;
-    const x0 = w - pad - step * (samples.length - 1);
-    const pts = values.map((v, i) => (typeof v === 'number' ? `${(x0 + i * step).toFixed(1)},${(hgt - pad - (v / max) * (hgt - 2 * pad)).toFixed(1)}` : null)).filter(Boolean);
-    const pl = document.createElementNS('http://www.w3.org/2000/svg', 'polyline');
-    pl.setAttribute('points', pts.join(' '));
-    pl.setAttribute('class', cls);
-    svg.append(pl);
+    svg.append(el('polyline', { points: pts.length === 1 ? `${pts[0]} ${pts[0]}` : pts.join(' '), class: cls }));
+    const [lx, ly] = pts[pts.length - 1].split(',');
+    svg.append(el('circle', { cx: lx, cy: ly, r: 2.5, class: cls + ' now-dot' }));
   };
-  const base = document.createElementNS('http://www.w3.org/2000/svg', 'line');
-  base.setAttribute('x1', pad);
-  base.setAttribute('x2', w - pad);
-  base.setAttribute('y1', hgt - pad);
-  base.setAttribute('y2', hgt - pad);
-  base.setAttribute('class', 'axis');
-  svg.append(base);
-  line('lagEvents', 'lag-events');
-  line('lagSeconds', 'lag-seconds');
-  const maxOf = (key) => Math.max(0, ...samples.map((s) => (typeof s[key] === 'number' ? s[key] : 0)));
-  const label = document.createElementNS('http://www.w3.org/2000/svg', 'text');
-  label.setAttribute('x', pad + 2);
-  label.setAttribute('y', 12);
-  label.setAttribute('class', 'chart-label');
-  label.textContent = `peak ${formatNumber(maxOf('lagEvents'))} events · ${formatDuration(maxOf('lagSeconds'))}`;
-  svg.append(label);
+  line('lagEvents', peakEvents || 1, 'lag-events');
+  line('lagSeconds', peakSeconds || 1, 'lag-seconds');
+  if (idle) {
+    svg.append(el('text', { x: (left + w - right) / 2, y: top + (hgt - top - bottom) / 2 + 4, class: 'chart-note', 'text-anchor': 'middle' },
+      `No lag in the last ${formatDuration(samples.length * POLL_MS / 1000)}: every event was projected as it came`));
+  }
   return h('figure', { class: 'lag' }, svg,
-    h('figcaption', { class: 'small muted' }, h('span', { class: 'key-events' }, '— events'), ' ', h('span', { class: 'key-seconds' }, '-- seconds'), ` · last ${samples.length * 2} s`));
+    h('figcaption', { class: 'small muted' }, h('span', { class: 'key-events' }, '— events behind'), ' ', h('span', { class: 'key-seconds' }, '-- seconds behind'),
+      ` · peak ${formatNumber(peakEvents)} events, ${formatDuration(peakSeconds)} · a sample every ${POLL_MS / 1000} s since this page opened`));
 }

@@ -1,17 +1,20 @@
-// One stream: its events (paged, data and metadata as collapsible JSON) and time travel:
+// One stream at a moment chosen in the URL (#/stream/{s}?at=M, stream-moment.js: the value as known
+// then and as valid now, and its chart), its events (paged, data and metadata as collapsible JSON) and time travel:
 // a slider for T ("as known at T", GET /streams/{s}?knownAt=T) and one for V ("valid at V, known at T"),
 // the folded states side by side where a fold exists (GET /streams/{s}/state), and the events that
 // make the two views differ.
 
 import { get, streamPath, ApiError } from './api.js';
-import { h, replace, errorBox, emptyState, loading, formatInstant, formatNumber, categoryOf, jsonView, jsonDetails, jsonDiff, debounce } from './ui.js';
+import { h, replace, errorBox, emptyState, loading, formatInstant, formatNumber, categoryOf, jsonView, jsonDetails, jsonDiff, debounce, instantMicros, parseUserInstant } from './ui.js';
 import { instantsOf, recordedAfter, versionKnownAt, differences } from './timeline.js';
+import { moneyNote, eventAmount } from './money.js';
+import { momentCard } from './stream-moment.js';
 
 const PAGE_SIZE = 25;
 const TIMELINE_PAGE = 1000;
 const TIMELINE_CAP = 5000;
 
-export function mount(main, { args }) {
+export function mount(main, { args, query }) {
   const name = args[0];
   const header = h('div', { class: 'page-head' },
     h('p', { class: 'crumbs' }, h('a', { href: '#/streams' }, 'Streams'), ' / ', h('span', { class: 'mono' }, categoryOf(name))),
@@ -19,15 +22,36 @@ export function mount(main, { args }) {
   const summary = h('p', { class: 'lead', id: 'stream-summary' }, loading());
   const travel = h('section', { class: 'card', id: 'time-travel' }, h('h2', {}, 'Time travel'), loading('Loading the timeline…'));
   const eventsSection = h('section', { class: 'card', id: 'events' }, h('h2', {}, 'Events'));
-  main.append(header, summary, travel, eventsSection);
+  const moment = momentCard(name);
+  main.append(header, summary, moment.el, travel, eventsSection);
 
   const state = { timeline: [], marks: new Map() };
   const list = eventList(name, eventsSection, state);
-  loadTimeline(name, summary, travel, state, list).catch((e) => {
+  let at = query.get('at');
+  let sliders = null; // the time travel, once the timeline is in
+  loadTimeline(name, summary, travel, state, list, at).then((tt) => {
+    sliders = tt;
+    if (state.timeline.length > 0) {
+      moment.show(state.timeline, at);
+    } else {
+      moment.el.hidden = true;
+    }
+  }).catch((e) => {
     replace(summary, e.code === 'not_found' ? `There is no stream named "${name}" (or it has no events).` : 'The stream could not be read.');
     replace(travel, h('h2', {}, 'Time travel'), errorBox(e));
+    moment.el.hidden = true;
   });
   list.load();
+  // Another moment of the same stream (a link, the form, back/forward): redraw in place.
+  return {
+    update(q) {
+      at = q.get('at');
+      if (sliders) {
+        moment.show(state.timeline, at);
+        sliders.setMoment(at);
+      }
+    },
+  };
 }
 
 // ---- events, paged --------------------------------------------------------------------------------
@@ -108,7 +132,7 @@ export function eventCard(e) {
       backdated ? h('span', { class: 'ev-time effective', title: 'effectiveAt' }, 'effective ' + formatInstant(e.effectiveAt)) : null,
       h('span', { class: 'ev-marks' })),
     h('div', { class: 'event-meta' }, h('span', { class: 'mono muted small', title: 'event id' }, e.id), metaChips(e.metadata)),
-    jsonDetails('data', e.data, true),
+    jsonDetails('data', e.data, true, { annotate: moneyNote }),
     jsonDetails('metadata', e.metadata ?? {}, false));
 }
 
@@ -124,7 +148,7 @@ function applyMarks(container, marks) {
 
 // ---- time travel -------------------------------------------------------------------------------
 
-async function loadTimeline(name, summary, travel, state, list) {
+async function loadTimeline(name, summary, travel, state, list, at) {
   const all = [];
   let from = 1;
   while (all.length < TIMELINE_CAP) {
@@ -142,15 +166,30 @@ async function loadTimeline(name, summary, travel, state, list) {
     h('span', { class: 'mono' }, categoryOf(name)), ` · first recorded ${formatInstant(all[0]?.recordedAt)} · last recorded ${formatInstant(last?.recordedAt)}`);
   if (all.length === 0) {
     replace(travel, h('h2', {}, 'Time travel'), emptyState('This stream has no events.'));
-    return;
+    return null;
   }
-  timeTravel(name, travel, state, list, truncated);
+  return timeTravel(name, travel, state, list, truncated, at);
 }
 
-function timeTravel(name, travel, state, list, truncated) {
+/** The index of the last instant at or before the moment 'at' (a URL value; null, invalid or before all: the end or the start). */
+function stopAt(instants, at) {
+  let m;
+  try {
+    m = at ? instantMicros(parseUserInstant(at)) : Infinity;
+  } catch {
+    m = Infinity;
+  }
+  let i = 0;
+  while (i + 1 < instants.length && instantMicros(instants[i + 1]) <= m) {
+    i++;
+  }
+  return i;
+}
+
+function timeTravel(name, travel, state, list, truncated, at) {
   const tInstants = instantsOf(state.timeline, ['recordedAt']);
   const vInstants = instantsOf(state.timeline, ['recordedAt', 'effectiveAt']);
-  const tSlider = h('input', { type: 'range', id: 't-slider', min: 0, max: tInstants.length - 1, step: 1, value: tInstants.length - 1, 'aria-label': 'Known at T' });
+  const tSlider = h('input', { type: 'range', id: 't-slider', min: 0, max: tInstants.length - 1, step: 1, value: stopAt(tInstants, at), 'aria-label': 'Known at T' });
   const vSlider = h('input', { type: 'range', id: 'v-slider', min: 0, max: vInstants.length - 1, step: 1, value: vInstants.length - 1, 'aria-label': 'Valid at V' });
   const follow = h('input', { type: 'checkbox', id: 'v-follows-t', checked: true });
   const tLabel = h('output', { id: 't-value', class: 'mono' });
@@ -274,8 +313,19 @@ function timeTravel(name, travel, state, list, truncated) {
       h('label', { for: 'v-slider' }, 'Valid at V'), vSlider, vLabel,
       h('span', {}), h('label', { class: 'check' }, follow, ' V follows T'), h('span', {})),
     views, diffs, unknown);
+  syncV();
   labels();
   update();
+  return {
+    /** Puts T at the moment (V following it), as a new URL moment asks. */
+    setMoment(next) {
+      tSlider.value = String(stopAt(tInstants, next));
+      follow.checked = true;
+      syncV();
+      labels();
+      update();
+    },
+  };
 }
 
 function viewColumn(kind, title, subtitle, st, highlight, events, marks) {
@@ -286,7 +336,7 @@ function viewColumn(kind, title, subtitle, st, highlight, events, marks) {
   } else if (st.error) {
     stateEl = errorBox(st.error, 'State');
   } else {
-    stateEl = jsonView(st.value, { highlight, collapseDepth: 4 });
+    stateEl = jsonView(st.value, { highlight, collapseDepth: 4, annotate: moneyNote });
   }
   return h('div', { class: 'view view-' + kind, id: 'view-' + kind },
     h('h3', {}, title, ' ', h('span', { class: 'muted small mono' }, subtitle)),
@@ -295,6 +345,7 @@ function viewColumn(kind, title, subtitle, st, highlight, events, marks) {
       const m = marks.get(e.id) || [];
       return h('li', { class: m.length ? 'differs' : '', dataset: { id: e.id } },
         h('span', { class: 'mono' }, 'v' + e.version), ' ', h('span', { class: 'ev-type' }, e.type),
+        eventAmount(e.data) ? h('span', { class: 'mono money' }, ' ' + eventAmount(e.data)) : null,
         h('span', { class: 'muted small' }, ' eff. ' + formatInstant(e.effectiveAt)));
     })),
     events.length === 0 ? emptyState('No events in this view.') : null);

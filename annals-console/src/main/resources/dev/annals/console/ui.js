@@ -166,12 +166,14 @@ export function streamLink(stream) {
 
 /**
  * A collapsible, syntax-coloured JSON tree. Every value's line carries data-path (a JSON pointer);
- * paths in opts.highlight get the class 'changed'.
+ * paths in opts.highlight get the class 'changed'. opts.annotate(value, key, parentKey) may return a
+ * short note shown after a scalar (the money reading of an amount in cents), the raw value kept.
  */
 export function jsonView(value, opts = {}) {
   const highlight = opts.highlight || new Set();
   const root = h('div', { class: 'json mono' });
-  root.append(jsonNode(value, '', null, true, highlight, opts.collapseDepth ?? 3, 0));
+  const ctx = { highlight, collapseDepth: opts.collapseDepth ?? 3, annotate: opts.annotate || null };
+  root.append(jsonNode(value, '', null, null, true, ctx, 0));
   return root;
 }
 
@@ -191,12 +193,14 @@ function scalar(value) {
   }
 }
 
-function jsonNode(value, path, key, last, highlight, collapseDepth, depth) {
+function jsonNode(value, path, key, parentKey, last, ctx, depth) {
   const keyEl = key === null ? null : [h('span', { class: 'j-key' }, JSON.stringify(key)), ': '];
   const comma = last ? '' : ',';
-  const changed = highlight.has(path) ? ' changed' : '';
+  const changed = ctx.highlight.has(path) ? ' changed' : '';
   if (value === null || typeof value !== 'object') {
-    return h('div', { class: 'j-line' + changed, dataset: { path } }, keyEl, scalar(value), comma);
+    const note = ctx.annotate ? ctx.annotate(value, key, parentKey) : null;
+    return h('div', { class: 'j-line' + changed, dataset: { path } }, keyEl, scalar(value), comma,
+      note ? h('span', { class: 'j-note', title: 'read as money: an amount in cents' }, note) : null);
   }
   const isArray = Array.isArray(value);
   const entries = isArray ? value.map((v, i) => [i, v]) : Object.entries(value);
@@ -207,7 +211,7 @@ function jsonNode(value, path, key, last, highlight, collapseDepth, depth) {
   const children = h('div', { class: 'j-children' });
   entries.forEach(([k, v], i) => {
     const childPath = path + '/' + String(k).replaceAll('~', '~0').replaceAll('/', '~1');
-    children.append(jsonNode(v, childPath, isArray ? null : k, i === entries.length - 1, highlight, collapseDepth, depth + 1));
+    children.append(jsonNode(v, childPath, isArray ? null : k, key, i === entries.length - 1, ctx, depth + 1));
   });
   const summary = h('span', { class: 'j-summary' }, ` ${entries.length} ${isArray ? 'items' : 'keys'} `);
   const toggle = h('button', { class: 'j-toggle', type: 'button', 'aria-label': 'collapse', 'aria-expanded': 'true' }, '▾');
@@ -218,7 +222,7 @@ function jsonNode(value, path, key, last, highlight, collapseDepth, depth) {
     toggle.textContent = collapsed ? '▸' : '▾';
     toggle.setAttribute('aria-expanded', String(!collapsed));
   });
-  if (depth >= collapseDepth) {
+  if (depth >= ctx.collapseDepth) {
     node.classList.add('collapsed');
     toggle.textContent = '▸';
     toggle.setAttribute('aria-expanded', 'false');
@@ -248,9 +252,9 @@ export function jsonDiff(a, b, path = '', out = new Set()) {
 }
 
 /** A labelled <details> holding a JSON tree, closed unless open is true. */
-export function jsonDetails(label, value, open = false) {
+export function jsonDetails(label, value, open = false, opts = {}) {
   const d = h('details', { class: 'json-details', open }, h('summary', {}, label));
-  d.append(jsonView(value));
+  d.append(jsonView(value, opts));
   return d;
 }
 

@@ -142,4 +142,94 @@ class ConsoleModulesTest {
         """);
     assertThat(r).isEqualTo(Arrays.asList(6, 7, false, 1, 0, 0, null));
   }
+
+  @Test
+  void integers_under_money_named_keys_are_cents_and_counting_words_are_not_money() {
+    Object r = run("money.js", """
+        return [
+          m.isMoney(3500, 'amount', null), m.isMoney(868476, 'balance', 'ledger'), m.isMoney(1, 'balanceAfter', null),
+          m.isMoney(250, '3e8ad577-9395-36ab-ac2d-3cebc6a0abe8', 'fees'), m.isMoney(81131, 'transfer-T001714', 'debits'),
+          m.isMoney(3, 'feeCount', null), m.isMoney(12, 'version', null), m.isMoney(7, 'owner', 'fees'),
+          m.isMoney(35.5, 'amount', null), m.isMoney('3500', 'amount', null)];
+        """);
+    assertThat(r).isEqualTo(List.of(true, true, true, true, true, false, false, false, false, false));
+  }
+
+  @Test
+  void money_is_formatted_exactly_with_grouping_two_decimals_and_a_true_minus() {
+    Object r = run("money.js", "return [m.formatMoney(868476), m.formatMoney(-3500), m.formatMoney(5), m.formatMoney(0),"
+        + " m.formatMoney(900719925474099), m.formatMoneyDelta(3500), m.formatMoneyDelta(-90), m.formatMoneyDelta(0)];");
+    assertThat(r).isEqualTo(List.of("8,684.76", "\u221235.00", "0.05", "0.00", "9,007,199,254,740.99", "+35.00", "\u22120.90", "0.00"));
+  }
+
+  @Test
+  void a_states_headline_money_is_its_balance_before_any_other_amount() {
+    Object r = run("money.js", """
+        return [
+          m.headlineMoney({case: 'Open', ledger: {fees: {'x-1': 250}, lastAmount: 5, balance: 868476}}),
+          m.headlineMoney({total: 4200, status: 'paid'}),
+          m.headlineMoney({owner: 'ada', fees: {'x-1': 250}})];
+        """);
+    assertThat(r).isEqualTo(java.util.Arrays.asList(
+        Map.of("path", List.of("ledger", "balance"), "value", 868476), Map.of("path", List.of("total"), "value", 4200), null));
+  }
+
+  @Test
+  void the_corrections_to_a_moment_are_the_later_recordings_that_revoke_or_reach_back_before_it() {
+    Object r = run("timeline.js", """
+        const e = (id, version, rec, eff, md = {}) => ({id, version, type: 'T', recordedAt: rec, effectiveAt: eff, metadata: md});
+        const fee = e('fee', 1, '2026-03-12T09:30:00.000000Z', '2026-03-12T09:30:00.000000Z');
+        const later = e('later', 2, '2026-03-16T00:00:00.000000Z', '2026-03-16T00:00:00.000000Z');
+        const fix = e('fix', 3, '2026-03-18T10:05:00.000000Z', '2026-03-12T09:30:00.000000Z', {revokes: ['fee']});
+        const valueDate = e('vd', 4, '2026-03-20T06:00:00.000000Z', '2026-03-15T00:00:00.000000Z');
+        const events = [fee, later, fix, valueDate];
+        const ids = (cs) => cs.map(c => [c.event.id, c.revoked.map(x => x.id)]);
+        return [ids(m.correctionsTo(events, '2026-03-15T14:47:00Z')), ids(m.correctionsTo(events, '2026-03-19T00:00:00Z')),
+                ids(m.correctionsTo(events, '2026-03-12T00:00:00Z'))];
+        """);
+    assertThat(r).isEqualTo(List.of(
+        List.of(List.of("fix", List.of("fee")), List.of("vd", List.of())),
+        List.of(List.of("vd", List.of())), // the value date still reaches back before the 19th
+        List.of()));
+  }
+
+  @Test
+  void a_charts_window_frames_the_moment_and_its_corrections_and_its_instants_carry_the_version_known_then() {
+    Object r = run("timeline.js", """
+        const e = (id, version, rec, eff, md = {}) => ({id, version, type: 'T', recordedAt: rec, effectiveAt: eff, metadata: md});
+        const day = (d) => `2026-03-${String(d).padStart(2, '0')}T00:00:00.000000Z`;
+        const events = [e('a', 1, day(1), day(1)), e('fee', 2, day(12), day(12)), e('b', 3, day(14), day(14)),
+          e('fix', 4, day(18), day(12), {revokes: ['fee']}), e('c', 5, day(28), day(28))];
+        const micros = (d) => Date.parse(day(d)) * 1000;
+        const cs = m.correctionsTo(events, day(15));
+        const w = m.chartWindow(events, day(15), cs);
+        const at = m.chartInstants(events, w.xMin, w.xMax);
+        const whole = m.chartWindow(events, day(30), []);
+        const days = (x) => Math.round(x / 86400e5) / 10;
+        return [days(w.xMin - micros(12)), days(w.xMax - micros(18)),
+          at.map(p => [(p.x - micros(1)) / 86400e6, p.version]),
+          [whole.xMin === micros(1), whole.xMax === micros(28)],
+          m.chartInstants(events, micros(1), micros(28), 3, [micros(18)]).map(p => p.version)];
+        """);
+    assertThat(r).isEqualTo(List.of(-2.1, 2.1,
+        List.of(List.of(0, 1), List.of(11, 2), List.of(13, 3), List.of(17, 4)),
+        List.of(true, true),
+        List.of(1, 3, 4, 5)));
+  }
+
+  @Test
+  void time_ticks_fall_on_round_utc_days_and_a_step_holds_its_value_until_the_next_point() {
+    Object r = run("chart.js", """
+        const d = (s) => Date.parse(s) * 1000;
+        const ticks = m.timeTicks(d('2026-03-10T07:00:00Z'), d('2026-03-16T20:00:00Z'));
+        const pts = [{x: 10, y: 1}, {x: 20, y: 2}];
+        return [ticks.map(t => new Date(t / 1000).toISOString().slice(0, 13)),
+          [m.stepValueAt(pts, 5) ?? null, m.stepValueAt(pts, 10), m.stepValueAt(pts, 19), m.stepValueAt(pts, 25)],
+          m.niceTicks(8100, 8750)];
+        """);
+    assertThat(r).isEqualTo(List.of(
+        List.of("2026-03-11T00", "2026-03-12T00", "2026-03-13T00", "2026-03-14T00", "2026-03-15T00", "2026-03-16T00"),
+        java.util.Arrays.asList(null, 1, 1, 2),
+        List.of(8200, 8400, 8600)));
+  }
 }

@@ -151,9 +151,65 @@ class ConsolePagesTest {
 
     assertThat(browser.awaitText("#state-known", "No state fold")).contains("not_found");
     assertThat(browser.find("#view-valid").getText()).contains("No state fold");
+    assertThat(browser.awaitText("#figures", "No state fold")).contains("not_found");
     browser.slide("#t-slider", 0);
     browser.until(d -> browser.findAll("#view-known .mini-events li").size() == 1 ? true : null);
-    assertThat(api.calls("GET", "/streams/account-7/state")).hasSize(2); // a 404 is remembered, not asked again
+    // Two from the answer card (known then, valid now), two from the time travel; a 404 is remembered, not asked again.
+    assertThat(api.calls("GET", "/streams/account-7/state")).hasSize(4);
+  }
+
+  @Test
+  void a_stream_opens_at_the_moment_in_its_url_with_both_figures_as_money_and_the_correction_marked() {
+    StubStore s = accountWithCorrection();
+    s.register(api, true);
+
+    // 10:25: after the withdrawal, before the correction (recorded 10:30, effective 10:05, revoking the +100).
+    open("#/stream/account-7?at=2026-11-26T10:25:00Z");
+
+    browser.awaitText("#figure-known .figure-value", "1.20"); // 100 + 50 - 30 cents
+    assertThat(browser.find("#figure-valid .figure-value").getText()).isEqualTo("0.30"); // 10 + 50 - 30
+    assertThat(browser.find("#figure-delta .figure-value").getText()).isEqualTo("−0.90");
+    assertThat(browser.find("#moment-title").getText()).isEqualTo("At 2026-11-26 10:25 UTC");
+    assertThat(browser.find("#moment-input").getAttribute("value")).isEqualTo("2026-11-26 10:25:00");
+    assertThat(browser.find("#moment-causes").getText())
+        .contains("v5", "DepositCorrected", "0.10", "recorded 2026-11-26 10:30 UTC", "in effect from 2026-11-26 10:05 UTC", "revokes v2 Deposited 1.00", "typo in amount");
+    assertThat(api.calls("GET", "/streams/account-7/state")).extracting(StubApi.Call::query)
+        .contains(Map.of("knownAt", "2026-11-26T10:25:00.000000Z"), Map.of("validAt", "2026-11-26T10:25:00.000000Z"));
+
+    browser.await("#value-svg g.marker-correction");
+    assertThat(browser.findAll("#value-svg g.marker-correction")).hasSize(1);
+    assertThat(browser.find("#value-svg g.marker-correction").getText()).contains("v5 DepositCorrected");
+    assertThat(browser.find("#value-svg path.series-known").getAttribute("d")).isNotEqualTo(browser.find("#value-svg path.series-valid").getAttribute("d"));
+    assertThat(browser.findAll("#value-svg .moment circle")).hasSize(2);
+    // The time travel below starts at the moment too: T at 10:20, the last recording by 10:25.
+    assertThat(browser.awaitText("#t-value", "after v4")).contains("2026-11-26 10:20:00.000000 UTC");
+    // Amounts in the event data read as money beside the raw cents.
+    assertThat(browser.find("article.event[data-version='2'] .j-note").getText()).isEqualTo("1.00");
+    browser.screenshot("stub-stream-at-a-moment");
+  }
+
+  @Test
+  void a_corrected_stream_opened_now_suggests_a_moment_in_between_and_back_returns_to_now() {
+    StubStore s = accountWithCorrection();
+    s.register(api, true);
+    open("#/stream/account-7");
+    browser.awaitText("#moment-title", "Now");
+    // The stub's fold just adds amounts: known now it still counts the revoked deposit.
+    browser.awaitText("#figure-known .figure-value", "1.30");
+    assertThat(browser.find("#figure-valid .figure-value").getText()).isEqualTo("0.30");
+
+    // Halfway between the revoked deposit's recording (10:05) and the correction's (10:30), on the minute.
+    browser.awaitText("#moment-causes", "corrected after the fact");
+    browser.find("#moment-causes a.suggested-moment").click();
+    browser.awaitText("#moment-title", "2026-11-26 10:17 UTC");
+    browser.awaitText("#figure-known .figure-value", "1.50");
+    assertThat(browser.find("#figure-valid .figure-value").getText()).isEqualTo("0.60");
+    assertThat(browser.driver().getCurrentUrl()).endsWith("#/stream/account-7?at=2026-11-26T10:17:00Z");
+
+    browser.driver().navigate().back();
+    browser.awaitText("#moment-title", "Now");
+    browser.awaitText("#figure-known .figure-value", "1.30");
+    assertThat(browser.findAll("article.event")).as("the page was redrawn in place, its events kept").hasSize(5);
   }
 
   @Test
@@ -408,6 +464,7 @@ class ConsolePagesTest {
     browser.awaitText("section.projection [data-stat='lag-events']", "2");
     assertThat(card.getText()).contains("running", "40", "0.5 s");
     browser.await("section.projection svg.lag-chart polyline.lag-events");
+    assertThat(browser.find("section.projection .projected-text").getText()).isEqualTo("40 of 42 events in the log projected · 2 to go");
 
     assertThat(browser.find(".rebuild-btn").getText()).isEqualTo("Rebuild → version 2");
     browser.find(".rebuild-btn").click();
@@ -422,6 +479,9 @@ class ConsolePagesTest {
     assertThat(browser.find("[data-stat='live-count'] dd").getText()).isEqualTo("5");
     assertThat(browser.find("[data-stat='shadow-count'] dd").getText()).isEqualTo("6");
     assertThat(browser.find("[data-stat='identical'] dd").getText()).isEqualTo("differ");
+    assertThat(browser.find("[data-stat='count-diff'] dd").getText()).isEqualTo("+1");
+    assertThat(browser.find("#comparison-text").getText()).contains("rows in the read model's tables, added up over its 1 table",
+        "The rebuilt version holds 1 row more than the live one (6 against 5)", "balance: 1 row more in the rebuilt version");
     assertThat(browser.find(".compare").getText()).contains("account-9 | 3");
     browser.screenshot("stub-projections-compare");
     browser.find(".confirm-promote").click();
@@ -432,6 +492,43 @@ class ConsolePagesTest {
     assertThat(browser.awaitText(".rebuild", "promoted")).contains("Compared at promotion", "account-9 | 3");
     assertThat(browser.findAll(".promote-btn")).isEmpty();
     assertThat(browser.find(".rebuild-btn").isDisplayed()).as("no next version after the promotion").isFalse();
+  }
+
+  @Test
+  void a_projection_that_kept_up_says_so_instead_of_an_empty_chart() {
+    api.on("GET", "/projections", c -> {
+      Map<String, Object> p = projection(1, null);
+      p.put("position", 42);
+      p.put("lagEvents", 0);
+      p.put("lagSeconds", 0.0);
+      return Reply.json(Map.of("projections", List.of(p)));
+    });
+
+    open("#/projections");
+
+    assertThat(browser.awaitText("section.projection .projected-text", "caught up")).isEqualTo("42 of 42 events in the log projected · caught up");
+    assertThat(browser.find("section.projection .meter").getAttribute("aria-valuenow")).isEqualTo("100");
+    assertThat(browser.find("svg.lag-chart .chart-note").getText()).startsWith("No lag in the last");
+    assertThat(browser.findAll("svg.lag-chart .axis.caught-up")).hasSize(1);
+    assertThat(browser.find("section.projection figcaption").getText()).contains("events behind", "seconds behind", "peak 0 events");
+  }
+
+  @Test
+  void the_audit_pages_examples_come_from_the_log() {
+    api.on("GET", "/all", c -> Reply.json(Map.of("events", List.of("backward".equals(c.query().get("direction"))
+        ? auditEvent("z", "order-9", "OrderShipped", Map.of("actor", "warehouse:east", "correlationId", "c-9"))
+        : Map.of("id", "a", "stream", "account-1", "version", 1, "position", 1, "type", "Opened", "data", Map.of(),
+            "metadata", Map.of("actor", "ada"), "recordedAt", "2026-01-01T07:26:31.000000Z", "effectiveAt", "2026-01-01T07:26:31.000000Z")),
+        "next", 2)));
+
+    open("#/audit");
+
+    browser.awaitText("#audit-span", "The log holds");
+    assertThat(browser.find("#audit-from").getAttribute("placeholder")).isEqualTo("2026-01-01 07:26");
+    assertThat(browser.find("#audit-to").getAttribute("placeholder")).isEqualTo("2026-11-26 10:00");
+    assertThat(browser.find("#audit-actor").getAttribute("placeholder")).isEqualTo("e.g. warehouse:east");
+    assertThat(browser.find("#audit-correlation").getAttribute("placeholder")).isEqualTo("e.g. c-9");
+    assertThat(browser.find("#audit-span").getText()).contains("from 2026-01-01 07:26 to 2026-11-26 10:00 UTC");
   }
 
   @Test

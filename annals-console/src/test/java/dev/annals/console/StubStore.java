@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
 /**
  * Stream events for {@link StubApi}, answering {@code GET /streams/{s}} with the known-at and valid-at
  * filters of design §6, and a fold (a balance: the sum of data.amount) for {@code GET /streams/{s}/state}
- * when asked to. Only what the console's layout tests need; the real rules are the server's.
+ * when asked to (at a version, or known at and valid at). Only what the console's layout tests need; the real rules are the server's.
  */
 final class StubStore {
 
@@ -80,6 +80,10 @@ final class StubStore {
   }
 
   private List<Map<String, Object>> select(Call call) {
+    String version = call.query().get("version");
+    if (version != null) { // the state after that version (GET .../state?version=n)
+      return events.stream().filter(e -> (Integer) e.get("version") <= Integer.parseInt(version)).toList();
+    }
     Instant knownAt = Instant.parse(call.query().getOrDefault("knownAt", "9999-01-01T00:00:00Z"));
     List<Map<String, Object>> known = events.stream()
         .filter(e -> !Instant.parse((String) e.get("recordedAt")).isAfter(knownAt)).toList();

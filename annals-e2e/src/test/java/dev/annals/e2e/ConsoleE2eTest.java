@@ -148,6 +148,19 @@ class ConsoleE2eTest {
   }
 
   @Test
+  void the_audit_pages_examples_are_the_logs_own_time_span_actor_and_correlation() {
+    DateTimeFormatter minutes = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
+    open("#/audit");
+
+    browser.awaitText("#audit-span", "The log holds");
+    assertThat(browser.find("#audit-from").getAttribute("placeholder")).isEqualTo(minutes.format(demo.base));
+    assertThat(browser.find("#audit-to").getAttribute("placeholder")).isEqualTo(minutes.format(demo.base.plus(Duration.ofMinutes(60))));
+    assertThat(browser.find("#audit-actor").getAttribute("placeholder")).isEqualTo("e.g. bob");
+    assertThat(browser.find("#audit-correlation").getAttribute("placeholder")).isEqualTo("e.g. corr-fix-1");
+    assertThat(browser.find("#audit-span").getText()).contains("positions 1 to 10");
+  }
+
+  @Test
   void audit_finds_an_actors_events_in_a_time_range_and_draws_the_correlations_causation_tree() {
     DateTimeFormatter minutes = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
     open("#/audit");

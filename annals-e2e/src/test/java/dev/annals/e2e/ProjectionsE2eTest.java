@@ -81,6 +81,10 @@ class ProjectionsE2eTest {
     assertThat(card.findElement(org.openqa.selenium.By.cssSelector(".badge")).getText()).isEqualTo("running");
     assertThat(browser.find(CARD + " [data-stat='lag-events'] dd").getText()).isEqualTo("0");
     browser.await(CARD + " svg.lag-chart polyline.lag-events");
+    // Caught up from the start: said in words and drawn, not an empty chart.
+    assertThat(browser.find(CARD + " .projected-text").getText())
+        .isEqualTo(number(head) + " of " + number(head) + " events in the log projected · caught up");
+    assertThat(browser.find(CARD + " svg.lag-chart .chart-note").getText()).startsWith("No lag in the last");
     browser.screenshot("e2e-projections");
     // Only a projection whose module defines a next version offers a rebuild.
     assertThat(browser.find(CARD + " .rebuild-btn").getText()).isEqualTo("Rebuild → version 2");
@@ -104,6 +108,10 @@ class ProjectionsE2eTest {
     assertThat(browser.find(CARD + " [data-stat='shadow-count'] dd").getText()).isEqualTo(number(v2Lines + accounts));
     assertThat(browser.find(CARD + " [data-stat='identical'] dd").getText()).isEqualTo("differ");
     assertThat(browser.find(CARD + " .compare").getText()).contains("statement_lines", "+ rebuilt:");
+    assertThat(browser.find(CARD + " .comparison-text").getText()).contains(
+        "The rebuilt version holds " + number(reversals) + " row" + (reversals == 1 ? "" : "s") + " more than the live one",
+        "statement_lines: " + number(reversals) + " row" + (reversals == 1 ? "" : "s") + " more in the rebuilt version",
+        "statement_accounts: the same number of rows (" + number(accounts) + ")");
     browser.screenshot("e2e-projections-compare");
 
     browser.find(CARD + " .confirm-promote").click();

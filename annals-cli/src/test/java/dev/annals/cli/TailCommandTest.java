@@ -117,7 +117,7 @@ class TailCommandTest {
 
   @Test
   void the_start_line_of_a_tail_from_the_end_says_new_events_only_and_names_the_head() {
-    assertThat(TailCommand.startLine(java.net.URI.create("http://127.0.0.1:7070"), 20, dev.annals.core.EventStore.END,
+    assertThat(TailCommand.startLine(java.net.URI.create("http://127.0.0.1:7070"), 20, java.util.OptionalLong.empty(),
         Optional.empty(), Optional.empty(), Optional.of("acc"), Optional.empty()))
         .isEqualTo("tail: following streams starting with acc on http://127.0.0.1:7070 from new events only"
             + " (after position 20, the head now); Ctrl-C stops");

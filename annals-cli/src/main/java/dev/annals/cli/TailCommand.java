@@ -76,14 +76,16 @@ final class TailCommand implements Callable<Integer> {
     if (from.equals("end")) {
       start = OptionalLong.empty();
     } else {
+      long position;
       try {
-        start = OptionalLong.of(Long.parseLong(from));
+        position = Long.parseLong(from);
       } catch (NumberFormatException e) {
         throw new CliFailure("--from must be a position or 'end', was '" + from + "'", 2);
       }
-      if (start < 1) {
-        throw new CliFailure("--from must be a position (1 or more) or 'end', was " + start, 2);
+      if (position < 1) {
+        throw new CliFailure("--from must be a position (1 or more) or 'end', was " + position, 2);
       }
+      start = OptionalLong.of(position);
     }
     Filter filter = Filter.all();
     if (category.isPresent()) {

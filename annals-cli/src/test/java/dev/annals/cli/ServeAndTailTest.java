@@ -172,7 +172,7 @@ class ServeAndTailTest {
     try (ServedProcess served = new ServedProcess(work)) {
       URI uri = served.awaitUri();
       assertThat(served.lines).anyMatch(l -> l.startsWith("annals: serving the data directory " + store + " (new, empty,"));
-      try (HttpEventStore client = new HttpEventStore(uri, Optional.empty())) {
+      try (HttpEventStore client = new HttpEventStore(uri)) {
         written = client.append("account-3", ExpectedVersion.NO_STREAM, EventData.of("Opened", "{\"owner\":\"cy\"}"));
       }
     }
@@ -180,7 +180,7 @@ class ServeAndTailTest {
     try (ServedProcess again = new ServedProcess(work)) {
       URI uri = again.awaitUri();
       assertThat(again.lines).anyMatch(l -> l.startsWith("annals: serving the data directory " + store + " (1 event,"));
-      try (HttpEventStore client = new HttpEventStore(uri, Optional.empty())) {
+      try (HttpEventStore client = new HttpEventStore(uri)) {
         List<dev.annals.core.RecordedEvent> kept = client.readStream("account-3", 1, dev.annals.core.Direction.FORWARD, 10)
             .events();
         assertThat(kept).hasSize(1);

@@ -1,7 +1,7 @@
 package dev.annals.bench;
 
 /**
- * One printed row of {@code ./annals bench} (design §9).
+ * One printed row of {@code ./annals bench} (docs/architecture.md, Benchmarks).
  *
  * @param store the engine measured, e.g. {@code log(fsync=always)}
  * @param baseline what the same run measured as the yardstick, e.g. {@code raw-filechannel}
@@ -22,7 +22,7 @@ public record BenchResult(
     return baselineEventsPerS > 0 ? eventsPerS / baselineEventsPerS : Double.NaN;
   }
 
-  /** The JSON line of design §9 (plus {@code note}). */
+  /** The JSON line of docs/architecture.md, Benchmarks (plus {@code note}). */
   public String toJson() {
     return "{\"workload\":" + q(workload) + ",\"store\":" + q(store)
         + ",\"events_per_s\":" + num(eventsPerS) + ",\"p50_us\":" + num(p50Us) + ",\"p99_us\":" + num(p99Us)

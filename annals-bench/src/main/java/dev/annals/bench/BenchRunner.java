@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
-/** Runs the workloads, prints a table and one JSON line per result (design §9). */
+/** Runs the workloads, prints a table and one JSON line per result (docs/architecture.md, Benchmarks). */
 public final class BenchRunner {
 
   private final PrintStream out;

@@ -8,7 +8,7 @@ import dev.annals.core.RecordedEvent;
 import dev.annals.server.WireJson;
 import java.time.Instant;
 
-/** The wire shapes of design §6 for the CLI's {@code --json} output. Thread-safe. */
+/** The wire shapes of docs/http-api.md for the CLI's {@code --json} output. Thread-safe. */
 final class EventJson {
 
   static final ObjectMapper MAPPER = new ObjectMapper();

@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code annals import FILE.jsonl}: imports history with its original {@code recordedAt} (design §2).
+ * {@code annals import FILE.jsonl}: imports history with its original {@code recordedAt} (docs/http-api.md).
  * One event per line: {@code {"stream", "type", "data", "metadata"?, "effectiveAt"?, "recordedAt", "id"?}}.
  * The whole file is parsed and checked first, so a malformed line writes nothing; then it is imported
  * in batches, each atomic (the store's import rules: {@code recordedAt} not decreasing, not before the

@@ -6,7 +6,7 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Which time view of a stream {@link HttpEventStore#readStreamAsOf} asks the server for (design §4):
+ * Which time view of a stream {@link HttpEventStore#readStreamAsOf} asks the server for (docs/time.md):
  * the events known at an instant, the events in effect at an instant, or the events in effect at one
  * instant as known at another. Immutable.
  */

@@ -34,7 +34,7 @@ import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * An {@link EventStore} on an Annals server, over its HTTP API (design §6); subscriptions read
+ * An {@link EventStore} on an Annals server, over its HTTP API (docs/http-api.md); subscriptions read
  * Server-Sent Events and reconnect with {@code Last-Event-ID} after a dropped connection. The server's
  * error replies come back as the core's exceptions ({@code WrongExpectedVersionException} with the
  * actual version, {@code PayloadTooLargeException} with the limit, ...); a refused key or permission is
@@ -128,7 +128,7 @@ public final class HttpEventStore implements EventStore {
 
   /**
    * One page of a stream's time view computed by the server ({@code GET /streams/{s}?knownAt=&validAt=},
-   * design §4): with a valid-at instant, the events in effect then as known at the known-at instant
+   * docs/time.md): with a valid-at instant, the events in effect then as known at the known-at instant
    * (default: everything), {@code from} being the place in that view; with only a known-at instant, the
    * events recorded by then, {@code from} being a version. A stream without events reads as an empty page.
    */

@@ -1,4 +1,4 @@
-// The one place that talks HTTP to the Annals server (design §6): bearer auth, query strings,
+// The one place that talks HTTP to the Annals server (docs/http-api.md): bearer auth, query strings,
 // and errors turned into ApiError with the server's {"error", "message"} — never swallowed.
 
 const KEY_STORAGE = 'annals.apiKey';

@@ -1,4 +1,4 @@
-// Integrity: runs POST /admin/verify (checksums, the SHA-256 hash chain and the indexes, design §3)
+// Integrity: runs POST /admin/verify (checksums, the SHA-256 hash chain and the indexes, docs/storage.md)
 // and shows the result and the head hash.
 
 import { post } from './api.js';

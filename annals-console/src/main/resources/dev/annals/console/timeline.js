@@ -1,4 +1,4 @@
-// Pure logic behind the stream page's time travel (design §4): which instants the sliders stop at,
+// Pure logic behind the stream page's time travel (docs/time.md): which instants the sliders stop at,
 // and why the view "valid at V, known at T" differs from the view "known at T".
 
 import { instantMicros, formatInstant } from './ui.js';

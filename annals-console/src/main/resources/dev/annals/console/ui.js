@@ -152,7 +152,7 @@ export function formatNumber(n) {
   return n === undefined || n === null || Number.isNaN(n) ? '—' : Number(n).toLocaleString('en-US');
 }
 
-/** The part of a stream name before the first '-' (design §2). */
+/** The part of a stream name before the first '-' (docs/http-api.md). */
 export function categoryOf(stream) {
   const i = stream.indexOf('-');
   return i < 0 ? stream : stream.slice(0, i);

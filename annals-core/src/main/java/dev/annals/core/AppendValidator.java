@@ -57,7 +57,7 @@ public final class AppendValidator {
   }
 
   /**
-   * Validates an import (design §2): at least one event, each a valid event on a valid stream, each
+   * Validates an import (docs/http-api.md): at least one event, each a valid event on a valid stream, each
    * {@code recordedAt} not after {@code now} and not before the previous one. The check against the
    * store's last {@code recordedAt} is the engine's, under its write ordering.
    */

@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * An event store: an immutable, ordered log of events grouped in streams (design §2). Every engine
+ * An event store: an immutable, ordered log of events grouped in streams (docs/http-api.md). Every engine
  * implements it and passes the contract suite in annals-core's test-jar.
  *
  * <p>Implementations are thread-safe. Stream names starting with {@code $} are accepted here (they

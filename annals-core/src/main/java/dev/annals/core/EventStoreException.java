@@ -2,7 +2,7 @@ package dev.annals.core;
 
 /**
  * Base of every failure the store reports on purpose. {@link #code()} is the stable error code used
- * on the wire (design §6): a client can branch on it without parsing messages.
+ * on the wire (docs/http-api.md): a client can branch on it without parsing messages.
  */
 public abstract class EventStoreException extends RuntimeException {
 

@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The idempotency rule of design §2, as one pure function over what an engine knows about written
+ * The idempotency rule of docs/http-api.md, as one pure function over what an engine knows about written
  * events. An append whose ids were all written to the same stream by one earlier append returns that
  * append's result; a mix of written and new ids is a conflict.
  */

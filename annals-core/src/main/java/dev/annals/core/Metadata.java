@@ -1,6 +1,6 @@
 package dev.annals.core;
 
-/** Reserved metadata keys (design §2). All optional; unknown keys are kept untouched. */
+/** Reserved metadata keys (docs/http-api.md). All optional; unknown keys are kept untouched. */
 public final class Metadata {
   public static final String CORRELATION_ID = "correlationId";
   public static final String CAUSATION_ID = "causationId";

@@ -2,7 +2,7 @@ package dev.annals.core;
 
 import java.nio.charset.StandardCharsets;
 
-/** The rules for stream names (design §2). */
+/** The rules for stream names (docs/http-api.md). */
 public final class StreamNames {
 
   private StreamNames() {}

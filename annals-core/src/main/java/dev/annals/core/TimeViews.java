@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * The event lists behind design §4's time questions, in one place for every reader (server, CLI,
+ * The event lists behind the time questions of docs/time.md, in one place for every reader (server, CLI,
  * temporal queries): what was known at T, and what was in effect at V as known at T.
  */
 public final class TimeViews {

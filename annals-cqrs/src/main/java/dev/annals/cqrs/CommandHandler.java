@@ -27,7 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs commands against one decider (design §4): load the stream's state (latest usable snapshot plus
+ * Runs commands against one decider (docs/time.md): load the stream's state (latest usable snapshot plus
  * the events after it, read in pages), decide, append with the loaded version as the exact expected
  * version, and on a version conflict reload and decide again, up to {@link Options#maxAttempts()}.
  *
@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * command id, so a repeated command id on the same stream writes nothing and returns the first
  * outcome. The earlier run is recognised (1) among the events loaded after the snapshot, always,
  * (2) by the store's idempotency rule when the new decision writes events (within the store's
- * idempotency window for ids, design §2), and (3) by scanning the history a snapshot hid when the
+ * idempotency window for ids, docs/http-api.md), and (3) by scanning the history a snapshot hid when the
  * decision is empty or rejected. A repeat whose earlier events lie before a snapshot and beyond the
  * store's idempotency window, and whose new decision is non-empty, is not recognised.
  *

@@ -6,7 +6,7 @@ import java.util.UUID;
 /**
  * The ids of the events a command writes: name-based (UUID v3) from the stream, the command id and the
  * event's index. Retrying a command therefore retries the same ids, which the store's idempotency rule
- * recognises (design §2), and the handler can recognise an earlier run by its first event's id.
+ * recognises (docs/http-api.md), and the handler can recognise an earlier run by its first event's id.
  */
 public final class CommandIds {
 

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.function.BiFunction;
 
 /**
- * The pure core of a command-handling model (design §4): {@code decide} turns a command and the
+ * The pure core of a command-handling model (docs/time.md): {@code decide} turns a command and the
  * current state into new events, {@code evolve} folds one event into the state, starting from
  * {@code initialState}. Commands, states and events are sealed interfaces of records.
  *

@@ -35,7 +35,7 @@ public record Emitted<E>(E event, Optional<Instant> effectiveAt, List<UUID> revo
     return new Emitted<>(event, Optional.of(at), revokes);
   }
 
-  /** This event, also voiding the events with these ids (in the valid-at view, design §4). */
+  /** This event, also voiding the events with these ids (in the valid-at view, docs/time.md). */
   public Emitted<E> revoking(UUID... eventIds) {
     List<UUID> all = new java.util.ArrayList<>(revokes);
     all.addAll(List.of(eventIds));

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The three questions of design §4 on one stream, each with exactly the design's definition:
+ * The three questions of docs/time.md on one stream, each with exactly the definitions in docs/time.md:
  *
  * <ul>
  *   <li>{@link #stateAt}{@code (n)}: the fold of versions 1..n.
@@ -98,7 +98,7 @@ public final class StateQueries<S, E> {
     return fold(eventsValidAt(stream, validAt, Long.MAX_VALUE));
   }
 
-  /** What was true at {@code validAt} as known at {@code knownAt} (design §4). */
+  /** What was true at {@code validAt} as known at {@code knownAt} (docs/time.md). */
   public S stateValidAt(String stream, Instant validAt, Instant knownAt) {
     return fold(eventsValidAt(stream, validAt, positionLimit(knownAt)));
   }

@@ -44,7 +44,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded durable log as an {@link EventStore} (design §3). Appends go through the single writer
+ * The embedded durable log as an {@link EventStore} (docs/storage.md). Appends go through the single writer
  * ({@link GroupCommit}); reads go straight to the segment files through the in-memory indexes and see
  * only what the writer has published. Open with {@link Annals#open}. Thread-safe.
  */
@@ -452,7 +452,7 @@ public final class LogEventStore implements EventStore, FsyncReporting {
 
   // ---- verify and close ------------------------------------------------------------------------------
 
-  /** Checks this open store's log, hash chain and index checkpoint up to the current head (design §3). */
+  /** Checks this open store's log, hash chain and index checkpoint up to the current head (docs/storage.md). */
   public VerifyReport verify(LogVerifier.Progress progress) {
     synchronized (checkpointLock) {
       return new LogVerifier(dir, progress).verifyUpTo(state.head());

@@ -9,7 +9,7 @@ import java.time.Clock;
  *
  * @param fsync when appends are forced to disk (default {@link FsyncMode#ALWAYS})
  * @param segmentBytes a segment is sealed and a new one started once it reaches this size
- * @param limits input limits (design §2)
+ * @param limits input limits (docs/http-api.md)
  * @param idempotencyWindow how many of the most recent events are remembered by id for idempotent
  *     {@code any} appends (default 1,000,000)
  * @param checkpointEvery write the index checkpoint in the background after this many new events

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.ServiceLoader;
 
 /**
- * A domain module hosted by the server (design §6): state folds per category, projections with their
+ * A domain module hosted by the server (docs/http-api.md): state folds per category, projections with their
  * query routes, and commands. A module lists itself in
  * {@code META-INF/services/dev.annals.module.ServerModule} of its jar (an explicit registration;
  * nothing is scanned) and needs a public no-argument constructor. Being on the class path does not make

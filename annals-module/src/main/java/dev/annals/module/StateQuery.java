@@ -2,7 +2,7 @@ package dev.annals.module;
 
 import java.time.Instant;
 
-/** Which state of a stream is asked for (design §4): now, at a version, known at T, valid at V as known at T. */
+/** Which state of a stream is asked for (docs/time.md): now, at a version, known at T, valid at V as known at T. */
 public sealed interface StateQuery {
 
   /** The fold of every event. */

@@ -50,7 +50,7 @@ final class AllResource {
       g.writeEndArray();
       StreamsResource.writeNext(g, p.nextPage());
       // Where this page stopped even when it is final (forward: one past the head), so a client
-      // can resume exactly where the read ended; an addition to design §6's shape.
+      // can resume exactly where the read ended; an addition to the shape in docs/http-api.md.
       g.writeNumberField("cursor", p.next());
       g.writeEndObject();
     });

@@ -33,7 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Annals HTTP server over any {@link EventStore} (design §6). Every route is declared here, in
+ * The Annals HTTP server over any {@link EventStore} (docs/http-api.md). Every route is declared here, in
  * {@link #routes}, by the resource that serves it. Requests run on virtual threads; each SSE client
  * has its own store subscription. Domain modules' projections run in its {@link ProjectionHost},
  * started and stopped with the server. The server does not own the store: whoever built it closes it

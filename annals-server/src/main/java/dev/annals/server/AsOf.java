@@ -2,7 +2,7 @@ package dev.annals.server;
 
 import java.time.Instant;
 
-/** A past moment a projection query is answered at: design §4's three questions, asked of a read model. */
+/** A past moment a projection query is answered at: the three time questions of docs/time.md, asked of a read model. */
 public sealed interface AsOf {
   /** After the events at positions 1..position. */
   record AtPosition(long position) implements AsOf {}

@@ -12,7 +12,7 @@ import dev.annals.cqrs.codec.EventDecodingException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Maps the store's and the codecs' exceptions to the wire errors of design §6. Stateless. */
+/** Maps the store's and the codecs' exceptions to the wire errors of docs/http-api.md. Stateless. */
 final class ErrorResponses {
 
   private ErrorResponses() {}

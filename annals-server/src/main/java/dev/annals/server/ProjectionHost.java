@@ -18,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The modules' projections, hosted next to the data (design §5, §6): what the {@code /projections}
+ * The modules' projections, hosted next to the data (docs/projections.md): what the {@code /projections}
  * routes call, and so can an embedding program (the demo). It puts three parts together and owns
  * their start and stop: the {@link ReadModelTargets} the read models live in ({@link SqliteReadModels}
  * unless given another), the {@link ProjectionSupervisor} (runners, rebuilds, promotions, snapshots)

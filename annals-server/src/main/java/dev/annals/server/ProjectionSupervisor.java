@@ -29,7 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the modules' projections (design §5, §6): one asynchronous runner per live projection on the
+ * Runs the modules' projections (docs/projections.md): one asynchronous runner per live projection on the
  * targets {@link ReadModelTargets} gives, blue/green rebuilds to a module's next version, their
  * comparison with the live version and atomic promotion. Each projection moves through the phases of
  * {@link ProjectionPhase}, checked at every change.

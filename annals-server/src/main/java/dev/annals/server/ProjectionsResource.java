@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The hosted projections (design §6): {@code GET /projections} and {@code GET /projections/{name}}
+ * The hosted projections (docs/http-api.md): {@code GET /projections} and {@code GET /projections/{name}}
  * (status, lag, rebuild progress; any key), {@code POST /projections/{name}/rebuild} and
  * {@code POST /projections/{name}/promote} (admins), and the modules' query routes
  * {@code GET /projections/{name}/{query}} (a key covering all streams: a read model mixes streams).
@@ -103,7 +103,7 @@ final class ProjectionsResource {
   /**
    * A module's query over the live read model, or, with {@code position}, {@code knownAt} and/or
    * {@code validAt} (reserved: never passed to the module), over the live version's code built as of
-   * that moment (design §4's three questions, as on {@code /streams/{s}/state}). Such an answer says
+   * that moment (the three time questions of docs/time.md, as on {@code /streams/{s}/state}). Such an answer says
    * the build's cut in the headers {@code Annals-As-Of-Position} and {@code Annals-As-Of-Applied}, and
    * the events the projection failed on (left out, never silently) in {@code Annals-As-Of-Parked}.
    */

@@ -17,7 +17,7 @@ import java.util.Set;
 
 /**
  * {@code POST /streams/{stream}} (append) and {@code GET /streams/{stream}} (read, with the
- * {@code knownAt} / {@code validAt} selections of design §4 and §6). Thread-safe (stateless over a
+ * {@code knownAt} / {@code validAt} selections of docs/time.md and docs/http-api.md). Thread-safe (stateless over a
  * thread-safe store).
  */
 final class StreamsResource {

@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
  * <ul>
  *   <li>{@value #SCHEMA}: the schema version of the event's data shape, a positive integer. Absent
  *       means 1, so events written without a codec read as their type's first shape.
- *   <li>{@code revokes} ({@link Metadata#REVOKES}): ids of events this event voids (design §4).
+ *   <li>{@code revokes} ({@link Metadata#REVOKES}): ids of events this event voids (docs/time.md).
  * </ul>
  *
  * Thread-safe (stateless).

@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Builds a read model as of a past moment into a throwaway target (a {@link MemoryTarget}, or a
- * {@link JdbcTarget} in a scratch directory): the three questions of design §4, asked of a projection
+ * {@link JdbcTarget} in a scratch directory): the three questions of docs/time.md, asked of a projection
  * instead of a stream.
  * <ul>
  *   <li>{@link #buildAt}{@code (n)}: the read model after the events at positions 1..n.

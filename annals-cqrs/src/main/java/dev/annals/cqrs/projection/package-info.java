@@ -1,5 +1,5 @@
 /**
- * The read side (design §5): projections with checkpoints committed with their read model, inline and
+ * The read side (docs/projections.md): projections with checkpoints committed with their read model, inline and
  * asynchronous runners, stream-partitioned handling, parking, lag, blue/green rebuilds and as-of builds.
  */
 @NullMarked

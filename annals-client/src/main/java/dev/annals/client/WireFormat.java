@@ -110,13 +110,8 @@ final class WireFormat {
   static Reply parse(byte[] body) {
     Map<String, Object> fields = new HashMap<>();
     List<RecordedEvent> events = new ArrayList<>();
-    try (JsonParser p = FACTORY.createParser(body)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        throw new StoreUnavailableException("the server's reply is not a JSON object");
-      }
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String name = p.currentName();
-        JsonToken t = p.nextToken();
+    try {
+      eachField(body, (name, t, p) -> {
         if (name.equals("events") && t == JsonToken.START_ARRAY) {
           while (p.nextToken() == JsonToken.START_OBJECT) {
             events.add(event(p, body));
@@ -132,11 +127,29 @@ final class WireFormat {
         } else {
           p.skipChildren();
         }
-      }
+      });
     } catch (IOException e) {
       throw new StoreUnavailableException("the server's reply is not valid JSON: " + e.getMessage(), e);
     }
     return new Reply(fields, events);
+  }
+
+  /** What to do with one top-level field of a reply object; the parser stands on its value. */
+  private interface FieldReader {
+    void read(String name, JsonToken value, JsonParser p) throws IOException;
+  }
+
+  /** Walks a reply that must be a JSON object, handing each top-level field to {@code reader}. */
+  private static void eachField(byte[] body, FieldReader reader) throws IOException {
+    try (JsonParser p = FACTORY.createParser(body)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new StoreUnavailableException("the server's reply is not a JSON object");
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        reader.read(name, p.nextToken(), p);
+      }
+    }
   }
 
   /** One page of {@code GET /streams}: the streams and the {@code after} of the next page, if any. */
@@ -145,28 +158,23 @@ final class WireFormat {
   /** Parses a {@code GET /streams} reply: {@code {"streams": [{"stream", "version", "lastPosition", "lastRecordedAt"}], "next"}}. */
   static StreamsPage parseStreams(byte[] body) {
     List<StreamInfo> streams = new ArrayList<>();
-    Optional<String> next = Optional.empty();
-    try (JsonParser p = FACTORY.createParser(body)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        throw new StoreUnavailableException("the server's reply is not a JSON object");
-      }
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String name = p.currentName();
-        JsonToken t = p.nextToken();
+    List<String> next = new ArrayList<>(1);
+    try {
+      eachField(body, (name, t, p) -> {
         if (name.equals("streams") && t == JsonToken.START_ARRAY) {
           while (p.nextToken() == JsonToken.START_OBJECT) {
             streams.add(streamInfo(p));
           }
         } else if (name.equals("next") && t == JsonToken.VALUE_STRING) {
-          next = Optional.of(p.getText());
+          next.add(p.getText());
         } else {
           p.skipChildren();
         }
-      }
+      });
     } catch (IOException | java.time.format.DateTimeParseException e) {
       throw new StoreUnavailableException("the server's list of streams is not valid: " + e.getMessage(), e);
     }
-    return new StreamsPage(streams, next);
+    return new StreamsPage(streams, next.isEmpty() ? Optional.empty() : Optional.of(next.getLast()));
   }
 
   private static StreamInfo streamInfo(JsonParser p) throws IOException {

@@ -214,9 +214,13 @@ final class GroupCommit {
         if (stop) {
           List<Submission<?>> before = new ArrayList<>(group);
           taken.clear();
-          group.clear(); // handed on below: never failed again on the way out
           while (!before.isEmpty()) {
+            // in group while it is processed: an unexpected error fails them on the way out; once processed
+            // they are answered (maybe handed to the completer), so never failed again
+            group.clear();
+            group.addAll(before);
             processGroup(before);
+            group.clear();
             before = new ArrayList<>();
             takeCarried(before);
           }

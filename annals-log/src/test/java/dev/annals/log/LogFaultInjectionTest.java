@@ -9,8 +9,16 @@ import dev.annals.core.Direction;
 import dev.annals.core.ExpectedVersion;
 import dev.annals.core.RecordedEvent;
 import dev.annals.core.StoreUnavailableException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** I/O failures on the write path: fail-stop on fsync errors, clean refusal on a full disk (design §3). */
@@ -230,5 +238,93 @@ class LogFaultInjectionTest {
           .isInstanceOf(StoreUnavailableException.class);
       assertThat(s.headPosition()).isZero();
     }
+  }
+
+  /**
+   * The writer is busy with one group when a second append and then close arrive: close finishes the
+   * second append before it stops. If an unexpected error (not an I/O error: a bug, or a channel that
+   * throws unchecked) interrupts that last group, its caller is failed like any caller of an interrupted
+   * group, never left waiting forever.
+   */
+  @Test
+  void an_unexpected_error_in_the_last_group_close_writes_fails_its_caller_instead_of_leaving_it_waiting()
+      throws Exception {
+    Annals.open(dir).close(); // the store exists: opening writes nothing through these channels
+    CountDownLatch firstGroupWriting = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger groupWrites = new AtomicInteger();
+    WriteChannel.Factory factory = file -> {
+      WriteChannel real = WriteChannel.FILES.open(file);
+      return new WriteChannel() {
+        @Override
+        public void writeFully(ByteBuffer src, long position) throws IOException {
+          if (src.hasArray()) { // a group's records (the preallocated zeros are a read-only direct buffer)
+            if (groupWrites.incrementAndGet() == 1) {
+              firstGroupWriting.countDown();
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                throw new InterruptedIOException();
+              }
+            } else {
+              throw new IllegalStateException("injected: an unexpected error on the write path");
+            }
+          }
+          real.writeFully(src, position);
+        }
+
+        @Override
+        public void force() throws IOException {
+          real.force();
+        }
+
+        @Override
+        public void truncate(long size) throws IOException {
+          real.truncate(size);
+        }
+
+        @Override
+        public void close() throws IOException {
+          real.close();
+        }
+      };
+    };
+    LogEventStore s = Annals.open(dir, LogOptions.defaults().withWriteChannels(factory));
+    CompletableFuture<Object> first = new CompletableFuture<>();
+    CompletableFuture<Object> second = new CompletableFuture<>();
+    Thread a = appender(s, "u-1", first);
+    assertThat(firstGroupWriting.await(10, TimeUnit.SECONDS)).isTrue();
+    Thread b = appender(s, "u-2", second);
+    awaitParked(b); // its append is queued behind the group being written
+    Thread closer = Thread.ofPlatform().daemon().start(s::close);
+    awaitParked(closer); // the stop is queued behind the second append
+    release.countDown();
+    assertThat(first).as("the first append is answered").succeedsWithin(Duration.ofSeconds(10));
+    assertThat(second).as("the interrupted group's caller is failed, not left waiting")
+        .succeedsWithin(Duration.ofSeconds(10))
+        .isInstanceOf(StoreUnavailableException.class);
+    closer.join(10_000);
+    assertThat(closer.isAlive()).as("close returns").isFalse();
+    a.join(10_000);
+  }
+
+  /** Appends one event on a daemon thread; {@code outcome} gets its result or its exception. */
+  private static Thread appender(LogEventStore s, String stream, CompletableFuture<Object> outcome) {
+    return Thread.ofPlatform().daemon().start(() -> {
+      try {
+        outcome.complete(s.append(stream, ExpectedVersion.ANY, events(1)));
+      } catch (RuntimeException e) {
+        outcome.complete(e);
+      }
+    });
+  }
+
+  /** Waits until {@code t} is parked (waiting on its append's answer, or on the writer to stop). */
+  private static void awaitParked(Thread t) throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (t.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+      Thread.sleep(1);
+    }
+    assertThat(t.getState()).isEqualTo(Thread.State.WAITING);
   }
 }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.annals.core.AppendResult;
 import dev.annals.core.RecordedEvent;
-import dev.annals.server.WireJson;
+import dev.annals.server.http.WireJson;
 import java.time.Instant;
 
 /** The wire shapes of docs/http-api.md for the CLI's {@code --json} output. Thread-safe. */

@@ -2,10 +2,10 @@ package dev.annals.cli;
 
 import dev.annals.core.InvalidInputException;
 import dev.annals.log.LogOptions;
-import dev.annals.server.AnnalsServer;
-import dev.annals.server.ApiKeys;
-import dev.annals.server.ServerConfig;
 import dev.annals.module.ServerModule;
+import dev.annals.server.AnnalsServer;
+import dev.annals.server.ServerConfig;
+import dev.annals.server.auth.ApiKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code annals serve}: the HTTP server over a store. Runs until SIGTERM/SIGINT, then shuts down

@@ -1,7 +1,7 @@
 package dev.annals.cli;
 
 import dev.annals.core.EventStore;
-import dev.annals.server.Verifier;
+import dev.annals.server.verify.Verifier;
 import java.nio.file.Path;
 import java.util.Optional;
 

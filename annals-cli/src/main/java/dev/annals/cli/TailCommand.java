@@ -1,14 +1,14 @@
 package dev.annals.cli;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.annals.client.ClientOptions;
 import dev.annals.client.HttpEventStore;
 import dev.annals.core.EventHandler;
 import dev.annals.core.Filter;
 import dev.annals.core.RecordedEvent;
 import dev.annals.core.Subscription;
-import dev.annals.server.WireJson;
+import dev.annals.server.http.WireJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -19,10 +19,10 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code annals tail}: follows the global log of a server over SSE (reconnecting after drops), one

@@ -5,8 +5,8 @@ import dev.annals.core.ForwardingEventStore;
 import dev.annals.core.InMemoryEventStore;
 import dev.annals.core.Limits;
 import dev.annals.server.AnnalsServer;
-import dev.annals.server.ScanVerifier;
 import dev.annals.server.ServerConfig;
+import dev.annals.server.verify.ScanVerifier;
 import java.time.Clock;
 
 /** A live server (in-process, random loopback port, over a fresh in-memory store) and a client of it. */

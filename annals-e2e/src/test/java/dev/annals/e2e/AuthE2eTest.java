@@ -3,8 +3,8 @@ package dev.annals.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.annals.console.Browser;
-import dev.annals.server.ApiKeys;
-import dev.annals.server.Role;
+import dev.annals.server.auth.ApiKeys;
+import dev.annals.server.auth.Role;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

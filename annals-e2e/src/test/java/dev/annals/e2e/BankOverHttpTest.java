@@ -11,8 +11,8 @@ import dev.annals.examples.bank.BankModule;
 import dev.annals.examples.bank.account.AccountDecider;
 import dev.annals.examples.bank.projection.BankProjections;
 import dev.annals.server.AnnalsServer;
-import dev.annals.server.ScanVerifier;
 import dev.annals.server.ServerConfig;
+import dev.annals.server.verify.ScanVerifier;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -135,10 +135,10 @@ class BankOverHttpTest {
     ok("open-account", "{\"accountId\":\"b\",\"owner\":\"Bob\"}");
     ok("deposit", "{\"accountId\":\"a\",\"amount\":1000}");
     server.stop();
-    var keys = dev.annals.server.ApiKeys.parse(String.join("\n",
-        dev.annals.server.ApiKeys.line("accounts-only", dev.annals.server.Role.WRITER, "account-", "teller"),
-        dev.annals.server.ApiKeys.line("transfers-and-a", dev.annals.server.Role.WRITER, "transfer-,account-a", "clerk"),
-        dev.annals.server.ApiKeys.line("all", dev.annals.server.Role.WRITER, "transfer-,account-", "payments")), "test");
+    var keys = dev.annals.server.auth.ApiKeys.parse(String.join("\n",
+        dev.annals.server.auth.ApiKeys.line("accounts-only", dev.annals.server.auth.Role.WRITER, "account-", "teller"),
+        dev.annals.server.auth.ApiKeys.line("transfers-and-a", dev.annals.server.auth.Role.WRITER, "transfer-,account-a", "clerk"),
+        dev.annals.server.auth.ApiKeys.line("all", dev.annals.server.auth.Role.WRITER, "transfer-,account-", "payments")), "test");
     server = new AnnalsServer(store, ServerConfig.defaults().withPort(0).withApiKeys(keys), new ScanVerifier(store, true),
         List.of(new BankModule())).start();
     long head = store.headPosition();

@@ -1,5 +1,6 @@
 package dev.annals.server;
 
+import dev.annals.server.auth.ApiKeys;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;

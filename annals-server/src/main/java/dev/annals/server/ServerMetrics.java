@@ -1,6 +1,8 @@
 package dev.annals.server;
 
 import dev.annals.core.FsyncReporting;
+import dev.annals.server.projections.ProjectionHost;
+import dev.annals.server.projections.ProjectionSnapshot;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -15,7 +17,7 @@ import java.util.function.LongSupplier;
  * events and append latency (a histogram), fsync latency (a histogram, embedded log only), requests
  * by status class, SSE subscribers and their lag behind the head. Thread-safe.
  */
-final class ServerMetrics {
+public final class ServerMetrics {
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Timer appendLatency;
@@ -80,12 +82,12 @@ final class ServerMetrics {
     return host.status(name);
   }
 
-  void appended(int events, long nanos) {
+  public void appended(int events, long nanos) {
     appendLatency.record(nanos, TimeUnit.NANOSECONDS);
     appendedEvents.increment(events);
   }
 
-  void delivered(long events) {
+  public void delivered(long events) {
     delivered.increment(events);
   }
 
@@ -103,7 +105,7 @@ final class ServerMetrics {
     counter.increment();
   }
 
-  String scrape() {
+  public String scrape() {
     return registry.scrape();
   }
 }

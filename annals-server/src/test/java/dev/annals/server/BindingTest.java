@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.annals.core.InMemoryEventStore;
+import dev.annals.server.auth.ApiKeys;
+import dev.annals.server.auth.Role;
+import dev.annals.server.verify.ScanVerifier;
 import org.junit.jupiter.api.Test;
 
 class BindingTest {

@@ -3,6 +3,8 @@ package dev.annals.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.annals.server.auth.ApiKeys;
+import dev.annals.server.auth.Role;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

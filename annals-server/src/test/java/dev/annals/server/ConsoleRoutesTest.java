@@ -2,6 +2,8 @@ package dev.annals.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.annals.server.auth.ApiKeys;
+import dev.annals.server.auth.Role;
 import org.junit.jupiter.api.Test;
 
 class ConsoleRoutesTest {

@@ -2,11 +2,12 @@ package dev.annals.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.annals.core.ForwardingEventStore;
 import dev.annals.core.AppendResult;
 import dev.annals.core.EventData;
 import dev.annals.core.ExpectedVersion;
+import dev.annals.core.ForwardingEventStore;
 import dev.annals.core.InMemoryEventStore;
+import dev.annals.server.verify.ScanVerifier;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

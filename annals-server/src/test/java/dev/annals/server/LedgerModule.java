@@ -34,7 +34,7 @@ import java.util.Set;
  * Projection {@code ledger_totals} v1 sums credits only (its "bug"), v2 credits minus debits; query
  * {@code rows} lists them. Commands {@code credit} and {@code debit} (refused below zero).
  */
-final class LedgerModule implements ServerModule {
+public final class LedgerModule implements ServerModule {
 
   sealed interface LedgerEvent {}
 

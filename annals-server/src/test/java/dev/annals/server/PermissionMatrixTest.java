@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.annals.core.EventData;
 import dev.annals.core.ExpectedVersion;
+import dev.annals.server.auth.Access;
+import dev.annals.server.auth.ApiKeys;
+import dev.annals.server.auth.Role;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

@@ -2,6 +2,9 @@ package dev.annals.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.annals.server.auth.ApiKeys;
+import dev.annals.server.auth.Role;
+import dev.annals.server.http.RateLimiter;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;

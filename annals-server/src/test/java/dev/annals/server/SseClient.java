@@ -15,18 +15,18 @@ import java.util.List;
 import java.util.Optional;
 
 /** A test SSE reader: collects ids, data lines, named events and comments on its own virtual thread. */
-final class SseClient implements AutoCloseable {
+public final class SseClient implements AutoCloseable {
 
-  record Message(Optional<String> event, Optional<Long> id, String data) {}
+  public record Message(Optional<String> event, Optional<Long> id, String data) {}
 
-  final List<Message> messages = Collections.synchronizedList(new ArrayList<>());
-  final List<String> comments = Collections.synchronizedList(new ArrayList<>());
-  final int status;
+  public final List<Message> messages = Collections.synchronizedList(new ArrayList<>());
+  public final List<String> comments = Collections.synchronizedList(new ArrayList<>());
+  public final int status;
   private final InputStream body;
   private final Thread reader;
-  volatile boolean ended;
+  public volatile boolean ended;
 
-  SseClient(HttpClient http, URI uri, Optional<String> lastEventId, Optional<String> key) throws Exception {
+  public SseClient(HttpClient http, URI uri, Optional<String> lastEventId, Optional<String> key) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream");
     lastEventId.ifPresent(id -> b.header("Last-Event-ID", id));
     key.ifPresent(k -> b.header("Authorization", "Bearer " + k));
@@ -68,19 +68,19 @@ final class SseClient implements AutoCloseable {
   }
 
   /** The ids of the event messages (unnamed ones), in arrival order. */
-  List<Long> ids() {
+  public List<Long> ids() {
     synchronized (messages) {
       return messages.stream().filter(m -> m.event().isEmpty()).map(m -> m.id().orElseThrow()).toList();
     }
   }
 
-  List<Message> named(String event) {
+  public List<Message> named(String event) {
     synchronized (messages) {
       return messages.stream().filter(m -> m.event().equals(Optional.of(event))).toList();
     }
   }
 
-  void awaitIds(int n, Duration patience) throws InterruptedException {
+  public void awaitIds(int n, Duration patience) throws InterruptedException {
     long deadline = System.nanoTime() + patience.toNanos();
     while (ids().size() < n) {
       if (System.nanoTime() > deadline) {
@@ -90,7 +90,7 @@ final class SseClient implements AutoCloseable {
     }
   }
 
-  void awaitEnd(Duration patience) throws InterruptedException {
+  public void awaitEnd(Duration patience) throws InterruptedException {
     reader.join(patience);
   }
 

@@ -13,6 +13,7 @@ import dev.annals.core.RecordedEvent;
 import dev.annals.module.ServerModule;
 import dev.annals.module.StateQuery;
 import dev.annals.module.StateView;
+import dev.annals.server.verify.ScanVerifier;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

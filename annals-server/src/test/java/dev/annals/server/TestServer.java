@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.annals.core.EventStore;
 import dev.annals.core.InMemoryEventStore;
 import dev.annals.core.Limits;
+import dev.annals.server.verify.ScanVerifier;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,41 +17,41 @@ import java.time.Duration;
 import java.util.Optional;
 
 /** An in-process server over an in-memory store on a random loopback port, with a small HTTP helper. */
-final class TestServer implements AutoCloseable {
+public final class TestServer implements AutoCloseable {
 
-  static final ObjectMapper MAPPER = new ObjectMapper();
+  public static final ObjectMapper MAPPER = new ObjectMapper();
 
-  final EventStore store;
-  final AnnalsServer server;
-  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  public final EventStore store;
+  public final AnnalsServer server;
+  public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  TestServer() throws Exception {
+  public TestServer() throws Exception {
     this(ServerConfig.defaults().withPort(0));
   }
 
-  TestServer(ServerConfig config) throws Exception {
+  public TestServer(ServerConfig config) throws Exception {
     this(config, java.util.List.of());
   }
 
   /** A server hosting {@code modules} (projections in a temporary directory). */
-  TestServer(ServerConfig config, java.util.List<dev.annals.module.ServerModule> modules) throws Exception {
+  public TestServer(ServerConfig config, java.util.List<dev.annals.module.ServerModule> modules) throws Exception {
     this(config, modules, Clock.systemUTC());
   }
 
   /** A server over a store that stamps {@code recordedAt} from {@code clock} (tests that need time to move by hand). */
-  TestServer(Clock clock) throws Exception {
+  public TestServer(Clock clock) throws Exception {
     this(ServerConfig.defaults().withPort(0), java.util.List.of(), clock);
   }
 
-  TestServer(ServerConfig config, java.util.List<dev.annals.module.ServerModule> modules, Clock clock)
+  public TestServer(ServerConfig config, java.util.List<dev.annals.module.ServerModule> modules, Clock clock)
       throws Exception {
     this.store = new InMemoryEventStore(clock, Limits.defaults(), InMemoryEventStore.DEFAULT_IDEMPOTENCY_WINDOW);
     this.server = new AnnalsServer(store, config, new ScanVerifier(store, true), modules).start();
   }
 
   /** A response: status, raw body, and the body as JSON when it is JSON. */
-  record Reply(int status, String body, HttpResponse<byte[]> raw) {
-    JsonNode json() {
+  public record Reply(int status, String body, HttpResponse<byte[]> raw) {
+    public JsonNode json() {
       try {
         return MAPPER.readTree(body);
       } catch (IOException e) {
@@ -58,7 +59,7 @@ final class TestServer implements AutoCloseable {
       }
     }
 
-    String error() {
+    public String error() {
       return json().path("error").asText();
     }
 
@@ -68,27 +69,27 @@ final class TestServer implements AutoCloseable {
     }
   }
 
-  URI uri(String pathAndQuery) {
+  public URI uri(String pathAndQuery) {
     return URI.create(server.uri() + pathAndQuery);
   }
 
-  Reply get(String path) {
+  public Reply get(String path) {
     return send("GET", path, Optional.empty(), Optional.empty());
   }
 
-  Reply get(String path, String key) {
+  public Reply get(String path, String key) {
     return send("GET", path, Optional.empty(), Optional.of(key));
   }
 
-  Reply post(String path, String body) {
+  public Reply post(String path, String body) {
     return send("POST", path, Optional.of(body), Optional.empty());
   }
 
-  Reply post(String path, String body, String key) {
+  public Reply post(String path, String body, String key) {
     return send("POST", path, Optional.of(body), Optional.of(key));
   }
 
-  Reply send(String method, String path, Optional<String> body, Optional<String> key) {
+  public Reply send(String method, String path, Optional<String> body, Optional<String> key) {
     return sendBytes(method, path, body.map(b -> b.getBytes(StandardCharsets.UTF_8)), key);
   }
 

@@ -3,6 +3,7 @@ package dev.annals.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.annals.core.InMemoryEventStore;
+import dev.annals.server.verify.ScanVerifier;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -2,6 +2,8 @@ package dev.annals.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.annals.server.auth.ApiKeys;
+import dev.annals.server.auth.Role;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

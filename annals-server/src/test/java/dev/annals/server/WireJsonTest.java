@@ -2,6 +2,7 @@ package dev.annals.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.annals.server.http.WireJson;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;

@@ -1,0 +1,433 @@
+package dev.annals.server.projections;
+
+import dev.annals.core.EventStore;
+import dev.annals.cqrs.projection.AsyncProjectionRunner;
+import dev.annals.cqrs.projection.Comparison;
+import dev.annals.cqrs.projection.JdbcSession;
+import dev.annals.cqrs.projection.JdbcTarget;
+import dev.annals.cqrs.projection.Projection;
+import dev.annals.cqrs.projection.ProjectionId;
+import dev.annals.cqrs.projection.ProjectionState;
+import dev.annals.cqrs.projection.ProjectionStatus;
+import dev.annals.cqrs.projection.Rebuild;
+import dev.annals.cqrs.projection.RebuildProgress;
+import dev.annals.cqrs.projection.RunnerOptions;
+import dev.annals.module.HostedProjection;
+import dev.annals.module.ServerModule;
+import dev.annals.server.http.WireJson;
+import dev.annals.server.projections.ProjectionSnapshot.RebuildStatus;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the modules' projections (docs/projections.md): one asynchronous runner per live projection on the
+ * targets {@link ReadModelTargets} gives, blue/green rebuilds to a module's next version, their
+ * comparison with the live version and atomic promotion. Each projection moves through the phases of
+ * {@link ProjectionPhase}, checked at every change.
+ *
+ * <p>When a rebuild starts, the supervisor hands a background task to its executor that waits for the
+ * rebuild to catch up and then compares it with the live version (reading both versions' tables takes
+ * time on a large read model); a promotion compares again and keeps the comparison it promoted over.
+ * Reading a status never starts anything: {@link #status} returns the latest published
+ * {@link ProjectionSnapshot}.
+ *
+ * <p>Thread-safe. Changes to a projection (start, rebuild, promote, close) are serialised on that
+ * projection's lock and publish an immutable {@code State} when done; status reads take no lock, so they
+ * never wait on a promotion (which may wait up to 30 s for the rebuild to catch up) or a comparison.
+ * During a promotion a status read shows the state before it, with the rebuild {@code promoting}.
+ */
+public final class ProjectionSupervisor implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProjectionSupervisor.class);
+  /** Rows per table and side kept in a comparison's diff sample. */
+  static final int DIFF_SAMPLE = 5;
+  private static final Duration CAUGHT_UP_WAIT = Duration.ofSeconds(2);
+  private static final Duration PROMOTE_WAIT = Duration.ofSeconds(30);
+  /** How often the comparison task looks again whether its rebuild failed or went. */
+  private static final Duration CATCH_UP_POLL = Duration.ofMillis(200);
+
+  /** No projection of that name, or no such query (404). */
+  public static final class UnknownProjectionException extends RuntimeException {
+    UnknownProjectionException(String message) {
+      super(message);
+    }
+  }
+
+  /** A rebuild or promotion that cannot happen now, with the reason (400). */
+  public static final class RefusedException extends RuntimeException {
+    RefusedException(String message) {
+      super(message);
+    }
+  }
+
+  /** Compares a rebuild with the live version (a seam for tests that need a slow comparison). */
+  @FunctionalInterface
+  interface Comparer {
+    Comparison compare(Rebuild<JdbcSession> rebuild, Projection<JdbcSession> live);
+  }
+
+  /** A rebuild under way and its comparison with the live version, once done. Thread-safe. */
+  private static final class Building {
+    final Rebuild<JdbcSession> rebuild;
+    /** Empty until a comparison is done; a promotion's comparison replaces a background one. */
+    final AtomicReference<Optional<Comparison>> comparison = new AtomicReference<>(Optional.empty());
+    /** Set when the rebuild is promoted, abandoned or closed: its comparison task stops looking. */
+    volatile boolean over;
+
+    Building(Rebuild<JdbcSession> rebuild) {
+      this.rebuild = rebuild;
+    }
+  }
+
+  /** What one projection is, as of its last change. Immutable; readers see one whole state or the next. */
+  private record State(ProjectionPhase phase, Projection<JdbcSession> live, Optional<Projection<JdbcSession>> next,
+      Optional<AsyncProjectionRunner<JdbcSession>> runner, Optional<Building> building,
+      Optional<ProjectionSnapshot.Rebuild> finished) {
+
+    State {
+      if ((phase == ProjectionPhase.STOPPED) != runner.isEmpty()) {
+        throw new IllegalStateException("a " + phase + " projection " + (runner.isEmpty() ? "without" : "with")
+            + " a runner");
+      }
+      boolean rebuilding = phase == ProjectionPhase.REBUILDING || phase == ProjectionPhase.PROMOTING;
+      if (rebuilding != building.isPresent()) {
+        throw new IllegalStateException("a " + phase + " projection " + (building.isEmpty() ? "without" : "with")
+            + " a rebuild");
+      }
+    }
+
+    /** This state in phase {@code to}, checked against the allowed moves. */
+    State move(ProjectionPhase to, Optional<AsyncProjectionRunner<JdbcSession>> runner, Optional<Building> building) {
+      return new State(phase.to(to), live, next, runner, building, finished);
+    }
+  }
+
+  /** One hosted projection: changes are made holding this object's lock; {@code state} is read without it. */
+  private static final class Slot {
+    final HostedProjection hosted;
+    volatile State state;
+
+    Slot(HostedProjection hosted) {
+      this.hosted = hosted;
+      this.state = new State(ProjectionPhase.STOPPED, hosted.current(), hosted.next(), Optional.empty(),
+          Optional.empty(), Optional.empty());
+    }
+  }
+
+  private final EventStore store;
+  private final ReadModelTargets targets;
+  private final RunnerOptions options;
+  private final Comparer comparer;
+  private final Executor background;
+  private final Consumer<ProjectionId> promoted;
+  private final Map<String, Slot> slots = new LinkedHashMap<>();
+  private volatile boolean started;
+
+  /**
+   * @param background runs each rebuild's wait-then-compare task
+   * @param promoted told the version that became live after each promotion
+   */
+  ProjectionSupervisor(EventStore store, List<ServerModule> modules, ReadModelTargets targets, RunnerOptions options,
+      Comparer comparer, Executor background, Consumer<ProjectionId> promoted) {
+    this.store = store;
+    this.targets = targets;
+    this.options = options;
+    this.comparer = comparer;
+    this.background = background;
+    this.promoted = promoted;
+    for (ServerModule m : modules) {
+      for (HostedProjection p : m.projections()) {
+        if (slots.putIfAbsent(p.name(), new Slot(p)) != null) {
+          throw new IllegalArgumentException("two modules host a projection named " + p.name());
+        }
+      }
+    }
+  }
+
+  /** The hosted projections' names, in module order. */
+  public List<String> names() {
+    return List.copyOf(slots.keySet());
+  }
+
+  /** The projection of that name as its module declares it (its queries included). */
+  HostedProjection hosted(String name) {
+    return slot(name).hosted;
+  }
+
+  /** The version of {@code name} that is live now. */
+  Projection<JdbcSession> live(String name) {
+    return slot(name).state.live();
+  }
+
+  /**
+   * Starts one runner per projection on open targets, resuming from the stored checkpoints. A version
+   * promoted before a restart stays live; a rebuild that was under way (started, neither promoted nor
+   * abandoned) resumes from its own checkpoints.
+   */
+  synchronized void start() {
+    started = true;
+    for (Slot s : slots.values()) {
+      synchronized (s) {
+        State st = s.state;
+        JdbcTarget t = targets.target(st.live().name());
+        Optional<Integer> stored = t.liveVersion(st.live().name());
+        if (stored.isPresent() && st.next().isPresent() && stored.get() == st.next().get().version()) {
+          st = new State(st.phase(), st.next().get(), Optional.empty(), Optional.empty(), Optional.empty(),
+              Optional.empty());
+        } else if (stored.isPresent() && stored.get() != st.live().version()) {
+          throw new IllegalStateException("projection " + st.live().name() + " has version " + stored.get()
+              + " live in " + targets.describe() + ", which its module does not define (it has "
+              + st.live().version() + st.next().map(n -> " and " + n.version()).orElse("") + ")");
+        }
+        s.state = st.move(ProjectionPhase.RUNNING, Optional.of(AsyncProjectionRunner.start(store, st.live(), t, options)),
+            Optional.empty());
+      }
+    }
+    for (Map.Entry<String, Slot> e : slots.entrySet()) {
+      Optional<Projection<JdbcSession>> next = e.getValue().state.next();
+      if (next.isPresent() && targets.target(e.getKey()).checkpoint(next.get().id()).isPresent()) {
+        rebuild(e.getKey());
+        LOG.info("rebuild of {} to version {} resumed from its checkpoints", e.getKey(), next.get().version());
+      }
+    }
+  }
+
+  /** Every projection's snapshot, in module order. */
+  public List<ProjectionSnapshot> list() {
+    List<ProjectionSnapshot> out = new ArrayList<>();
+    for (Slot s : slots.values()) {
+      out.add(snapshot(s));
+    }
+    return out;
+  }
+
+  /** One projection's latest snapshot; takes no lock, starts nothing. */
+  public ProjectionSnapshot status(String name) {
+    return snapshot(slot(name));
+  }
+
+  /**
+   * Starts a blue/green rebuild to the module's next version: it builds in its own tables while the
+   * live version keeps serving. A failed earlier attempt is abandoned first.
+   *
+   * @throws RefusedException one is already running, or there is no next version
+   */
+  public ProjectionSnapshot rebuild(String name) {
+    Slot s = slot(name);
+    synchronized (s) {
+      requireStarted();
+      State st = s.state;
+      if (st.building().isPresent()) {
+        Building running = st.building().get();
+        if (rebuildFailure(running.rebuild).isEmpty()) {
+          throw new RefusedException("a rebuild of " + name + " to version " + running.rebuild.id().version()
+              + " is already running");
+        }
+        running.over = true;
+        running.rebuild.abandon();
+        st = st.move(ProjectionPhase.RUNNING, st.runner(), Optional.empty());
+        s.state = st;
+      }
+      if (st.next().isEmpty()) {
+        throw new RefusedException(name + " has no next version to rebuild to (version " + st.live().version()
+            + " is live and is the newest its module defines)");
+      }
+      Building b = new Building(Rebuild.start(store, targets.target(name), st.next().get(), options));
+      s.state = new State(st.phase().to(ProjectionPhase.REBUILDING), st.live(), st.next(), st.runner(),
+          Optional.of(b), Optional.empty());
+      LOG.info("rebuild of {} started: version {} builds beside live version {}", name, st.next().get().version(),
+          st.live().version());
+      compareWhenCaughtUp(st.live(), b);
+      return snapshot(s);
+    }
+  }
+
+  /**
+   * Waits until the running rebuild of {@code name} has processed everything up to the head as it is now.
+   *
+   * @return false on timeout
+   * @throws RefusedException no rebuild is running
+   */
+  public boolean awaitRebuildCaughtUp(String name, Duration timeout) throws InterruptedException {
+    Rebuild<JdbcSession> r = slot(name).state.building()
+        .orElseThrow(() -> new RefusedException("no rebuild of " + name + " is running")).rebuild;
+    return r.awaitCaughtUp(timeout);
+  }
+
+  /**
+   * Promotes the running rebuild once it has caught up: compares it with the live version (row counts
+   * and a diff sample), flips the live version atomically, stops the old runner and drops the old
+   * version. A new version usually differs from the old one (that is why it exists), so a difference
+   * does not refuse the promotion unless {@code requireIdentical}; the snapshot returned carries the
+   * comparison the promotion went over. Status reads meanwhile show the state before the promotion.
+   *
+   * @throws RefusedException no rebuild is running, it failed, it has not caught up, or
+   *     {@code requireIdentical} and the versions differ
+   */
+  public ProjectionSnapshot promote(String name, boolean requireIdentical) throws InterruptedException {
+    Slot s = slot(name);
+    synchronized (s) {
+      State st = s.state;
+      Building b = st.building().orElseThrow(() -> new RefusedException("no rebuild of " + name
+          + " is running; start one with POST /projections/" + name + "/rebuild"));
+      Rebuild<JdbcSession> r = b.rebuild;
+      Optional<String> failure = rebuildFailure(r);
+      if (failure.isPresent()) {
+        throw new RefusedException("the rebuild of " + name + " to version " + r.id().version() + " failed ("
+            + failure.get() + "); start it again");
+      }
+      if (!r.awaitCaughtUp(CAUGHT_UP_WAIT)) {
+        throw new RefusedException("the rebuild of " + name + " to version " + r.id().version()
+            + " has not caught up yet: " + r.progress().toGo() + " events to go");
+      }
+      Projection<JdbcSession> next = st.next().orElseThrow();
+      RebuildProgress p = r.progress();
+      AsyncProjectionRunner<JdbcSession> runner;
+      Comparison comparison;
+      s.state = st.move(ProjectionPhase.PROMOTING, st.runner(), st.building()); // readers see "promoting"
+      try {
+        comparison = comparer.compare(r, st.live());
+        b.comparison.set(Optional.of(comparison));
+        if (requireIdentical && !comparison.identical()) {
+          throw new RefusedException("version " + next.version() + " of " + name + " differs from live version "
+              + st.live().version() + " (" + describe(comparison) + ") and requireIdentical is set");
+        }
+        runner = r.promote(st.runner().orElseThrow(), st.live(), PROMOTE_WAIT);
+      } catch (IllegalStateException e) {
+        s.state = s.state.move(ProjectionPhase.REBUILDING, st.runner(), st.building());
+        throw new RefusedException(e.getMessage());
+      } catch (InterruptedException | RuntimeException e) {
+        s.state = s.state.move(ProjectionPhase.REBUILDING, st.runner(), st.building());
+        throw e;
+      }
+      b.over = true;
+      LOG.info("{} version {} promoted over version {} ({})", name, next.version(), st.live().version(),
+          describe(comparison));
+      s.state = new State(s.state.phase().to(ProjectionPhase.RUNNING), next, Optional.empty(), Optional.of(runner),
+          Optional.empty(), Optional.of(new ProjectionSnapshot.Rebuild(next.version(), RebuildStatus.PROMOTED, p.done(),
+              0, p.eventsPerSecond(), Optional.of(Duration.ZERO), true, Optional.of(comparison))));
+      promoted.accept(next.id());
+      return snapshot(s);
+    }
+  }
+
+  private static String describe(Comparison c) {
+    return c.tables().stream().map(t -> t.table() + ": " + t.liveRows() + " rows live, " + t.shadowRows() + " rebuilt"
+        + (t.identical() ? ", identical" : ", different")).reduce((a, b) -> a + "; " + b).orElse("no tables");
+  }
+
+  /** Read-your-writes: waits until the live version of {@code name} has processed {@code position}. */
+  public boolean awaitPosition(String name, long position, Duration timeout) throws InterruptedException {
+    Slot s = slot(name);
+    requireStarted();
+    AsyncProjectionRunner<JdbcSession> r = s.state.runner()
+        .orElseThrow(() -> new IllegalStateException("the projection host is stopped"));
+    return r.awaitPosition(position, timeout);
+  }
+
+  /** @throws IllegalStateException not started, or stopped */
+  void requireStarted() {
+    if (!started) {
+      throw new IllegalStateException("the projection host is not started");
+    }
+  }
+
+  private Slot slot(String name) {
+    Slot s = slots.get(name);
+    if (s == null) {
+      throw new UnknownProjectionException("no projection named '" + WireJson.abbreviate(name) + "'; hosted: "
+          + slots.keySet());
+    }
+    return s;
+  }
+
+  private static Optional<String> rebuildFailure(Rebuild<JdbcSession> r) {
+    ProjectionStatus st = r.status();
+    if (st.state() == ProjectionState.FAILED || st.state() == ProjectionState.STOPPED) {
+      return Optional.of(st.lastError().orElse(st.state().name().toLowerCase(Locale.ROOT)));
+    }
+    return Optional.empty();
+  }
+
+  /** Reads the published state and the runners' counters only; takes no lock and starts nothing. */
+  private ProjectionSnapshot snapshot(Slot s) {
+    State state = s.state;
+    Projection<JdbcSession> live = state.live();
+    Optional<Integer> next = state.next().map(Projection::version);
+    if (state.runner().isEmpty()) {
+      return new ProjectionSnapshot(live.name(), live.version(), next, ProjectionState.STOPPED, 0, store.headPosition(),
+          0, 0, 0, Optional.empty(), state.finished());
+    }
+    ProjectionStatus st = state.runner().get().status();
+    Optional<ProjectionSnapshot.Rebuild> rebuild = state.building()
+        .map(b -> rebuildSnapshot(b, state.phase() == ProjectionPhase.PROMOTING)).or(state::finished);
+    return new ProjectionSnapshot(live.name(), live.version(), next, st.state(), st.position(), st.head(),
+        st.lagEvents(), st.lagSeconds().toNanos() / 1e9, st.parked(), st.lastError(), rebuild);
+  }
+
+  private static ProjectionSnapshot.Rebuild rebuildSnapshot(Building b, boolean promoting) {
+    Rebuild<JdbcSession> r = b.rebuild;
+    RebuildProgress p = r.progress();
+    Optional<String> failure = rebuildFailure(r);
+    boolean caughtUp = failure.isEmpty() && p.caughtUp();
+    RebuildStatus status = promoting ? RebuildStatus.PROMOTING : failure.isPresent() ? RebuildStatus.FAILED
+        : caughtUp ? RebuildStatus.READY : RebuildStatus.REBUILDING;
+    Optional<Duration> eta = caughtUp ? Optional.of(Duration.ZERO) : p.eta();
+    return new ProjectionSnapshot.Rebuild(r.id().version(), status, p.done(), p.toGo(), p.eventsPerSecond(), eta,
+        caughtUp, b.comparison.get());
+  }
+
+  /**
+   * Once per rebuild, started with it: waits on the executor until the rebuild has caught up, then
+   * compares it with the live version, so that a status read finds the comparison done without having
+   * asked for it. A rebuild that fails, is promoted, abandoned or closed first is not compared.
+   */
+  private void compareWhenCaughtUp(Projection<JdbcSession> live, Building b) {
+    background.execute(() -> {
+      try {
+        while (!b.over && rebuildFailure(b.rebuild).isEmpty()) {
+          if (b.rebuild.awaitCaughtUp(CATCH_UP_POLL)) {
+            Comparison c = comparer.compare(b.rebuild, live);
+            b.comparison.compareAndSet(Optional.empty(), Optional.of(c));
+            return;
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (RuntimeException e) {
+        // The rebuild was abandoned, promoted or closed meanwhile; a promotion compares anyway.
+        LOG.debug("comparison of {} with the live version failed", b.rebuild.id(), e);
+      }
+    });
+  }
+
+  /** Stops every runner and rebuild (what they committed stays). Idempotent. */
+  @Override
+  public synchronized void close() {
+    started = false;
+    for (Slot s : slots.values()) {
+      synchronized (s) {
+        State st = s.state;
+        if (st.phase() == ProjectionPhase.STOPPED) {
+          continue;
+        }
+        st.building().ifPresent(b -> {
+          b.over = true;
+          b.rebuild.close();
+        });
+        st.runner().ifPresent(AsyncProjectionRunner::close);
+        s.state = st.move(ProjectionPhase.STOPPED, Optional.empty(), Optional.empty());
+      }
+    }
+  }
+}

@@ -204,14 +204,22 @@ public final class HttpEventStore implements EventStore {
     if (limit < 1) {
       throw new InvalidInputException("limit must be >= 1, was " + limit);
     }
+    // The server reads an empty category as no condition; the streams of the empty category are the
+    // names starting with '-' (see StreamNames.category), so ask for those by prefix instead.
+    boolean emptyCategory = query.category().filter(String::isEmpty).isPresent();
+    String prefix = emptyCategory && query.prefix().isEmpty() ? "-" : query.prefix();
+    if (emptyCategory && !prefix.startsWith("-")) {
+      return List.of(); // every name with this prefix has a category of at least one character
+    }
+    Optional<String> category = emptyCategory ? Optional.empty() : query.category();
     List<StreamInfo> out = new ArrayList<>();
     Optional<String> after = query.after();
     while (out.size() < limit) {
       StringBuilder path = new StringBuilder("/streams?limit=").append(limit - out.size());
-      if (!query.prefix().isEmpty()) {
-        path.append("&prefix=").append(query(query.prefix()));
+      if (!prefix.isEmpty()) {
+        path.append("&prefix=").append(query(prefix));
       }
-      query.category().ifPresent(c -> path.append("&category=").append(query(c)));
+      category.ifPresent(c -> path.append("&category=").append(query(c)));
       after.ifPresent(a -> path.append("&after=").append(query(a)));
       WireFormat.StreamsPage page = WireFormat.parseStreams(sendForBody("GET", path.toString()));
       out.addAll(page.streams());

@@ -179,8 +179,11 @@ public final class ProjectionHost implements AutoCloseable {
    */
   @Override
   public synchronized void close() {
-    asOf.close(); // as-of builds write in scratch targets of the store: let them finish first
-    supervisor.close();
-    targets.close();
+    try {
+      asOf.close(); // as-of builds write in scratch targets of the store: let them finish first
+      supervisor.close();
+    } finally {
+      targets.close(); // the read-model store is released whatever happened above
+    }
   }
 }

@@ -295,6 +295,7 @@ public final class ProjectionSupervisor implements AutoCloseable {
       AsyncProjectionRunner<JdbcSession> runner;
       Comparison comparison;
       s.state = st.move(ProjectionPhase.PROMOTING, st.runner(), st.building()); // readers see "promoting"
+      boolean done = false;
       try {
         comparison = comparer.compare(r, st.live());
         b.comparison.set(Optional.of(comparison));
@@ -303,12 +304,15 @@ public final class ProjectionSupervisor implements AutoCloseable {
               + st.live().version() + " (" + describe(comparison) + ") and requireIdentical is set");
         }
         runner = r.promote(st.runner().orElseThrow(), st.live(), PROMOTE_WAIT);
+        done = true;
       } catch (IllegalStateException e) {
-        s.state = s.state.move(ProjectionPhase.REBUILDING, st.runner(), st.building());
         throw new RefusedException(e.getMessage());
-      } catch (InterruptedException | RuntimeException e) {
-        s.state = s.state.move(ProjectionPhase.REBUILDING, st.runner(), st.building());
-        throw e;
+      } finally {
+        // whatever stopped the promotion (a refusal, an interrupt, an Error from a module's code), the
+        // rebuild is back to being a rebuild that can be promoted again, abandoned or closed
+        if (!done) {
+          s.state = s.state.move(ProjectionPhase.REBUILDING, st.runner(), st.building());
+        }
       }
       b.over = true;
       LOG.info("{} version {} promoted over version {} ({})", name, next.version(), st.live().version(),
@@ -421,12 +425,17 @@ public final class ProjectionSupervisor implements AutoCloseable {
         if (st.phase() == ProjectionPhase.STOPPED) {
           continue;
         }
-        st.building().ifPresent(b -> {
-          b.over = true;
-          b.rebuild.close();
-        });
-        st.runner().ifPresent(AsyncProjectionRunner::close);
-        s.state = st.move(ProjectionPhase.STOPPED, Optional.empty(), Optional.empty());
+        try { // one projection failing to stop must not keep the others running
+          st.building().ifPresent(b -> {
+            b.over = true;
+            b.rebuild.close();
+          });
+          st.runner().ifPresent(AsyncProjectionRunner::close);
+        } catch (RuntimeException e) {
+          LOG.warn("{} did not stop cleanly: {}", s.hosted.current().name(), e.toString());
+        } finally {
+          s.state = st.move(ProjectionPhase.STOPPED, Optional.empty(), Optional.empty());
+        }
       }
     }
   }

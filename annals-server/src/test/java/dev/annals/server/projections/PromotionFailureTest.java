@@ -1,4 +1,4 @@
-package dev.annals.server;
+package dev.annals.server.projections;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -12,21 +12,21 @@ import dev.annals.cqrs.projection.JdbcSession;
 import dev.annals.cqrs.projection.Projection;
 import dev.annals.cqrs.projection.Rebuild;
 import dev.annals.cqrs.projection.RunnerOptions;
-import dev.annals.server.ProjectionSnapshot.RebuildStatus;
+import dev.annals.server.LedgerModule;
+import dev.annals.server.projections.ProjectionSnapshot.RebuildStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
- * Defects a review of the projection host split found in annals-server. Each test fails on the code as
- * it is and is disabled so the build stays green; the review report says how to fix each one.
+ * A promotion stopped by an Error from a module's code (a LinkageError, a StackOverflowError) leaves the
+ * rebuild a rebuild again: it can be promoted again, and the host still closes everything.
  */
-class ReviewFindingsTest {
+class PromotionFailureTest {
 
   static final String NAME = "ledger_totals";
 
@@ -57,13 +57,10 @@ class ReviewFindingsTest {
     try {
       host.close();
     } catch (RuntimeException ignored) {
-      // the defect below: close() itself fails; the test has already said so
+      // a test below closes the host itself and says what it expects of close()
     }
   }
 
-  @Disabled("review finding: an Error during a promotion leaves the projection PROMOTING for good: status says "
-      + "promoting, a retry or a new rebuild is refused, and close() throws IllegalTransitionException "
-      + "before stopping the other projections and closing the read-model store")
   @Test
   void a_promotion_that_fails_with_an_error_goes_back_to_rebuilding_and_the_host_still_closes() throws Exception {
     host.rebuild(NAME);
@@ -78,8 +75,6 @@ class ReviewFindingsTest {
     assertThat(promoted.version()).isEqualTo(2);
   }
 
-  @Disabled("review finding: close() refuses to stop a projection left PROMOTING (PROMOTING -> STOPPED is not an "
-      + "allowed move), so it throws and leaves runners, the SQLite connection and the temporary directory behind")
   @Test
   void close_stops_everything_even_after_a_promotion_failed_with_an_error() throws Exception {
     host.rebuild(NAME);

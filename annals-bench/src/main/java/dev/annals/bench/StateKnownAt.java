@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * {@code state-known-at-10000}: {@code stateKnownAt(T)} on a stream of 10,000 events (appends of 10,
@@ -59,8 +58,8 @@ final class StateKnownAt implements Workload {
         throw new IllegalStateException("events " + KNOWN + " and " + (KNOWN + 1) + " share a recordedAt");
       }
       Instant t = known.recordedAt();
-      var withSnapshots = new StateQueries<>(store, Ledger.codec(), Ledger.DECIDER.fold(), Optional.of(snapshots));
-      var plain = new StateQueries<>(store, Ledger.codec(), Ledger.DECIDER.fold(), Optional.empty());
+      var withSnapshots = new StateQueries<>(store, Ledger.codec(), Ledger.DECIDER.fold(), snapshots);
+      var plain = new StateQueries<>(store, Ledger.codec(), Ledger.DECIDER.fold());
 
       env.progress("stateKnownAt(T) with snapshots, " + fastRuns + " times");
       Latencies snapCpu = new Latencies();

@@ -187,7 +187,7 @@ final class Demo implements AutoCloseable {
   private BalanceAnswer balanceAnswer(DemoFacts facts) {
     String stream = AccountDecider.stream(facts.correctedAccountId());
     StateQueries<AccountState, AccountEvent> queries =
-        new StateQueries<>(store, BankCodecs.accounts(), AccountDecider.decider().fold(), Optional.empty());
+        new StateQueries<>(store, BankCodecs.accounts(), AccountDecider.decider().fold());
     long knownThen = queries.stateKnownAt(stream, facts.asOf()).balance();
     long validNow = queries.stateValidAt(stream, facts.asOf()).balance();
     RecordedEvent correction = readStream(stream).stream()

@@ -12,6 +12,7 @@ import dev.annals.core.RecordedEvent;
 import dev.annals.core.WrongExpectedVersionException;
 import dev.annals.cqrs.codec.EventCodec;
 import dev.annals.cqrs.snapshot.Snapshot;
+import dev.annals.cqrs.snapshot.SnapshotPolicy;
 import dev.annals.cqrs.snapshot.SnapshotStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -248,8 +249,13 @@ public final class CommandHandler<C, S, E> {
       return;
     }
     long since = loaded.eventsAfterSnapshot() + (result.lastVersion() - loaded.version());
-    Optional<Instant> lastTaken = loaded.snapshot().map(Snapshot::takenAt);
-    if (snapshots.get().policy().shouldSnapshot(since, lastTaken, clock.instant())) {
+    SnapshotPolicy policy = snapshots.get().policy();
+    Instant now = clock.instant();
+    Optional<Snapshot<S>> last = loaded.snapshot();
+    boolean take = last.isPresent()
+        ? policy.shouldSnapshot(since, last.get().takenAt(), now)
+        : policy.shouldSnapshot(since, now);
+    if (take) {
       saveSnapshot(stream, state, result.lastVersion(), result.recordedAt());
     }
   }

@@ -37,12 +37,35 @@ import java.util.Optional;
  */
 public final class StateQueries<S, E> {
 
+  private static final int DEFAULT_PAGE_SIZE = 512;
+
   private final EventStore store;
   private final StreamFolder<S, E> folder;
   private final Optional<SnapshotStore<S>> snapshots;
   private final int pageSize;
 
-  public StateQueries(EventStore store, EventCodec<E> codec, StateFold<S, E> fold,
+  /** Queries that fold from the stream's start (no snapshots), reading 512 events a page. */
+  public StateQueries(EventStore store, EventCodec<E> codec, StateFold<S, E> fold) {
+    this(store, codec, fold, Optional.empty(), DEFAULT_PAGE_SIZE);
+  }
+
+  /** Queries that fold from the stream's start (no snapshots), reading {@code pageSize} events a page. */
+  public StateQueries(EventStore store, EventCodec<E> codec, StateFold<S, E> fold, int pageSize) {
+    this(store, codec, fold, Optional.empty(), pageSize);
+  }
+
+  /** Queries that start from the nearest usable snapshot in {@code snapshots}, reading 512 events a page. */
+  public StateQueries(EventStore store, EventCodec<E> codec, StateFold<S, E> fold, SnapshotStore<S> snapshots) {
+    this(store, codec, fold, Optional.of(snapshots), DEFAULT_PAGE_SIZE);
+  }
+
+  /** Queries that start from the nearest usable snapshot in {@code snapshots}, {@code pageSize} events a page. */
+  public StateQueries(EventStore store, EventCodec<E> codec, StateFold<S, E> fold, SnapshotStore<S> snapshots,
+      int pageSize) {
+    this(store, codec, fold, Optional.of(snapshots), pageSize);
+  }
+
+  private StateQueries(EventStore store, EventCodec<E> codec, StateFold<S, E> fold,
       Optional<SnapshotStore<S>> snapshots, int pageSize) {
     if (pageSize < 1) {
       throw new IllegalArgumentException("pageSize must be >= 1");
@@ -51,10 +74,6 @@ public final class StateQueries<S, E> {
     this.folder = new StreamFolder<>(store, codec, fold, pageSize);
     this.snapshots = snapshots;
     this.pageSize = pageSize;
-  }
-
-  public StateQueries(EventStore store, EventCodec<E> codec, StateFold<S, E> fold, Optional<SnapshotStore<S>> snapshots) {
-    this(store, codec, fold, snapshots, 512);
   }
 
   /** The fold of versions 1..{@code version} (all of them when the stream is shorter). */

@@ -195,14 +195,14 @@ public abstract class SnapshotContract implements StoreFixture {
   @Test
   void policies_decide_from_events_since_the_snapshot_and_its_age() {
     Instant now = Instant.parse("2026-03-01T10:00:00Z");
-    assertThat(SnapshotPolicy.never().shouldSnapshot(1_000_000, Optional.empty(), now)).isFalse();
-    assertThat(SnapshotPolicy.everyEvents(100).shouldSnapshot(99, Optional.empty(), now)).isFalse();
-    assertThat(SnapshotPolicy.everyEvents(100).shouldSnapshot(100, Optional.empty(), now)).isTrue();
+    assertThat(SnapshotPolicy.never().shouldSnapshot(1_000_000, now)).isFalse();
+    assertThat(SnapshotPolicy.everyEvents(100).shouldSnapshot(99, now)).isFalse();
+    assertThat(SnapshotPolicy.everyEvents(100).shouldSnapshot(100, now)).isTrue();
     SnapshotPolicy age = SnapshotPolicy.olderThan(Duration.ofMinutes(1));
-    assertThat(age.shouldSnapshot(1, Optional.of(now.minusSeconds(59)), now)).isFalse();
-    assertThat(age.shouldSnapshot(1, Optional.of(now.minusSeconds(60)), now)).isTrue();
-    assertThat(age.shouldSnapshot(0, Optional.of(now.minusSeconds(600)), now)).isFalse();
-    assertThat(age.shouldSnapshot(1, Optional.empty(), now)).isTrue();
+    assertThat(age.shouldSnapshot(1, now.minusSeconds(59), now)).isFalse();
+    assertThat(age.shouldSnapshot(1, now.minusSeconds(60), now)).isTrue();
+    assertThat(age.shouldSnapshot(0, now.minusSeconds(600), now)).isFalse();
+    assertThat(age.shouldSnapshot(1, now)).isTrue();
   }
 
   @Test

@@ -72,8 +72,8 @@ public abstract class TemporalQueryProperties implements StoreFixture {
     final JacksonEventCodec<Noted> codec = JacksonEventCodec.builder(Noted.class).register("Noted", Noted.class).build();
     final SnapshotStore<Notes> snapshots =
         new SnapshotStore<>(store, JacksonStateCodec.of("notes", 1, Notes.class), SnapshotPolicy.never());
-    final StateQueries<Notes, Noted> plain = new StateQueries<>(store, codec, FOLD, Optional.empty(), 7);
-    final StateQueries<Notes, Noted> snapshotted = new StateQueries<>(store, codec, FOLD, Optional.of(snapshots), 7);
+    final StateQueries<Notes, Noted> plain = new StateQueries<>(store, codec, FOLD, 7);
+    final StateQueries<Notes, Noted> snapshotted = new StateQueries<>(store, codec, FOLD, snapshots, 7);
     final List<UUID> ids = new ArrayList<>();
     int counter;
 

@@ -46,7 +46,7 @@ public abstract class TimeTravelExampleContract implements StoreFixture {
   final CommandHandler<AccountCommand, AccountState, AccountEvent> handler =
       new CommandHandler<>(store, Account.DECIDER, codec);
   final StateQueries<AccountState, AccountEvent> queries =
-      new StateQueries<>(store, codec, Account.DECIDER.fold(), Optional.empty());
+      new StateQueries<>(store, codec, Account.DECIDER.fold());
 
   UUID feeEvent;
 
@@ -159,8 +159,8 @@ public abstract class TimeTravelExampleContract implements StoreFixture {
     Instant middle = t("26T00:00").plusSeconds(60 * 550 + 30);  // after the 550th of those deposits
     AtomicInteger largest = new AtomicInteger();
     CountingStore counting = new CountingStore(store, largest);
-    var counted = new StateQueries<>(counting, codec, Account.DECIDER.fold(), Optional.of(
-        new SnapshotStore<>(counting, Account.stateCodec(1), SnapshotPolicy.never())));
+    var counted = new StateQueries<>(counting, codec, Account.DECIDER.fold(),
+        new SnapshotStore<>(counting, Account.stateCodec(1), SnapshotPolicy.never()));
 
     assertThat(balance(counted.stateKnownAt(STREAM, middle))).isEqualTo(145 + 550);
     assertThat(counting.positionAtCalls.get()).isEqualTo(1);

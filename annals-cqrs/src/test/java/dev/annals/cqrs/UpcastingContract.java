@@ -77,7 +77,7 @@ public abstract class UpcastingContract implements StoreFixture {
 
   @Test
   void the_temporal_queries_fold_old_shapes_as_new_ones() {
-    var queries = new StateQueries<>(store, codec, Account.DECIDER.fold(), Optional.empty());
+    var queries = new StateQueries<>(store, codec, Account.DECIDER.fold());
     Instant now = clock.instant();
     assertThat(queries.stateAt(STREAM, 4)).isEqualTo(EXPECTED);
     assertThat(queries.stateKnownAt(STREAM, now)).isEqualTo(EXPECTED);
@@ -91,7 +91,7 @@ public abstract class UpcastingContract implements StoreFixture {
     var handler = new CommandHandler<>(store, Account.DECIDER, codec, Optional.of(snapshots),
         CommandHandler.Options.defaults(), clock);
     handler.handle(STREAM, new AccountCommand.Deposit(1), CommandContext.random());
-    var queries = new StateQueries<>(store, codec, Account.DECIDER.fold(), Optional.of(snapshots));
+    var queries = new StateQueries<>(store, codec, Account.DECIDER.fold(), snapshots);
     assertThat(queries.stateAt(STREAM, 5)).isEqualTo(new Active("ada", 131, Map.of("f1", 4L)));
     assertThat(handler.load(STREAM).snapshot().orElseThrow().state()).isEqualTo(new Active("ada", 131, Map.of("f1", 4L)));
   }

@@ -70,7 +70,7 @@ class BankOverHttpTest {
   }
 
   long foldedBalance(String accountId) {
-    return new StateQueries<>(store, BankCodecs.accounts(), AccountDecider.decider().fold(), Optional.empty())
+    return new StateQueries<>(store, BankCodecs.accounts(), AccountDecider.decider().fold())
         .stateAt(AccountDecider.stream(accountId), store.streamVersion(AccountDecider.stream(accountId))).balance();
   }
 

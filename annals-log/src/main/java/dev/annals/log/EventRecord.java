@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.zip.CRC32C;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One event as framed in a segment file. The log is a sequence of these; an append of {@code n}
@@ -93,7 +94,7 @@ final class EventRecord {
    */
   static void write(ByteBuffer buf, long position, long version, UUID id, long recordedAtMicros,
       Instant effectiveAt, int batchSize, int indexInBatch, boolean imported, byte[] stream, byte[] type,
-      byte[] data, byte[] dataDigest, byte[] metadata, byte[] chain, MessageDigest sha) {
+      byte[] data, byte @Nullable [] dataDigest, byte[] metadata, byte[] chain, MessageDigest sha) {
     int start = buf.position();
     int bodyLength = size(stream.length, type.length, data.length, metadata.length) - FRAME_HEADER;
     buf.putInt(bodyLength);
@@ -144,7 +145,8 @@ final class EventRecord {
    * {@link #computeChain}, with the data's digest ({@link #dataDigest}) already worked out by the caller
    * when {@code dataDigest} is not null.
    */
-  private static void chainOver(ByteBuffer buf, int start, byte[] chain, MessageDigest sha, byte[] dataDigest) {
+  private static void chainOver(ByteBuffer buf, int start, byte[] chain, MessageDigest sha,
+      byte @Nullable [] dataDigest) {
     int s = Short.toUnsignedInt(buf.getShort(start + STREAM_LENGTH));
     int t = Short.toUnsignedInt(buf.getShort(start + TYPE_LENGTH));
     int d = buf.getInt(start + DATA_LENGTH);

@@ -1,5 +1,6 @@
 package dev.annals.log;
 
+import java.util.Objects;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -74,7 +75,7 @@ final class Forcer {
           return;
         }
         target = requested;
-        ch = channel;
+        ch = Objects.requireNonNull(channel, "request() sets the channel before the sequence it waits for");
       }
       try {
         long started = System.nanoTime();

@@ -246,7 +246,8 @@ final class GroupCommit {
       exited = true;
       stamps.writerStopped();
       // a submission of a group that an unexpected error interrupted must not wait forever
-      StoreUnavailableException stopped = failure != null ? failure : closed();
+      StoreUnavailableException f = failure;
+      StoreUnavailableException stopped = f != null ? f : closed();
       failInFlight(stopped);
       if (forcer != null) {
         forcer.stop();
@@ -358,8 +359,7 @@ final class GroupCommit {
         return;
       }
       case ActiveSegment.Failed f -> {
-        failStop(f.what(), f.cause());
-        refuseWritten(done, failure);
+        refuseWritten(done, failStop(f.what(), f.cause()));
         return;
       }
     }
@@ -390,8 +390,9 @@ final class GroupCommit {
   private boolean roll(List<Submission<?>> group) throws InterruptedException {
     // the forcer must be done with this segment before it is sealed and its channel closed
     awaitInFlight(carry::add);
-    if (failure != null) {
-      failAll(group);
+    StoreUnavailableException stopped = failure;
+    if (stopped != null) {
+      failAll(group, stopped);
       return false;
     }
     try {
@@ -399,8 +400,7 @@ final class GroupCommit {
       active.seal();
       durableHead = covered;
     } catch (IOException e) {
-      failStop("sealing " + active.segment().file + " failed", e);
-      failAll(group);
+      failAll(group, failStop("sealing " + active.segment().file + " failed", e));
       return false;
     }
     return switch (active.roll()) {
@@ -412,16 +412,14 @@ final class GroupCommit {
         yield false;
       }
       case ActiveSegment.Failed f -> {
-        failStop(f.what(), f.cause());
-        failAll(group);
+        failAll(group, failStop(f.what(), f.cause()));
         yield false;
       }
     };
   }
 
-  private void failAll(List<Submission<?>> group) {
-    StoreUnavailableException f = failure;
-    group.forEach(s -> s.fail(f));
+  private void failAll(List<Submission<?>> group, StoreUnavailableException cause) {
+    group.forEach(s -> s.fail(cause));
   }
 
   private void answer(Completer.Group done) {
@@ -460,9 +458,8 @@ final class GroupCommit {
   private void handleSynced(Synced s) {
     Throwable error = s.error();
     if (error != null) {
-      failStop("fsync of " + state.active().file + " failed; acknowledged data is safe, the groups written since were not"
-          + " acknowledged", error);
-      failInFlight(failure);
+      failInFlight(failStop("fsync of " + state.active().file + " failed; acknowledged data is safe, the groups written"
+          + " since were not acknowledged", error));
       return;
     }
     while (!inFlight.isEmpty() && inFlight.peekFirst().seq() <= s.seq()) {
@@ -494,12 +491,15 @@ final class GroupCommit {
     }
   }
 
-  private void failStop(String what, Throwable cause) {
-    if (failure == null) {
+  /** Stops the store for appends (once; a later failure keeps the first) and returns the failure it stopped with. */
+  private StoreUnavailableException failStop(String what, Throwable cause) {
+    StoreUnavailableException f = failure;
+    if (f == null) {
       LOG.error("{}: the store stops accepting appends (fail-stop); reads keep working; reopen to recover", what, cause);
-      failure = new StoreUnavailableException(what + " (" + cause + "); the store refuses appends until it is reopened",
-          cause);
+      f = new StoreUnavailableException(what + " (" + cause + "); the store refuses appends until it is reopened", cause);
+      failure = f;
       stamps.writerStopped();
     }
+    return f;
   }
 }

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What readers and the writer share: the segments, the indexes and the published head. The writer
@@ -84,27 +85,29 @@ final class LogState {
   /** Reads published records by position through per-segment cursors. Not thread-safe: one per read. */
   final class Reader {
     private final int window;
-    private Segment segment;
-    private RecordCursor cursor;
+    private @Nullable Segment segment;
+    private @Nullable RecordCursor cursor;
 
     Reader(int window) {
       this.window = window;
     }
 
-    /** Loads the record at a published position; afterwards {@link #cursor()} holds it. */
+    /** Loads the record at a published position; returns the cursor that holds it. */
     RecordCursor load(long position, boolean backward) {
       Segment s = segmentFor(position);
-      if (s != segment || cursor == null || s.offsetOf(position) + EventRecord.FRAME_HEADER > cursor.fileEnd()) {
+      RecordCursor c = cursor;
+      if (s != segment || c == null || s.offsetOf(position) + EventRecord.FRAME_HEADER > c.fileEnd()) {
         segment = s;
-        cursor = cursor(s, window);
+        c = cursor(s, window);
+        cursor = c;
       }
       try {
-        int r = cursor.load(s.offsetOf(position), backward);
+        int r = c.load(s.offsetOf(position), backward);
         if (r < 0) {
           throw new CorruptLogException(s.file, s.offsetOf(position), "the record of position " + position
               + " no longer reads back: " + EventRecord.Check.describe(r), false);
         }
-        return cursor;
+        return c;
       } catch (IOException e) {
         throw new UncheckedIOException("reading position " + position + " from " + s.file, e);
       }

@@ -322,15 +322,15 @@ public final class LogVerifier {
       }
     }
     if (h > 0) {
-      byte[] hash = hashAt(h);
-      if (hash != null && !Arrays.equals(hash, c.headHash())) {
+      Optional<byte[]> hash = hashAt(h);
+      if (hash.isPresent() && !Arrays.equals(hash.get(), c.headHash())) {
         problem(where + ": its head hash differs from the log's hash at position " + h);
       }
     }
   }
 
-  /** The stored chain hash at position {@code p}, read from the log. */
-  private byte[] hashAt(long p) throws IOException {
+  /** The stored chain hash at position {@code p}, read from the log; empty when the log has no readable record there. */
+  private Optional<byte[]> hashAt(long p) throws IOException {
     long base = 0;
     for (long b : offsets.keySet()) {
       if (b <= p && b > base) {
@@ -339,16 +339,16 @@ public final class LogVerifier {
     }
     IntColumn segOffsets = offsets.get(base);
     if (segOffsets == null || p - base >= segOffsets.size()) {
-      return null;
+      return Optional.empty();
     }
     try (FileChannel ch = FileChannel.open(dir.resolve(Segment.fileName(base)), StandardOpenOption.READ)) {
       RecordCursor c = new RecordCursor(ch, ch.size(), 1 << 16);
       if (c.load(segOffsets.get((int) (p - base))) < 0) {
-        return null;
+        return Optional.empty();
       }
       byte[] out = new byte[EventRecord.HASH_BYTES];
       EventRecord.chainHash(c.buf, c.at, out);
-      return out;
+      return Optional.of(out);
     }
   }
 }

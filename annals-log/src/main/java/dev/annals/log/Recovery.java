@@ -110,7 +110,7 @@ final class Recovery {
       resume.close();
       replay(bases, startIndex, startOffset, c.segmentOffsets().get(c.segmentOffsets().size() - 1));
     } else {
-      replay(bases, 0, Segment.HEADER, null);
+      replay(bases, 0, Segment.HEADER, new IntColumn(1024));
     }
     if (segments.isEmpty()) {
       // the only segment was a new store's first, left unfinished by a crash while it was made: make it again
@@ -241,7 +241,7 @@ final class Recovery {
           break;
         }
       }
-      IntColumn offsets = i == fromIndex && resumeOffsets != null ? resumeOffsets : new IntColumn(1024);
+      IntColumn offsets = i == fromIndex ? resumeOffsets : new IntColumn(1024);
       long end;
       try (SegmentScanner scanner = SegmentScanner.open(file, offset, last)) {
         if (offset == Segment.HEADER) {

@@ -213,9 +213,8 @@ final class Stager {
   }
 
   private AppendResult stageAppend(Submission.Append a) {
-    Optional<StreamIndex.Entry> existing = a.prepared.entry() != null
-        ? Optional.of(a.prepared.entry())
-        : state.streams.get(a.stream);
+    StreamIndex.Entry known = a.prepared.entry();
+    Optional<StreamIndex.Entry> existing = known != null ? Optional.of(known) : state.streams.get(a.stream);
     long actual = existing.map(e -> e.pendingVersion).orElse(0L);
     Optional<AppendResult> earlier = Idempotency.check(a.stream, a.expected, actual, a.ids, lookup);
     if (earlier.isPresent()) {

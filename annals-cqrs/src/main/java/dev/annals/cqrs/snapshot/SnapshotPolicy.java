@@ -2,17 +2,25 @@ package dev.annals.cqrs.snapshot;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 
 /** When the command handler takes a snapshot after writing events. Immutable. */
 public sealed interface SnapshotPolicy {
 
   /**
-   * @param eventsSinceSnapshot events of the stream after the latest usable snapshot (all of them
-   *     when there is none), including the ones just written
-   * @param lastSnapshotTakenAt when the latest usable snapshot was written; empty when there is none
+   * For a stream with a usable snapshot.
+   *
+   * @param eventsSinceSnapshot events of the stream after the latest usable snapshot, including the ones
+   *     just written
+   * @param lastSnapshotTakenAt when the latest usable snapshot was written
    */
-  boolean shouldSnapshot(long eventsSinceSnapshot, Optional<Instant> lastSnapshotTakenAt, Instant now);
+  boolean shouldSnapshot(long eventsSinceSnapshot, Instant lastSnapshotTakenAt, Instant now);
+
+  /**
+   * For a stream with no usable snapshot yet.
+   *
+   * @param eventsSinceSnapshot all events of the stream, including the ones just written
+   */
+  boolean shouldSnapshot(long eventsSinceSnapshot, Instant now);
 
   /** Never take snapshots (loading replays the stream). */
   static SnapshotPolicy never() {
@@ -34,7 +42,12 @@ public sealed interface SnapshotPolicy {
 
   record Never() implements SnapshotPolicy {
     @Override
-    public boolean shouldSnapshot(long eventsSinceSnapshot, Optional<Instant> lastSnapshotTakenAt, Instant now) {
+    public boolean shouldSnapshot(long eventsSinceSnapshot, Instant lastSnapshotTakenAt, Instant now) {
+      return false;
+    }
+
+    @Override
+    public boolean shouldSnapshot(long eventsSinceSnapshot, Instant now) {
       return false;
     }
   }
@@ -47,7 +60,12 @@ public sealed interface SnapshotPolicy {
     }
 
     @Override
-    public boolean shouldSnapshot(long eventsSinceSnapshot, Optional<Instant> lastSnapshotTakenAt, Instant now) {
+    public boolean shouldSnapshot(long eventsSinceSnapshot, Instant lastSnapshotTakenAt, Instant now) {
+      return eventsSinceSnapshot >= n;
+    }
+
+    @Override
+    public boolean shouldSnapshot(long eventsSinceSnapshot, Instant now) {
       return eventsSinceSnapshot >= n;
     }
   }
@@ -60,9 +78,13 @@ public sealed interface SnapshotPolicy {
     }
 
     @Override
-    public boolean shouldSnapshot(long eventsSinceSnapshot, Optional<Instant> lastSnapshotTakenAt, Instant now) {
-      return eventsSinceSnapshot > 0
-          && lastSnapshotTakenAt.map(t -> !t.plus(age).isAfter(now)).orElse(true);
+    public boolean shouldSnapshot(long eventsSinceSnapshot, Instant lastSnapshotTakenAt, Instant now) {
+      return eventsSinceSnapshot > 0 && !lastSnapshotTakenAt.plus(age).isAfter(now);
+    }
+
+    @Override
+    public boolean shouldSnapshot(long eventsSinceSnapshot, Instant now) {
+      return eventsSinceSnapshot > 0;
     }
   }
 }

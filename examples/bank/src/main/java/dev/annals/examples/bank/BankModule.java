@@ -60,7 +60,7 @@ public final class BankModule implements ServerModule {
 
   private static <S, E> StateView view(EventCodec<E> codec, StateFold<S, E> fold) {
     return (EventStore store, String stream, StateQuery query) -> {
-      StateQueries<S, E> q = new StateQueries<>(store, codec, fold, Optional.empty());
+      StateQueries<S, E> q = new StateQueries<>(store, codec, fold);
       S state = switch (query) {
         case StateQuery.Latest l -> q.stateAt(stream, store.streamVersion(stream));
         case StateQuery.AtVersion v -> q.stateAt(stream, v.version());

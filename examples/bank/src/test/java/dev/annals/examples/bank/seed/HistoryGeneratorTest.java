@@ -30,7 +30,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -306,7 +305,7 @@ class HistoryGeneratorTest {
     assertThat(validNow - knownThen).isEqualTo(f.wrongFeeAmount()).isEqualTo(35_00);
 
     StateQueries<AccountState, AccountEvent> queries =
-        new StateQueries<>(store, BankCodecs.accounts(), AccountDecider.decider().fold(), Optional.empty());
+        new StateQueries<>(store, BankCodecs.accounts(), AccountDecider.decider().fold());
     assertThat(queries.stateKnownAt(stream, t).balance()).isEqualTo(knownThen);
     assertThat(queries.stateValidAt(stream, t).balance()).isEqualTo(validNow);
   }

@@ -29,7 +29,11 @@ import java.util.List;
  */
 public final class PostgresEventStore implements EventStore {
 
-  private PostgresEventStore() {}
+  private final ReadSide reads;
+
+  private PostgresEventStore(ReadSide reads) {
+    this.reads = reads;
+  }
 
   /** Opens (creating or migrating its schema when needed) the store at {@code url}: {@code postgresql://USER@HOST:PORT/DB} or {@code jdbc:postgresql://...}. */
   public static PostgresEventStore open(String url) {
@@ -54,47 +58,49 @@ public final class PostgresEventStore implements EventStore {
   }
 
   @Override
-  public void close() {}
+  public void close() {
+    reads.close(); // subscriptions and the head watcher first, then (write side) the pool
+  }
 
   // ---- read side (EventReader, HeadWatcher) ----
 
   @Override
   public Page readStream(String stream, long fromVersion, Direction direction, int limit) {
-    throw new UnsupportedOperationException("read side");
+    return reads.readStream(stream, fromVersion, direction, limit);
   }
 
   @Override
   public Page readAll(long fromPosition, Direction direction, int limit, Filter filter) {
-    throw new UnsupportedOperationException("read side");
+    return reads.readAll(fromPosition, direction, limit, filter);
   }
 
   @Override
   public long positionAt(Instant instant) {
-    throw new UnsupportedOperationException("read side");
+    return reads.positionAt(instant);
   }
 
   @Override
   public long headPosition() {
-    throw new UnsupportedOperationException("read side");
+    return reads.headPosition();
   }
 
   @Override
   public long streamVersion(String stream) {
-    throw new UnsupportedOperationException("read side");
+    return reads.streamVersion(stream);
   }
 
   @Override
   public Subscription subscribeToAll(long fromPosition, Filter filter, EventHandler handler) {
-    throw new UnsupportedOperationException("read side");
+    return reads.subscribeToAll(fromPosition, filter, handler);
   }
 
   @Override
   public Subscription subscribeToStream(String stream, long fromVersion, EventHandler handler) {
-    throw new UnsupportedOperationException("read side");
+    return reads.subscribeToStream(stream, fromVersion, handler);
   }
 
   @Override
   public List<StreamInfo> listStreams(StreamQuery query, int limit) {
-    throw new UnsupportedOperationException("read side");
+    return reads.listStreams(query, limit);
   }
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,14 +42,17 @@ final class Appender implements AutoCloseable {
 
   private final Database db;
   private final GroupTransaction transaction;
+  private final LongConsumer onCommitted;
   private final LinkedBlockingQueue<PendingWrite> queue = new LinkedBlockingQueue<>();
   private final ArrayDeque<PendingWrite> carry = new ArrayDeque<>();
   private final Thread thread;
   private volatile boolean closing;
 
-  Appender(Database db, GroupTransaction transaction) {
+  /** @param onCommitted told the new head after each group that wrote events commits (wakes local subscribers) */
+  Appender(Database db, GroupTransaction transaction, LongConsumer onCommitted) {
     this.db = db;
     this.transaction = transaction;
+    this.onCommitted = onCommitted;
     this.thread = Thread.ofPlatform().daemon().name("annals-pg-writer-" + db.schema()).unstarted(this::run);
   }
 
@@ -148,9 +152,9 @@ final class Appender implements AutoCloseable {
         group.forEach(w -> w.fail(e));
         return;
       }
-      List<Stager.Answer> answers;
+      GroupTransaction.Done done;
       try {
-        answers = transaction.run(c, group);
+        done = transaction.run(c, group);
       } catch (GroupTransaction.Failed f) {
         boolean lost = Database.isConnectionLoss(f.cause);
         release(c, lost);
@@ -163,7 +167,10 @@ final class Appender implements AutoCloseable {
         return;
       }
       release(c, false);
-      answers.forEach(Stager.Answer::complete);
+      if (done.wrote()) {
+        onCommitted.accept(done.head());
+      }
+      done.answers().forEach(Stager.Answer::complete);
       return;
     }
   }

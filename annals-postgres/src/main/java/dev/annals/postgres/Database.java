@@ -9,6 +9,8 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.Properties;
 import java.util.Set;
+import javax.sql.DataSource;
+import org.postgresql.Driver;
 
 /**
  * The store's connections: a pool whose connections all have the store's schema as their search path
@@ -29,6 +31,8 @@ final class Database implements AutoCloseable {
       "53300", // too_many_connections
       "53100", // disk_full
       "58030"); // io_error
+
+  private static final Driver DRIVER = new Driver();
 
   private final PostgresOptions options;
   private final HikariDataSource pool;
@@ -52,13 +56,17 @@ final class Database implements AutoCloseable {
     c.setValidationTimeout(Math.min(options.connectTimeout().toMillis(), 5_000));
     c.setInitializationFailTimeout(-1); // open() reports an unreachable database itself, as unavailable
     c.setAutoCommit(true);
+    c.setDataSourceProperties(driverProperties(options));
+    return new Database(options, new HikariDataSource(c));
+  }
+
+  private static Properties driverProperties(PostgresOptions options) {
     Properties p = new Properties();
     p.setProperty("currentSchema", options.schema());
     p.setProperty("ApplicationName", "annals");
     p.setProperty("tcpKeepAlive", "true");
     p.setProperty("connectTimeout", Long.toString(Math.max(1, options.connectTimeout().toSeconds())));
-    c.setDataSourceProperties(p);
-    return new Database(options, new HikariDataSource(c));
+    return p;
   }
 
   PostgresOptions options() {
@@ -73,6 +81,23 @@ final class Database implements AutoCloseable {
   /** The LISTEN/NOTIFY channel of this store (payload: the new head position). */
   String channel() {
     return options.notifyChannel();
+  }
+
+  /** The pool, for the read side. */
+  DataSource pool() {
+    return pool;
+  }
+
+  /**
+   * A connection of its own, outside the pool, with the pool's settings (the head watcher's LISTEN
+   * connection, which stays open). The caller closes it.
+   */
+  Connection openUnpooled() throws SQLException {
+    Properties p = new Properties();
+    p.putAll(driverProperties(options));
+    p.setProperty("user", options.url().user());
+    options.url().password().ifPresent(pw -> p.setProperty("password", pw));
+    return DRIVER.connect(options.url().jdbcUrl(), p);
   }
 
   /**

@@ -12,6 +12,7 @@ import dev.annals.core.Metadata;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongConsumer;
 
 /**
  * The store's write side: validates appends and imports on the caller's thread (every engine's rules,
@@ -27,12 +28,13 @@ final class EventWriter implements AutoCloseable {
   private final Appender appender;
   private final AppendMetrics metrics;
 
-  EventWriter(Database db, GroupTransaction.Faults faults) {
+  /** @param onCommitted told the new head after each group that wrote events commits */
+  EventWriter(Database db, GroupTransaction.Faults faults, LongConsumer onCommitted) {
     PostgresOptions options = db.options();
     this.validator = new AppendValidator(options.limits());
     this.importClock = options.clock().orElse(Clock.systemUTC());
     this.metrics = new AppendMetrics();
-    this.appender = new Appender(db, new GroupTransaction(db, options.clock(), metrics, faults));
+    this.appender = new Appender(db, new GroupTransaction(db, options.clock(), metrics, faults), onCommitted);
     appender.start();
   }
 

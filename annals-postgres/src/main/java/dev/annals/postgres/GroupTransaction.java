@@ -51,6 +51,12 @@ final class GroupTransaction {
     }
   }
 
+  /**
+   * A committed group: one answer per write, in order, and the log's head after it (unchanged when the
+   * group wrote nothing).
+   */
+  record Done(List<Stager.Answer> answers, long head, boolean wrote) {}
+
   /** Test seam: runs just before and just after COMMIT, on the group's connection. */
   interface Faults {
     Faults NONE = new Faults() { };
@@ -108,11 +114,11 @@ final class GroupTransaction {
   /**
    * Runs {@code group}'s transaction on {@code c} (in auto-commit mode on entry and on return).
    *
-   * @return one answer per write, in order; to be given to the callers only now, after COMMIT
+   * @return one answer per write, in order, to be given to the callers only now, after COMMIT
    * @throws Failed the database failed; nothing of the group is known to be written unless
    *     {@link Failed#phase} is {@link Phase#COMMIT}
    */
-  List<Stager.Answer> run(Connection c, List<PendingWrite> group) throws Failed {
+  Done run(Connection c, List<PendingWrite> group) throws Failed {
     Phase phase = Phase.BEFORE_COMMIT;
     try {
       c.setAutoCommit(false);
@@ -149,7 +155,7 @@ final class GroupTransaction {
         faults.afterCommit(c);
         long t3 = System.nanoTime();
         metrics.group(group.size(), stager.rows().size(), t1 - t0, t2 - t1, t3 - t2);
-        return answers;
+        return new Done(answers, stager.head().position(), writes);
       } catch (SQLException | RuntimeException e) {
         try {
           c.rollback();

@@ -34,11 +34,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class PostgresEventStore implements EventStore {
 
   private final Database db;
+  private final ReadSide reads;
   private final EventWriter writer;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private PostgresEventStore(Database db, EventWriter writer) {
+  private PostgresEventStore(Database db, ReadSide reads, EventWriter writer) {
     this.db = db;
+    this.reads = reads;
     this.writer = writer;
   }
 
@@ -69,7 +71,9 @@ public final class PostgresEventStore implements EventStore {
       } catch (SQLException e) {
         throw db.unavailable("opening the store (creating or checking its schema)", e);
       }
-      return new PostgresEventStore(db, new EventWriter(db, faults));
+      ReadSide reads = new ReadSide(db.pool(), db::openUnpooled, options.schema(), options.notifyChannel(),
+          options.limits());
+      return new PostgresEventStore(db, reads, new EventWriter(db, faults, reads::appended));
     } catch (RuntimeException e) {
       db.close();
       throw e;
@@ -100,6 +104,7 @@ public final class PostgresEventStore implements EventStore {
       return;
     }
     try {
+      reads.close(); // subscriptions and the head watcher first
       writer.close();
     } finally {
       db.close();
@@ -110,41 +115,41 @@ public final class PostgresEventStore implements EventStore {
 
   @Override
   public Page readStream(String stream, long fromVersion, Direction direction, int limit) {
-    throw new UnsupportedOperationException("read side");
+    return reads.readStream(stream, fromVersion, direction, limit);
   }
 
   @Override
   public Page readAll(long fromPosition, Direction direction, int limit, Filter filter) {
-    throw new UnsupportedOperationException("read side");
+    return reads.readAll(fromPosition, direction, limit, filter);
   }
 
   @Override
   public long positionAt(Instant instant) {
-    throw new UnsupportedOperationException("read side");
+    return reads.positionAt(instant);
   }
 
   @Override
   public long headPosition() {
-    throw new UnsupportedOperationException("read side");
+    return reads.headPosition();
   }
 
   @Override
   public long streamVersion(String stream) {
-    throw new UnsupportedOperationException("read side");
+    return reads.streamVersion(stream);
   }
 
   @Override
   public Subscription subscribeToAll(long fromPosition, Filter filter, EventHandler handler) {
-    throw new UnsupportedOperationException("read side");
+    return reads.subscribeToAll(fromPosition, filter, handler);
   }
 
   @Override
   public Subscription subscribeToStream(String stream, long fromVersion, EventHandler handler) {
-    throw new UnsupportedOperationException("read side");
+    return reads.subscribeToStream(stream, fromVersion, handler);
   }
 
   @Override
   public List<StreamInfo> listStreams(StreamQuery query, int limit) {
-    throw new UnsupportedOperationException("read side");
+    return reads.listStreams(query, limit);
   }
 }

@@ -43,6 +43,8 @@ CREATE TABLE annals_events (
 );
 -- positionAt(t): the last position recorded at or before t.
 CREATE INDEX annals_events_recorded_at ON annals_events (recorded_at, position);
+-- readAll filtered by category (the stream name before its first '-'): that category's events in position order.
+CREATE INDEX annals_events_category ON annals_events (split_part(stream, '-', 1), position);
 
 -- One row per stream: its version, for expected-version checks and listing.
 CREATE TABLE annals_streams (

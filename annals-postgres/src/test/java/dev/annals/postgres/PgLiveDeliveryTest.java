@@ -48,7 +48,7 @@ class PgLiveDeliveryTest {
   }
 
   /** Collects delivered events. */
-  static final class Collector implements EventHandler {
+  static class Collector implements EventHandler {
     private final List<RecordedEvent> events = new ArrayList<>();
 
     @Override

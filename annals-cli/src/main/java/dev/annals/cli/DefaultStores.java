@@ -1,36 +1,53 @@
 package dev.annals.cli;
 
-import dev.annals.core.InMemoryEventStore;
+import dev.annals.core.EventStore;
 import dev.annals.log.Annals;
 import dev.annals.log.LogEventStore;
 import dev.annals.log.LogOptions;
 import dev.annals.server.verify.ScanVerifier;
 import dev.annals.server.verify.Verifier;
 import dev.annals.server.verify.VerifyReport;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
  * The stores {@code serve} opens. On a data directory: the embedded log engine there (created if
- * absent), with its own verifier (checksums, hash chain, indexes). Without one ({@code --in-memory}): an
- * in-memory store (nothing is kept; said loudly). Stateless.
+ * absent), with its own verifier (checksums, hash chain, indexes). On a PostgreSQL database: the
+ * PostgreSQL engine (its tables created on first open), verified by a scan of its events. In memory
+ * ({@code --in-memory}): nothing is kept (said loudly). Stateless.
  */
 final class DefaultStores implements StoreFactory {
 
   @Override
-  public Opened open(Optional<Path> dataDir, String fsync) {
-    if (dataDir.isPresent()) {
-      boolean existed = Annals.holdsLog(dataDir.get());
-      LogEventStore log = Annals.open(dataDir.get(), LogOptions.defaults().withFsync(fsync));
-      long events = log.headPosition();
-      String held = existed ? String.format(Locale.ROOT, "%,d event%s", events, events == 1 ? "" : "s") : "new, empty";
-      return new Opened(log, logVerifier(log), "the data directory " + dataDir.get().toAbsolutePath() + " (" + held
-          + ", fsync=" + fsync + ")");
-    }
-    InMemoryEventStore store = new InMemoryEventStore();
-    return new Opened(store, new ScanVerifier(store, true),
-        "an in-memory store (--in-memory: every event is lost when the server stops)");
+  public Opened open(StoreLocation where, String fsync) {
+    return switch (where) {
+      case StoreLocation.DataDirectory data -> {
+        boolean existed = Annals.holdsLog(data.dir());
+        LogEventStore log = Annals.open(data.dir(), LogOptions.defaults().withFsync(fsync));
+        yield new Opened(log, logVerifier(log), data.describe() + " (" + (existed ? events(log.headPosition()) : "new, empty")
+            + ", fsync=" + fsync + ")");
+      }
+      case StoreLocation.PostgresUrl postgres -> {
+        EventStore store = postgres.open(true);
+        long head;
+        try {
+          head = store.headPosition();
+        } catch (RuntimeException e) {
+          store.close();
+          throw e;
+        }
+        yield new Opened(store, new ScanVerifier(store, true), postgres.describe() + " (" + events(head) + ")");
+      }
+      case StoreLocation.InMemory memory -> {
+        EventStore store = memory.open(true);
+        yield new Opened(store, new ScanVerifier(store, true),
+            "an in-memory store (--in-memory: every event is lost when the server stops)");
+      }
+    };
+  }
+
+  private static String events(long n) {
+    return String.format(Locale.ROOT, "%,d event%s", n, n == 1 ? "" : "s");
   }
 
   /** {@code /admin/verify} for the embedded log: its own verifier (checksums, hash chain, indexes). */

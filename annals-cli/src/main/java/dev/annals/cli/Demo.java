@@ -95,7 +95,7 @@ final class Demo implements AutoCloseable {
     LogEventStore store = Annals.open(dataDir);
     AnnalsServer server;
     try {
-      server = new AnnalsServer(store, ServerConfig.defaults().withHost(host).withPort(port),
+      server = new AnnalsServer(store, ServerConfig.defaults().withHost(host).withPort(port).withEngine("log"),
           DefaultStores.logVerifier(store), ServerModule.select(ServerModule.installed(), List.of("bank")),
           Optional.of(ServeCommand.projectionsDir(dataDir)));
       server.start();

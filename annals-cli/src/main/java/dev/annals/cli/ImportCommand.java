@@ -64,6 +64,7 @@ final class ImportCommand implements Callable<Integer> {
     if (batch < 1) {
       throw new CliFailure("--batch must be at least 1, was " + batch, 2);
     }
+    access.location(); // conflicting or malformed store options are refused before the file is read
     Parsed parsed = parse(file);
     List<ImportEvent> events = parsed.events();
     if (events.isEmpty()) {

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine;
@@ -23,16 +24,17 @@ import picocli.CommandLine;
  * gracefully: stops accepting, lets in-flight requests (appends) finish, sends SSE subscribers a final
  * {@code shutdown} event, and closes the store.
  */
-@Command(name = "serve", description = "Serve the HTTP API (docs/http-api.md) over a data directory"
-    + " (default: " + ServeCommand.DEFAULT_DATA + " in the working directory, created if absent).")
+@Command(name = "serve", description = {"Serve the HTTP API (docs/http-api.md) over a store: a data directory"
+    + " (--data DIR, created if absent; default: " + ServeCommand.DEFAULT_DATA + " in the working directory), a PostgreSQL"
+    + " database (--store URL; the store's tables are created there on first use) or memory (--in-memory).",
+    "The modules' read models (SQLite) live in DIR/projections with --data; with --store or --in-memory, in a temporary"
+    + " directory, rebuilt from the store at every start and deleted at stop."})
 final class ServeCommand implements Callable<Integer> {
 
   /** The data directory {@code serve} uses without {@code --data}, in the working directory. */
   static final String DEFAULT_DATA = "annals-data";
 
-  @Option(names = "--data", paramLabel = "DIR",
-      description = "data directory, created if absent (default: " + DEFAULT_DATA + " in the working directory)")
-  Optional<Path> data;
+  @Mixin StoreOptions where;
 
   @Option(names = "--in-memory", description = "a throwaway store in memory instead: every event is lost when the server stops")
   boolean inMemory;
@@ -44,7 +46,7 @@ final class ServeCommand implements Callable<Integer> {
   int port;
 
   @Option(names = "--fsync", defaultValue = "always", paramLabel = "MODE",
-      description = "always | interval:<ms> | never (default: ${DEFAULT-VALUE}); not with --in-memory")
+      description = "always | interval:<ms> | never (default: ${DEFAULT-VALUE}); a data directory's only")
   String fsync;
 
   @Spec CommandLine.Model.CommandSpec spec;
@@ -93,6 +95,30 @@ final class ServeCommand implements Callable<Integer> {
     return dataDir.resolve("projections");
   }
 
+  /**
+   * Where the store is: {@code --data}, {@code --store} or {@code --in-memory} (one of them), by default
+   * {@link #DEFAULT_DATA}; refuses {@code --fsync} for a store that has no disk of its own to fsync.
+   */
+  StoreLocation location() {
+    Optional<String> given = where.given();
+    if (inMemory && given.isPresent()) {
+      throw new CliFailure(StoreOptions.notBoth(given.get(), "--in-memory"), 2);
+    }
+    StoreLocation location = inMemory ? new StoreLocation.InMemory()
+        : where.location().orElseGet(() -> new StoreLocation.DataDirectory(Path.of(DEFAULT_DATA)));
+    if (spec.commandLine().getParseResult().hasMatchedOption("--fsync")) {
+      if (location instanceof StoreLocation.InMemory) {
+        throw new CliFailure("--fsync does not go with --in-memory: that store writes nothing to disk, so there is nothing"
+            + " to fsync", 2);
+      }
+      if (location instanceof StoreLocation.PostgresUrl) {
+        throw new CliFailure("--fsync does not go with --store: PostgreSQL makes each commit durable itself (its"
+            + " fsync and synchronous_commit settings)", 2);
+      }
+    }
+    return location;
+  }
+
   @Override
   public Integer call() throws Exception {
     try {
@@ -100,16 +126,10 @@ final class ServeCommand implements Callable<Integer> {
     } catch (InvalidInputException e) {
       throw new CliFailure("--fsync: " + e.getMessage(), 2);
     }
-    if (inMemory && data.isPresent()) {
-      throw new CliFailure("give --data or --in-memory, not both", 2);
-    }
-    if (inMemory && spec.commandLine().getParseResult().hasMatchedOption("--fsync")) {
-      throw new CliFailure("--fsync does not go with --in-memory: that store writes nothing to disk, so there is nothing"
-          + " to fsync", 2);
-    }
-    Optional<Path> dataDir = inMemory ? Optional.empty() : Optional.of(data.orElse(Path.of(DEFAULT_DATA)));
+    StoreLocation location = location();
+    Optional<Path> dataDir = location instanceof StoreLocation.DataDirectory d ? Optional.of(d.dir()) : Optional.empty();
     ServerConfig config = ServerConfig.defaults().withHost(host).withPort(port).withInsecure(insecure)
-        .withMaxRequestBytes(maxRequestBytes);
+        .withMaxRequestBytes(maxRequestBytes).withEngine(location.engine());
     if (auth.isPresent()) {
       try {
         config = config.withApiKeys(ApiKeys.load(auth.get()));
@@ -139,7 +159,7 @@ final class ServeCommand implements Callable<Integer> {
     // a data directory this run makes is removed again if the server does not start (a refused --host,
     // a port in use), so a failed start leaves nothing behind
     Optional<Path> made = dataDir.filter(d -> !Files.exists(d));
-    StoreFactory.Opened opened = stores.open(dataDir, fsync);
+    StoreFactory.Opened opened = stores.open(location, fsync);
     AnnalsServer server;
     try {
       server = new AnnalsServer(opened.store(), config, opened.verifier(), selected,

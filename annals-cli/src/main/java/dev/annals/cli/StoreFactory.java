@@ -2,22 +2,20 @@ package dev.annals.cli;
 
 import dev.annals.core.EventStore;
 import dev.annals.server.verify.Verifier;
-import java.nio.file.Path;
-import java.util.Optional;
 
 /**
- * Opens the store {@code annals serve} runs on: the seam where the embedded log engine is bound. The
- * caller closes the returned store.
+ * Opens the store {@code annals serve} runs on: the seam where the engines are bound. The caller
+ * closes the returned store.
  */
 @FunctionalInterface
 interface StoreFactory {
 
-  /** An open store and the verifier of its engine. */
+  /** An open store, the verifier of its engine, and what {@code serve} says it serves. */
   record Opened(EventStore store, Verifier verifier, String description) {}
 
   /**
-   * @param dataDir the data directory ({@code --data} or the default); absent ({@code --in-memory}) means a store that keeps nothing
-   * @param fsync the {@code --fsync} mode, as given
+   * @param where the store's location ({@code --data}, its default, {@code --store} or {@code --in-memory})
+   * @param fsync the {@code --fsync} mode, as given (a data directory's only)
    */
-  Opened open(Optional<Path> dataDir, String fsync) throws Exception;
+  Opened open(StoreLocation where, String fsync) throws Exception;
 }

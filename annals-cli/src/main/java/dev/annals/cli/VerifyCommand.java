@@ -7,6 +7,7 @@ import dev.annals.log.LogVerifier;
 import dev.annals.log.VerifyReport;
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,13 +30,18 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!access.local()) {
+    Optional<StoreLocation> where = access.location();
+    if (where.isEmpty()) {
       return viaServer();
     }
-    StoreAccess.requireStore(access.dataDir);
+    if (!(where.get() instanceof StoreLocation.DataDirectory data)) {
+      throw new CliFailure("verify works on a data directory (--data DIR) or through a server (--server URL);"
+          + " verifying a PostgreSQL store straight is not there yet: serve it and verify through the server", 2);
+    }
+    data.requireStore();
     PrintStream err = System.err;
     ProgressBar bar = new ProgressBar(err);
-    VerifyReport report = LogVerifier.verify(access.dataDir, bar);
+    VerifyReport report = LogVerifier.verify(data.dir(), bar);
     bar.finish();
     if (json) {
       ObjectNode out = EventJson.MAPPER.createObjectNode();
@@ -65,7 +71,7 @@ final class VerifyCommand implements Callable<Integer> {
 
   /** {@code POST /admin/verify} on the server; prints its answer; exit 1 unless ok. */
   private int viaServer() throws Exception {
-    java.net.URI base = access.server != null ? access.server : java.net.URI.create(StoreAccess.DEFAULT_SERVER);
+    java.net.URI base = access.server();
     java.net.http.HttpRequest.Builder req = java.net.http.HttpRequest.newBuilder(base.resolve("/admin/verify"))
         .POST(java.net.http.HttpRequest.BodyPublishers.noBody());
     String key = System.getenv("ANNALS_API_KEY");

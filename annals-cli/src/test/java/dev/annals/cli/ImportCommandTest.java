@@ -26,7 +26,7 @@ class ImportCommandTest {
   }
 
   private static List<RecordedEvent> all(Path data) {
-    try (EventStore s = StoreAccess.open(data, false)) {
+    try (EventStore s = new StoreLocation.DataDirectory(data).open(false)) {
       return s.readAll(1, Direction.FORWARD, 1000, Filter.all()).events();
     }
   }

@@ -142,7 +142,7 @@ class ServerCommandsTest {
     assertThat(run("append", "acct-1", "FeeCharged", "{\"cents\":30}", "--data", data, "--id", fee.toString()).exit()).isZero();
     Instant between = Instant.now();
     Thread.sleep(5);
-    try (var log = StoreAccess.open(Path.of(data), false)) {
+    try (var log = new StoreLocation.DataDirectory(Path.of(data)).open(false)) {
       log.append("acct-1", ExpectedVersion.ANY, new EventData(UUID.randomUUID(), "FeeReversed", Json.of("{\"cents\":30}"),
           Json.of("{\"revokes\":[\"" + fee + "\"]}"), Optional.of(Instant.parse("2026-01-01T00:00:00Z"))));
     }

@@ -129,7 +129,7 @@ public final class AnnalsServer implements AutoCloseable {
     new SubscriptionsResource(store, sessions).routing(routes);
     new AuditResource(store, limits, config.auditMaxScan()).routing(routes);
     new AdminResource(store, verifier).routing(routes);
-    new HealthResource(store, metrics, () -> stopping).routing(routes);
+    new HealthResource(store, metrics, () -> stopping, config.engine()).routing(routes);
     new ConsoleResource(new ConsoleAssets()).routing(routes);
     this.projections = new ProjectionHost(store, modules, readModels, RunnerOptions.defaults());
     new ProjectionsResource(projections).routing(routes);

@@ -26,6 +26,8 @@ import java.util.Optional;
  * @param slowSubscriberTimeout a {@code /subscribe/all} client that has caught up once and then falls
  *     behind the server's buffer of recent events (so that it reads from the log) and stays behind for
  *     this long gets a final {@code too_slow} error event and is disconnected
+ * @param engine the store's engine as {@code /health} names it ({@code log}, {@code postgresql},
+ *     {@code memory}); absent: {@code /health} names none
  */
 public record ServerConfig(
     String host,
@@ -41,7 +43,8 @@ public record ServerConfig(
     Duration stopTimeout,
     int auditMaxScan,
     Optional<RateLimit> rateLimit,
-    Duration slowSubscriberTimeout) {
+    Duration slowSubscriberTimeout,
+    Optional<String> engine) {
 
   /**
    * A token bucket per caller: {@code burst} requests at once, refilled at {@code perSecond}.
@@ -64,65 +67,71 @@ public record ServerConfig(
   public static ServerConfig defaults() {
     return new ServerConfig("127.0.0.1", DEFAULT_PORT, Optional.empty(), false, Optional.empty(),
         64L << 20, 100, 10_000, Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofSeconds(10), 100_000,
-        Optional.empty(), Duration.ofSeconds(60));
+        Optional.empty(), Duration.ofSeconds(60), Optional.empty());
   }
 
   public ServerConfig withHost(String h) {
     return new ServerConfig(h, port, apiKeys, insecure, tls, maxRequestBytes, defaultLimit, maxLimit, heartbeat,
         idleTimeout, stopTimeout, auditMaxScan, rateLimit,
-        slowSubscriberTimeout);
+        slowSubscriberTimeout, engine);
   }
 
   public ServerConfig withPort(int p) {
     return new ServerConfig(host, p, apiKeys, insecure, tls, maxRequestBytes, defaultLimit, maxLimit, heartbeat,
         idleTimeout, stopTimeout, auditMaxScan, rateLimit,
-        slowSubscriberTimeout);
+        slowSubscriberTimeout, engine);
   }
 
   public ServerConfig withApiKeys(ApiKeys keys) {
     return new ServerConfig(host, port, Optional.of(keys), insecure, tls, maxRequestBytes, defaultLimit, maxLimit,
         heartbeat, idleTimeout, stopTimeout, auditMaxScan, rateLimit,
-        slowSubscriberTimeout);
+        slowSubscriberTimeout, engine);
   }
 
   public ServerConfig withInsecure(boolean i) {
     return new ServerConfig(host, port, apiKeys, i, tls, maxRequestBytes, defaultLimit, maxLimit, heartbeat,
         idleTimeout, stopTimeout, auditMaxScan, rateLimit,
-        slowSubscriberTimeout);
+        slowSubscriberTimeout, engine);
   }
 
   public ServerConfig withTls(Tls t) {
     return new ServerConfig(host, port, apiKeys, insecure, Optional.of(t), maxRequestBytes, defaultLimit, maxLimit,
         heartbeat, idleTimeout, stopTimeout, auditMaxScan, rateLimit,
-        slowSubscriberTimeout);
+        slowSubscriberTimeout, engine);
   }
 
   public ServerConfig withMaxRequestBytes(long n) {
     return new ServerConfig(host, port, apiKeys, insecure, tls, n, defaultLimit, maxLimit, heartbeat, idleTimeout,
         stopTimeout, auditMaxScan, rateLimit,
-        slowSubscriberTimeout);
+        slowSubscriberTimeout, engine);
   }
 
   public ServerConfig withHeartbeat(Duration d) {
     return new ServerConfig(host, port, apiKeys, insecure, tls, maxRequestBytes, defaultLimit, maxLimit, d,
         idleTimeout, stopTimeout, auditMaxScan, rateLimit,
-        slowSubscriberTimeout);
+        slowSubscriberTimeout, engine);
   }
 
   public ServerConfig withIdleTimeout(Duration d) {
     return new ServerConfig(host, port, apiKeys, insecure, tls, maxRequestBytes, defaultLimit, maxLimit, heartbeat,
         d, stopTimeout, auditMaxScan, rateLimit,
-        slowSubscriberTimeout);
+        slowSubscriberTimeout, engine);
   }
 
   public ServerConfig withRateLimit(RateLimit r) {
     return new ServerConfig(host, port, apiKeys, insecure, tls, maxRequestBytes, defaultLimit, maxLimit, heartbeat,
         idleTimeout, stopTimeout, auditMaxScan, Optional.of(r),
-        slowSubscriberTimeout);
+        slowSubscriberTimeout, engine);
   }
 
   public ServerConfig withSlowSubscriberTimeout(Duration d) {
     return new ServerConfig(host, port, apiKeys, insecure, tls, maxRequestBytes, defaultLimit, maxLimit, heartbeat,
-        idleTimeout, stopTimeout, auditMaxScan, rateLimit, d);
+        idleTimeout, stopTimeout, auditMaxScan, rateLimit, d, engine);
+  }
+
+  /** Names the store's engine in {@code /health} (e.g. {@code postgresql}). */
+  public ServerConfig withEngine(String e) {
+    return new ServerConfig(host, port, apiKeys, insecure, tls, maxRequestBytes, defaultLimit, maxLimit, heartbeat,
+        idleTimeout, stopTimeout, auditMaxScan, rateLimit, slowSubscriberTimeout, Optional.of(e));
   }
 }

@@ -45,7 +45,13 @@ public final class TestServer implements AutoCloseable {
 
   public TestServer(ServerConfig config, java.util.List<dev.annals.module.ServerModule> modules, Clock clock)
       throws Exception {
-    this.store = new InMemoryEventStore(clock, Limits.defaults(), InMemoryEventStore.DEFAULT_IDEMPOTENCY_WINDOW);
+    this(new InMemoryEventStore(clock, Limits.defaults(), InMemoryEventStore.DEFAULT_IDEMPOTENCY_WINDOW), config, modules);
+  }
+
+  /** A server over {@code store} (a decorated one: faults, outages); closes it with the server. */
+  public TestServer(EventStore store, ServerConfig config, java.util.List<dev.annals.module.ServerModule> modules)
+      throws Exception {
+    this.store = store;
     this.server = new AnnalsServer(store, config, new ScanVerifier(store, true), modules).start();
   }
 

@@ -7,24 +7,29 @@ import dev.annals.server.http.HttpError;
 import dev.annals.server.http.Routes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
- * {@code GET /health} (no key needed: {@code {"status": "ok", "head": n}}, or 503 {@code unavailable}
- * while stopping or when the store cannot be read) and {@code GET /metrics} (Prometheus text, any
- * key). Thread-safe.
+ * {@code GET /health} (no key needed: {@code {"status": "ok", "engine": e, "head": n}}, or 503
+ * {@code unavailable} while stopping or when the store cannot be read, saying why, e.g. that its
+ * database cannot be reached) and {@code GET /metrics} (Prometheus text, any key). {@code engine} is
+ * there when the server was told it ({@link dev.annals.server.ServerConfig#engine()}). Thread-safe.
  */
 public final class HealthResource {
 
   private final EventStore store;
   private final ServerMetrics metrics;
   private final BooleanSupplier stopping;
+  private final Optional<String> engine;
 
-  public HealthResource(EventStore store, ServerMetrics metrics, BooleanSupplier stopping) {
+  public HealthResource(EventStore store, ServerMetrics metrics, BooleanSupplier stopping, Optional<String> engine) {
     this.store = store;
     this.metrics = metrics;
     this.stopping = stopping;
+    this.engine = engine;
   }
 
   public void routing(Routes routes) {
@@ -34,18 +39,22 @@ public final class HealthResource {
 
   private void health(Exchange x) throws IOException {
     x.allowOnly(Set.of());
+    Map<String, Object> named = engine.<Map<String, Object>>map(e -> Map.of("engine", e)).orElse(Map.of());
     if (stopping.getAsBoolean()) {
-      throw new HttpError(503, "unavailable", "the server is shutting down");
+      throw new HttpError(503, "unavailable", "the server is shutting down", named);
     }
     long head;
     try {
       head = store.headPosition();
     } catch (RuntimeException e) {
-      throw new HttpError(503, "unavailable", "the store cannot be read: " + e.getMessage());
+      throw new HttpError(503, "unavailable", "the store cannot be read: " + e.getMessage(), named);
     }
     x.json(200, g -> {
       g.writeStartObject();
       g.writeStringField("status", "ok");
+      if (engine.isPresent()) {
+        g.writeStringField("engine", engine.get());
+      }
       g.writeNumberField("head", head);
       g.writeEndObject();
     });

@@ -1,0 +1,151 @@
+package dev.annals.cli;
+
+import dev.annals.core.EventStore;
+import dev.annals.core.InMemoryEventStore;
+import dev.annals.log.Annals;
+import dev.annals.postgres.PostgresEventStore;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Where a command's store is: the embedded log in a data directory ({@code --data DIR}), a PostgreSQL
+ * database ({@code --store URL}), or a throwaway store in memory ({@code serve --in-memory}). Each one
+ * opens its store; the caller closes it. Immutable.
+ */
+sealed interface StoreLocation {
+
+  /**
+   * Opens the store here. {@code create}: whether a data directory that holds no store may become a new
+   * one (a PostgreSQL database always gets its tables on first open; memory always starts empty).
+   */
+  EventStore open(boolean create);
+
+  /** The engine's name as {@code /health} shows it: {@code log}, {@code postgresql} or {@code memory}. */
+  String engine();
+
+  /** This location in words, for what a command prints (never a password: a URL here holds none). */
+  String describe();
+
+  /** The embedded log in a data directory. */
+  record DataDirectory(Path dir) implements StoreLocation {
+
+    @Override
+    public EventStore open(boolean create) {
+      if (!create) {
+        requireStore();
+      }
+      return Annals.open(dir);
+    }
+
+    /**
+     * Refuses a path that is not a directory holding a store's segment files; touches nothing. Only
+     * {@code serve}, {@code import} and {@code append --create} make a new store, so a mistyped path is
+     * an error naming it, not a new empty store.
+     */
+    void requireStore() {
+      if (!Files.isDirectory(dir)) {
+        throw new CliFailure("no data directory at " + dir.toAbsolutePath().normalize() + "; nothing was created there"
+            + " (serve, import and append --create make a new store)", 2);
+      }
+      if (!Annals.holdsLog(dir)) {
+        throw new CliFailure("not an Annals data directory: " + dir.toAbsolutePath()
+            + " holds no segment file (like 00000000000000000001.log); nothing was created there", 2);
+      }
+    }
+
+    @Override
+    public String engine() {
+      return "log";
+    }
+
+    @Override
+    public String describe() {
+      return "the data directory " + dir.toAbsolutePath().normalize();
+    }
+  }
+
+  /**
+   * A PostgreSQL database, {@code postgresql://USER@HOST:PORT/DB} or {@code jdbc:postgresql://...} as
+   * given; never with a password (see {@link #parse}). The store creates its tables there on first open.
+   */
+  record PostgresUrl(String url) implements StoreLocation {
+
+    /** {@code user:password@} before the host. */
+    private static final Pattern PASSWORD_IN_USERINFO = Pattern.compile("^[^@/?#]*:[^@/?#]*@");
+    /** A {@code password} parameter in the query. */
+    private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)[?&]password=");
+    private static final String FORMS = "postgresql://USER@HOST:PORT/DB or jdbc:postgresql://HOST:PORT/DB?user=USER";
+
+    /**
+     * The URL given to {@code option} (e.g. {@code --store}), checked: a PostgreSQL URL of one of the two
+     * forms, holding no password (a command line is visible to every user of the machine in the process
+     * list, and stays in shell history). Anything else is a one-line error naming the option and what to
+     * give instead.
+     */
+    static PostgresUrl parse(String option, String text) {
+      String url = text.strip();
+      String rest;
+      if (url.toLowerCase(Locale.ROOT).startsWith("postgresql://")) {
+        rest = url.substring("postgresql://".length());
+      } else if (url.toLowerCase(Locale.ROOT).startsWith("jdbc:postgresql://")) {
+        rest = url.substring("jdbc:postgresql://".length());
+      } else {
+        String hint = url.toLowerCase(Locale.ROOT).startsWith("postgres://") ? " (write postgresql://, not postgres://)"
+            : !url.contains("://") ? " (a data directory goes with --data DIR)" : "";
+        throw new CliFailure(option + " takes a PostgreSQL URL, " + FORMS + "; '" + url + "' is not one" + hint, 2);
+      }
+      if (PASSWORD_IN_USERINFO.matcher(rest).find() || PASSWORD_PARAMETER.matcher(rest).find()) {
+        throw new CliFailure(option + ": the URL holds a password; a password never goes on the command line (other users"
+            + " see it in the process list, and it stays in your shell history). Give the URL without it ("
+            + FORMS + ") and put the password in the PGPASSWORD environment variable or in ~/.pgpass", 2);
+      }
+      try {
+        URI parsed = new URI("postgresql://" + rest); // several hosts (h1:5432,h2:5432) parse as an authority only
+        if (parsed.getRawAuthority() == null || parsed.getRawAuthority().isEmpty()) {
+          throw new CliFailure(option + ": the URL names no host; " + FORMS, 2);
+        }
+      } catch (URISyntaxException e) {
+        throw new CliFailure(option + ": not a valid URL (" + e.getReason() + "): " + url + "; " + FORMS, 2);
+      }
+      return new PostgresUrl(url);
+    }
+
+    @Override
+    public EventStore open(boolean create) {
+      return PostgresEventStore.open(url);
+    }
+
+    @Override
+    public String engine() {
+      return "postgresql";
+    }
+
+    @Override
+    public String describe() {
+      return "the PostgreSQL database " + url;
+    }
+  }
+
+  /** A store in memory: it keeps nothing once closed. */
+  record InMemory() implements StoreLocation {
+
+    @Override
+    public EventStore open(boolean create) {
+      return new InMemoryEventStore();
+    }
+
+    @Override
+    public String engine() {
+      return "memory";
+    }
+
+    @Override
+    public String describe() {
+      return "an in-memory store";
+    }
+  }
+}

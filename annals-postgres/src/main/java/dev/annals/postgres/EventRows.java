@@ -61,6 +61,16 @@ final class EventRows {
 
   private EventRows() {}
 
+  /** Whether {@code c}'s schema (its search path's first) holds the store's tables. */
+  static boolean tablesExist(Connection c) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname ="
+            + " current_schema() AND tablename IN ('annals_head', 'annals_events', 'annals_streams')");
+        ResultSet rs = s.executeQuery()) {
+      rs.next();
+      return rs.getInt(1) == 3;
+    }
+  }
+
   /**
    * Starts the snapshot on {@code c} and returns its head row (null when there is none). Call
    * {@link #forEach}, then {@link #end}.

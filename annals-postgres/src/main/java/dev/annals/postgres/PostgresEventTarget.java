@@ -78,13 +78,9 @@ public final class PostgresEventTarget implements StoredEventTarget {
 
   private void lockEmpty() throws SQLException {
     try (Statement s = connection.createStatement()) {
-      try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema()"
-          + " AND tablename IN ('annals_head', 'annals_events', 'annals_streams')")) {
-        rs.next();
-        if (rs.getInt(1) != 3) {
-          throw new CopyRefusedException(description + " holds no Annals store (its tables are missing); nothing was"
-              + " written");
-        }
+      if (!EventRows.tablesExist(connection)) {
+        throw new CopyRefusedException(description + " holds no Annals store (its tables are missing); nothing was"
+            + " written");
       }
       s.execute("LOCK TABLE annals_head, annals_events, annals_streams IN EXCLUSIVE MODE");
       long events;
@@ -107,6 +103,18 @@ public final class PostgresEventTarget implements StoredEventTarget {
         throw new CopyRefusedException("the target " + description + " is not empty (its head is at position " + head
             + "); a copy only fills an empty store, and nothing was written");
       }
+    }
+  }
+
+  /**
+   * Whether {@code connection} sees a store's tables; when not, opening the store once creates them
+   * before a copy into it.
+   */
+  public static boolean holdsTables(Connection connection) {
+    try {
+      return EventRows.tablesExist(connection);
+    } catch (SQLException e) {
+      throw new StoreUnavailableException("reading the database's tables failed: " + e.getMessage(), e);
     }
   }
 

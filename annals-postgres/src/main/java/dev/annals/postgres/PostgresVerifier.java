@@ -67,6 +67,10 @@ public final class PostgresVerifier {
    */
   public static PostgresVerifyReport verify(Connection c, Progress progress) {
     try {
+      if (!EventRows.tablesExist(c)) {
+        throw new StoreUnavailableException("the database holds no Annals store (no annals_events, annals_head or"
+            + " annals_streams table); nothing was checked");
+      }
       return new PostgresVerifier(progress).run(c);
     } catch (SQLException e) {
       throw new StoreUnavailableException("verifying the PostgreSQL store failed: " + e.getMessage(), e);

@@ -7,12 +7,10 @@ import dev.annals.log.LogEventSource;
 import dev.annals.log.LogEventTarget;
 import dev.annals.log.LogOptions;
 import dev.annals.postgres.PostgresEventSource;
-import dev.annals.postgres.PostgresEventStore;
 import dev.annals.postgres.PostgresEventTarget;
+import dev.annals.postgres.PostgresOptions;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -93,15 +91,15 @@ final class CopyCommand implements Callable<Integer> {
         yield s;
       }
       case StoreLocation.PostgresUrl p -> {
-        Connection c = PostgresConnections.open(p);
-        opened.add(c);
-        yield new PostgresEventSource(c, p.describe());
+        PostgresEventSource s = PostgresEventSource.open(PostgresOptions.of(p.url()));
+        opened.add(s);
+        yield s;
       }
       case StoreLocation.InMemory m -> throw new CliFailure("there is nothing to copy from a store in memory", 2);
     };
   }
 
-  private static StoredEventTarget target(StoreLocation where, List<AutoCloseable> opened) throws SQLException {
+  private static StoredEventTarget target(StoreLocation where, List<AutoCloseable> opened) {
     return switch (where) {
       case StoreLocation.DataDirectory d -> {
         LogEventTarget t = LogEventTarget.create(d.dir(), LogOptions.defaults());
@@ -109,12 +107,7 @@ final class CopyCommand implements Callable<Integer> {
         yield t;
       }
       case StoreLocation.PostgresUrl p -> {
-        Connection c = PostgresConnections.open(p);
-        opened.add(c);
-        if (!PostgresEventTarget.holdsTables(c)) {
-          PostgresEventStore.open(p.url()).close(); // creates the store's tables, as any first open does
-        }
-        PostgresEventTarget t = PostgresEventTarget.begin(c, p.describe());
+        PostgresEventTarget t = PostgresEventTarget.begin(PostgresOptions.of(p.url())); // makes the tables if need be
         opened.add(t);
         yield t;
       }

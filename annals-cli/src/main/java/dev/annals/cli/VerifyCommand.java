@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.annals.core.StoreUnavailableException;
 import dev.annals.log.LogVerifier;
 import dev.annals.log.VerifyReport;
+import dev.annals.postgres.PostgresOptions;
 import dev.annals.postgres.PostgresVerifier;
 import dev.annals.postgres.PostgresVerifyReport;
-import java.sql.Connection;
 import java.util.List;
 import java.io.PrintStream;
 import java.util.Locale;
@@ -50,10 +50,8 @@ final class VerifyCommand implements Callable<Integer> {
         yield new Outcome(r.events(), r.headPosition(), r.headHash(), r.problems(), r.notes());
       }
       case StoreLocation.PostgresUrl pg -> {
-        try (Connection c = PostgresConnections.open(pg)) {
-          PostgresVerifyReport r = PostgresVerifier.verify(c, bar::onEvents);
-          yield new Outcome(r.events(), r.headPosition(), r.headHash(), r.problems(), r.notes());
-        }
+        PostgresVerifyReport r = PostgresVerifier.verify(PostgresOptions.of(pg.url()), bar::onEvents);
+        yield new Outcome(r.events(), r.headPosition(), r.headHash(), r.problems(), r.notes());
       }
       case StoreLocation.InMemory m -> throw new CliFailure("a store in memory has nothing to verify", 2);
     };

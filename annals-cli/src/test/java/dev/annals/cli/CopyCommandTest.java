@@ -16,11 +16,8 @@ import dev.annals.log.LogEventSource;
 import dev.annals.log.LogEventStore;
 import dev.annals.postgres.LocalPostgres;
 import dev.annals.postgres.PostgresEventSource;
-import dev.annals.postgres.PostgresEventStore;
+import dev.annals.postgres.PostgresOptions;
 import dev.annals.postgres.TestPostgres;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -29,7 +26,6 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -63,14 +59,13 @@ class CopyCommandTest {
     seedBank(original);
     List<StoredEvent> events = read(LogEventSource.open(original));
     String head = ChainHash.hex(events.get(events.size() - 1).chainHash());
-    createTablesUnlessTheEngineDoes();
 
     CliRun there = run("copy", "--data", original.toString(), "--to", url);
     assertThat(there.exit()).as(there.err()).isZero();
     assertThat(there.out()).contains("source head position: " + events.size(), "source head hash:     " + head,
         "target head position: " + events.size(), "target head hash:     " + head,
         "ok: both stores end at position " + events.size() + " with the same head hash");
-    try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(db))) {
+    try (Connection c = connect()) {
       assertThat(read(new PostgresEventSource(c, "db"))).containsExactlyElementsOf(events);
     }
 
@@ -99,7 +94,7 @@ class CopyCommandTest {
     Files.writeString(busy.resolve("notes.txt"), "mine");
     CliRun r = run("copy", "--data", original.toString(), "--to", busy.toString());
     assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.err()).isEqualTo("error: copy_refused: the target " + busy.toAbsolutePath().normalize()
+    assertThat(r.err()).isEqualTo("error: copy_refused: the directory " + busy.toAbsolutePath().normalize()
         + " is not empty (it holds notes.txt); a copy only fills a new or empty directory, and nothing was written\n");
     try (var files = Files.list(busy)) {
       assertThat(files.toList()).containsExactly(busy.resolve("notes.txt"));
@@ -115,12 +110,11 @@ class CopyCommandTest {
   void a_postgresql_store_that_holds_events_is_refused_and_left_as_it_was() throws Exception {
     Path original = tmp.resolve("original");
     seedBank(original);
-    createTablesUnlessTheEngineDoes();
     assertThat(run("copy", "--data", original.toString(), "--to", url).exit()).isZero();
     String before = run("verify", "--store", url).out();
     CliRun again = run("copy", "--data", original.toString(), "--to", url);
     assertThat(again.exit()).isEqualTo(2);
-    assertThat(again.err()).startsWith("error: copy_refused: the target the PostgreSQL database " + url
+    assertThat(again.err()).startsWith("error: copy_refused: the PostgreSQL store " + url
         + " is not empty (its head is at position ").endsWith("); a copy only fills an empty store, and nothing was"
         + " written\n");
     assertThat(run("verify", "--store", url).out()).isEqualTo(before);
@@ -130,9 +124,8 @@ class CopyCommandTest {
   void verify_store_reports_data_grown_by_a_byte_at_its_position() throws Exception {
     Path original = tmp.resolve("original");
     seedBank(original);
-    createTablesUnlessTheEngineDoes();
     assertThat(run("copy", "--data", original.toString(), "--to", url).exit()).isZero();
-    try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(db)); Statement s = c.createStatement()) {
+    try (Connection c = connect(); Statement s = c.createStatement()) {
       s.execute("UPDATE annals_events SET data = data || '\\x20'::bytea WHERE position = 42");
     }
     CliRun r = run("verify", "--store", url);
@@ -180,25 +173,8 @@ class CopyCommandTest {
     return out;
   }
 
-  /**
-   * The store's tables, made by opening it once; until the engine's open is in (it is filled in on
-   * another branch), by running its schema script by hand.
-   */
-  private void createTablesUnlessTheEngineDoes() throws Exception {
-    try {
-      PostgresEventStore.open(url).close();
-      return;
-    } catch (UnsupportedOperationException notYet) {
-      // the engine's write side is not merged yet
-    }
-    try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(db)); Statement s = c.createStatement();
-        InputStream in = Objects.requireNonNull(
-            PostgresEventStore.class.getResourceAsStream("/dev/annals/postgres/schema-1.sql"))) {
-      s.execute(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-      s.execute("INSERT INTO annals_schema (version, store_id) VALUES (1, gen_random_uuid())");
-      s.execute("INSERT INTO annals_head (position, recorded_at, chain) VALUES (0, 0, '\\x" + "00".repeat(32) + "')");
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+  /** A plain connection whose search path is the store's schema (the engine's default). */
+  private Connection connect() throws Exception {
+    return DriverManager.getConnection(postgres.jdbcUrl(db) + "&currentSchema=" + PostgresOptions.DEFAULT_SCHEMA);
   }
 }

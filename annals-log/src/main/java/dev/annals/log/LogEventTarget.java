@@ -85,7 +85,7 @@ public final class LogEventTarget implements StoredEventTarget {
     }
     if (!names.isEmpty()) {
       boolean store = names.stream().anyMatch(n -> Segment.parseName(n) > 0) || Annals.holdsLog(dir);
-      throw new CopyRefusedException("the target " + dir.toAbsolutePath().normalize() + " is not empty ("
+      throw new CopyRefusedException("the directory " + dir.toAbsolutePath().normalize() + " is not empty ("
           + (store ? "it holds a store" : "it holds " + String.join(", ", names)) + "); a copy only fills a new or"
           + " empty directory, and nothing was written");
     }

@@ -17,24 +17,54 @@ public final class PostgresEventSource implements StoredEventSource {
 
   private final Connection connection;
   private final String description;
+  private final boolean owned;
 
   /**
    * @param connection sees the store's tables (its search path); used for one read-only transaction
    * @param description where the store is, for messages (never with a password)
    */
   public PostgresEventSource(Connection connection, String description) {
+    this(connection, description, false);
+  }
+
+  private PostgresEventSource(Connection connection, String description, boolean owned) {
     this.connection = connection;
     this.description = description;
+    this.owned = owned;
+  }
+
+  /** Reads the store {@code options} name, over a connection of its own (closed by {@link #close}). */
+  public static PostgresEventSource open(PostgresOptions options) {
+    Connection c = DirectConnection.open(options);
+    try {
+      if (!StoredRows.tablesExist(c)) {
+        throw new StoreUnavailableException(DirectConnection.describe(options) + " holds no Annals store (its tables"
+            + " are missing); nothing to copy");
+      }
+    } catch (SQLException | RuntimeException e) {
+      closeQuietly(c, e);
+      throw e instanceof RuntimeException r ? r
+          : new StoreUnavailableException("reading " + DirectConnection.describe(options) + " failed: " + e.getMessage(), e);
+    }
+    return new PostgresEventSource(c, DirectConnection.describe(options), true);
+  }
+
+  private static void closeQuietly(Connection c, Exception failure) {
+    try {
+      c.close();
+    } catch (SQLException e) {
+      failure.addSuppressed(e);
+    }
   }
 
   @Override
   public long forEach(Consumer<StoredEvent> sink) {
     try {
-      EventRows.begin(connection);
+      StoredRows.begin(connection);
       try {
-        return EventRows.forEach(connection, row -> sink.accept(row.stored()));
+        return StoredRows.forEach(connection, row -> sink.accept(row.stored()));
       } finally {
-        EventRows.end(connection);
+        StoredRows.end(connection);
       }
     } catch (SQLException e) {
       throw new StoreUnavailableException("reading " + description + " failed: " + e.getMessage(), e);
@@ -46,7 +76,15 @@ public final class PostgresEventSource implements StoredEventSource {
     return description;
   }
 
-  /** Nothing to release: the connection is the caller's. */
+  /** Closes the connection when this source opened it; one lent by the caller stays open. */
   @Override
-  public void close() { }
+  public void close() {
+    if (owned) {
+      try {
+        connection.close();
+      } catch (SQLException e) {
+        throw new StoreUnavailableException("closing the connection to " + description + " failed: " + e.getMessage(), e);
+      }
+    }
+  }
 }

@@ -41,6 +41,7 @@ public final class PostgresEventTarget implements StoredEventTarget {
 
   private final Connection connection;
   private final String description;
+  private boolean owned;
   private final ChainHash chain = new ChainHash();
   private @Nullable OutputStream copy;
   private final StringBuilder line = new StringBuilder(512);
@@ -68,17 +69,17 @@ public final class PostgresEventTarget implements StoredEventTarget {
       t.copy = new PGCopyOutputStream(connection.unwrap(PGConnection.class), COPY, 1 << 20);
       return t;
     } catch (SQLException e) {
-      t.close();
+      t.rollback();
       throw new StoreUnavailableException("preparing " + description + " for the copy failed: " + e.getMessage(), e);
     } catch (RuntimeException e) {
-      t.close();
+      t.rollback();
       throw e;
     }
   }
 
   private void lockEmpty() throws SQLException {
     try (Statement s = connection.createStatement()) {
-      if (!EventRows.tablesExist(connection)) {
+      if (!StoredRows.tablesExist(connection)) {
         throw new CopyRefusedException(description + " holds no Annals store (its tables are missing); nothing was"
             + " written");
       }
@@ -100,21 +101,33 @@ public final class PostgresEventTarget implements StoredEventTarget {
         streams = rs.getBoolean(1);
       }
       if (events > 0 || head > 0 || streams) {
-        throw new CopyRefusedException("the target " + description + " is not empty (its head is at position " + head
+        throw new CopyRefusedException(description + " is not empty (its head is at position " + head
             + "); a copy only fills an empty store, and nothing was written");
       }
     }
   }
 
   /**
-   * Whether {@code connection} sees a store's tables; when not, opening the store once creates them
-   * before a copy into it.
+   * Begins a copy into the store {@code options} name, over a connection of its own (closed by
+   * {@link #close}): creates the store's tables first when the schema has none (as a first open does), and
+   * refuses a schema of a newer version than this code knows.
    */
-  public static boolean holdsTables(Connection connection) {
+  public static PostgresEventTarget begin(PostgresOptions options) {
+    String description = DirectConnection.describe(options);
+    Connection c = DirectConnection.open(options);
     try {
-      return EventRows.tablesExist(connection);
-    } catch (SQLException e) {
-      throw new StoreUnavailableException("reading the database's tables failed: " + e.getMessage(), e);
+      SchemaMigration.bundled().migrate(c, options.schema());
+      PostgresEventTarget t = begin(c, description);
+      t.owned = true;
+      return t;
+    } catch (SQLException | RuntimeException e) {
+      try {
+        c.close();
+      } catch (SQLException closing) {
+        e.addSuppressed(closing);
+      }
+      throw e instanceof RuntimeException r ? r
+          : new StoreUnavailableException("preparing " + description + " for the copy failed: " + e.getMessage(), e);
     }
   }
 
@@ -153,7 +166,7 @@ public final class PostgresEventTarget implements StoredEventTarget {
     try {
       out.write(line.toString().getBytes(StandardCharsets.UTF_8));
     } catch (IOException ex) {
-      close();
+      rollback();
       throw new StoreUnavailableException("writing to " + description + " failed: " + ex.getMessage()
           + "; nothing was kept (the transaction was rolled back)", ex);
     }
@@ -211,7 +224,7 @@ public final class PostgresEventTarget implements StoredEventTarget {
         s.execute("ANALYZE annals_events, annals_streams");
       }
     } catch (IOException | SQLException e) {
-      close();
+      rollback();
       throw new StoreUnavailableException("finishing the copy into " + description + " failed: " + e.getMessage()
           + "; nothing was kept (the transaction was rolled back)", e);
     }
@@ -225,9 +238,27 @@ public final class PostgresEventTarget implements StoredEventTarget {
     return new StoreCopy.Head(report.headPosition(), report.headHash());
   }
 
-  /** Before {@link #finish}: rolls the transaction back, so the store is left empty as it was. */
+  /**
+   * Before {@link #finish}: rolls the transaction back, so the store is left empty as it was. Closes the
+   * connection when this target opened it.
+   */
   @Override
   public void close() {
+    try {
+      rollback();
+    } finally {
+      if (owned) {
+        owned = false;
+        try {
+          connection.close();
+        } catch (SQLException e) {
+          throw new StoreUnavailableException("closing the connection to " + description + " failed: " + e.getMessage(), e);
+        }
+      }
+    }
+  }
+
+  private void rollback() {
     if (!open) {
       return;
     }

@@ -61,13 +61,22 @@ public final class PostgresVerifier {
     this.progress = progress;
   }
 
+  /** Verifies the store {@code options} name, over a connection of its own. */
+  public static PostgresVerifyReport verify(PostgresOptions options, Progress progress) {
+    try (Connection c = DirectConnection.open(options)) {
+      return verify(c, progress);
+    } catch (SQLException e) {
+      throw new StoreUnavailableException("closing the connection to " + options.url() + " failed: " + e.getMessage(), e);
+    }
+  }
+
   /**
    * Verifies the store whose tables {@code c} sees (its search path). The connection is used for one
    * read-only transaction and given back in auto-commit; the caller closes it.
    */
   public static PostgresVerifyReport verify(Connection c, Progress progress) {
     try {
-      if (!EventRows.tablesExist(c)) {
+      if (!StoredRows.tablesExist(c)) {
         throw new StoreUnavailableException("the database holds no Annals store (no annals_events, annals_head or"
             + " annals_streams table); nothing was checked");
       }
@@ -79,9 +88,9 @@ public final class PostgresVerifier {
 
   private PostgresVerifyReport run(Connection c) throws SQLException {
     try {
-      EventRows.Head head = EventRows.begin(c);
+      StoredRows.Head head = StoredRows.begin(c);
       long total = head == null ? 0 : head.position();
-      EventRows.forEach(c, row -> {
+      StoredRows.forEach(c, row -> {
         check(row);
         if (events % PROGRESS_EVERY == 0) {
           progress.onProgress(events, total);
@@ -95,7 +104,7 @@ public final class PostgresVerifier {
       checkStreams(c);
       progress.onProgress(events, Math.max(total, events));
     } finally {
-      EventRows.end(c);
+      StoredRows.end(c);
     }
     if (droppedProblems > 0) {
       problems.add("... and " + droppedProblems + " more problems");
@@ -111,7 +120,7 @@ public final class PostgresVerifier {
     }
   }
 
-  private void check(EventRows.Row row) {
+  private void check(StoredRows.Row row) {
     long p = row.position();
     String at = "position " + p + ": ";
     if (p != lastPosition + 1) {
@@ -128,7 +137,7 @@ public final class PostgresVerifier {
     s.version = row.version();
     s.lastPosition = p;
     s.lastRecordedAt = row.recordedAt();
-    long micros = EventRows.micros(row.recordedAt());
+    long micros = StoredRows.micros(row.recordedAt());
     if (micros < lastRecordedMicros) {
       problem(at + "recorded_at is before the previous event's");
     }
@@ -156,7 +165,7 @@ public final class PostgresVerifier {
     events++;
   }
 
-  private void checkFraming(EventRows.Row row, String at) {
+  private void checkFraming(StoredRows.Row row, String at) {
     int index = row.indexInBatch();
     int bs = row.batchSize();
     if (index == 0 && seen != 0) {
@@ -170,7 +179,7 @@ public final class PostgresVerifier {
     seen = bs >= 1 && index + 1 >= bs ? 0 : index + 1;
   }
 
-  private void checkHead(EventRows.@Nullable Head head) {
+  private void checkHead(StoredRows.@Nullable Head head) {
     if (head == null) {
       problem("annals_head: the head row is missing");
       return;

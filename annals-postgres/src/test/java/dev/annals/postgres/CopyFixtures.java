@@ -5,17 +5,11 @@ import dev.annals.core.Json;
 import dev.annals.core.RecordedEvent;
 import dev.annals.core.StoredEvent;
 import dev.annals.core.StoredEventSource;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -24,20 +18,16 @@ final class CopyFixtures {
 
   private CopyFixtures() {}
 
-  /**
-   * Runs schema-1.sql on {@code c}, then inserts the empty head row, as a first open of the store does.
-   * (The copy and verify tests need only the tables, not the engine.)
-   */
-  static void createSchema(Connection c) throws SQLException {
-    try (InputStream in = Objects.requireNonNull(
-            PostgresEventTarget.class.getResourceAsStream("/dev/annals/postgres/schema-1.sql"), "schema-1.sql");
-        Statement s = c.createStatement()) {
-      s.execute(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-      s.execute("INSERT INTO annals_head (position, recorded_at, chain) VALUES (0, 0, '\\x"
-          + ChainHash.hex(ChainHash.genesis()) + "')");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  /** A connection to a new database whose store schema is created (by the engine's migration) and empty. */
+  static Connection newStore(LocalPostgres pg) throws SQLException {
+    Connection c = DirectConnection.open(options(pg, pg.createDatabase()));
+    SchemaMigration.bundled().migrate(c, PostgresOptions.DEFAULT_SCHEMA);
+    return c;
+  }
+
+  /** The options of the store in {@code db}. */
+  static PostgresOptions options(LocalPostgres pg, String db) {
+    return PostgresOptions.of(pg.url(db).toString());
   }
 
   /**

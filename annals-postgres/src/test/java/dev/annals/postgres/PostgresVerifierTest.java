@@ -6,7 +6,6 @@ import dev.annals.core.ChainHash;
 import dev.annals.core.StoreCopy;
 import dev.annals.core.StoredEvent;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -20,8 +19,7 @@ class PostgresVerifierTest {
 
   /** A store holding {@link #EVENTS}, then {@code damage} run on it, then verified. */
   private static PostgresVerifyReport verifyAfter(LocalPostgres pg, String... damage) throws Exception {
-    try (Connection c = DriverManager.getConnection(pg.jdbcUrl(pg.createDatabase()))) {
-      CopyFixtures.createSchema(c);
+    try (Connection c = CopyFixtures.newStore(pg)) {
       StoreCopy.copy(CopyFixtures.source(EVENTS), PostgresEventTarget.begin(c, "db"), StoreCopy.Progress.NONE);
       try (Statement s = c.createStatement()) {
         for (String sql : damage) {
@@ -43,8 +41,7 @@ class PostgresVerifierTest {
 
   @Test
   void an_empty_store_verifies_with_the_genesis_hash(LocalPostgres pg) throws Exception {
-    try (Connection c = DriverManager.getConnection(pg.jdbcUrl(pg.createDatabase()))) {
-      CopyFixtures.createSchema(c);
+    try (Connection c = CopyFixtures.newStore(pg)) {
       PostgresVerifyReport r = PostgresVerifier.verify(c, PostgresVerifier.Progress.NONE);
       assertThat(r.problems()).isEmpty();
       assertThat(r.headHash()).isEqualTo("0".repeat(64));

@@ -87,6 +87,20 @@ class CopyCommandTest {
   }
 
   @Test
+  void a_postgresql_store_copies_into_another_database_with_the_same_head() throws Exception {
+    Path original = tmp.resolve("original");
+    seedBank(original);
+    assertThat(run("copy", "--data", original.toString(), "--to", url).exit()).isZero();
+    String other = postgres.url(postgres.createDatabase()).toString();
+    CliRun r = run("copy", "--store", url, "--to", other);
+    assertThat(r.exit()).as(r.err()).isZero();
+    String head = run("verify", "--data", original.toString()).out().lines()
+        .filter(l -> l.startsWith("head hash:")).findFirst().orElseThrow();
+    assertThat(run("verify", "--store", other).out()).contains(head, "ok: no problems");
+    assertThat(r.out()).contains("  from the PostgreSQL store " + url, "  to   the PostgreSQL store " + other);
+  }
+
+  @Test
   void a_directory_that_holds_anything_is_refused_and_left_as_it_was() throws Exception {
     Path original = tmp.resolve("original");
     seedBank(original);

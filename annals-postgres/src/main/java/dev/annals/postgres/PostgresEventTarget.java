@@ -42,6 +42,8 @@ public final class PostgresEventTarget implements StoredEventTarget {
   private final Connection connection;
   private final String description;
   private boolean owned;
+  /** The store's LISTEN/NOTIFY channel, when known: notified of the new head at COMMIT, as an append does. */
+  private @Nullable String channel;
   private final ChainHash chain = new ChainHash();
   private @Nullable OutputStream copy;
   private final StringBuilder line = new StringBuilder(512);
@@ -119,6 +121,7 @@ public final class PostgresEventTarget implements StoredEventTarget {
       SchemaMigration.bundled().migrate(c, options.schema());
       PostgresEventTarget t = begin(c, description);
       t.owned = true;
+      t.channel = options.notifyChannel();
       return t;
     } catch (SQLException | RuntimeException e) {
       try {
@@ -216,6 +219,14 @@ public final class PostgresEventTarget implements StoredEventTarget {
         // versions and positions grow along positions, recorded_at never decreases: the maxima are the last event's
         s.executeUpdate("INSERT INTO annals_streams (stream, version, last_position, last_recorded_at)"
             + " SELECT stream, max(version), max(position), max(recorded_at) FROM annals_events GROUP BY stream");
+      }
+      String notify = channel;
+      if (notify != null) { // subscribers already waiting on the empty store wake up (delivered at COMMIT)
+        try (PreparedStatement n = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
+          n.setString(1, notify);
+          n.setString(2, Long.toString(lastPosition));
+          n.execute();
+        }
       }
       connection.commit();
       open = false;

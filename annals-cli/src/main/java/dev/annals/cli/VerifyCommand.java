@@ -29,6 +29,8 @@ final class VerifyCommand implements Callable<Integer> {
 
   /** Stores smaller than this verify in a blink: no progress bar. */
   static final long PROGRESS_BAR_BYTES = 16L << 20;
+  /** PostgreSQL stores of fewer events than this verify in a blink: no progress bar. */
+  static final long PROGRESS_BAR_EVENTS = 50_000;
 
   @Mixin StoreAccess access;
 
@@ -145,18 +147,25 @@ final class VerifyCommand implements Callable<Integer> {
       if (total < PROGRESS_BAR_BYTES) {
         return;
       }
-      shown = true;
-      int width = 40;
-      int filled = (int) (width * done / Math.max(1, total));
-      double secs = (System.nanoTime() - started) / 1e9;
-      err.printf(Locale.ROOT, "\rverifying [%s%s] %3d%%  %d/%d MiB  %.1fs", "#".repeat(filled), " ".repeat(width - filled),
-          100 * done / Math.max(1, total), done >> 20, total >> 20, secs);
-      err.flush();
+      draw(done, total, String.format(Locale.ROOT, "%d/%d MiB", done >> 20, total >> 20));
     }
 
-    /** Progress of a PostgreSQL verify, in events: a bar once the store is large (about 1 KiB an event). */
+    /** Progress of a PostgreSQL verify, counted in events; shown from {@link #PROGRESS_BAR_EVENTS} events on. */
     void onEvents(long done, long total) {
-      onProgress(done << 10, total << 10);
+      if (total < PROGRESS_BAR_EVENTS) {
+        return;
+      }
+      draw(done, total, String.format(Locale.ROOT, "%,d/%,d events", done, total));
+    }
+
+    private void draw(long done, long total, String amount) {
+      shown = true;
+      int width = 40;
+      int filled = (int) (width * Math.min(done, total) / Math.max(1, total));
+      double secs = (System.nanoTime() - started) / 1e9;
+      err.printf(Locale.ROOT, "\rverifying [%s%s] %3d%%  %s  %.1fs", "#".repeat(filled), " ".repeat(width - filled),
+          100 * Math.min(done, total) / Math.max(1, total), amount, secs);
+      err.flush();
     }
 
     void finish() {

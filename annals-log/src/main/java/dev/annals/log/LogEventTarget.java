@@ -29,8 +29,8 @@ import org.jspecify.annotations.Nullable;
  * store, so recovery checks every record and link and builds the indexes, and verifies it for the head.
  *
  * <p>Only a missing or empty directory is accepted. Until {@link #finish}, the directory holds no
- * checkpoint and is locked; {@link #close} without {@link #finish} deletes what was written (and the
- * directory, when this made it). Not thread-safe.
+ * checkpoint and is locked; {@link #close} without a successful {@link #finish} deletes what was written
+ * (and the directory, when this made it). Not thread-safe.
  */
 public final class LogEventTarget implements StoredEventTarget {
 
@@ -173,12 +173,12 @@ public final class LogEventTarget implements StoredEventTarget {
     } catch (IOException e) {
       throw new StoreUnavailableException("writing " + dir + " failed: " + e.getMessage(), e);
     }
-    finished = true;
     Annals.open(dir, options).close(); // recovery: every record and chain link checked, indexes built
     VerifyReport report = LogVerifier.verify(dir, LogVerifier.Progress.NONE);
     if (!report.ok()) {
       throw new StoreUnavailableException("the copy in " + dir + " does not verify: " + report.problems().get(0));
     }
+    finished = true;
     return new StoreCopy.Head(report.headPosition(), report.headHash());
   }
 
@@ -206,6 +206,7 @@ public final class LogEventTarget implements StoredEventTarget {
       }
       releaseLock();
       Files.deleteIfExists(dir.resolve(DirectoryLock.FILE));
+      Files.deleteIfExists(dir.resolve(IndexCheckpoint.FILE)); // when the store was opened and then failed to verify
       if (madeDir) {
         Files.deleteIfExists(dir);
       }

@@ -19,8 +19,7 @@ import dev.annals.examples.bank.seed.HistoryGenerator;
 import dev.annals.examples.bank.seed.SeedConfig;
 import dev.annals.examples.bank.seed.SeededHistory;
 import dev.annals.examples.bank.transfer.TransferDecider;
-import dev.annals.log.Annals;
-import dev.annals.log.LogEventStore;
+import dev.annals.core.EventStore;
 import dev.annals.module.ServerModule;
 import dev.annals.server.AnnalsServer;
 import dev.annals.server.ServerConfig;
@@ -68,16 +67,16 @@ final class Demo implements AutoCloseable {
 
   record Answers(BalanceAnswer balance, AuditAnswer audit, RebuildAnswer rebuild) {}
 
-  private final Path dataDir;
-  private final LogEventStore store;
+  private final StoreLocation where;
+  private final EventStore store;
   private final AnnalsServer server;
   private final ProjectionHost projections;
   private final PrintStream out;
   private Optional<Answers> answers = Optional.empty();
   private long events;
 
-  private Demo(Path dataDir, LogEventStore store, AnnalsServer server, PrintStream out) {
-    this.dataDir = dataDir;
+  private Demo(StoreLocation where, EventStore store, AnnalsServer server, PrintStream out) {
+    this.where = where;
     this.store = store;
     this.server = server;
     this.projections = server.projections();
@@ -92,12 +91,26 @@ final class Demo implements AutoCloseable {
    * log and its projections (the promoted statements v2 included).
    */
   static Demo open(Path dataDir, String host, int port, PrintStream out) throws Exception {
-    LogEventStore store = Annals.open(dataDir);
+    return open(new StoreLocation.DataDirectory(dataDir), host, port, out);
+  }
+
+  /**
+   * Opens the store at {@code where} and serves it as {@link #open(Path, String, int, PrintStream)} does;
+   * over a PostgreSQL store the projections' SQLite database is a temporary one, as under
+   * {@code annals serve --store}.
+   */
+  static Demo open(StoreLocation where, String host, int port, PrintStream out) throws Exception {
+    StoreFactory.Opened opened = new DefaultStores().open(where, "always");
+    EventStore store = opened.store();
+    if (!(where instanceof StoreLocation.DataDirectory) && store.headPosition() > 0) { // a directory is checked empty before
+      store.close();
+      throw new IllegalArgumentException("the demo needs an empty store; " + opened.description() + " is not");
+    }
     AnnalsServer server;
     try {
-      server = new AnnalsServer(store, ServerConfig.defaults().withHost(host).withPort(port).withEngine("log"),
-          DefaultStores.logVerifier(store), ServerModule.select(ServerModule.installed(), List.of("bank")),
-          Optional.of(ServeCommand.projectionsDir(dataDir)));
+      server = new AnnalsServer(store, ServerConfig.defaults().withHost(host).withPort(port).withEngine(where.engine()),
+          opened.verifier(), ServerModule.select(ServerModule.installed(), List.of("bank")),
+          where instanceof StoreLocation.DataDirectory d ? Optional.of(ServeCommand.projectionsDir(d.dir())) : Optional.empty());
       server.start();
     } catch (Exception e) {
       store.close();
@@ -108,7 +121,7 @@ final class Demo implements AutoCloseable {
       store.close();
       throw new IllegalStateException("the bank module is not installed: the server hosts " + server.projections().names());
     }
-    return new Demo(dataDir, store, server, out);
+    return new Demo(where, store, server, out);
   }
 
   AnnalsServer server() {
@@ -170,7 +183,8 @@ final class Demo implements AutoCloseable {
 
   private void printHeader(SeededHistory history, long seedNanos, long projectNanos) throws Exception {
     out.printf("Annals bank demo%n");
-    out.printf("  data       %s%n", dataDir.toAbsolutePath());
+    out.println(where instanceof StoreLocation.DataDirectory d ? "  data       " + d.dir().toAbsolutePath()
+        : "  store      " + where.describe());
     out.printf("  server     %s  (no auth: loopback only)%n", server.uri());
     out.printf("  seeded     %,d events (%d accounts, %s .. %s) in %.1f s%n", events,
         history.events().stream().filter(e -> e.event().type().equals("AccountOpened")).count(), history.events().getFirst().recordedAt().toString().substring(0, 10),
@@ -322,7 +336,9 @@ final class Demo implements AutoCloseable {
     out.printf("  curl '%s/projections'%n", u);
     out.printf("  curl '%s/projections/%s/lines?accountId=%s'%n", u, BankProjections.STATEMENTS, facts.correctedAccountId());
     out.printf("  ./annals tail --server %s --from %d%n", u, Math.max(1, events - 4));
-    out.printf("  after Ctrl-C: ./annals serve --data %s --module bank%n", dataDir.toAbsolutePath());
+    out.println("  after Ctrl-C: ./annals serve " + (where instanceof StoreLocation.PostgresUrl pg ? "--store " + pg.url()
+        : where instanceof StoreLocation.DataDirectory d ? "--data " + d.dir().toAbsolutePath() : "--in-memory")
+        + " --module bank");
     out.printf("  more in docs/tour.md%n");
   }
 

@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,7 +22,9 @@ import picocli.CommandLine.Option;
  * prints where to look and three answers computed live. Then serves until SIGTERM/SIGINT, or exits
  * with {@code --no-wait}.
  */
-@Command(name = "demo", description = "Run the bank demo: seed a history, serve it, print three answers.")
+@Command(name = "demo", description = {"Run the bank demo: seed a history, serve it, print three answers.",
+    "The store: a new or empty data directory (--data DIR; default: a new directory under ./.annals-demo/), or an"
+        + " empty PostgreSQL database (--store URL; the read models then go in a temporary directory)."})
 final class DemoCommand implements Callable<Integer> {
 
   /** The system property logback.xml reads for the root level. */
@@ -32,9 +35,7 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "7070", description = "HTTP port; 0 picks a free one (default: ${DEFAULT-VALUE})")
   int port;
 
-  @Option(names = "--data", paramLabel = "DIR",
-      description = "a new or empty data directory (default: a new directory under ./.annals-demo/)")
-  Optional<Path> data;
+  @Mixin StoreOptions where;
 
   @Option(names = "--no-wait", description = "exit after printing instead of serving until Ctrl-C")
   boolean noWait;
@@ -47,12 +48,14 @@ final class DemoCommand implements Callable<Integer> {
     if (System.getProperty(LOG_LEVEL) == null) {
       System.setProperty(LOG_LEVEL, "ERROR");
     }
-    boolean defaultDir = data.isEmpty();
-    Path dir = data.orElseGet(() -> Path.of(DEFAULT_PARENT, DIR_NAME.format(Instant.now()) + "-" + ProcessHandle.current().pid()));
-    Fresh fresh = requireFresh(dir);
+    Optional<StoreLocation> given = where.location();
+    boolean defaultDir = given.isEmpty();
+    StoreLocation location = given.orElseGet(() -> new StoreLocation.DataDirectory(
+        Path.of(DEFAULT_PARENT, DIR_NAME.format(Instant.now()) + "-" + ProcessHandle.current().pid())));
+    Fresh fresh = location instanceof StoreLocation.DataDirectory d ? requireFresh(d.dir()) : Fresh.NOTHING;
     Demo demo;
     try {
-      demo = Demo.open(dir, "127.0.0.1", port, System.out);
+      demo = Demo.open(location, "127.0.0.1", port, System.out);
     } catch (IllegalArgumentException | IllegalStateException e) {
       fresh.undo(defaultDir);
       throw new CliFailure("cannot start the demo: " + e.getMessage(), 2);
@@ -71,10 +74,11 @@ final class DemoCommand implements Callable<Integer> {
       System.out.println("annals demo: stopping");
       demo.close();
       if (ready.get()) {
-        System.out.println("annals demo: stopped; the data stays in " + dir.toAbsolutePath());
+        System.out.println("annals demo: stopped; the data stays in " + location.describe());
       } else {
         fresh.undo(defaultDir);
-        System.out.println("annals demo: stopped before the demo was ready; removed " + dir.toAbsolutePath());
+        System.out.println("annals demo: stopped before the demo was ready; " + (fresh == Fresh.NOTHING
+            ? "what it seeded stays in " + location.describe() : "removed " + fresh.dir().toAbsolutePath()));
       }
       System.out.flush();
       stopped.countDown();
@@ -110,8 +114,14 @@ final class DemoCommand implements Callable<Integer> {
   /** Whether the demo made its directory or found it empty: what to remove again if it fails. */
   private record Fresh(Path dir, boolean made) {
 
+    /** A store in a database: the demo checks it is empty (see {@link Demo#open}) and removes nothing. */
+    static final Fresh NOTHING = new Fresh(Path.of(""), false);
+
     /** Removes what the demo wrote: the directory it made (and an emptied ./.annals-demo/), or the contents of the empty one it was given. */
     void undo(boolean defaultDir) {
+      if (this == NOTHING) {
+        return;
+      }
       if (made) {
         Directories.deleteQuietly(dir);
         if (defaultDir) {

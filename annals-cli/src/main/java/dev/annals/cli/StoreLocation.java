@@ -2,14 +2,12 @@ package dev.annals.cli;
 
 import dev.annals.core.EventStore;
 import dev.annals.core.InMemoryEventStore;
+import dev.annals.core.InvalidInputException;
 import dev.annals.log.Annals;
 import dev.annals.postgres.PostgresEventStore;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
-import java.util.regex.Pattern;
+import java.util.Map;
 
 /**
  * Where a command's store is: the embedded log in a data directory ({@code --data DIR}), a PostgreSQL
@@ -74,42 +72,22 @@ sealed interface StoreLocation {
    */
   record PostgresUrl(String url) implements StoreLocation {
 
-    /** {@code user:password@} before the host. */
-    private static final Pattern PASSWORD_IN_USERINFO = Pattern.compile("^[^@/?#]*:[^@/?#]*@");
-    /** A {@code password} parameter in the query. */
-    private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)[?&]password=");
-    private static final String FORMS = "postgresql://USER@HOST:PORT/DB or jdbc:postgresql://HOST:PORT/DB?user=USER";
-
     /**
-     * The URL given to {@code option} (e.g. {@code --store}), checked: a PostgreSQL URL of one of the two
-     * forms, holding no password (a command line is visible to every user of the machine in the process
-     * list, and stays in shell history). Anything else is a one-line error naming the option and what to
-     * give instead.
+     * The URL given to {@code option} (e.g. {@code --store}), checked by the engine's own reading of it:
+     * {@code postgresql://USER@HOST:PORT/DB} or {@code jdbc:postgresql://HOST:PORT/DB?user=USER}, naming a
+     * host and a database, and holding no password (a command line is visible to every user of the machine
+     * in the process list, and stays in shell history). Anything else is a one-line error naming the
+     * option and what to give instead.
      */
     static PostgresUrl parse(String option, String text) {
       String url = text.strip();
-      String rest;
-      if (url.toLowerCase(Locale.ROOT).startsWith("postgresql://")) {
-        rest = url.substring("postgresql://".length());
-      } else if (url.toLowerCase(Locale.ROOT).startsWith("jdbc:postgresql://")) {
-        rest = url.substring("jdbc:postgresql://".length());
-      } else {
-        String hint = url.toLowerCase(Locale.ROOT).startsWith("postgres://") ? " (write postgresql://, not postgres://)"
-            : !url.contains("://") ? " (a data directory goes with --data DIR)" : "";
-        throw new CliFailure(option + " takes a PostgreSQL URL, " + FORMS + "; '" + url + "' is not one" + hint, 2);
-      }
-      if (PASSWORD_IN_USERINFO.matcher(rest).find() || PASSWORD_PARAMETER.matcher(rest).find()) {
-        throw new CliFailure(option + ": the URL holds a password; a password never goes on the command line (other users"
-            + " see it in the process list, and it stays in your shell history). Give the URL without it ("
-            + FORMS + ") and put the password in the PGPASSWORD environment variable or in ~/.pgpass", 2);
-      }
       try {
-        URI parsed = new URI("postgresql://" + rest); // several hosts (h1:5432,h2:5432) parse as an authority only
-        if (parsed.getRawAuthority() == null || parsed.getRawAuthority().isEmpty()) {
-          throw new CliFailure(option + ": the URL names no host; " + FORMS, 2);
-        }
-      } catch (URISyntaxException e) {
-        throw new CliFailure(option + ": not a valid URL (" + e.getReason() + "): " + url + "; " + FORMS, 2);
+        dev.annals.postgres.PostgresUrl.parse(url, Map.of());
+      } catch (InvalidInputException e) {
+        String hint = dev.annals.postgres.PostgresUrl.isPostgres(url) ? ""
+            : !url.contains("://") ? "; '" + url + "' is not a URL (a data directory goes with --data DIR)"
+            : "; '" + url + "' is not one";
+        throw new CliFailure(option + ": " + e.getMessage() + hint, 2);
       }
       return new PostgresUrl(url);
     }

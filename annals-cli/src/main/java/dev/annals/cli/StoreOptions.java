@@ -16,8 +16,8 @@ final class StoreOptions {
   @Nullable Path data;
 
   @Option(names = "--store", paramLabel = "URL",
-      description = "The store in this PostgreSQL database instead: postgresql://USER@HOST:PORT/DB or"
-          + " jdbc:postgresql://...; the password comes from PGPASSWORD or ~/.pgpass, never from the URL.")
+      description = {"The store in this PostgreSQL database instead, as", "  postgresql://USER@HOST:PORT/DB or",
+          "  jdbc:postgresql://HOST:PORT/DB?user=USER", "The password comes from PGPASSWORD or ~/.pgpass, never from the URL."})
   @Nullable String store;
 
   /** The location given, if any; refuses {@code --data} with {@code --store} and a URL that is not a PostgreSQL URL without password. */

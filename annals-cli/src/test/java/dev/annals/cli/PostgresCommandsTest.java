@@ -2,6 +2,7 @@ package dev.annals.cli;
 
 import static dev.annals.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.annals.core.Direction;
@@ -14,6 +15,7 @@ import dev.annals.postgres.TestPostgres;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -106,10 +108,12 @@ class PostgresCommandsTest {
       closed = s.getLocalPort(); // free once closed: nothing listens there
     }
     String nowhere = "postgresql://annals@127.0.0.1:" + closed + "/annals";
-    for (String[] command : List.of(new String[] {"append", "s-1", "A", "{}"}, new String[] {"read", "s-1"})) {
+    for (String[] command : List.of(new String[] {"append", "s-1", "A", "{}"}, new String[] {"read", "s-1"},
+        new String[] {"serve", "--port", "0"})) {
       List<String> args = new java.util.ArrayList<>(List.of(command));
       args.addAll(List.of("--store", nowhere));
-      CliRun r = run(args.toArray(String[]::new));
+      // serve does not start over a store it cannot reach (hence the timeout: a started server would serve on)
+      CliRun r = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> run(args.toArray(String[]::new)));
       assertThat(r.exit()).as(args + ": " + r.err()).isEqualTo(2);
       assertThat(r.err()).as(args.toString()).startsWith("error: unavailable: ").contains(Integer.toString(closed))
           .hasLineCount(1);

@@ -3,13 +3,18 @@ package dev.annals.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.annals.client.HttpEventStore;
+import dev.annals.core.Filter;
+import dev.annals.core.Subscription;
 import dev.annals.postgres.LocalPostgres;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * {@code annals serve --store URL} in a child JVM over a PostgreSQL of this test's own (it is stopped
  * and started again here, so it is not the run's shared one): HTTP appends and reads go to the
  * database; when PostgreSQL stops, {@code /health} says why and appends and reads answer 503
- * {@code unavailable}; when it is back, the same server process appends again.
+ * {@code unavailable}; when it is back, the same server process appends again, and an SSE subscriber
+ * from before the outage receives what was appended after it.
  */
 class ServePostgresTest {
 
@@ -50,6 +56,11 @@ class ServePostgresTest {
       assertThat(health.status()).isEqualTo(200);
       assertThat(health.json().get("engine").asText()).isEqualTo("postgresql");
       assertThat(health.json().get("head").asLong()).isEqualTo(1);
+      // a subscriber of the server's SSE feed, there before the outage and after it
+      List<Long> seen = new CopyOnWriteArrayList<>();
+      HttpEventStore client = new HttpEventStore(uri);
+      Subscription feed = client.subscribeToAll(1, Filter.all(), e -> seen.add(e.position()));
+      awaitSeen(seen, List.of(1L));
 
       postgres.stop(LocalPostgres.StopMode.IMMEDIATE);
       Reply down = get(uri, "/health");
@@ -74,7 +85,18 @@ class ServePostgresTest {
       assertThat(healthy.status()).isEqualTo(200);
       assertThat(healthy.json().get("head").asLong()).isEqualTo(2);
       assertThat(served.process.isAlive()).as("the same server process").isTrue();
+      awaitSeen(seen, List.of(1L, 2L)); // the feed went on: the event appended after the outage, once
+      feed.close();
+      client.close();
     }
+  }
+
+  private static void awaitSeen(List<Long> seen, List<Long> expected) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!seen.equals(expected) && seen.size() <= expected.size() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(seen).isEqualTo(expected);
   }
 
   /** The append, retried while the store reconnects (503), until it is answered otherwise or 60 s pass. */

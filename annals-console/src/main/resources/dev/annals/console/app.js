@@ -96,14 +96,26 @@ function wireKey() {
   });
 }
 
+// "server up" (with the store's engine when the server names it), "store unavailable" when the server
+// runs but cannot read its store (a database away: the reason is the tooltip), else the HTTP status.
 async function checkHealth() {
   const el = document.getElementById('health');
   try {
     const res = await fetch('/health', { headers: { Accept: 'application/json' } });
-    el.textContent = res.ok ? 'server up' : `server: HTTP ${res.status}`;
+    const body = await res.json().catch(() => ({}));
+    const engine = typeof body.engine === 'string' ? body.engine : '';
+    if (res.ok) {
+      el.textContent = engine ? `server up · ${engine}` : 'server up';
+    } else if (res.status === 503 && body.error === 'unavailable' && engine) {
+      el.textContent = `store unavailable · ${engine}`;
+    } else {
+      el.textContent = `server: HTTP ${res.status}`;
+    }
+    el.title = typeof body.message === 'string' ? body.message : 'Server health';
     el.className = 'health ' + (res.ok ? 'up' : 'down');
   } catch (e) {
     el.textContent = 'server unreachable';
+    el.title = 'Server health';
     el.className = 'health down';
   }
 }

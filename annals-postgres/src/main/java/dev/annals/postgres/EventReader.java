@@ -18,7 +18,9 @@ import javax.sql.DataSource;
  * Reads pages of one stream or of the global log with one statement each: the page's rows and the end
  * they are measured against (the head, or the stream's last version) come from the same snapshot, so a
  * page never claims to have reached an end it did not see. Because positions are assigned in commit
- * order, every snapshot holds a gap-free prefix of the log and "the head" is simply the head row.
+ * order, every snapshot holds a gap-free prefix of the log and "the head" is simply the head row, updated
+ * in the same transaction as the rows it covers: the rows need no bound by it (one the planner could not
+ * estimate, which spoils its choice of index).
  *
  * <p>Filters are pushed into SQL: the category through the {@code annals_events_category} expression
  * index (rows of one category in position order), event types and prefixes as conditions on the
@@ -44,10 +46,10 @@ final class EventReader {
     String size = "(SELECT coalesce(max(version), 0) AS size FROM " + tables.events() + " WHERE stream = ?) h";
     this.streamForwardSql = "SELECT h.size, " + EventRows.COLUMNS + " FROM " + size
         + " LEFT JOIN LATERAL (SELECT " + EventRows.COLUMNS + " FROM " + tables.events() + " e"
-        + " WHERE e.stream = ? AND e.version >= ? AND e.version <= h.size ORDER BY e.version LIMIT ?) e ON true";
+        + " WHERE e.stream = ? AND e.version >= ? ORDER BY e.version LIMIT ?) e ON true";
     this.streamBackwardSql = "SELECT h.size, " + EventRows.COLUMNS + " FROM " + size
         + " LEFT JOIN LATERAL (SELECT " + EventRows.COLUMNS + " FROM " + tables.events() + " e"
-        + " WHERE e.stream = ? AND e.version <= least(?, h.size) ORDER BY e.version DESC LIMIT ?) e ON true";
+        + " WHERE e.stream = ? AND e.version <= ? ORDER BY e.version DESC LIMIT ?) e ON true";
   }
 
   /** The position of the last committed event; 0 when empty. */
@@ -104,12 +106,7 @@ final class EventReader {
       return Pages.backward(List.of(), limit, RecordedEvent::position);
     }
     FilterSql where = FilterSql.of(filter);
-    String sql = "SELECT h.head, " + EventRows.COLUMNS + " FROM (" + headSql + " AS head) h"
-        + " LEFT JOIN LATERAL (SELECT " + EventRows.COLUMNS + " FROM " + tables.events() + " e WHERE "
-        + (forward ? "e.position >= ? AND e.position <= h.head" : "e.position <= least(?, h.head)")
-        + where.conditions()
-        + " ORDER BY e.position" + (forward ? "" : " DESC") + " LIMIT ?) e ON true";
-    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(readAllSql(forward, where))) {
       int p = 1;
       ps.setLong(p++, from);
       p = where.bind(c, ps, p);
@@ -121,6 +118,21 @@ final class EventReader {
     } catch (SQLException e) {
       throw ReadFailures.of("reading the log", e);
     }
+  }
+
+  /** The statement of a readAll page; parameters: from, the filter's, limit. */
+  String readAllSql(boolean forward, FilterSql where) {
+    String position = where.positionKey();
+    return "SELECT h.head, " + EventRows.COLUMNS + " FROM (" + headSql + " AS head) h"
+        + " LEFT JOIN LATERAL (SELECT " + EventRows.COLUMNS + " FROM " + tables.events() + " e WHERE "
+        + position + (forward ? " >= ?" : " <= ?")
+        + where.conditions()
+        + " ORDER BY " + position + (forward ? "" : " DESC") + " LIMIT ?) e ON true";
+  }
+
+  /** The statement of a readStream page; parameters: stream, stream, from, limit. */
+  String readStreamSql(boolean forward) {
+    return forward ? streamForwardSql : streamBackwardSql;
   }
 
   /** The events of a page, and the end (head or stream size) of the snapshot they were read in. */

@@ -39,6 +39,18 @@ record FilterSql(String conditions, List<String> texts, List<String> types) {
     return new FilterSql(sql.toString(), texts, types);
   }
 
+  /**
+   * The position expression a page is bounded and ordered by. With a category it is
+   * {@code (e.position + 0)}, the second column of the category index and of no other: only that index
+   * yields rows in that order, so the plan reads the category's rows alone instead of walking the whole
+   * log by its primary key, which the planner would otherwise pick whenever it guesses the category is
+   * common and spread evenly over the log (a guess that costs a scan of everything before a category that
+   * is rare, or new).
+   */
+  String positionKey() {
+    return conditions.contains("split_part") ? "(e.position + 0)" : "e.position";
+  }
+
   /** Binds this filter's parameters from {@code index}; returns the next free index. */
   int bind(Connection c, PreparedStatement ps, int index) throws SQLException {
     int p = index;

@@ -54,14 +54,13 @@ final class PositionAt {
     if (instant.getEpochSecond() < MIN_SECOND) {
       return 1;
     }
-    boolean beyond = instant.getEpochSecond() > MAX_SECOND;
-    // recorded_at has microseconds: "at or after" an instant between two microseconds is at or after the later
-    Instant micros = instant.truncatedTo(ChronoUnit.MICROS);
-    Instant bound = micros.equals(instant) ? micros : micros.plus(1, ChronoUnit.MICROS);
     try (Connection c = pool.getConnection()) {
-      if (beyond) {
+      if (instant.getEpochSecond() > MAX_SECOND) {
         return head(c) + 1;
       }
+      // recorded_at has microseconds: "at or after" an instant between two microseconds is at or after the later
+      Instant micros = instant.truncatedTo(ChronoUnit.MICROS);
+      Instant bound = micros.equals(instant) ? micros : micros.plus(1, ChronoUnit.MICROS);
       OffsetDateTime at = OffsetDateTime.ofInstant(bound, ZoneOffset.UTC);
       Answer first = find(c, at);
       if (first.found()) {
@@ -77,6 +76,11 @@ final class PositionAt {
     } catch (SQLException e) {
       throw ReadFailures.of("finding a position by time", e);
     }
+  }
+
+  /** The statement that finds the position; its one parameter: the instant (a timestamptz). */
+  String findSql() {
+    return findSql;
   }
 
   /** The position found, or head + 1 when no event is recorded at or after the instant. */

@@ -103,6 +103,14 @@ final class ReadSide implements AutoCloseable {
         (cursor, n) -> reader.readStream(stream, cursor, Direction.FORWARD, n), handler, RecordedEvent::version);
   }
 
+  EventReader reader() {
+    return reader;
+  }
+
+  PositionAt positionAtQuery() {
+    return positionAt;
+  }
+
   /** The watcher, for tests and diagnostics. */
   HeadWatcher watcher() {
     return watcher;

@@ -91,9 +91,18 @@ final class RowWriter implements AutoCloseable {
     return pool;
   }
 
+  String poolUrl() {
+    return jdbcUrl;
+  }
+
+  /** Opens connections outside any pool (a head watcher's). */
+  HeadWatcher.ConnectionOpener opener() {
+    return () -> DriverManager.getConnection(jdbcUrl);
+  }
+
   /** A read side on this schema with its own pool (as another process would have), polling every {@code poll}. */
   ReadSide readSide(Duration poll, boolean listen) {
-    return new ReadSide(pool, () -> DriverManager.getConnection(jdbcUrl), schema, channel(), Limits.defaults(),
+    return new ReadSide(pool, opener(), schema, channel(), Limits.defaults(),
         poll, listen);
   }
 

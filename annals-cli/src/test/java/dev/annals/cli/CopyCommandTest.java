@@ -157,7 +157,7 @@ class CopyCommandTest {
     assertThat(none.err()).isEqualTo("error: copy needs the store to copy from: --data DIR or --store URL\n");
     CliRun password = run("copy", "--data", tmp.toString(), "--to", "postgresql://ann:secret@127.0.0.1:1/db");
     assertThat(password.exit()).isEqualTo(2);
-    assertThat(password.err()).startsWith("error: --to: the URL holds a password");
+    assertThat(password.err()).startsWith("error: --to: ").contains("password").doesNotContain("secret");
     assertThat(Files.exists(tmp.resolve("x"))).isFalse();
   }
 

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       AppendCommand.class,
       ReadCommand.class,
       VerifyCommand.class,
+      CopyCommand.class,
       ServeCommand.class,
       TailCommand.class,
       ImportCommand.class,

@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.annals.core.StoreUnavailableException;
 import dev.annals.log.LogVerifier;
 import dev.annals.log.VerifyReport;
+import dev.annals.postgres.PostgresOptions;
+import dev.annals.postgres.PostgresVerifier;
+import dev.annals.postgres.PostgresVerifyReport;
+import java.util.List;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Optional;
@@ -15,13 +19,18 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code annals verify --data DIR}: checks every checksum, the hash chain and every index against the
- * log, without repairing anything. Exit 0 only when there is no problem.
+ * log; {@code annals verify --store URL}: the same for a PostgreSQL store (positions, versions, appends, data
+ * digests, every chain link, the head row and the stream table). Repairs nothing; prints the head hash,
+ * the same for the same events on either engine. Exit 0 only when there is no problem.
  */
-@Command(name = "verify", description = "Verify a data directory: checksums, hash chain, indexes. Repairs nothing.")
+@Command(name = "verify", description = "Verify a store (--data DIR or --store URL): checksums, hash chain, indexes."
+    + " Repairs nothing.")
 final class VerifyCommand implements Callable<Integer> {
 
   /** Stores smaller than this verify in a blink: no progress bar. */
   static final long PROGRESS_BAR_BYTES = 16L << 20;
+  /** PostgreSQL stores of fewer events than this verify in a blink: no progress bar. */
+  static final long PROGRESS_BAR_EVENTS = 50_000;
 
   @Mixin StoreAccess access;
 
@@ -34,15 +43,33 @@ final class VerifyCommand implements Callable<Integer> {
     if (where.isEmpty()) {
       return viaServer();
     }
-    if (!(where.get() instanceof StoreLocation.DataDirectory data)) {
-      throw new CliFailure("verify works on a data directory (--data DIR) or through a server (--server URL);"
-          + " verifying a PostgreSQL store straight is not there yet: serve it and verify through the server", 2);
-    }
-    data.requireStore();
     PrintStream err = System.err;
     ProgressBar bar = new ProgressBar(err);
-    VerifyReport report = LogVerifier.verify(data.dir(), bar);
+    Outcome report = switch (where.get()) {
+      case StoreLocation.DataDirectory data -> {
+        data.requireStore();
+        VerifyReport r = LogVerifier.verify(data.dir(), bar);
+        yield new Outcome(r.events(), r.headPosition(), r.headHash(), r.problems(), r.notes());
+      }
+      case StoreLocation.PostgresUrl pg -> {
+        PostgresVerifyReport r = PostgresVerifier.verify(PostgresOptions.of(pg.url()), bar::onEvents);
+        yield new Outcome(r.events(), r.headPosition(), r.headHash(), r.problems(), r.notes());
+      }
+      case StoreLocation.InMemory m -> throw new CliFailure("a store in memory has nothing to verify", 2);
+    };
     bar.finish();
+    print(report);
+    return report.ok() ? 0 : 1;
+  }
+
+  /** What either engine's verify found, in the one shape this command prints. */
+  private record Outcome(long events, long headPosition, String headHash, List<String> problems, List<String> notes) {
+    boolean ok() {
+      return problems.isEmpty();
+    }
+  }
+
+  private void print(Outcome report) throws Exception {
     if (json) {
       ObjectNode out = EventJson.MAPPER.createObjectNode();
       out.put("ok", report.ok());
@@ -66,7 +93,6 @@ final class VerifyCommand implements Callable<Integer> {
         report.problems().forEach(p -> System.out.println("  " + p));
       }
     }
-    return report.ok() ? 0 : 1;
   }
 
   /** {@code POST /admin/verify} on the server; prints its answer; exit 1 unless ok. */
@@ -121,12 +147,24 @@ final class VerifyCommand implements Callable<Integer> {
       if (total < PROGRESS_BAR_BYTES) {
         return;
       }
+      draw(done, total, String.format(Locale.ROOT, "%d/%d MiB", done >> 20, total >> 20));
+    }
+
+    /** Progress of a PostgreSQL verify, counted in events; shown from {@link #PROGRESS_BAR_EVENTS} events on. */
+    void onEvents(long done, long total) {
+      if (total < PROGRESS_BAR_EVENTS) {
+        return;
+      }
+      draw(done, total, String.format(Locale.ROOT, "%,d/%,d events", done, total));
+    }
+
+    private void draw(long done, long total, String amount) {
       shown = true;
       int width = 40;
-      int filled = (int) (width * done / Math.max(1, total));
+      int filled = (int) (width * Math.min(done, total) / Math.max(1, total));
       double secs = (System.nanoTime() - started) / 1e9;
-      err.printf(Locale.ROOT, "\rverifying [%s%s] %3d%%  %d/%d MiB  %.1fs", "#".repeat(filled), " ".repeat(width - filled),
-          100 * done / Math.max(1, total), done >> 20, total >> 20, secs);
+      err.printf(Locale.ROOT, "\rverifying [%s%s] %3d%%  %s  %.1fs", "#".repeat(filled), " ".repeat(width - filled),
+          100 * Math.min(done, total) / Math.max(1, total), amount, secs);
       err.flush();
     }
 

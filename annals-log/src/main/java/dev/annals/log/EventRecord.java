@@ -1,5 +1,6 @@
 package dev.annals.log;
 
+import dev.annals.core.ChainHash;
 import dev.annals.core.Json;
 import dev.annals.core.RecordedEvent;
 import java.nio.ByteBuffer;
@@ -38,7 +39,8 @@ import org.jspecify.annotations.Nullable;
  *  74     4    dataLength
  *  78     4    metadataLength
  *  82     32   chainHash         SHA-256(previous chainHash || body[8..82) || stream || type
- *                                          || metadata || SHA-256(data))
+ *                                          || metadata || SHA-256(data)): ChainHash's definition,
+ *                                          body[8..82) being its fixed fields byte for byte
  *  114    ..   stream, type, data, metadata
  * </pre>
  *
@@ -63,23 +65,26 @@ final class EventRecord {
   static final int DATA_LENGTH = 74;
   static final int METADATA_LENGTH = 78;
   static final int CHAIN_HASH = 82;
-  static final int HASH_BYTES = 32;
+  static final int HASH_BYTES = ChainHash.BYTES;
   static final int VARIABLE = CHAIN_HASH + HASH_BYTES;
   /** The smallest possible record: fixed part plus 1-byte stream, 1-byte type, 1-byte data, {@code {}}. */
   static final int MIN_RECORD = VARIABLE + 5;
   static final int FLAG_IMPORTED = 1;
 
-  static final byte[] GENESIS_HASH = new byte[HASH_BYTES];
+  static final byte[] GENESIS_HASH = ChainHash.genesis();
+
+  static {
+    // the chain hashes body[POSITION..CHAIN_HASH) as ChainHash's fixed fields: the same bytes in the same order
+    if (CHAIN_HASH - POSITION != ChainHash.FIELD_BYTES) {
+      throw new AssertionError("the record's fixed fields are not ChainHash's");
+    }
+  }
 
   private EventRecord() {}
 
   /** A new SHA-256 digest (the chain's hash). */
   static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK has no SHA-256", e);
-    }
+    return ChainHash.sha256();
   }
 
   /** Size of a record with these variable parts. */

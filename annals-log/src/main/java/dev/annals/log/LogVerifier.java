@@ -1,5 +1,6 @@
 package dev.annals.log;
 
+import dev.annals.core.ChainHash;
 import dev.annals.core.StoreUnavailableException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -11,7 +12,6 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -103,7 +103,7 @@ public final class LogVerifier {
     if (droppedProblems > 0) {
       problems.add("... and " + droppedProblems + " more problems");
     }
-    return new VerifyReport(events, lastPosition, HexFormat.of().formatHex(prevHash), problems, notes);
+    return new VerifyReport(events, lastPosition, ChainHash.hex(prevHash), problems, notes);
   }
 
   private long scanSegment(Path file, long base, boolean last, long maxPosition, long doneBefore, long total)

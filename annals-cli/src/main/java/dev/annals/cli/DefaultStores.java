@@ -4,6 +4,9 @@ import dev.annals.core.EventStore;
 import dev.annals.log.Annals;
 import dev.annals.log.LogEventStore;
 import dev.annals.log.LogOptions;
+import dev.annals.postgres.PostgresOptions;
+import dev.annals.postgres.PostgresVerifier;
+import dev.annals.postgres.PostgresVerifyReport;
 import dev.annals.server.verify.ScanVerifier;
 import dev.annals.server.verify.Verifier;
 import dev.annals.server.verify.VerifyReport;
@@ -13,7 +16,8 @@ import java.util.Optional;
 /**
  * The stores {@code serve} opens. On a data directory: the embedded log engine there (created if
  * absent), with its own verifier (checksums, hash chain, indexes). On a PostgreSQL database: the
- * PostgreSQL engine (its tables created on first open), verified by a scan of its events. In memory
+ * PostgreSQL engine (its tables created on first open), with its own verifier (positions, versions, hash
+ * chain, head and stream tables, on one consistent snapshot). In memory
  * ({@code --in-memory}): nothing is kept (said loudly). Stateless.
  */
 final class DefaultStores implements StoreFactory {
@@ -36,13 +40,21 @@ final class DefaultStores implements StoreFactory {
           store.close();
           throw e;
         }
-        yield new Opened(store, new ScanVerifier(store, true), postgres.describe() + " (" + events(head) + ")");
+        yield new Opened(store, postgresVerifier(postgres.url()), postgres.describe() + " (" + events(head) + ")");
       }
       case StoreLocation.InMemory memory -> {
         EventStore store = memory.open(true);
         yield new Opened(store, new ScanVerifier(store, true),
             "an in-memory store (--in-memory: every event is lost when the server stops)");
       }
+    };
+  }
+
+  /** {@code /admin/verify} for PostgreSQL: its own verifier, on a direct connection (not the store's pool). */
+  static Verifier postgresVerifier(String url) {
+    return () -> {
+      PostgresVerifyReport r = PostgresVerifier.verify(PostgresOptions.of(url), PostgresVerifier.Progress.NONE);
+      return new VerifyReport(r.ok(), r.events(), Optional.of(r.headHash()), r.problems());
     };
   }
 

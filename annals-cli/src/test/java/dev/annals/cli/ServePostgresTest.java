@@ -85,6 +85,12 @@ class ServePostgresTest {
       assertThat(healthy.status()).isEqualTo(200);
       assertThat(healthy.json().get("head").asLong()).isEqualTo(2);
       assertThat(served.process.isAlive()).as("the same server process").isTrue();
+      Reply verified = send(HttpRequest.newBuilder(URI.create(uri + "/admin/verify"))
+          .POST(HttpRequest.BodyPublishers.noBody()));
+      assertThat(verified.status()).as(verified.json().toString()).isEqualTo(200);
+      assertThat(verified.json().get("ok").asBoolean()).isTrue();
+      assertThat(verified.json().get("events").asLong()).isEqualTo(2);
+      assertThat(verified.json().get("headHash").asText()).matches("[0-9a-f]{64}").isNotEqualTo("0".repeat(64));
       awaitSeen(seen, List.of(1L, 2L)); // the feed went on: the event appended after the outage, once
       feed.close();
       client.close();

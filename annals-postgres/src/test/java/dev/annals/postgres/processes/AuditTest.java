@@ -308,6 +308,23 @@ class AuditTest {
   }
 
   @Test
+  void a_journal_read_from_an_offset_gives_the_lines_written_after_it() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("journal", ".txt");
+    try (Journal j = Journal.create(file)) {
+      j.ready();
+      long offset = java.nio.file.Files.size(file);
+      j.ack(1, 1, 1, 1, 1, 9);
+      j.failed(2, "unavailable");
+      assertThat(Journal.readFrom(file, offset)).containsExactly(new Journal.Ack(1, 1, 1, 1, 1, 9),
+          new Journal.Failed(2, "unavailable"));
+      assertThat(Journal.readFrom(file, offset + 2)).containsExactly(new Journal.Failed(2, "unavailable"));
+      assertThat(Journal.readFrom(file, java.nio.file.Files.size(file))).isEmpty();
+    } finally {
+      java.nio.file.Files.delete(file);
+    }
+  }
+
+  @Test
   void failure_kinds_outside_the_allowed_ones_are_named() {
     var stats = new AppendAudit.Stats(1, 0, 0, 0, 0, 0, 0, 0, 0, 0,
         new HashMap<>(Map.of("unavailable", 3L, "unexpected:java.lang.IllegalStateException", 1L)));

@@ -134,6 +134,26 @@ final class Journal implements AutoCloseable {
     }
   }
 
+  /** The entries of the lines that start at or after byte {@code offset} of {@code file}. */
+  static List<Entry> readFrom(Path file, long offset) {
+    try (var channel = java.nio.channels.FileChannel.open(file)) {
+      long size = channel.size();
+      if (size <= offset) {
+        return List.of();
+      }
+      java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(Math.toIntExact(size - offset));
+      while (bytes.hasRemaining() && channel.read(bytes, offset + bytes.position()) >= 0) {
+        // reads until the end as it was
+      }
+      List<String> lines = List.of(new String(bytes.array(), 0, bytes.position(), StandardCharsets.UTF_8).split("\n"));
+      java.nio.ByteBuffer before = java.nio.ByteBuffer.allocate(1);
+      boolean midLine = offset > 0 && channel.read(before, offset - 1) == 1 && before.get(0) != '\n';
+      return parse(midLine ? lines.subList(1, lines.size()) : lines);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   static List<Entry> parse(List<String> lines) {
     List<Entry> entries = new ArrayList<>(lines.size());
     for (String line : lines) {

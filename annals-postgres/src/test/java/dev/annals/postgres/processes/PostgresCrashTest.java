@@ -1,0 +1,173 @@
+package dev.annals.postgres.processes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.annals.postgres.LocalPostgres;
+import dev.annals.postgres.LocalPostgres.StopMode;
+import dev.annals.postgres.TestPostgres;
+import dev.annals.postgres.processes.Journal.Ack;
+import dev.annals.postgres.processes.Journal.Entry;
+import dev.annals.postgres.processes.Journal.Ready;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Crashes under load, of both kinds a shared store meets: appending child JVMs are SIGKILLed at random
+ * moments (and started again, under new names), and PostgreSQL itself is stopped with
+ * {@code pg_ctl stop -m immediate} (as a crash would) and started again, while a steady child appends
+ * throughout without reopening its store. Afterwards nothing acknowledged may be missing, no append may
+ * be partly visible, positions and versions must be gap-free and the hash chain must verify; the only
+ * failures the children may have seen are the unavailable error (and refusals of expected versions);
+ * and the steady child must have appended again after every restart.
+ *
+ * <p>Counts: {@code -Dannals.pg.crash.kills} (default 50), {@code -Dannals.pg.crash.stops} (default 5),
+ * {@code -Dannals.pg.crash.children} killed in parallel (default 3).
+ */
+@ExtendWith(TestPostgres.class)
+class PostgresCrashTest {
+
+  static final int KILLS = Integer.getInteger("annals.pg.crash.kills", 50);
+  static final int STOPS = Integer.getInteger("annals.pg.crash.stops", 5);
+  static final int CHILDREN = Integer.getInteger("annals.pg.crash.children", 3);
+  static final String THREADS = "4";
+  /** How long the steady child may take to append again after PostgreSQL is back. */
+  static final long RECOVERY_SECONDS = 30;
+
+  private final Random rnd = new Random(Long.getLong("annals.pg.crash.seed", 19));
+
+  @Test
+  void killed_appenders_and_immediate_stops_lose_no_acknowledged_append_and_leave_none_partly_written(
+      LocalPostgres shared) throws Exception {
+    // A server of its own: immediate stops would cut the other tests' connections to the shared one.
+    assertThat(shared.isRunning()).isTrue();
+    Path dir = ChildJvm.runDirectory("pgcrash");
+    long t0 = System.nanoTime();
+    try (LocalPostgres pg = LocalPostgres.start()) {
+      String db = pg.createDatabase();
+      String url = pg.url(db).toString();
+      // A first child that exits by itself creates the schema and the children's class-data archive.
+      Process first = appender(dir, "first", url, 1000);
+      assertThat(first.waitFor(120, TimeUnit.SECONDS) && first.exitValue() == 0).as("first child (see %s)", dir).isTrue();
+
+      Process steady = appender(dir, "steady", url, 0);
+      AtomicInteger kills = new AtomicInteger();
+      ConcurrentLinkedQueue<String> killerTrouble = new ConcurrentLinkedQueue<>();
+      List<Thread> killers = new ArrayList<>();
+      for (int k = 0; k < CHILDREN; k++) {
+        long seed = rnd.nextLong();
+        String slot = "k" + k;
+        killers.add(Thread.ofPlatform().name("killer-" + k).start(() -> killRepeatedly(dir, url, slot, seed, kills,
+            killerTrouble)));
+      }
+      List<String> unrecovered = new ArrayList<>();
+      int stops = 0;
+      long stoppedMillis = 0;
+      try {
+        while (stops < STOPS) {
+          Thread.sleep(1500 + rnd.nextInt(2500));
+          long s0 = System.nanoTime();
+          pg.stop(StopMode.IMMEDIATE);
+          Thread.sleep(200 + rnd.nextInt(1000));
+          pg.restart();
+          long restartedAt = java.nio.file.Files.size(dir.resolve("steady.journal"));
+          stoppedMillis += (System.nanoTime() - s0) / 1_000_000;
+          stops++;
+          if (!awaitAcks(dir.resolve("steady.journal"), restartedAt, steady)) {
+            unrecovered.add("stop " + stops + ": the steady child appended nothing within " + RECOVERY_SECONDS
+                + " s of PostgreSQL's restart (alive: " + steady.isAlive() + ")");
+            break; // it will not recover for the next stop either
+          }
+        }
+      } finally {
+        for (Thread t : killers) {
+          t.join(TimeUnit.MINUTES.toMillis(5));
+        }
+        steady.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      }
+      long runMillis = (System.nanoTime() - t0) / 1_000_000;
+
+      StoredLog log = StoredLog.read(pg.jdbcUrl(db), MultiProcessAppendTest.SCHEMA);
+      Findings findings = LogAudit.check(log);
+      AppendAudit.Result appends = AppendAudit.check(log, ChildJvm.journals(dir));
+      findings.addAll(appends.findings());
+      AppendAudit.Stats stats = appends.stats();
+      System.out.printf("crash: %d kills, %d immediate stops (%d ms down), %d events, %d ms; %s%n", kills.get(), stops,
+          stoppedMillis, log.events().size(), runMillis, stats);
+      assertThat(findings.isEmpty()).as("rules broken (run in %s):%n%s", dir, findings).isTrue();
+      assertThat(unrecovered).as("the store works again after PostgreSQL returns, without reopening (see %s)", dir)
+          .isEmpty();
+      assertThat(killerTrouble).as("children started and killed as planned (see %s)", dir).isEmpty();
+      assertThat(AppendAudit.unexpectedKinds(stats, Set.of("unavailable", "open:unavailable")))
+          .as("failures other than unavailable (children's output in %s)", dir).isEmpty();
+      assertThat(kills.get()).isGreaterThanOrEqualTo(KILLS);
+      assertThat(stops).isEqualTo(STOPS);
+      assertThat(stats.failureKinds()).as("appends in flight when PostgreSQL stopped").containsKey("unavailable");
+      assertThat(stats.unansweredWritten()).as("appends killed or failed that were written whole").isPositive();
+      assertThat(stats.acks()).isGreaterThan(KILLS);
+      ChildJvm.deleteTree(dir);
+    }
+  }
+
+  /** Starts, SIGKILLs and starts again children named {@code SLOT-gN} until {@link #KILLS} kills in all. */
+  private static void killRepeatedly(Path dir, String url, String slot, long seed, AtomicInteger kills,
+      ConcurrentLinkedQueue<String> trouble) {
+    Random rnd = new Random(seed);
+    try {
+      for (int gen = 0; kills.get() < KILLS; gen++) {
+        String name = slot + "-g" + gen;
+        Process child = appender(dir, name, url, 0);
+        if (rnd.nextInt(10) == 0) {
+          Thread.sleep(50 + rnd.nextInt(400)); // likely while it opens the store
+        } else {
+          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+          while (count(dir.resolve(name + ".journal"), Ready.class) == 0 && child.isAlive()
+              && System.nanoTime() - deadline < 0) {
+            Thread.sleep(10);
+          }
+          Thread.sleep(rnd.nextInt(1000));
+        }
+        if (!child.isAlive()) {
+          trouble.add(name + " exited by itself with " + child.exitValue());
+          return;
+        }
+        child.destroyForcibly();
+        if (!child.waitFor(30, TimeUnit.SECONDS)) {
+          trouble.add(name + " survived SIGKILL");
+          return;
+        }
+        kills.incrementAndGet();
+      }
+    } catch (InterruptedException e) {
+      trouble.add(slot + " interrupted");
+    }
+  }
+
+  private static Process appender(Path dir, String name, String url, long millis) {
+    return ChildJvm.start(dir, name, AppenderChild.class, url, dir.resolve(name + ".journal").toString(), name, THREADS,
+        Long.toString(millis));
+  }
+
+  /** Waits until the journal holds an acknowledgment past byte {@code offset}; false after the time allowed. */
+  private static boolean awaitAcks(Path journal, long offset, Process child) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(RECOVERY_SECONDS);
+    while (System.nanoTime() - deadline < 0 && child.isAlive()) {
+      if (Journal.readFrom(journal, offset).stream().anyMatch(Ack.class::isInstance)) {
+        return true;
+      }
+      Thread.sleep(50);
+    }
+    return false;
+  }
+
+  private static long count(Path journal, Class<? extends Entry> kind) {
+    return Journal.read(journal).stream().filter(kind::isInstance).count();
+  }
+}

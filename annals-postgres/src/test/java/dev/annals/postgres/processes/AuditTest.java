@@ -86,7 +86,8 @@ class AuditTest {
     }
 
     StoredLog log() {
-      return new StoredLog(List.copyOf(rows), rows.size(), chain, new TreeMap<>(versions));
+      long lastRecorded = rows.isEmpty() ? 0 : rows.get(rows.size() - 1).recordedAtMicros();
+      return new StoredLog(List.copyOf(rows), rows.size(), lastRecorded, chain, new TreeMap<>(versions));
     }
 
     List<Entry> subscriber() {
@@ -121,10 +122,16 @@ class AuditTest {
     return run;
   }
 
+  /** A log of {@code rows} whose head row agrees with its last event. */
+  private static StoredLog headAtEnd(List<Row> rows, Map<String, Long> versions) {
+    Row last = rows.get(rows.size() - 1);
+    return new StoredLog(rows, rows.size(), last.recordedAtMicros(), last.chain(), versions);
+  }
+
   private static StoredLog with(StoredLog log, int index, UnaryOperator<Row> change) {
     List<Row> rows = new ArrayList<>(log.events());
     rows.set(index, change.apply(rows.get(index)));
-    return new StoredLog(rows, log.headPosition(), log.headChain(), log.streamVersions());
+    return new StoredLog(rows, log.headPosition(), log.headRecordedAtMicros(), log.headChain(), log.streamVersions());
   }
 
   private static Row moved(Row r, long position, long version, int batchSize, int index, long micros) {
@@ -151,7 +158,7 @@ class AuditTest {
     List<Row> rows = full.events().subList(0, full.events().size() - 4);
     Map<String, Long> versions = new TreeMap<>(full.streamVersions());
     versions.put("shared-1", 5L);
-    StoredLog lost = new StoredLog(rows, rows.size(), rows.get(rows.size() - 1).chain(), versions);
+    StoredLog lost = headAtEnd(rows, versions);
     assertThat(LogAudit.check(lost).isEmpty()).isTrue();
     assertThat(AppendAudit.check(lost, run.journals).findings().rules()).containsExactly("acknowledged appends are present");
   }
@@ -206,7 +213,7 @@ class AuditTest {
     List<Row> rows = full.events().subList(0, full.events().size() - 1);
     Map<String, Long> versions = new TreeMap<>(full.streamVersions());
     versions.put("shared-2", 2L);
-    StoredLog partial = new StoredLog(rows, rows.size(), rows.get(rows.size() - 1).chain(), versions);
+    StoredLog partial = headAtEnd(rows, versions);
     assertThat(ids).hasSize(3);
     assertThat(LogAudit.check(partial).rules()).containsExactly("appends whole and contiguous");
     assertThat(AppendAudit.check(partial, run.journals).findings().rules())
@@ -269,8 +276,12 @@ class AuditTest {
   @Test
   void a_head_chain_other_than_the_last_event_s_is_found() {
     StoredLog log = consistentRun().log();
-    StoredLog broken = new StoredLog(log.events(), log.headPosition(), log.events().get(0).chain(), log.streamVersions());
+    StoredLog broken = new StoredLog(log.events(), log.headPosition(), log.headRecordedAtMicros(),
+        log.events().get(0).chain(), log.streamVersions());
     assertThat(LogAudit.check(broken).rules()).containsExactly("hash chain verifies");
+    StoredLog late = new StoredLog(log.events(), log.headPosition(), log.headRecordedAtMicros() + 1, log.headChain(),
+        log.streamVersions());
+    assertThat(LogAudit.check(late).rules()).containsExactly("head is the last position");
   }
 
   @Test

@@ -26,6 +26,11 @@ final class LogAudit {
     Findings f = new Findings();
     List<Row> rows = log.events();
     positions(rows, log.headPosition(), f);
+    long lastRecorded = rows.isEmpty() ? 0 : rows.get(rows.size() - 1).recordedAtMicros();
+    if (log.headRecordedAtMicros() != lastRecorded) {
+      f.add("head is the last position", "head row's recorded_at " + log.headRecordedAtMicros()
+          + " is not the last event's " + lastRecorded);
+    }
     versions(rows, log.streamVersions(), f);
     recordedAt(rows, f);
     batches(rows, f);

@@ -20,10 +20,11 @@ import java.util.UUID;
  *
  * @param events every row of {@code annals_events}, by position
  * @param headPosition {@code annals_head.position}
+ * @param headRecordedAtMicros {@code annals_head.recorded_at}
  * @param headChain {@code annals_head.chain}
  * @param streamVersions {@code annals_streams}: stream to version
  */
-record StoredLog(List<Row> events, long headPosition, byte[] headChain, Map<String, Long> streamVersions) {
+record StoredLog(List<Row> events, long headPosition, long headRecordedAtMicros, byte[] headChain, Map<String, Long> streamVersions) {
 
   /** One event row. Times are microseconds since the epoch, as stored; effectiveAt keeps its nanoseconds. */
   record Row(long position, String stream, long version, UUID id, String type, long recordedAtMicros,
@@ -55,14 +56,16 @@ record StoredLog(List<Row> events, long headPosition, byte[] headChain, Map<Stri
         }
       }
       long headPosition;
+      long headRecordedAt;
       byte[] headChain;
       try (Statement s = c.createStatement();
-          ResultSet r = s.executeQuery("SELECT position, chain FROM " + schema + ".annals_head")) {
+          ResultSet r = s.executeQuery("SELECT position, recorded_at, chain FROM " + schema + ".annals_head")) {
         if (!r.next()) {
           throw new IllegalStateException("the store has no head row");
         }
         headPosition = r.getLong(1);
-        headChain = r.getBytes(2);
+        headRecordedAt = r.getLong(2);
+        headChain = r.getBytes(3);
       }
       Map<String, Long> streams = new TreeMap<>();
       try (Statement s = c.createStatement();
@@ -72,7 +75,7 @@ record StoredLog(List<Row> events, long headPosition, byte[] headChain, Map<Stri
         }
       }
       c.commit();
-      return new StoredLog(List.copyOf(events), headPosition, headChain, streams);
+      return new StoredLog(List.copyOf(events), headPosition, headRecordedAt, headChain, streams);
     }
   }
 }

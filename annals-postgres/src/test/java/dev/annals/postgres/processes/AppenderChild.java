@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * conflict unless the process restarted). An append that fails as unavailable is retried with the same
  * event ids until it gets an answer: the engine promises such a retry writes it once.
  *
- * <p>Arguments: {@code URL JOURNAL NAME THREADS MILLIS} ({@code MILLIS} 0: append until killed).
+ * <p>Arguments: {@code URL JOURNAL NAME THREADS MILLIS}: append for {@code MILLIS} after the store opened (0: until
+ * killed).
  */
 public final class AppenderChild {
 
@@ -56,9 +57,9 @@ public final class AppenderChild {
     String name = args[2];
     int threads = Integer.parseInt(args[3]);
     long millis = Long.parseLong(args[4]);
-    long deadline = millis == 0 ? Long.MAX_VALUE : System.nanoTime() + millis * 1_000_000;
     PostgresEventStore store = openPatiently(url, journal);
     journal.ready();
+    long deadline = System.nanoTime() + (millis == 0 ? Long.MAX_VALUE / 2 : millis * 1_000_000);
     AppenderChild child = new AppenderChild(store, journal, name, deadline);
     List<Thread> all = new ArrayList<>();
     for (int t = 0; t < threads; t++) {

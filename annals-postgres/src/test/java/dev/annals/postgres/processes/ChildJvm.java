@@ -9,9 +9,10 @@ import java.util.List;
 
 /**
  * Starts the child JVMs of the multi-process and crash tests, as annals-log's crash test does: this JVM's
- * class path, a small heap, the C1 compiler only and a class-data archive the children create once and
- * share (JVM start-up is most of a killed child's life). Each child's stdout and stderr go to
- * {@code NAME.out} in the run's directory; the engine logs only warnings there.
+ * class path, a small heap and the C1 compiler only (JVM start-up is most of a killed child's life; a
+ * dynamic class-data archive would help, but the JVM refuses to dump one with class directories on the
+ * class path, as a Maven build has). Each child's stdout and stderr go to {@code NAME.out} in the run's
+ * directory; the engine logs only warnings there.
  *
  * <p>{@link Process#destroyForcibly()} is SIGKILL on Linux.
  */
@@ -25,8 +26,7 @@ final class ChildJvm {
   static Process start(Path dir, String name, Class<?> main, String... args) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m",
-        "-XX:-UsePerfData", "-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + SHARED.resolve("children.jsa"),
-        "-Xlog:disable", "-Xlog:all=off", "-Dlogback.configurationFile=" + SHARED.resolve("logback-child.xml"),
+        "-XX:-UsePerfData", "-Xlog:disable", "-Xlog:all=off", "-Dlogback.configurationFile=" + SHARED.resolve("logback-child.xml"),
         "-cp", System.getProperty("java.class.path"), main.getName()));
     cmd.addAll(List.of(args));
     try {

@@ -53,7 +53,7 @@ class PostgresCrashTest {
     try (LocalPostgres pg = LocalPostgres.start()) {
       String db = pg.createDatabase();
       String url = pg.url(db).toString();
-      // A first child that exits by itself creates the schema and the children's class-data archive.
+      // A first child that exits by itself creates the schema: the killed ones then open an existing store.
       Process first = appender(dir, "first", url, 1000);
       assertThat(first.waitFor(120, TimeUnit.SECONDS) && first.exitValue() == 0).as("first child (see %s)", dir).isTrue();
 

@@ -8,7 +8,9 @@ import dev.annals.core.ExpectedVersion;
 import dev.annals.core.Json;
 import dev.annals.core.WrongExpectedVersionException;
 import dev.annals.postgres.PostgresEventStore;
+import dev.annals.postgres.PostgresOptions;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +28,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * conflict unless the process restarted). An append that fails as unavailable is retried with the same
  * event ids until it gets an answer: the engine promises such a retry writes it once.
  *
- * <p>Arguments: {@code URL JOURNAL NAME THREADS MILLIS}: append for {@code MILLIS} after the store opened (0: until
- * killed).
+ * <p>Arguments: {@code URL JOURNAL NAME THREADS MILLIS [CONNECT_TIMEOUT_MILLIS]}: append for {@code MILLIS}
+ * after the store opened (0: until killed), with the store's connect timeout (how long an operation waits for
+ * PostgreSQL before it fails as unavailable) when given.
  */
 public final class AppenderChild {
 
@@ -57,7 +60,11 @@ public final class AppenderChild {
     String name = args[2];
     int threads = Integer.parseInt(args[3]);
     long millis = Long.parseLong(args[4]);
-    PostgresEventStore store = openPatiently(url, journal);
+    PostgresOptions options = PostgresOptions.of(url);
+    if (args.length > 5) {
+      options = options.withConnectTimeout(Duration.ofMillis(Long.parseLong(args[5])));
+    }
+    PostgresEventStore store = openPatiently(options, journal);
     journal.ready();
     long deadline = System.nanoTime() + (millis == 0 ? Long.MAX_VALUE / 2 : millis * 1_000_000);
     AppenderChild child = new AppenderChild(store, journal, name, deadline);
@@ -75,10 +82,11 @@ public final class AppenderChild {
   }
 
   /** Opens the store, trying again while PostgreSQL is away (a child may start while it is stopped). */
-  private static PostgresEventStore openPatiently(String url, Journal journal) throws InterruptedException {
+  private static PostgresEventStore openPatiently(PostgresOptions options, Journal journal)
+      throws InterruptedException {
     while (true) {
       try {
-        return PostgresEventStore.open(url);
+        return PostgresEventStore.open(options);
       } catch (RuntimeException e) {
         journal.openFailed(kind(e));
         Thread.sleep(RETRY_PAUSE_MILLIS);

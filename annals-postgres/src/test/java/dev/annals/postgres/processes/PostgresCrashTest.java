@@ -40,6 +40,11 @@ class PostgresCrashTest {
   static final String THREADS = "4";
   /** How long the steady child may take to append again after PostgreSQL is back. */
   static final long RECOVERY_SECONDS = 30;
+  /**
+   * The children's connect timeout: an append waits this long for PostgreSQL before it fails as unavailable.
+   * Shorter than most outages here, so appends in flight fail rather than wait the outage out.
+   */
+  static final String CONNECT_TIMEOUT_MILLIS = "1000";
 
   private final Random rnd = new Random(Long.getLong("annals.pg.crash.seed", 19));
 
@@ -60,22 +65,23 @@ class PostgresCrashTest {
       Process steady = appender(dir, "steady", url, 0);
       AtomicInteger kills = new AtomicInteger();
       ConcurrentLinkedQueue<String> killerTrouble = new ConcurrentLinkedQueue<>();
+      ConcurrentLinkedQueue<Long> startMillis = new ConcurrentLinkedQueue<>();
       List<Thread> killers = new ArrayList<>();
       for (int k = 0; k < CHILDREN; k++) {
         long seed = rnd.nextLong();
         String slot = "k" + k;
         killers.add(Thread.ofPlatform().name("killer-" + k).start(() -> killRepeatedly(dir, url, slot, seed, kills,
-            killerTrouble)));
+            killerTrouble, startMillis)));
       }
       List<String> unrecovered = new ArrayList<>();
       int stops = 0;
       long stoppedMillis = 0;
       try {
         while (stops < STOPS) {
-          Thread.sleep(1500 + rnd.nextInt(2500));
+          Thread.sleep(1000 + rnd.nextInt(2000));
           long s0 = System.nanoTime();
           pg.stop(StopMode.IMMEDIATE);
-          Thread.sleep(200 + rnd.nextInt(1000));
+          Thread.sleep(stops == 1 ? 2500 : 200 + rnd.nextInt(1500)); // one outage surely longer than the timeout
           pg.restart();
           long restartedAt = java.nio.file.Files.size(dir.resolve("steady.journal"));
           stoppedMillis += (System.nanoTime() - s0) / 1_000_000;
@@ -99,8 +105,9 @@ class PostgresCrashTest {
       AppendAudit.Result appends = AppendAudit.check(log, ChildJvm.journals(dir));
       findings.addAll(appends.findings());
       AppendAudit.Stats stats = appends.stats();
-      System.out.printf("crash: %d kills, %d immediate stops (%d ms down), %d events, %d ms; %s%n", kills.get(), stops,
-          stoppedMillis, log.events().size(), runMillis, stats);
+      System.out.printf("crash: %d kills (children ready after %.0f ms on average), %d immediate stops (%d ms down),"
+          + " %d events, %d ms; %s%n", kills.get(), startMillis.stream().mapToLong(Long::longValue).average().orElse(0),
+          stops, stoppedMillis, log.events().size(), runMillis, stats);
       assertThat(findings.isEmpty()).as("rules broken (run in %s):%n%s", dir, findings).isTrue();
       assertThat(unrecovered).as("the store works again after PostgreSQL returns, without reopening (see %s)", dir)
           .isEmpty();
@@ -110,6 +117,10 @@ class PostgresCrashTest {
       assertThat(kills.get()).isGreaterThanOrEqualTo(KILLS);
       assertThat(stops).isEqualTo(STOPS);
       assertThat(stats.failureKinds()).as("appends in flight when PostgreSQL stopped").containsKey("unavailable");
+      long steadyUnavailable = Journal.read(dir.resolve("steady.journal")).stream()
+          .filter(e -> e instanceof Journal.Failed f && f.kind().equals("unavailable")).count();
+      assertThat(steadyUnavailable).as("the steady child's appends that failed as unavailable (it appended again after"
+          + " every restart)").isPositive();
       assertThat(stats.unansweredWritten()).as("appends killed or failed that were written whole").isPositive();
       assertThat(stats.acks()).isGreaterThan(KILLS);
       ChildJvm.deleteTree(dir);
@@ -118,11 +129,12 @@ class PostgresCrashTest {
 
   /** Starts, SIGKILLs and starts again children named {@code SLOT-gN} until {@link #KILLS} kills in all. */
   private static void killRepeatedly(Path dir, String url, String slot, long seed, AtomicInteger kills,
-      ConcurrentLinkedQueue<String> trouble) {
+      ConcurrentLinkedQueue<String> trouble, ConcurrentLinkedQueue<Long> startMillis) {
     Random rnd = new Random(seed);
     try {
       for (int gen = 0; kills.get() < KILLS; gen++) {
         String name = slot + "-g" + gen;
+        long started = System.nanoTime();
         Process child = appender(dir, name, url, 0);
         if (rnd.nextInt(10) == 0) {
           Thread.sleep(50 + rnd.nextInt(400)); // likely while it opens the store
@@ -132,7 +144,8 @@ class PostgresCrashTest {
               && System.nanoTime() - deadline < 0) {
             Thread.sleep(10);
           }
-          Thread.sleep(rnd.nextInt(1000));
+          startMillis.add((System.nanoTime() - started) / 1_000_000);
+          Thread.sleep(rnd.nextInt(800));
         }
         if (!child.isAlive()) {
           trouble.add(name + " exited by itself with " + child.exitValue());
@@ -152,7 +165,7 @@ class PostgresCrashTest {
 
   private static Process appender(Path dir, String name, String url, long millis) {
     return ChildJvm.start(dir, name, AppenderChild.class, url, dir.resolve(name + ".journal").toString(), name, THREADS,
-        Long.toString(millis));
+        Long.toString(millis), CONNECT_TIMEOUT_MILLIS);
   }
 
   /** Waits until the journal holds an acknowledgment past byte {@code offset}; false after the time allowed. */

@@ -9,7 +9,6 @@ import dev.annals.postgres.processes.Journal.Entry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -30,6 +29,7 @@ class MultiProcessAppendTest {
 
   static final long MILLIS = Long.getLong("annals.pg.multiprocess.millis", 8000);
   static final int THREADS = Integer.getInteger("annals.pg.multiprocess.threads", 4);
+  /** The store's schema: the default one, as {@code PostgresEventStore.open(url)} uses. */
   static final String SCHEMA = "annals";
 
   @Test
@@ -37,15 +37,14 @@ class MultiProcessAppendTest {
       LocalPostgres pg) throws Exception {
     String db = pg.createDatabase();
     String url = pg.url(db).toString();
-    Path dir = ChildJvm.runDirectory("multiprocess");
-    Path events = dir.resolve("subscriber.events");
-    Process subscriber = ChildJvm.start(dir, "subscriber", SubscriberChild.class, url, events.toString());
-    List<Process> appenders = new ArrayList<>();
-    for (String name : List.of("a", "b", "c")) {
-      appenders.add(ChildJvm.start(dir, name, AppenderChild.class, url, dir.resolve(name + ".journal").toString(), name,
-          Integer.toString(THREADS), Long.toString(MILLIS)));
-    }
-    try {
+    try (Children children = Children.inNewDirectory("multiprocess")) {
+      Path dir = children.dir();
+      Path events = dir.resolve("subscriber.events");
+      Process subscriber = children.start("subscriber", SubscriberChild.class, url, events.toString());
+      List<Process> appenders = new ArrayList<>();
+      for (String name : List.of("a", "b", "c")) {
+        appenders.add(children.appender(url, name, THREADS, MILLIS));
+      }
       for (Process p : appenders) {
         assertThat(p.waitFor(MILLIS + 120_000, TimeUnit.MILLISECONDS)).as("appender finished (see %s)", dir).isTrue();
         assertThat(p.exitValue()).as("appender exit code (see %s)", dir).isZero();
@@ -54,7 +53,7 @@ class MultiProcessAppendTest {
       List<Entry> seen = awaitDelivered(events, log.headPosition(), subscriber);
 
       Findings findings = LogAudit.check(log);
-      AppendAudit.Result appends = AppendAudit.check(log, ChildJvm.journals(dir));
+      AppendAudit.Result appends = AppendAudit.check(log, children.journals());
       findings.addAll(appends.findings());
       findings.addAll(DeliveryAudit.check(log, seen));
       AppendAudit.Stats stats = appends.stats();
@@ -68,17 +67,12 @@ class MultiProcessAppendTest {
       assertThat(stats.acks()).as("acknowledged appends").isGreaterThan(100);
       assertThat(stats.ackedBatches()).as("acknowledged appends of several events").isGreaterThan(10);
       assertThat(stats.crossProcessRefusals()).as("appends refused for another process's write").isPositive();
-      ChildJvm.deleteTree(dir);
-    } finally {
-      subscriber.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-      for (Process p : appenders) {
-        p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-      }
+      children.deleteDirectory();
     }
   }
 
   /** The subscriber's journal once it has recorded {@code head} (or after a minute, or once it stopped). */
-  private static List<Entry> awaitDelivered(Path events, long head, Process subscriber) throws InterruptedException {
+  static List<Entry> awaitDelivered(Path events, long head, Process subscriber) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (true) {
       List<Entry> seen = Journal.read(events);

@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * round trips and the WAL flush of COMMIT are paid once per group rather than once per append. Then it
  * answers every caller of the group.
  *
- * <p>Failures: a group that loses its connection before COMMIT was sent has written nothing; it is tried
- * once more on a fresh connection (a pooled connection may have died while idle), then its callers get
+ * <p>Failures: a group that loses its connection before COMMIT was sent has written nothing; the pool's idle
+ * connections are dropped (they most likely died with it) and it is tried again on a fresh connection,
+ * up to {@value #MAX_ATTEMPTS} times in all; then its callers get
  * {@link StoreUnavailableException}. A group that loses its connection during COMMIT has an unknown
  * outcome: its callers get {@link StoreUnavailableException} saying so, and a retry with the same event
  * ids is answered the original result (idempotency) or writes it once. The next group starts afresh, so
@@ -39,11 +40,19 @@ final class Appender implements AutoCloseable {
   static final int MAX_GROUP_WRITES = 4096;
   static final int MAX_GROUP_EVENTS = 20_000;
   static final long MAX_GROUP_BYTES = 16L << 20;
+  /** Runs of a group whose connection was lost before COMMIT (nothing written), before its callers are failed. */
+  static final int MAX_ATTEMPTS = 3;
 
   private final Database db;
   private final GroupTransaction transaction;
   private final LongConsumer onCommitted;
-  private final LinkedBlockingQueue<PendingWrite> queue = new LinkedBlockingQueue<>();
+  /** What the writer's queue carries: callers' writes, and the wake-up {@link #close} sends. */
+  sealed interface Message permits PendingWrite, Stop {}
+
+  /** Wakes the writer to see that the store is closing. */
+  record Stop() implements Message {}
+
+  private final LinkedBlockingQueue<Message> queue = new LinkedBlockingQueue<>();
   private final ArrayDeque<PendingWrite> carry = new ArrayDeque<>();
   private final Thread thread;
   private volatile boolean closing;
@@ -89,14 +98,14 @@ final class Appender implements AutoCloseable {
       while (true) {
         taken.clear();
         if (carry.isEmpty()) {
-          PendingWrite first = queue.poll(100, TimeUnit.MILLISECONDS);
-          if (first == null) {
-            if (closing && queue.isEmpty()) {
-              return;
-            }
+          Message first = queue.poll(closing ? 10 : 1000, TimeUnit.MILLISECONDS);
+          if (first instanceof PendingWrite w) {
+            taken.add(w);
+          } else if (closing && queue.isEmpty()) {
+            return; // woken by close (or idle while closing) with nothing left to write
+          } else {
             continue;
           }
-          taken.add(first);
         }
         List<PendingWrite> group = group(taken);
         process(group);
@@ -111,9 +120,11 @@ final class Appender implements AutoCloseable {
     } finally {
       carry.forEach(w -> w.fail(closed()));
       carry.clear();
-      PendingWrite w;
-      while ((w = queue.poll()) != null) {
-        w.fail(closed());
+      Message m;
+      while ((m = queue.poll()) != null) {
+        if (m instanceof PendingWrite w) {
+          w.fail(closed());
+        }
       }
     }
   }
@@ -123,7 +134,13 @@ final class Appender implements AutoCloseable {
     ArrayDeque<PendingWrite> candidates = new ArrayDeque<>(carry);
     carry.clear();
     candidates.addAll(taken);
-    queue.drainTo(candidates, MAX_GROUP_WRITES);
+    List<Message> more = new ArrayList<>();
+    queue.drainTo(more, MAX_GROUP_WRITES);
+    for (Message m : more) {
+      if (m instanceof PendingWrite w) {
+        candidates.add(w);
+      }
+    }
     List<PendingWrite> group = new ArrayList<>();
     long events = 0;
     long bytes = 0;
@@ -158,8 +175,11 @@ final class Appender implements AutoCloseable {
       } catch (GroupTransaction.Failed f) {
         boolean lost = Database.isConnectionLoss(f.cause);
         release(c, lost);
-        if (f.phase == GroupTransaction.Phase.BEFORE_COMMIT && lost && attempt == 1) {
-          LOG.debug("a group lost its connection before COMMIT; trying once more on a fresh one", f.cause);
+        if (lost) {
+          db.evictIdle(); // they most likely died with this one (a restarted or failed-over server)
+        }
+        if (f.phase == GroupTransaction.Phase.BEFORE_COMMIT && lost && attempt < MAX_ATTEMPTS) {
+          LOG.debug("a group lost its connection before COMMIT; trying again on a fresh one", f.cause);
           continue;
         }
         StoreUnavailableException failure = failure(f);
@@ -204,6 +224,7 @@ final class Appender implements AutoCloseable {
   @Override
   public void close() {
     closing = true;
+    queue.add(new Stop());
     try {
       thread.join();
     } catch (InterruptedException e) {

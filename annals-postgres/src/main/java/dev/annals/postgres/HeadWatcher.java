@@ -37,6 +37,7 @@ final class HeadWatcher implements AutoCloseable {
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(HeadWatcher.class);
+  private static final long FIRST_BACKOFF_MILLIS = 50;
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
 
   private final ConnectionOpener opener;
@@ -90,7 +91,7 @@ final class HeadWatcher implements AutoCloseable {
   }
 
   private void run() {
-    long backoffMillis = 50;
+    long backoffMillis = FIRST_BACKOFF_MILLIS;
     while (!closed) {
       try (Connection c = opener.open()) {
         if (!register(c)) {
@@ -103,13 +104,20 @@ final class HeadWatcher implements AutoCloseable {
           }
         }
         notifier.advance(readHead(c)); // after LISTEN: whatever commits from here on is notified or polled
-        backoffMillis = 50;
+        if (backoffMillis > FIRST_BACKOFF_MILLIS) {
+          LOG.info("watching the head of the store again");
+        }
+        backoffMillis = FIRST_BACKOFF_MILLIS;
         watch(c);
       } catch (SQLException | RuntimeException e) {
         if (closed) {
           return;
         }
-        LOG.warn("watching the head of the store failed ({}); reconnecting in {} ms", e.getMessage(), backoffMillis);
+        if (backoffMillis == FIRST_BACKOFF_MILLIS) {
+          LOG.warn("watching the head of the store failed ({}); reconnecting", e.getMessage());
+        } else {
+          LOG.debug("reconnecting in {} ms: {}", backoffMillis, e.getMessage());
+        }
         sleep(backoffMillis);
         backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF.toMillis());
       } finally {

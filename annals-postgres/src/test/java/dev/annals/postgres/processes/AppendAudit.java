@@ -23,10 +23,13 @@ import java.util.UUID;
  */
 final class AppendAudit {
 
-  /** What the journals say happened, for the tests to require that the run exercised what it claims. */
+  /**
+   * What the journals say happened, for the tests to require that the run exercised what it claims.
+   * {@code commitUnknownAnswered}: appends whose COMMIT outcome was unknown and whose retry got an answer.
+   */
   record Stats(int appenders, long intents, long acks, long ackedEvents, long ackedBatches, long refusals,
       long crossProcessRefusals, long ownStreamRefusals, long unanswered, long unansweredWritten,
-      Map<String, Long> failureKinds) {}
+      long commitUnknownAnswered, Map<String, Long> failureKinds) {}
 
   record Result(Findings findings, Stats stats) {}
 
@@ -43,12 +46,13 @@ final class AppendAudit {
     }
     Map<UUID, String> writerOf = new HashMap<>();
     long intents = 0, acks = 0, ackedEvents = 0, ackedBatches = 0, refusals = 0, cross = 0, own = 0;
-    long unanswered = 0, unansweredWritten = 0;
+    long unanswered = 0, unansweredWritten = 0, commitUnknownAnswered = 0;
     Map<String, Long> kinds = new TreeMap<>();
     for (var journal : journals.entrySet()) {
       String child = journal.getKey();
       Map<Long, Intent> bySeq = new LinkedHashMap<>();
       Map<Long, Entry> answer = new HashMap<>();
+      Set<Long> commitUnknown = new HashSet<>();
       for (Entry e : journal.getValue()) {
         switch (e) {
           case Intent in -> {
@@ -64,6 +68,9 @@ final class AppendAudit {
           case Failed x -> {
             kinds.merge(x.kind(), 1L, Long::sum);
             answer.put(x.seq(), x);
+            if (x.kind().equals(AppenderChild.COMMIT_UNKNOWN)) {
+              commitUnknown.add(x.seq());
+            }
           }
           case Journal.OpenFailed o -> kinds.merge("open:" + o.kind(), 1L, Long::sum);
           default -> { }
@@ -77,6 +84,7 @@ final class AppendAudit {
             acks++;
             ackedEvents += in.ids().size();
             ackedBatches += in.ids().size() > 1 ? 1 : 0;
+            commitUnknownAnswered += commitUnknown.contains(in.seq()) ? 1 : 0;
             acknowledged(in, a, byId, what, f);
           }
           case Refused r -> {
@@ -115,7 +123,7 @@ final class AppendAudit {
       }
     }
     return new Result(f, new Stats(journals.size(), intents, acks, ackedEvents, ackedBatches, refusals, cross, own,
-        unanswered, unansweredWritten, kinds));
+        unanswered, unansweredWritten, commitUnknownAnswered, kinds));
   }
 
   private static void acknowledged(Intent in, Ack a, Map<UUID, Row> byId, String what, Findings f) {

@@ -6,6 +6,7 @@ import dev.annals.core.EventData;
 import dev.annals.core.EventStoreException;
 import dev.annals.core.ExpectedVersion;
 import dev.annals.core.Json;
+import dev.annals.core.StoreUnavailableException;
 import dev.annals.core.WrongExpectedVersionException;
 import dev.annals.postgres.PostgresEventStore;
 import dev.annals.postgres.PostgresOptions;
@@ -34,6 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class AppenderChild {
 
+  /** The kind of an unavailable error whose append may or may not have been written. */
+  static final String COMMIT_UNKNOWN = "unavailable:commit_unknown";
   /** Streams every child appends to. */
   static final int SHARED_STREAMS = 6;
   /** How long a thread waits before retrying an append that failed as unavailable. */
@@ -155,7 +158,7 @@ public final class AppenderChild {
         if (kind.startsWith("unexpected")) {
           e.printStackTrace(); // to the child's stderr file, for whoever reads the finding
         }
-        if (!kind.equals("unavailable") || !timeLeft()) {
+        if (!kind.startsWith("unavailable") || !timeLeft()) {
           return Optional.empty();
         }
         pause();
@@ -172,8 +175,15 @@ public final class AppenderChild {
     }
   }
 
-  /** The error code of a store error; {@code unexpected:Class} for anything else. */
+  /**
+   * The error code of a store error; {@code unexpected:Class} for anything else. An unavailable error that
+   * says the append's outcome is unknown (the connection was lost during COMMIT) is
+   * {@value #COMMIT_UNKNOWN}, so a run can tell whether it exercised the retry of such an append.
+   */
   static String kind(RuntimeException e) {
+    if (e instanceof StoreUnavailableException u && String.valueOf(u.getMessage()).contains("may or may not")) {
+      return COMMIT_UNKNOWN;
+    }
     return e instanceof EventStoreException s ? s.code() : "unexpected:" + e.getClass().getName();
   }
 }

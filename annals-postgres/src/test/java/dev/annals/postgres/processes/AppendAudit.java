@@ -152,7 +152,8 @@ final class AppendAudit {
           || !r.stream().equals(in.stream()) || r.recordedAtMicros() != a.recordedAtMicros()
           || r.batchSize() != n || r.indexInBatch() != i) {
         f.add("acknowledged appends are where they were acknowledged", what + ": event " + i + " acknowledged at "
-            + (a.firstPosition() + i) + "/v" + (a.firstVersion() + i) + " recorded " + a.recordedAtMicros() + ", stored at "
+            + (a.firstPosition() + i) + "/v" + (a.firstVersion() + i) + " recorded " + a.recordedAtMicros()
+            + ", stored at "
             + r.position() + "/v" + r.version() + " in " + r.stream() + " recorded " + r.recordedAtMicros()
             + " as event " + r.indexInBatch() + " of " + r.batchSize());
         return;

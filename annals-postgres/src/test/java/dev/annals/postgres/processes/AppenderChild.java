@@ -124,8 +124,8 @@ public final class AppenderChild {
       for (int i = 0; i < n; i++) {
         UUID id = UUID.randomUUID();
         ids.add(id);
-        batch.add(new EventData(id, "Appended", Json.of("{\"by\":\"" + name + "\",\"seq\":" + seq + ",\"i\":" + i + "}"),
-            Json.EMPTY_OBJECT, Optional.empty()));
+        Json data = Json.of("{\"by\":\"" + name + "\",\"seq\":" + seq + ",\"i\":" + i + "}");
+        batch.add(new EventData(id, "Appended", data, Json.EMPTY_OBJECT, Optional.empty()));
       }
       journal.intent(seq, stream, expected.toString(), ids);
       Optional<Long> last = appendAnswered(seq, stream, expected, batch);

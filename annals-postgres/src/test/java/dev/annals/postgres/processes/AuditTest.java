@@ -7,12 +7,15 @@ import dev.annals.postgres.processes.Journal.Delivered;
 import dev.annals.postgres.processes.Journal.Entry;
 import dev.annals.postgres.processes.StoredLog.Row;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
@@ -167,7 +170,8 @@ class AuditTest {
     versions.put("shared-1", 5L);
     StoredLog lost = headAtEnd(rows, versions);
     assertThat(LogAudit.check(lost).isEmpty()).isTrue();
-    assertThat(AppendAudit.check(lost, run.journals).findings().rules()).containsExactly("acknowledged appends are present");
+    assertThat(AppendAudit.check(lost, run.journals).findings().rules())
+        .containsExactly("acknowledged appends are present");
   }
 
   @Test
@@ -249,7 +253,8 @@ class AuditTest {
     int last = run.rows.size() - 1;
     StoredLog log = with(run.log(), last, r -> moved(r, r.position(), r.version() + 1, r.batchSize(),
         r.indexInBatch(), r.recordedAtMicros()));
-    assertThat(LogAudit.check(log).rules()).contains("stream versions gap-free from 1", "streams table matches the events");
+    assertThat(LogAudit.check(log).rules())
+        .contains("stream versions gap-free from 1", "streams table matches the events");
   }
 
   @Test
@@ -277,7 +282,8 @@ class AuditTest {
     StoredLog log = with(consistentRun().log(), 3, r -> new Row(r.position(), r.stream(), r.version(), r.id(),
         r.type(), r.recordedAtMicros(), r.effectiveAt(), r.batchSize(), r.indexInBatch(), r.imported(),
         "{\"p\":0}".getBytes(StandardCharsets.UTF_8), r.dataDigest(), r.metadata(), r.chain()));
-    assertThat(LogAudit.check(log).rules()).containsExactly("data digest is SHA-256 of the data", "hash chain verifies");
+    assertThat(LogAudit.check(log).rules())
+        .containsExactly("data digest is SHA-256 of the data", "hash chain verifies");
   }
 
   @Test
@@ -317,9 +323,9 @@ class AuditTest {
   @Test
   void journal_lines_cut_by_a_kill_are_ignored_and_whole_ones_read() {
     UUID id = UUID.randomUUID();
-    List<Entry> entries = Journal.parse(List.of("READY END", "INTENT 1 s any " + id + " END", "ACK 1 1 1 7 7 12345 END",
-        "ACK 2 1 1 8 8 123", "REFUSED 3 4 END", "FAILED 4 unavailable END", "EVENT 1 s 1 " + id + " 5 END", "INTENT 5 s any "
-        + id.toString().substring(0, 20)));
+    List<Entry> entries = Journal.parse(List.of("READY END", "INTENT 1 s any " + id + " END",
+        "ACK 1 1 1 7 7 12345 END", "ACK 2 1 1 8 8 123", "REFUSED 3 4 END", "FAILED 4 unavailable END",
+        "EVENT 1 s 1 " + id + " 5 END", "INTENT 5 s any " + id.toString().substring(0, 20)));
     assertThat(entries).containsExactly(new Journal.Ready(), new Journal.Intent(1, "s", "any", List.of(id)),
         new Journal.Ack(1, 1, 1, 7, 7, 12345), new Journal.Refused(3, 4), new Journal.Failed(4, "unavailable"),
         new Delivered(1, "s", 1, id, 5));
@@ -327,18 +333,18 @@ class AuditTest {
 
   @Test
   void a_journal_read_from_an_offset_gives_the_lines_written_after_it() throws Exception {
-    java.nio.file.Path file = java.nio.file.Files.createTempFile("journal", ".txt");
+    Path file = Files.createTempFile("journal", ".txt");
     try (Journal j = Journal.create(file)) {
       j.ready();
-      long offset = java.nio.file.Files.size(file);
+      long offset = Files.size(file);
       j.ack(1, 1, 1, 1, 1, 9);
       j.failed(2, "unavailable");
       assertThat(Journal.readFrom(file, offset)).containsExactly(new Journal.Ack(1, 1, 1, 1, 1, 9),
           new Journal.Failed(2, "unavailable"));
       assertThat(Journal.readFrom(file, offset + 2)).containsExactly(new Journal.Failed(2, "unavailable"));
-      assertThat(Journal.readFrom(file, java.nio.file.Files.size(file))).isEmpty();
+      assertThat(Journal.readFrom(file, Files.size(file))).isEmpty();
     } finally {
-      java.nio.file.Files.delete(file);
+      Files.delete(file);
     }
   }
 
@@ -346,7 +352,7 @@ class AuditTest {
   void failure_kinds_outside_the_allowed_ones_are_named() {
     var stats = new AppendAudit.Stats(1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
         new HashMap<>(Map.of("unavailable", 3L, "unexpected:java.lang.IllegalStateException", 1L)));
-    assertThat(AppendAudit.unexpectedKinds(stats, java.util.Set.of("unavailable", "wrong_expected_version")))
+    assertThat(AppendAudit.unexpectedKinds(stats, Set.of("unavailable", "wrong_expected_version")))
         .containsExactly("unexpected:java.lang.IllegalStateException");
   }
 }

@@ -26,7 +26,8 @@ final class DeliveryAudit {
         return f;
       }
       if (i >= rows.size()) {
-        f.add("the subscriber sees only stored events", "position " + d.position() + " is past the head " + rows.size());
+        f.add("the subscriber sees only stored events", "position " + d.position() + " is past the head "
+            + rows.size());
         return f;
       }
       Row r = rows.get(i);

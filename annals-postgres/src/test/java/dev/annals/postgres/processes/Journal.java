@@ -3,6 +3,8 @@ package dev.annals.postgres.processes;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,7 +81,8 @@ final class Journal implements AutoCloseable {
     line(b.toString());
   }
 
-  void ack(long seq, long firstVersion, long lastVersion, long firstPosition, long lastPosition, long recordedAtMicros) {
+  void ack(long seq, long firstVersion, long lastVersion, long firstPosition, long lastPosition,
+      long recordedAtMicros) {
     line("ACK " + seq + " " + firstVersion + " " + lastVersion + " " + firstPosition + " " + lastPosition + " "
         + recordedAtMicros);
   }
@@ -136,17 +139,17 @@ final class Journal implements AutoCloseable {
 
   /** The entries of the lines that start at or after byte {@code offset} of {@code file}. */
   static List<Entry> readFrom(Path file, long offset) {
-    try (var channel = java.nio.channels.FileChannel.open(file)) {
+    try (FileChannel channel = FileChannel.open(file)) {
       long size = channel.size();
       if (size <= offset) {
         return List.of();
       }
-      java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(Math.toIntExact(size - offset));
+      ByteBuffer bytes = ByteBuffer.allocate(Math.toIntExact(size - offset));
       while (bytes.hasRemaining() && channel.read(bytes, offset + bytes.position()) >= 0) {
         // reads until the end as it was
       }
       List<String> lines = List.of(new String(bytes.array(), 0, bytes.position(), StandardCharsets.UTF_8).split("\n"));
-      java.nio.ByteBuffer before = java.nio.ByteBuffer.allocate(1);
+      ByteBuffer before = ByteBuffer.allocate(1);
       boolean midLine = offset > 0 && channel.read(before, offset - 1) == 1 && before.get(0) != '\n';
       return parse(midLine ? lines.subList(1, lines.size()) : lines);
     } catch (IOException e) {

@@ -68,7 +68,8 @@ class PostgresCrashTest {
       String url = pg.url(db).toString();
       // A first child that exits by itself creates the schema: the killed ones then open an existing store.
       Process first = children.appender(url, "first", THREADS, 1000, CONNECT_TIMEOUT_MILLIS);
-      assertThat(first.waitFor(120, TimeUnit.SECONDS) && first.exitValue() == 0).as("first child (see %s)", dir).isTrue();
+      assertThat(first.waitFor(120, TimeUnit.SECONDS) && first.exitValue() == 0).as("first child (see %s)", dir)
+          .isTrue();
 
       Process steady = children.appender(url, "steady", THREADS, 0, CONNECT_TIMEOUT_MILLIS);
       Path events = dir.resolve("subscriber.events");

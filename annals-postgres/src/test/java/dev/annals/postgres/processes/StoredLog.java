@@ -24,7 +24,8 @@ import java.util.UUID;
  * @param headChain {@code annals_head.chain}
  * @param streamVersions {@code annals_streams}: stream to version
  */
-record StoredLog(List<Row> events, long headPosition, long headRecordedAtMicros, byte[] headChain, Map<String, Long> streamVersions) {
+record StoredLog(List<Row> events, long headPosition, long headRecordedAtMicros, byte[] headChain,
+    Map<String, Long> streamVersions) {
 
   /** One event row. Times are microseconds since the epoch, as stored; effectiveAt keeps its nanoseconds. */
   record Row(long position, String stream, long version, UUID id, String type, long recordedAtMicros,
@@ -41,7 +42,8 @@ record StoredLog(List<Row> events, long headPosition, long headRecordedAtMicros,
       c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ); // one snapshot for all three tables
       List<Row> events = new ArrayList<>();
       try (PreparedStatement s = c.prepareStatement("SELECT position, stream, version, event_id, type,"
-          + " (extract(epoch FROM recorded_at) * 1000000)::bigint, (extract(epoch FROM effective_at) * 1000000)::bigint,"
+          + " (extract(epoch FROM recorded_at) * 1000000)::bigint,"
+          + " (extract(epoch FROM effective_at) * 1000000)::bigint,"
           + " effective_nanos, batch_size, index_in_batch, imported, data, data_digest, metadata, chain"
           + " FROM " + schema + ".annals_events ORDER BY position")) {
         s.setFetchSize(5000);

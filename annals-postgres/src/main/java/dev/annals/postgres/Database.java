@@ -143,10 +143,28 @@ final class Database implements AutoCloseable {
 
   /** The unavailable error a failed database call becomes, saying where and why (never a password). */
   StoreUnavailableException unavailable(String what, SQLException e) {
-    String why = isConnectionLoss(e) ? "PostgreSQL at " + options.url() + " is unreachable" : "PostgreSQL at "
-        + options.url() + " failed";
-    String state = e.getSQLState() == null ? "" : " [SQLSTATE " + e.getSQLState() + "]";
-    return new StoreUnavailableException(why + " while " + what + ": " + e.getMessage() + state, e);
+    SQLException root = e;
+    String waited = "";
+    if (e instanceof SQLTransientConnectionException && e.getCause() instanceof SQLException last) {
+      root = last; // the pool's timeout carries the last connection attempt's failure: that is the reason
+      waited = " (no connection within " + options.connectTimeout().toMillis() + " ms)";
+    }
+    boolean auth = isAuthentication(root);
+    String why = auth ? " refused the connection" : isConnectionLoss(e) ? " is unreachable" : " failed";
+    String state = root.getSQLState() == null ? "" : " [SQLSTATE " + root.getSQLState() + "]";
+    String hint = auth ? "; the password comes from PGPASSWORD, else from the password file (PGPASSFILE, default"
+        + " ~/.pgpass, lines host:port:database:user:password)" : "";
+    return new StoreUnavailableException("PostgreSQL at " + options.url() + why + " while " + what + waited + ": "
+        + root.getMessage() + state + hint, e);
+  }
+
+  private static boolean isAuthentication(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("28")) {
+        return true; // invalid_authorization_specification, invalid_password
+      }
+    }
+    return false;
   }
 
   /** Closes every connection. Idempotent. */

@@ -18,8 +18,10 @@ import java.util.UUID;
 /**
  * The appenders' journals held against the rows: every acknowledged append present exactly once, whole,
  * at the positions, versions and {@code recordedAt} it was acknowledged with (and at the version an exact
- * expectation asked for); every refused append absent; every append left without an answer (killed, or
- * failed) whole or absent; and no row that no child meant to write.
+ * expectation asked for); every refused append absent, and refused for a version its stream really
+ * reached, later than the one expected (children expect only versions they saw, and versions only grow);
+ * every append left without an answer (killed, or failed) whole or absent; and no row that no child meant
+ * to write.
  */
 final class AppendAudit {
 
@@ -90,12 +92,12 @@ final class AppendAudit {
           case Refused r -> {
             refusals++;
             own += in.stream().startsWith("own-") ? 1 : 0;
-            if (in.expected().equals("any") || in.expected().equals(Long.toString(r.actualVersion()))
-                || (in.expected().equals("no_stream") && r.actualVersion() == 0)) {
-              f.add("refusals are justified", what + " expected " + in.expected() + ", refused with actual "
-                  + r.actualVersion());
-            }
             Row there = byPlace.get(in.stream() + "@" + r.actualVersion());
+            long expected = expectedVersion(in);
+            if (expected < 0 || r.actualVersion() <= expected || there == null) {
+              f.add("refusals are justified", what + " expected " + in.expected() + ", refused with actual "
+                  + r.actualVersion() + (there == null ? ", a version the stream never had" : ""));
+            }
             if (there != null && !child.equals(writerOf.get(there.id()))) {
               cross++;
             }
@@ -132,11 +134,7 @@ final class AppendAudit {
       f.add("acknowledgments span the append", what + " acknowledged as versions " + a.firstVersion() + ".."
           + a.lastVersion() + ", positions " + a.firstPosition() + ".." + a.lastPosition());
     }
-    long after = switch (in.expected()) {
-      case "any" -> -1;
-      case "no_stream" -> 0;
-      default -> Long.parseLong(in.expected());
-    };
+    long after = expectedVersion(in);
     if (after >= 0 && a.firstVersion() != after + 1) {
       f.add("exact expectations write right after the expected version", what + " expected " + in.expected()
           + ", acknowledged at version " + a.firstVersion());
@@ -159,6 +157,15 @@ final class AppendAudit {
         return;
       }
     }
+  }
+
+  /** The version an intent expected its stream at; -1 for {@code any}. */
+  private static long expectedVersion(Intent in) {
+    return switch (in.expected()) {
+      case "any" -> -1;
+      case "no_stream" -> 0;
+      default -> Long.parseLong(in.expected());
+    };
   }
 
   /** Reports an append that is partly written, or not as one append; true when it is written whole. */

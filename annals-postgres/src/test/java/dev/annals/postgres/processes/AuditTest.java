@@ -197,10 +197,11 @@ class AuditTest {
   @Test
   void a_refused_append_that_wrote_is_found() {
     Run run = consistentRun();
-    List<UUID> ids = run.refused("b", "shared-9", 3);
-    run.write(run.rows.size() + 1, "shared-9", 1, ids.get(0), 2, 0);
-    run.write(run.rows.size() + 1, "shared-9", 2, ids.get(1), 2, 1);
-    run.versions.put("shared-9", 2L);
+    long at = run.versions.get("shared-0");
+    List<UUID> ids = run.refused("b", "shared-0", at - 1); // refused for the version the stream is at
+    run.write(run.rows.size() + 1, "shared-0", at + 1, ids.get(0), 2, 0); // and written all the same
+    run.write(run.rows.size() + 1, "shared-0", at + 2, ids.get(1), 2, 1);
+    run.versions.put("shared-0", at + 2);
     AppendAudit.Result r = AppendAudit.check(run.log(), run.journals);
     assertThat(r.findings().rules()).containsExactly("refused appends write nothing");
   }
@@ -213,6 +214,21 @@ class AuditTest {
     run.journal("b").add(new Journal.Intent(s, "s", "2", Run.ids(1)));
     run.journal("b").add(new Journal.Refused(s, 2));
     assertThat(AppendAudit.check(run.log(), run.journals).findings().rules()).containsExactly("refusals are justified");
+  }
+
+  @Test
+  void a_refusal_naming_a_version_the_stream_never_had_or_of_any_is_found() {
+    Run run = new Run();
+    run.append("a", "s", "any", 2, true);
+    long s = ++run.seq;
+    run.journal("b").add(new Journal.Intent(s, "s", "1", Run.ids(1)));
+    run.journal("b").add(new Journal.Refused(s, 7));
+    long t = ++run.seq;
+    run.journal("c").add(new Journal.Intent(t, "s", "any", Run.ids(1)));
+    run.journal("c").add(new Journal.Refused(t, 2));
+    AppendAudit.Result r = AppendAudit.check(run.log(), run.journals);
+    assertThat(r.findings().rules()).containsExactly("refusals are justified");
+    assertThat(r.findings().toString()).contains("a version the stream never had").contains("expected any");
   }
 
   @Test

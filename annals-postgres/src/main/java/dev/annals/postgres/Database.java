@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 import java.util.Properties;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -33,6 +34,9 @@ final class Database implements AutoCloseable {
       "58030"); // io_error
 
   private static final Driver DRIVER = new Driver();
+
+  /** The longest a store's session may sit idle inside a transaction before the server ends it. */
+  static final Duration IDLE_IN_TRANSACTION_TIMEOUT = Duration.ofSeconds(10);
 
   private final PostgresOptions options;
   private final HikariDataSource pool;
@@ -66,6 +70,10 @@ final class Database implements AutoCloseable {
     p.setProperty("ApplicationName", "annals");
     p.setProperty("tcpKeepAlive", "true");
     p.setProperty("connectTimeout", Long.toString(Math.max(1, options.connectTimeout().toSeconds())));
+    // A writer that vanishes between its two round trips (its machine gone, no FIN) would hold the head
+    // lock, and stop every process's appends, until TCP keepalive noticed; the server ends such a
+    // transaction instead. A live writer is never idle in a transaction for more than milliseconds.
+    p.setProperty("options", "-c idle_in_transaction_session_timeout=" + IDLE_IN_TRANSACTION_TIMEOUT.toMillis());
     return p;
   }
 

@@ -13,8 +13,11 @@ import dev.annals.core.Page;
 import dev.annals.core.StreamInfo;
 import dev.annals.core.StreamQuery;
 import dev.annals.core.Subscription;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The event store on PostgreSQL (docs/postgres.md): every promise of {@link EventStore}, shared by any
@@ -24,77 +27,129 @@ import java.util.List;
  * event id is exact (a unique index), and subscribers in any process are woken by LISTEN/NOTIFY with
  * polling as the fallback.
  *
- * <p>SKELETON: the write side (open, append, import, close) and the read side (reads, positionAt,
- * listing, subscriptions) are being filled in by two people at once; each half lives in its own class.
+ * <p>Write side: {@link EventWriter} (validation), {@link Appender} (one writer thread, group commit),
+ * {@link GroupTransaction} (one group's SQL), {@link Stager} (the rules, in memory). Opening:
+ * {@link Database} (the pool) and {@link SchemaMigration}.
  */
 public final class PostgresEventStore implements EventStore {
 
-  private PostgresEventStore() {}
+  private final Database db;
+  private final ReadSide reads;
+  private final EventWriter writer;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
-  /** Opens (creating or migrating its schema when needed) the store at {@code url}: {@code postgresql://USER@HOST:PORT/DB} or {@code jdbc:postgresql://...}. */
+  private PostgresEventStore(Database db, ReadSide reads, EventWriter writer) {
+    this.db = db;
+    this.reads = reads;
+    this.writer = writer;
+  }
+
+  /**
+   * Opens (creating or migrating its schema when needed) the store at {@code url}:
+   * {@code postgresql://USER@HOST:PORT/DB[?schema=NAME]} or {@code jdbc:postgresql://HOST:PORT/DB?user=USER}.
+   * The password comes from {@code PGPASSWORD} or the password file ({@code PGPASSFILE}, {@code ~/.pgpass}).
+   *
+   * @throws dev.annals.core.InvalidInputException the URL is malformed or carries a password
+   * @throws dev.annals.core.StoreUnavailableException the database cannot be reached
+   * @throws UnsupportedSchemaException the schema was migrated by a newer Annals
+   */
   public static PostgresEventStore open(String url) {
-    throw new UnsupportedOperationException("write side: open");
+    return open(PostgresOptions.of(url));
   }
 
-  /** Opens the store with {@code options} (URL, schema, pool size, clock for tests, ...). */
+  /** Opens the store with {@code options} (URL, schema, pool size, clock for tests, ...); see {@link #open(String)}. */
   public static PostgresEventStore open(PostgresOptions options) {
-    throw new UnsupportedOperationException("write side: open");
+    return open(options, GroupTransaction.Faults.NONE);
   }
 
-  // ---- write side (Appender) ----
+  /** With a fault seam around COMMIT (tests). */
+  static PostgresEventStore open(PostgresOptions options, GroupTransaction.Faults faults) {
+    Database db = Database.open(options);
+    try {
+      try (Connection c = db.connection()) {
+        SchemaMigration.bundled().migrate(c, options.schema());
+      } catch (SQLException e) {
+        throw db.unavailable("opening the store (creating or checking its schema)", e);
+      }
+      ReadSide reads = new ReadSide(db.pool(), db::openUnpooled, options.schema(), options.notifyChannel(),
+          options.limits());
+      return new PostgresEventStore(db, reads, new EventWriter(db, faults, reads::appended));
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  /** Where this store's append time went so far (groups, events, lock wait, statements, COMMIT). */
+  public AppendStats appendStats() {
+    return writer.stats();
+  }
+
+  // ---- write side (EventWriter) ----
 
   @Override
   public AppendResult append(String stream, ExpectedVersion expected, List<EventData> events) {
-    throw new UnsupportedOperationException("write side");
+    return writer.append(stream, expected, events);
   }
 
   @Override
   public ImportResult importEvents(List<ImportEvent> events) {
-    throw new UnsupportedOperationException("write side");
+    return writer.importEvents(events);
   }
 
+  /** Writes the appends already queued, refuses later ones, stops subscriptions and closes the pool. Idempotent. */
   @Override
-  public void close() {}
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      reads.close(); // subscriptions and the head watcher first
+      writer.close();
+    } finally {
+      db.close();
+    }
+  }
 
   // ---- read side (EventReader, HeadWatcher) ----
 
   @Override
   public Page readStream(String stream, long fromVersion, Direction direction, int limit) {
-    throw new UnsupportedOperationException("read side");
+    return reads.readStream(stream, fromVersion, direction, limit);
   }
 
   @Override
   public Page readAll(long fromPosition, Direction direction, int limit, Filter filter) {
-    throw new UnsupportedOperationException("read side");
+    return reads.readAll(fromPosition, direction, limit, filter);
   }
 
   @Override
   public long positionAt(Instant instant) {
-    throw new UnsupportedOperationException("read side");
+    return reads.positionAt(instant);
   }
 
   @Override
   public long headPosition() {
-    throw new UnsupportedOperationException("read side");
+    return reads.headPosition();
   }
 
   @Override
   public long streamVersion(String stream) {
-    throw new UnsupportedOperationException("read side");
+    return reads.streamVersion(stream);
   }
 
   @Override
   public Subscription subscribeToAll(long fromPosition, Filter filter, EventHandler handler) {
-    throw new UnsupportedOperationException("read side");
+    return reads.subscribeToAll(fromPosition, filter, handler);
   }
 
   @Override
   public Subscription subscribeToStream(String stream, long fromVersion, EventHandler handler) {
-    throw new UnsupportedOperationException("read side");
+    return reads.subscribeToStream(stream, fromVersion, handler);
   }
 
   @Override
   public List<StreamInfo> listStreams(StreamQuery query, int limit) {
-    throw new UnsupportedOperationException("read side");
+    return reads.listStreams(query, limit);
   }
 }

@@ -1,5 +1,6 @@
--- Annals event store on PostgreSQL, schema version 1 (docs/postgres.md). Run once, in one transaction,
--- by the first open; the statements below run in the store's schema (search_path).
+-- Annals event store on PostgreSQL, schema version 1 (docs/postgres.md). Run once, in one transaction
+-- under an advisory lock, by the first open; the statements below run in the store's schema
+-- (search_path). The opener then sets annals_schema.version to the newest version it applied.
 
 -- Which schema version these tables are; a newer one than the code knows is refused on open.
 CREATE TABLE annals_schema (
@@ -7,6 +8,7 @@ CREATE TABLE annals_schema (
   store_id    uuid        NOT NULL,          -- this store's identity (kept by copy, printed by verify)
   created_at  timestamptz NOT NULL DEFAULT clock_timestamp()
 );
+INSERT INTO annals_schema (version, store_id) VALUES (1, gen_random_uuid());
 
 -- The log's head: one row, locked FOR UPDATE by every append transaction. Holding it until COMMIT is
 -- what makes positions gap-free and in commit order across every process sharing the database.
@@ -16,6 +18,7 @@ CREATE TABLE annals_head (
   recorded_at  bigint  NOT NULL,             -- its recordedAt, microseconds since the epoch (0: empty)
   chain        bytea   NOT NULL              -- its chain hash (32 zero bytes: empty)
 );
+INSERT INTO annals_head (singleton, position, recorded_at, chain) VALUES (true, 0, 0, decode(repeat('00', 32), 'hex'));
 
 -- One row per event. Data and metadata are the bytes as given (bytea, not jsonb: jsonb reorders keys and
 -- the chain covers the exact bytes).
@@ -40,6 +43,10 @@ CREATE TABLE annals_events (
 );
 -- positionAt(t): the last position recorded at or before t.
 CREATE INDEX annals_events_recorded_at ON annals_events (recorded_at, position);
+-- readAll filtered by category (the stream name before its first '-'): that category's events in position
+-- order. Keyed by position + 0, which only this index provides, so a category read never walks the whole
+-- log by position when the planner misjudges how the category is spread over it.
+CREATE INDEX annals_events_category ON annals_events (split_part(stream, '-', 1), (position + 0));
 
 -- One row per stream: its version, for expected-version checks and listing.
 CREATE TABLE annals_streams (

@@ -8,21 +8,29 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * JUnit extension giving tests a real PostgreSQL: one {@link LocalPostgres} per test JVM (started on
- * first use, stopped and removed when the run ends), injected as a parameter of type
+ * first use, stopped and removed when the JVM exits), injected as a parameter of type
  * {@link LocalPostgres}; tests create their own databases on it ({@link LocalPostgres#createDatabase()}).
+ * Tests of other engines than JUnit Jupiter (jqwik properties) reach the same server through
+ * {@link #shared()}.
  *
  * <p>Where the machine has no PostgreSQL binaries, the tests are skipped loudly (a line on stderr and
  * the skip reason); with {@code ANNALS_REQUIRE_POSTGRES=1} (set by CI) they fail instead.
  */
 public final class TestPostgres implements ParameterResolver {
 
-  private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(TestPostgres.class);
+  private static final Holder HOLDER = new Holder();
 
   /** The shared server of this test run, started on first use. */
   public static LocalPostgres server(ExtensionContext context) {
-    ExtensionContext.Store store = context.getRoot().getStore(NAMESPACE);
-    Holder holder = store.getOrComputeIfAbsent(Holder.class, k -> new Holder(), Holder.class);
-    return holder.server();
+    return shared();
+  }
+
+  /**
+   * The server shared by every test of this JVM, started on first use and removed when the JVM exits
+   * (so JUnit tests and jqwik properties, which run one engine after the other, share it).
+   */
+  public static LocalPostgres shared() {
+    return HOLDER.server();
   }
 
   @Override
@@ -35,8 +43,8 @@ public final class TestPostgres implements ParameterResolver {
     return server(context);
   }
 
-  /** Starts the server lazily and stops it when the root context closes. */
-  private static final class Holder implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+  /** Starts the server lazily and stops it when the JVM exits. */
+  private static final class Holder {
     private LocalPostgres server;
 
     synchronized LocalPostgres server() {
@@ -50,16 +58,11 @@ public final class TestPostgres implements ParameterResolver {
           System.err.println("SKIPPED: " + why);
           Assumptions.abort(why);
         }
-        server = LocalPostgres.start(bin.get());
+        LocalPostgres started = LocalPostgres.start(bin.get());
+        Runtime.getRuntime().addShutdownHook(new Thread(started::close, "annals-test-postgres-stop"));
+        server = started;
       }
       return server;
-    }
-
-    @Override
-    public synchronized void close() {
-      if (server != null) {
-        server.close();
-      }
     }
   }
 }

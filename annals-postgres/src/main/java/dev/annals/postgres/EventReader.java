@@ -1,0 +1,155 @@
+package dev.annals.postgres;
+
+import dev.annals.core.AppendValidator;
+import dev.annals.core.Direction;
+import dev.annals.core.Filter;
+import dev.annals.core.Page;
+import dev.annals.core.RecordedEvent;
+import dev.annals.core.StreamNames;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+
+/**
+ * Reads pages of one stream or of the global log with one statement each: the page's rows and the end
+ * they are measured against (the head, or the stream's last version) come from the same snapshot, so a
+ * page never claims to have reached an end it did not see. Because positions are assigned in commit
+ * order, every snapshot holds a gap-free prefix of the log and "the head" is simply the head row, updated
+ * in the same transaction as the rows it covers: the rows need no bound by it (one the planner could not
+ * estimate, which spoils its choice of index).
+ *
+ * <p>Filters are pushed into SQL: the category through the {@code annals_events_category} expression
+ * index (rows of one category in position order), event types and prefixes as conditions on the
+ * position range scan, system streams left out by their first character. Page semantics are exactly
+ * those of the in-memory reference engine (see {@link Pages}). Thread-safe (stateless but for the pool).
+ */
+final class EventReader {
+
+  private final DataSource pool;
+  private final SchemaTables tables;
+  private final AppendValidator validator;
+  private final String headSql;
+  private final String streamVersionSql;
+  private final String streamForwardSql;
+  private final String streamBackwardSql;
+
+  EventReader(DataSource pool, SchemaTables tables, AppendValidator validator) {
+    this.pool = pool;
+    this.tables = tables;
+    this.validator = validator;
+    this.headSql = "SELECT coalesce((SELECT position FROM " + tables.head() + "), 0)";
+    this.streamVersionSql = "SELECT coalesce(max(version), 0) FROM " + tables.events() + " WHERE stream = ?";
+    String size = "(SELECT coalesce(max(version), 0) AS size FROM " + tables.events() + " WHERE stream = ?) h";
+    this.streamForwardSql = "SELECT h.size, " + EventRows.COLUMNS + " FROM " + size
+        + " LEFT JOIN LATERAL (SELECT " + EventRows.COLUMNS + " FROM " + tables.events() + " e"
+        + " WHERE e.stream = ? AND e.version >= ? ORDER BY e.version LIMIT ?) e ON true";
+    this.streamBackwardSql = "SELECT h.size, " + EventRows.COLUMNS + " FROM " + size
+        + " LEFT JOIN LATERAL (SELECT " + EventRows.COLUMNS + " FROM " + tables.events() + " e"
+        + " WHERE e.stream = ? AND e.version <= ? ORDER BY e.version DESC LIMIT ?) e ON true";
+  }
+
+  /** The position of the last committed event; 0 when empty. */
+  long headPosition() {
+    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(headSql);
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw ReadFailures.of("reading the head", e);
+    }
+  }
+
+  long streamVersion(String stream) {
+    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(streamVersionSql)) {
+      ps.setString(1, stream);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw ReadFailures.of("reading a stream's version", e);
+    }
+  }
+
+  Page readStream(String stream, long fromVersion, Direction direction, int limit) {
+    StreamNames.validate(stream);
+    validator.checkLimit(limit);
+    boolean forward = direction == Direction.FORWARD;
+    long from = forward ? Math.max(1, fromVersion) : fromVersion;
+    if (!forward && from < 1) {
+      return Pages.backward(List.of(), limit, e -> e.version());
+    }
+    try (Connection c = pool.getConnection();
+        PreparedStatement ps = c.prepareStatement(forward ? streamForwardSql : streamBackwardSql)) {
+      ps.setString(1, stream);
+      ps.setString(2, stream);
+      ps.setLong(3, from);
+      ps.setInt(4, limit);
+      Rows rows = rows(ps, limit);
+      return forward
+          ? Pages.forward(rows.events, from, limit, rows.end, RecordedEvent::version)
+          : Pages.backward(rows.events, limit, RecordedEvent::version);
+    } catch (SQLException e) {
+      throw ReadFailures.of("reading a stream", e);
+    }
+  }
+
+  Page readAll(long fromPosition, Direction direction, int limit, Filter filter) {
+    validator.checkLimit(limit);
+    boolean forward = direction == Direction.FORWARD;
+    long from = forward ? Math.max(1, fromPosition) : fromPosition;
+    if (!forward && from < 1) {
+      return Pages.backward(List.of(), limit, RecordedEvent::position);
+    }
+    FilterSql where = FilterSql.of(filter);
+    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(readAllSql(forward, where))) {
+      int p = 1;
+      ps.setLong(p++, from);
+      p = where.bind(c, ps, p);
+      ps.setInt(p, limit);
+      Rows rows = rows(ps, limit);
+      return forward
+          ? Pages.forward(rows.events, from, limit, rows.end, RecordedEvent::position)
+          : Pages.backward(rows.events, limit, RecordedEvent::position);
+    } catch (SQLException e) {
+      throw ReadFailures.of("reading the log", e);
+    }
+  }
+
+  /** The statement of a readAll page; parameters: from, the filter's, limit. */
+  String readAllSql(boolean forward, FilterSql where) {
+    String position = where.positionKey();
+    return "SELECT h.head, " + EventRows.COLUMNS + " FROM (" + headSql + " AS head) h"
+        + " LEFT JOIN LATERAL (SELECT " + EventRows.COLUMNS + " FROM " + tables.events() + " e WHERE "
+        + position + (forward ? " >= ?" : " <= ?")
+        + where.conditions()
+        + " ORDER BY " + position + (forward ? "" : " DESC") + " LIMIT ?) e ON true";
+  }
+
+  /** The statement of a readStream page; parameters: stream, stream, from, limit. */
+  String readStreamSql(boolean forward) {
+    return forward ? streamForwardSql : streamBackwardSql;
+  }
+
+  /** The events of a page, and the end (head or stream size) of the snapshot they were read in. */
+  private record Rows(List<RecordedEvent> events, long end) {}
+
+  private static Rows rows(PreparedStatement ps, int limit) throws SQLException {
+    List<RecordedEvent> out = new ArrayList<>(Math.min(limit, 1024));
+    long end = 0;
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        end = rs.getLong(1);
+        rs.getLong(2);
+        if (!rs.wasNull()) {
+          out.add(EventRows.read(rs, 2));
+        }
+      }
+    }
+    return new Rows(out, end);
+  }
+}

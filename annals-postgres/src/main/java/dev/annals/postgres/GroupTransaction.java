@@ -1,0 +1,304 @@
+package dev.annals.postgres;
+
+import dev.annals.core.ChainHash;
+import dev.annals.core.Idempotency;
+import dev.annals.core.ImportEvent;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * One group's transaction on one connection, in four round trips whatever the group's size:
+ * <ol>
+ *   <li>lock the head row ({@code SELECT ... FROM annals_head FOR UPDATE}) and read the database's clock;
+ *   <li>read the versions of the group's streams and the written events carrying the group's ids;
+ *   <li>(the {@link Stager} decides every write in memory) insert every event row, upsert the streams,
+ *       move the head and {@code pg_notify} the new head position, all in one statement;
+ *   <li>COMMIT (or ROLLBACK when the group wrote nothing: retries and refusals only).
+ * </ol>
+ * The head lock is held from the first statement to COMMIT, so groups of every process sharing the
+ * database commit one after another, in position order: positions are gap-free and a reader never sees
+ * a later position before an earlier one.
+ *
+ * <p>Writer thread only (not thread-safe).
+ */
+final class GroupTransaction {
+
+  /** Where the transaction failed: before COMMIT was sent (nothing happened), or at/after it (outcome unknown). */
+  enum Phase { BEFORE_COMMIT, COMMIT }
+
+  /** A failed group transaction. */
+  static final class Failed extends Exception {
+    final Phase phase;
+    final SQLException cause;
+
+    Failed(Phase phase, SQLException cause) {
+      super(cause);
+      this.phase = phase;
+      this.cause = cause;
+    }
+  }
+
+  /**
+   * A committed group: one answer per write, in order, and the log's head after it (unchanged when the
+   * group wrote nothing).
+   */
+  record Done(List<Stager.Answer> answers, long head, boolean wrote) {}
+
+  /** Test seam: runs just before and just after COMMIT, on the group's connection. */
+  interface Faults {
+    Faults NONE = new Faults() { };
+
+    default void beforeCommit(Connection c) throws SQLException { }
+
+    default void afterCommit(Connection c) throws SQLException { }
+  }
+
+  /** The microseconds of a timestamptz, exactly (extract gives a numeric). */
+  private static final String LOCK_HEAD = "SELECT position, recorded_at, chain,"
+      + " (extract(epoch FROM clock_timestamp()) * 1000000)::bigint FROM annals_head FOR UPDATE";
+
+  private static final String LOOKUP = "SELECT stream, version, 0::bigint, NULL::uuid, 0::bigint, 0, 0, false"
+      + " FROM annals_streams WHERE stream = ANY(?)"
+      + " UNION ALL"
+      + " SELECT stream, version, position, event_id, (extract(epoch FROM recorded_at) * 1000000)::bigint,"
+      + " index_in_batch, batch_size, imported FROM annals_events WHERE event_id = ANY(?)";
+
+  /** A timestamptz from microseconds since the epoch, exact over years 1..9999 (no float rounding). */
+  private static String micros(String column) {
+    return "(timestamptz 'epoch' + (" + column + " / 1000000) * interval '1 second' + (" + column
+        + " % 1000000) * interval '1 microsecond')";
+  }
+
+  private static final String WRITE = "WITH ev AS ("
+      + " INSERT INTO annals_events (position, stream, version, event_id, type, recorded_at, effective_at,"
+      + " effective_nanos, batch_size, index_in_batch, imported, data, data_digest, metadata, chain)"
+      + " SELECT p, s, v, i, t, " + micros("r") + ", " + micros("e") + ", n, bs, ib, im, d, dd, m, c"
+      + " FROM unnest(?::int8[], ?::text[], ?::int8[], ?::uuid[], ?::text[], ?::int8[], ?::int8[], ?::int4[],"
+      + " ?::int4[], ?::int4[], ?::bool[], ?::bytea[], ?::bytea[], ?::bytea[], ?::bytea[])"
+      + " AS u(p, s, v, i, t, r, e, n, bs, ib, im, d, dd, m, c)"
+      + "), st AS ("
+      + " INSERT INTO annals_streams (stream, version, last_position, last_recorded_at)"
+      + " SELECT s, v, p, " + micros("r") + " FROM unnest(?::text[], ?::int8[], ?::int8[], ?::int8[]) AS u(s, v, p, r)"
+      + " ON CONFLICT (stream) DO UPDATE SET version = excluded.version, last_position = excluded.last_position,"
+      + " last_recorded_at = excluded.last_recorded_at"
+      + "), hd AS ("
+      + " UPDATE annals_head SET position = ?, recorded_at = ?, chain = ?"
+      + ") SELECT pg_notify(?, ?)";
+
+  private final Database db;
+  private final Optional<Clock> clock;
+  private final AppendMetrics metrics;
+  private final Faults faults;
+  private final ChainHash hash = new ChainHash();
+
+  GroupTransaction(Database db, Optional<Clock> clock, AppendMetrics metrics, Faults faults) {
+    this.db = db;
+    this.clock = clock;
+    this.metrics = metrics;
+    this.faults = faults;
+  }
+
+  /**
+   * Runs {@code group}'s transaction on {@code c} (in auto-commit mode on entry and on return).
+   *
+   * @return one answer per write, in order, to be given to the callers only now, after COMMIT
+   * @throws Failed the database failed; nothing of the group is known to be written unless
+   *     {@link Failed#phase} is {@link Phase#COMMIT}
+   */
+  Done run(Connection c, List<PendingWrite> group) throws Failed {
+    Phase phase = Phase.BEFORE_COMMIT;
+    try {
+      c.setAutoCommit(false);
+      try {
+        long t0 = System.nanoTime();
+        Stager.Head head;
+        long now;
+        try (PreparedStatement s = c.prepareStatement(LOCK_HEAD); ResultSet r = s.executeQuery()) {
+          if (!r.next()) {
+            throw new SQLException("the store's head row is missing (schema '" + db.schema() + "' is damaged)", "XX001");
+          }
+          long position = r.getLong(1);
+          head = new Stager.Head(position, position == 0 ? Long.MIN_VALUE : r.getLong(2), r.getBytes(3));
+          now = r.getLong(4);
+        }
+        long t1 = System.nanoTime();
+        Stager stager = new Stager(hash, head, now, clock, lookup(c, group));
+        List<Stager.Answer> answers = new ArrayList<>(group.size());
+        for (PendingWrite w : group) {
+          answers.add(stager.stage(w));
+        }
+        boolean writes = !stager.rows().isEmpty();
+        if (writes) {
+          write(c, stager);
+        }
+        long t2 = System.nanoTime();
+        faults.beforeCommit(c);
+        phase = Phase.COMMIT;
+        if (writes) {
+          c.commit();
+        } else {
+          c.rollback(); // a row lock and reads only: nothing to flush
+        }
+        faults.afterCommit(c);
+        long t3 = System.nanoTime();
+        metrics.group(group.size(), stager.rows().size(), t1 - t0, t2 - t1, t3 - t2);
+        return new Done(answers, stager.head().position(), writes);
+      } catch (SQLException | RuntimeException e) {
+        try {
+          c.rollback();
+        } catch (SQLException ignored) {
+          e.addSuppressed(ignored);
+        }
+        throw e;
+      } finally {
+        try {
+          c.setAutoCommit(true);
+        } catch (SQLException ignored) {
+          // a broken connection: the pool drops it
+        }
+      }
+    } catch (SQLException e) {
+      metrics.failed();
+      throw new Failed(phase, e);
+    }
+  }
+
+  /** Round trip 2: the group's streams' versions and the written events carrying its ids. */
+  private Stager.Known lookup(Connection c, List<PendingWrite> group) throws SQLException {
+    Set<String> streams = new LinkedHashSet<>();
+    List<UUID> ids = new ArrayList<>();
+    for (PendingWrite w : group) {
+      switch (w) {
+        case PendingWrite.Append a -> {
+          streams.add(a.stream());
+          ids.addAll(a.ids());
+        }
+        case PendingWrite.Import im -> {
+          for (ImportEvent ie : im.events()) {
+            streams.add(ie.stream());
+            ids.add(ie.event().id());
+          }
+        }
+      }
+    }
+    Map<String, Long> versions = new HashMap<>();
+    Map<UUID, Idempotency.Written> byId = new HashMap<>();
+    try (PreparedStatement s = c.prepareStatement(LOOKUP)) {
+      Array streamArray = c.createArrayOf("text", streams.toArray(new String[0]));
+      Array idArray = c.createArrayOf("uuid", ids.toArray(new UUID[0]));
+      s.setArray(1, streamArray);
+      s.setArray(2, idArray);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          UUID id = r.getObject(4, UUID.class);
+          if (id == null) {
+            versions.put(r.getString(1), r.getLong(2));
+          } else {
+            boolean imported = r.getBoolean(8);
+            byId.put(id, new Idempotency.Written(id, r.getString(1), r.getLong(2), r.getLong(3),
+                Stager.instant(r.getLong(5)), imported ? 0 : r.getInt(6), imported ? 1 : r.getInt(7)));
+          }
+        }
+      }
+    }
+    return new Stager.Known(versions, byId);
+  }
+
+  /** Round trip 3: every row, the streams, the head and the notification in one statement. */
+  private void write(Connection c, Stager stager) throws SQLException {
+    List<Stager.Row> rows = stager.rows();
+    int n = rows.size();
+    Long[] positions = new Long[n];
+    String[] streams = new String[n];
+    Long[] versions = new Long[n];
+    UUID[] ids = new UUID[n];
+    String[] types = new String[n];
+    Long[] recorded = new Long[n];
+    Long[] effective = new Long[n];
+    Integer[] effectiveNanos = new Integer[n];
+    Integer[] batchSizes = new Integer[n];
+    Integer[] indexes = new Integer[n];
+    Boolean[] imported = new Boolean[n];
+    byte[][] data = new byte[n][];
+    byte[][] digests = new byte[n][];
+    byte[][] metadata = new byte[n][];
+    byte[][] chains = new byte[n][];
+    for (int i = 0; i < n; i++) {
+      Stager.Row row = rows.get(i);
+      positions[i] = row.position();
+      streams[i] = row.stream();
+      versions[i] = row.version();
+      ids[i] = row.id();
+      types[i] = row.type();
+      recorded[i] = row.recordedMicros();
+      Instant eff = row.effectiveAt();
+      effective[i] = Math.multiplyExact(eff.getEpochSecond(), 1_000_000L) + eff.getNano() / 1_000;
+      effectiveNanos[i] = eff.getNano();
+      batchSizes[i] = row.batchSize();
+      indexes[i] = row.indexInBatch();
+      imported[i] = row.imported();
+      data[i] = row.data();
+      digests[i] = row.dataDigest();
+      metadata[i] = row.metadata();
+      chains[i] = row.chain();
+    }
+    Map<String, Stager.StreamHead> heads = stager.streams();
+    int m = heads.size();
+    String[] names = new String[m];
+    Long[] lastVersions = new Long[m];
+    Long[] lastPositions = new Long[m];
+    Long[] lastRecorded = new Long[m];
+    int k = 0;
+    for (Map.Entry<String, Stager.StreamHead> e : heads.entrySet()) {
+      names[k] = e.getKey();
+      lastVersions[k] = e.getValue().version();
+      lastPositions[k] = e.getValue().lastPosition();
+      lastRecorded[k] = e.getValue().lastMicros();
+      k++;
+    }
+    Stager.Head head = stager.head();
+    try (PreparedStatement s = c.prepareStatement(WRITE)) {
+      int p = 1;
+      s.setArray(p++, c.createArrayOf("int8", positions));
+      s.setArray(p++, c.createArrayOf("text", streams));
+      s.setArray(p++, c.createArrayOf("int8", versions));
+      s.setArray(p++, c.createArrayOf("uuid", ids));
+      s.setArray(p++, c.createArrayOf("text", types));
+      s.setArray(p++, c.createArrayOf("int8", recorded));
+      s.setArray(p++, c.createArrayOf("int8", effective));
+      s.setArray(p++, c.createArrayOf("int4", effectiveNanos));
+      s.setArray(p++, c.createArrayOf("int4", batchSizes));
+      s.setArray(p++, c.createArrayOf("int4", indexes));
+      s.setArray(p++, c.createArrayOf("bool", imported));
+      s.setArray(p++, c.createArrayOf("bytea", data));
+      s.setArray(p++, c.createArrayOf("bytea", digests));
+      s.setArray(p++, c.createArrayOf("bytea", metadata));
+      s.setArray(p++, c.createArrayOf("bytea", chains));
+      s.setArray(p++, c.createArrayOf("text", names));
+      s.setArray(p++, c.createArrayOf("int8", lastVersions));
+      s.setArray(p++, c.createArrayOf("int8", lastPositions));
+      s.setArray(p++, c.createArrayOf("int8", lastRecorded));
+      s.setLong(p++, head.position());
+      s.setLong(p++, head.micros());
+      s.setBytes(p++, head.chain());
+      s.setString(p++, db.channel());
+      s.setString(p, Long.toString(head.position()));
+      try (ResultSet r = s.executeQuery()) {
+        r.next();
+      }
+    }
+  }
+}

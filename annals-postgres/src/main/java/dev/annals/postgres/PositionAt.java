@@ -1,0 +1,107 @@
+package dev.annals.postgres;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import javax.sql.DataSource;
+
+/**
+ * {@code positionAt(instant)}: the first position recorded at or after an instant, from the
+ * {@code (recorded_at, position)} index (recordedAt never decreases along positions, so the first by time
+ * is the first by position). Thread-safe.
+ *
+ * <p><b>Why the answer for a past instant never changes.</b> An append transaction takes the head row
+ * FOR UPDATE, then stamps its events (the database clock, never below the head's recordedAt) and holds
+ * the lock until COMMIT. So while it is in flight it may hold events stamped before the instant that
+ * no snapshot shows yet. Two cases:
+ * <ul>
+ *   <li>Some committed event is stamped at or after the instant: the in-flight transaction stamped after
+ *       it (it locked the head after that event committed), so at or after the instant too; nothing
+ *       before the answer can still appear. Answered at once.
+ *   <li>None is: this takes the head row FOR SHARE, which conflicts with FOR UPDATE (and with a plain
+ *       UPDATE of the row), so it waits until any in-flight append has committed or rolled back, and
+ *       asks again. Any append that locks the head after that stamps a clock reading taken after this
+ *       moment: past the instant, if the instant is in the past. The shared lock is held only for that
+ *       one statement (autocommit), so writers wait microseconds at most.
+ * </ul>
+ * Imports bring their own recordedAt and are the exception, as on every engine.
+ */
+final class PositionAt {
+
+  /** 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the range every engine answers inside (as the log). */
+  private static final long MIN_SECOND = -62_135_596_800L;
+  private static final long MAX_SECOND = 253_402_300_799L;
+
+  private final DataSource pool;
+  private final String headSql;
+  private final String findSql;
+  private final String waitSql;
+
+  PositionAt(DataSource pool, SchemaTables tables) {
+    this.pool = pool;
+    this.headSql = "SELECT coalesce((SELECT position FROM " + tables.head() + "), 0)";
+    this.findSql = "SELECT h.head, e.position FROM (" + headSql + " AS head) h LEFT JOIN LATERAL (SELECT position FROM " + tables.events()
+        + " WHERE recorded_at >= ? ORDER BY recorded_at, position LIMIT 1) e ON true";
+    this.waitSql = "SELECT position FROM " + tables.head() + " FOR SHARE";
+  }
+
+  long positionAt(Instant instant) {
+    if (instant.getEpochSecond() < MIN_SECOND) {
+      return 1;
+    }
+    try (Connection c = pool.getConnection()) {
+      if (instant.getEpochSecond() > MAX_SECOND) {
+        return head(c) + 1;
+      }
+      // recorded_at has microseconds: "at or after" an instant between two microseconds is at or after the later
+      Instant micros = instant.truncatedTo(ChronoUnit.MICROS);
+      Instant bound = micros.equals(instant) ? micros : micros.plus(1, ChronoUnit.MICROS);
+      OffsetDateTime at = OffsetDateTime.ofInstant(bound, ZoneOffset.UTC);
+      Answer first = find(c, at);
+      if (first.found()) {
+        return first.position();
+      }
+      try (PreparedStatement ps = c.prepareStatement(waitSql); ResultSet rs = ps.executeQuery()) {
+        rs.next(); // returns once no append holds the head
+      }
+      if (!c.getAutoCommit()) {
+        c.commit(); // let writers go before asking again
+      }
+      return find(c, at).position();
+    } catch (SQLException e) {
+      throw ReadFailures.of("finding a position by time", e);
+    }
+  }
+
+  /** The statement that finds the position; its one parameter: the instant (a timestamptz). */
+  String findSql() {
+    return findSql;
+  }
+
+  /** The position found, or head + 1 when no event is recorded at or after the instant. */
+  private record Answer(long position, boolean found) {}
+
+  private Answer find(Connection c, OffsetDateTime at) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(findSql)) {
+      ps.setObject(1, at);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        long head = rs.getLong(1);
+        long position = rs.getLong(2);
+        return rs.wasNull() ? new Answer(head + 1, false) : new Answer(position, true);
+      }
+    }
+  }
+
+  private long head(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(headSql); ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+}

@@ -1,0 +1,171 @@
+package dev.annals.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.annals.core.AppendResult;
+import dev.annals.core.ChainHash;
+import dev.annals.core.EventData;
+import dev.annals.core.ExpectedVersion;
+import dev.annals.core.IdempotencyConflictException;
+import dev.annals.core.Json;
+import dev.annals.core.StoreUnavailableException;
+import dev.annals.core.WrongExpectedVersionException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The append path on a real PostgreSQL, checked in the tables themselves. */
+@ExtendWith(TestPostgres.class)
+class PostgresAppendTest {
+
+  static Connection sql(PostgresOptions options) throws SQLException {
+    Connection c = DriverManager.getConnection(TestPostgres.shared().jdbcUrl(PgStores.database()));
+    try (Statement s = c.createStatement()) {
+      s.execute("SET search_path TO " + options.schema());
+    }
+    return c;
+  }
+
+  static long count(PostgresOptions options, String query) throws SQLException {
+    try (Connection c = sql(options); Statement s = c.createStatement(); ResultSet r = s.executeQuery(query)) {
+      r.next();
+      return r.getLong(1);
+    }
+  }
+
+  @Test
+  void a_single_append_is_written_with_position_version_and_the_database_clock() throws Exception {
+    PostgresOptions options = PgStores.freshOptions();
+    Instant before = Instant.now().minusSeconds(5);
+    try (PostgresEventStore store = PostgresEventStore.open(options)) {
+      AppendResult r = store.append("acct-1", ExpectedVersion.NO_STREAM, EventData.of("Opened", "{\"a\":1}"));
+      assertThat(r.firstPosition()).isEqualTo(1);
+      assertThat(r.lastPosition()).isEqualTo(1);
+      assertThat(r.firstVersion()).isEqualTo(1);
+      assertThat(r.lastVersion()).isEqualTo(1);
+      assertThat(r.recordedAt()).isAfter(before).isBefore(Instant.now().plusSeconds(5));
+      assertThat(store.appendStats().groups()).isEqualTo(1);
+      assertThat(store.appendStats().events()).isEqualTo(1);
+    }
+    try (Connection c = sql(options); Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT e.position, e.version, e.stream, convert_from(e.data, 'UTF8'),"
+            + " h.position, st.version, e.chain = h.chain FROM annals_events e, annals_head h, annals_streams st")) {
+      assertThat(r.next()).isTrue();
+      assertThat(r.getLong(1)).isEqualTo(1);
+      assertThat(r.getLong(2)).isEqualTo(1);
+      assertThat(r.getString(3)).isEqualTo("acct-1");
+      assertThat(r.getString(4)).isEqualTo("{\"a\":1}");
+      assertThat(r.getLong(5)).isEqualTo(1);
+      assertThat(r.getLong(6)).isEqualTo(1);
+      assertThat(r.getBoolean(7)).isTrue();
+      assertThat(r.next()).isFalse();
+    }
+  }
+
+  @Test
+  void a_batch_is_written_atomically_with_its_size_and_indexes_and_a_stale_expected_version_writes_nothing()
+      throws Exception {
+    PostgresOptions options = PgStores.freshOptions();
+    try (PostgresEventStore store = PostgresEventStore.open(options)) {
+      AppendResult r = store.append("acct-1", ExpectedVersion.ANY, List.of(EventData.of("A", "1"),
+          EventData.of("B", "2"), EventData.of("C", "3")));
+      assertThat(r.firstVersion()).isEqualTo(1);
+      assertThat(r.lastVersion()).isEqualTo(3);
+      assertThat(r.lastPosition()).isEqualTo(3);
+      assertThatThrownBy(() -> store.append("acct-1", ExpectedVersion.exactly(2), EventData.of("D", "4")))
+          .isInstanceOfSatisfying(WrongExpectedVersionException.class, e -> assertThat(e.getMessage()).contains("3"));
+    }
+    assertThat(count(options, "SELECT count(*) FROM annals_events")).isEqualTo(3);
+    try (Connection c = sql(options); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+        "SELECT string_agg(batch_size || ':' || index_in_batch, ',' ORDER BY position) FROM annals_events")) {
+      rs.next();
+      assertThat(rs.getString(1)).isEqualTo("3:0,3:1,3:2");
+    }
+  }
+
+  @Test
+  void a_retry_with_the_same_ids_answers_the_original_result_and_writes_nothing() throws Exception {
+    PostgresOptions options = PgStores.freshOptions();
+    try (PostgresEventStore store = PostgresEventStore.open(options)) {
+      List<EventData> batch = List.of(EventData.of("A", "1"), EventData.of("B", "2"));
+      AppendResult first = store.append("s-1", ExpectedVersion.ANY, batch);
+      store.append("s-1", ExpectedVersion.ANY, EventData.of("C", "3"));
+      assertThat(store.append("s-1", ExpectedVersion.ANY, batch)).isEqualTo(first);
+      assertThat(store.append("s-1", ExpectedVersion.NO_STREAM, batch)).isEqualTo(first);
+      assertThatThrownBy(() -> store.append("s-1", ExpectedVersion.ANY,
+          List.of(batch.get(0), EventData.of("D", "4")))).isInstanceOf(IdempotencyConflictException.class);
+    }
+    assertThat(count(options, "SELECT count(*) FROM annals_events")).isEqualTo(3);
+  }
+
+  @Test
+  void the_chain_in_the_rows_is_the_engine_independent_chain_over_each_event() throws Exception {
+    PostgresOptions options = PgStores.freshOptions();
+    UUID id = UUID.randomUUID();
+    Instant effective = Instant.parse("2020-01-02T03:04:05.123456789Z");
+    AppendResult r;
+    try (PostgresEventStore store = PostgresEventStore.open(options)) {
+      r = store.append("s-1", ExpectedVersion.ANY, new EventData(id, "T", Json.of("{\"x\":[1, 2]}"),
+          Json.of("{\"actor\":\"me\"}"), Optional.of(effective)));
+    }
+    ChainHash hash = new ChainHash();
+    byte[] data = "{\"x\":[1, 2]}".getBytes();
+    byte[] expected = hash.next(ChainHash.genesis(), 1, 1, id, r.recordedAt(), effective, 1, 0, false, "s-1", "T",
+        hash.dataDigest(data), data.length, "{\"actor\":\"me\"}".getBytes());
+    try (Connection c = sql(options); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+        "SELECT chain, effective_nanos, effective_at = timestamptz '2020-01-02T03:04:05.123456Z'"
+            + " FROM annals_events")) {
+      rs.next();
+      assertThat(ChainHash.hex(rs.getBytes(1))).isEqualTo(ChainHash.hex(expected));
+      assertThat(rs.getInt(2)).isEqualTo(123456789);
+      assertThat(rs.getBoolean(3)).isTrue();
+    }
+  }
+
+  @Test
+  void appends_after_close_are_refused_as_unavailable_and_close_is_idempotent() {
+    PostgresEventStore store = PgStores.open();
+    store.close();
+    store.close();
+    assertThatThrownBy(() -> store.append("s-1", ExpectedVersion.ANY, EventData.of("A", "1")))
+        .isInstanceOf(StoreUnavailableException.class);
+  }
+
+  @Test
+  void concurrent_appends_get_gap_free_positions_in_groups() throws Exception {
+    PostgresOptions options = PgStores.freshOptions();
+    int threads = 16;
+    int each = 50;
+    try (PostgresEventStore store = PostgresEventStore.open(options)) {
+      List<Thread> ts = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int n = t;
+        ts.add(Thread.ofPlatform().start(() -> {
+          for (int i = 0; i < each; i++) {
+            store.append("s-" + n, ExpectedVersion.exactly(i), EventData.of("A", "1"));
+          }
+        }));
+      }
+      for (Thread t : ts) {
+        t.join();
+      }
+      assertThat(store.appendStats().events()).isEqualTo(threads * each);
+      assertThat(store.appendStats().groups()).isLessThanOrEqualTo(threads * each);
+    }
+    assertThat(count(options, "SELECT count(*) FROM annals_events")).isEqualTo(threads * each);
+    assertThat(count(options, "SELECT max(position) FROM annals_events")).isEqualTo(threads * each);
+    assertThat(count(options, "SELECT count(*) FROM (SELECT position, recorded_at,"
+        + " lag(recorded_at) OVER (ORDER BY position) AS prev FROM annals_events) x WHERE recorded_at < prev"))
+        .isZero();
+  }
+}

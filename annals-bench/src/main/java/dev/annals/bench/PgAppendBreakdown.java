@@ -1,5 +1,6 @@
 package dev.annals.bench;
 
+import dev.annals.postgres.AppendStats;
 import dev.annals.postgres.PostgresEventStore;
 import java.util.Locale;
 
@@ -19,7 +20,9 @@ record PgAppendBreakdown(long groups, long events, long lockWaitNanos, long stat
 
   /** The engine's counters now (totals since it opened). */
   static PgAppendBreakdown of(PostgresEventStore store) {
-    throw new UnsupportedOperationException("the engine's appendStats() has not landed yet");
+    AppendStats s = store.appendStats();
+    return new PgAppendBreakdown(s.groups(), s.events(), s.lockWait().toNanos(), s.statements().toNanos(),
+        s.commit().toNanos());
   }
 
   /** What happened between {@code before} and this. */

@@ -1,38 +1,36 @@
 package dev.annals.postgres;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.LongAdder;
 
-/**
- * The append path's counters behind {@link AppendStats}. Written by the writer thread only, read by any
- * thread (volatile fields, one writer): thread-safe in that sense.
- */
+/** The append path's counters behind {@link AppendStats}. Thread-safe (the writer threads add, anyone reads). */
 final class AppendMetrics {
 
-  private volatile long groups;
-  private volatile long writes;
-  private volatile long events;
-  private volatile long failedGroups;
-  private volatile long lockNanos;
-  private volatile long statementNanos;
-  private volatile long commitNanos;
+  private final LongAdder groups = new LongAdder();
+  private final LongAdder writes = new LongAdder();
+  private final LongAdder events = new LongAdder();
+  private final LongAdder failedGroups = new LongAdder();
+  private final LongAdder lockNanos = new LongAdder();
+  private final LongAdder decideNanos = new LongAdder();
+  private final LongAdder commitNanos = new LongAdder();
 
-  /** Writer thread: one group committed (or rolled back, having written nothing). */
-  void group(int groupWrites, int groupEvents, long lock, long statements, long commit) {
-    groups++;
-    writes += groupWrites;
-    events += groupEvents;
-    lockNanos += lock;
-    statementNanos += statements;
-    commitNanos += commit;
+  /** One group committed (or rolled back, having written nothing). */
+  void group(int groupWrites, int groupEvents, long lockAndRead, long decide, long writeAndCommit) {
+    groups.increment();
+    writes.add(groupWrites);
+    events.add(groupEvents);
+    lockNanos.add(lockAndRead);
+    decideNanos.add(decide);
+    commitNanos.add(writeAndCommit);
   }
 
-  /** Writer thread: one group failed. */
+  /** One group failed. */
   void failed() {
-    failedGroups++;
+    failedGroups.increment();
   }
 
   AppendStats snapshot() {
-    return new AppendStats(groups, writes, events, failedGroups, Duration.ofNanos(lockNanos),
-        Duration.ofNanos(statementNanos), Duration.ofNanos(commitNanos));
+    return new AppendStats(groups.sum(), writes.sum(), events.sum(), failedGroups.sum(),
+        Duration.ofNanos(lockNanos.sum()), Duration.ofNanos(decideNanos.sum()), Duration.ofNanos(commitNanos.sum()));
   }
 }

@@ -3,15 +3,20 @@ package dev.annals.postgres;
 import java.time.Duration;
 
 /**
- * Where a store's append time went so far, for benchmarks and operators: how many group transactions
- * ran, how many writes and events they carried, and the time spent waiting for the head lock (the
- * statement that takes it, which includes one round trip), in the other statements (the lookup of ids
- * and stream versions, the insert), and in COMMIT (the WAL flush). A snapshot; the totals only grow.
+ * Where a store's append time went so far, for benchmarks and operators. A group transaction makes two
+ * round trips: the first takes the head lock and reads the group's ids and stream versions, the second
+ * inserts the rows and commits. A snapshot of totals over every writer thread; they only grow.
  *
  * @param groups group transactions committed
  * @param writes appends and imports answered by them (retries and refusals included)
  * @param events events they inserted
  * @param failedGroups group transactions that failed (database unreachable, outcome unknown)
+ * @param lockWait the first round trip: BEGIN, waiting for the head lock (held by the group committing
+ *     before, of this process or another), and the lookup of ids and stream versions
+ * @param statements in this process, between the round trips: deciding every write of the group
+ *     (idempotency, expected versions, recordedAt, the hash chain) and encoding the rows
+ * @param commit the second round trip: the one insert statement (rows, streams, head, notification)
+ *     and COMMIT with its WAL flush
  */
 public record AppendStats(long groups, long writes, long events, long failedGroups, Duration lockWait,
     Duration statements, Duration commit) {

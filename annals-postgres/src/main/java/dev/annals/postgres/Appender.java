@@ -4,32 +4,34 @@ import dev.annals.core.EventStoreException;
 import dev.annals.core.StoreUnavailableException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The store's single writer: callers queue their validated writes and wait; one thread takes everything
+ * The store's writers: callers queue their validated writes and wait; a writer thread takes everything
  * queued (up to a group's limits) and runs it as one {@link GroupTransaction}, so the head lock, the
  * round trips and the WAL flush of COMMIT are paid once per group rather than once per append. Then it
- * answers every caller of the group.
+ * answers every caller of the group. {@value #WRITERS} writer threads take turns: the head lock orders
+ * their groups, so positions stay gap-free and in commit order.
  *
- * <p>Failures: a group that loses its connection before COMMIT was sent has written nothing; it is tried
- * once more on a fresh connection (a pooled connection may have died while idle), then its callers get
+ * <p>Failures: a group that loses its connection before COMMIT was sent has written nothing; the pool's idle
+ * connections are dropped (they most likely died with it) and it is tried again on a fresh connection,
+ * up to {@value #MAX_ATTEMPTS} times in all; then its callers get
  * {@link StoreUnavailableException}. A group that loses its connection during COMMIT has an unknown
  * outcome: its callers get {@link StoreUnavailableException} saying so, and a retry with the same event
  * ids is answered the original result (idempotency) or writes it once. The next group starts afresh, so
  * the store works again as soon as PostgreSQL is back.
  *
- * <p>Threads: {@link #submit} from any thread; the group loop on its own thread; {@link #close} from any
- * thread, once effective.
+ * <p>Threads: {@link #submit} from any thread; the group loops on their own threads, each with its own
+ * {@link GroupTransaction}; {@link #close} from any thread, once effective.
  */
 final class Appender implements AutoCloseable {
 
@@ -39,25 +41,43 @@ final class Appender implements AutoCloseable {
   static final int MAX_GROUP_WRITES = 4096;
   static final int MAX_GROUP_EVENTS = 20_000;
   static final long MAX_GROUP_BYTES = 16L << 20;
+  /**
+   * Writer threads, each running whole group transactions on its own connection. While one group is in
+   * its COMMIT, the next one's first statement already waits for the head lock inside the server, which
+   * hands the lock over without a round trip to this process in between.
+   */
+  static final int WRITERS = 2;
+  /** Runs of a group whose connection was lost before COMMIT (nothing written), before its callers are failed. */
+  static final int MAX_ATTEMPTS = 3;
 
   private final Database db;
-  private final GroupTransaction transaction;
   private final LongConsumer onCommitted;
-  private final LinkedBlockingQueue<PendingWrite> queue = new LinkedBlockingQueue<>();
-  private final ArrayDeque<PendingWrite> carry = new ArrayDeque<>();
-  private final Thread thread;
+  /** What the writer's queue carries: callers' writes, and the wake-up {@link #close} sends. */
+  sealed interface Message permits PendingWrite, Stop {}
+
+  /** Wakes the writer to see that the store is closing. */
+  record Stop() implements Message {}
+
+  private final LinkedBlockingDeque<Message> queue = new LinkedBlockingDeque<>();
+  private final List<Thread> threads = new ArrayList<>();
   private volatile boolean closing;
 
-  /** @param onCommitted told the new head after each group that wrote events commits (wakes local subscribers) */
-  Appender(Database db, GroupTransaction transaction, LongConsumer onCommitted) {
+  /**
+   * @param transactions makes each writer thread's own group transaction
+   * @param onCommitted told the new head after each group that wrote events commits (wakes local subscribers)
+   */
+  Appender(Database db, Supplier<GroupTransaction> transactions, LongConsumer onCommitted) {
     this.db = db;
-    this.transaction = transaction;
     this.onCommitted = onCommitted;
-    this.thread = Thread.ofPlatform().daemon().name("annals-pg-writer-" + db.schema()).unstarted(this::run);
+    for (int i = 0; i < WRITERS; i++) {
+      GroupTransaction transaction = transactions.get();
+      threads.add(Thread.ofPlatform().daemon().name("annals-pg-writer-" + db.schema() + "-" + i)
+          .unstarted(() -> run(transaction)));
+    }
   }
 
   void start() {
-    thread.start();
+    threads.forEach(Thread::start);
   }
 
   /** Queues {@code w} and waits for its answer: its result, or its refusal or failure thrown. */
@@ -65,9 +85,9 @@ final class Appender implements AutoCloseable {
     if (closing) {
       throw closed();
     }
-    queue.add(w);
+    queue.addLast(w);
     if (closing && queue.remove(w)) {
-      throw closed(); // lost the race with close: the writer may never see it
+      throw closed(); // lost the race with close: the writers may never see it
     }
     try {
       return answer.join();
@@ -83,67 +103,72 @@ final class Appender implements AutoCloseable {
     return new StoreUnavailableException("the store is closed");
   }
 
-  private void run() {
-    List<PendingWrite> taken = new ArrayList<>();
+  private void run(GroupTransaction transaction) {
+    List<PendingWrite> group = new ArrayList<>();
     try {
       while (true) {
-        taken.clear();
-        if (carry.isEmpty()) {
-          PendingWrite first = queue.poll(100, TimeUnit.MILLISECONDS);
-          if (first == null) {
-            if (closing && queue.isEmpty()) {
-              return;
-            }
-            continue;
-          }
-          taken.add(first);
+        group.clear();
+        Message first = queue.pollFirst(closing ? 10 : 1000, TimeUnit.MILLISECONDS);
+        if (first instanceof PendingWrite w) {
+          group.add(w);
+        } else if (closing && !hasWrites()) {
+          return; // woken by close (or idle while closing) with nothing left to write
+        } else {
+          continue;
         }
-        List<PendingWrite> group = group(taken);
-        process(group);
+        fill(group);
+        process(transaction, group);
+        group.clear();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Throwable t) {
-      LOG.error("the PostgreSQL writer thread failed; appends are refused until the store is reopened", t);
+      LOG.error("a PostgreSQL writer thread failed; appends are refused until the store is reopened", t);
       closing = true;
       StoreUnavailableException f = new StoreUnavailableException("the writer thread failed: " + t, t);
-      taken.forEach(w -> w.fail(f));
+      group.forEach(w -> w.fail(f));
     } finally {
-      carry.forEach(w -> w.fail(closed()));
-      carry.clear();
-      PendingWrite w;
-      while ((w = queue.poll()) != null) {
-        w.fail(closed());
+      Message m;
+      while ((m = queue.pollFirst()) != null) {
+        if (m instanceof PendingWrite w) {
+          w.fail(closed());
+        }
       }
     }
   }
 
-  /** The next group: the carried writes, then queued ones, up to the group's limits (the rest is carried). */
-  private List<PendingWrite> group(List<PendingWrite> taken) {
-    ArrayDeque<PendingWrite> candidates = new ArrayDeque<>(carry);
-    carry.clear();
-    candidates.addAll(taken);
-    queue.drainTo(candidates, MAX_GROUP_WRITES);
-    List<PendingWrite> group = new ArrayList<>();
-    long events = 0;
-    long bytes = 0;
-    while (!candidates.isEmpty()) {
-      PendingWrite w = candidates.peekFirst();
-      boolean fits = group.isEmpty() || (group.size() < MAX_GROUP_WRITES && events + w.size() <= MAX_GROUP_EVENTS
-          && bytes + w.bytes() <= MAX_GROUP_BYTES);
-      if (!fits) {
-        break;
+  private boolean hasWrites() {
+    for (Message m : queue) {
+      if (m instanceof PendingWrite) {
+        return true;
       }
-      group.add(candidates.pollFirst());
-      events += w.size();
-      bytes += w.bytes();
     }
-    carry.addAll(candidates);
-    return group;
+    return false;
+  }
+
+  /** Adds queued writes to {@code group} up to a group's limits (the first that does not fit goes back to the front). */
+  private void fill(List<PendingWrite> group) {
+    long events = group.getFirst().size();
+    long bytes = group.getFirst().bytes();
+    while (group.size() < MAX_GROUP_WRITES) {
+      Message m = queue.pollFirst();
+      if (m == null) {
+        return;
+      }
+      if (m instanceof PendingWrite w) {
+        if (events + w.size() > MAX_GROUP_EVENTS || bytes + w.bytes() > MAX_GROUP_BYTES) {
+          queue.offerFirst(w);
+          return;
+        }
+        group.add(w);
+        events += w.size();
+        bytes += w.bytes();
+      }
+    }
   }
 
   /** Runs one group's transaction and answers its callers. */
-  private void process(List<PendingWrite> group) {
+  private void process(GroupTransaction transaction, List<PendingWrite> group) {
     for (int attempt = 1; ; attempt++) {
       Connection c;
       try {
@@ -158,8 +183,11 @@ final class Appender implements AutoCloseable {
       } catch (GroupTransaction.Failed f) {
         boolean lost = Database.isConnectionLoss(f.cause);
         release(c, lost);
-        if (f.phase == GroupTransaction.Phase.BEFORE_COMMIT && lost && attempt == 1) {
-          LOG.debug("a group lost its connection before COMMIT; trying once more on a fresh one", f.cause);
+        if (lost) {
+          db.evictIdle(); // they most likely died with this one (a restarted or failed-over server)
+        }
+        if (f.phase == GroupTransaction.Phase.BEFORE_COMMIT && lost && attempt < MAX_ATTEMPTS) {
+          LOG.debug("a group lost its connection before COMMIT; trying again on a fresh one", f.cause);
           continue;
         }
         StoreUnavailableException failure = failure(f);
@@ -204,8 +232,13 @@ final class Appender implements AutoCloseable {
   @Override
   public void close() {
     closing = true;
+    for (Thread t : threads) {
+      queue.addLast(new Stop());
+    }
     try {
-      thread.join();
+      for (Thread t : threads) {
+        t.join();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -113,6 +113,11 @@ final class Database implements AutoCloseable {
     }
   }
 
+  /** Closes the pool's idle connections (and those in use once returned): new ones replace them. */
+  void evictIdle() {
+    pool.getHikariPoolMXBean().softEvictConnections();
+  }
+
   /** Takes a broken connection out of the pool (the next one is new). */
   void evict(Connection c) {
     pool.evictConnection(c);

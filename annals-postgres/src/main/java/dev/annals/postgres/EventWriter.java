@@ -34,7 +34,7 @@ final class EventWriter implements AutoCloseable {
     this.validator = new AppendValidator(options.limits());
     this.importClock = options.clock().orElse(Clock.systemUTC());
     this.metrics = new AppendMetrics();
-    this.appender = new Appender(db, new GroupTransaction(db, options.clock(), metrics, faults), onCommitted);
+    this.appender = new Appender(db, () -> new GroupTransaction(db, options.clock(), metrics, faults), onCommitted);
     appender.start();
   }
 

@@ -20,13 +20,13 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * One group's transaction on one connection, in four round trips whatever the group's size:
+ * One group's transaction on one connection, in two round trips whatever the group's size:
  * <ol>
- *   <li>lock the head row ({@code SELECT ... FROM annals_head FOR UPDATE}) and read the database's clock;
- *   <li>read the versions of the group's streams and the written events carrying the group's ids;
- *   <li>(the {@link Stager} decides every write in memory) insert every event row, upsert the streams,
- *       move the head and {@code pg_notify} the new head position, all in one statement;
- *   <li>COMMIT (or ROLLBACK when the group wrote nothing: retries and refusals only).
+ *   <li>BEGIN; lock the head row ({@code SELECT ... FROM annals_head FOR UPDATE}) and read the database's
+ *       clock; read the versions of the group's streams and the written events carrying the group's ids;
+ *   <li>(the {@link Stager} decides every write in memory) one statement inserting every event row,
+ *       upserting the streams, moving the head and {@code pg_notify}ing the new head position; COMMIT.
+ *       A group that wrote nothing (retries and refusals only) sends ROLLBACK instead.
  * </ol>
  * The head lock is held from the first statement to COMMIT, so groups of every process sharing the
  * database commit one after another, in position order: positions are gap-free and a reader never sees
@@ -124,31 +124,21 @@ final class GroupTransaction {
       c.setAutoCommit(false);
       try {
         long t0 = System.nanoTime();
-        Stager.Head head;
-        long now;
-        try (PreparedStatement s = c.prepareStatement(LOCK_HEAD); ResultSet r = s.executeQuery()) {
-          if (!r.next()) {
-            throw new SQLException("the store's head row is missing (schema '" + db.schema() + "' is damaged)", "XX001");
-          }
-          long position = r.getLong(1);
-          head = new Stager.Head(position, position == 0 ? Long.MIN_VALUE : r.getLong(2), r.getBytes(3));
-          now = r.getLong(4);
-        }
+        Stager stager = lockAndRead(c, group);
         long t1 = System.nanoTime();
-        Stager stager = new Stager(hash, head, now, clock, lookup(c, group));
         List<Stager.Answer> answers = new ArrayList<>(group.size());
         for (PendingWrite w : group) {
           answers.add(stager.stage(w));
         }
         boolean writes = !stager.rows().isEmpty();
-        if (writes) {
-          write(c, stager);
-        }
+        PreparedStatement write = writes ? prepareWrite(c, stager) : null;
         long t2 = System.nanoTime();
         faults.beforeCommit(c);
         phase = Phase.COMMIT;
-        if (writes) {
-          c.commit();
+        if (write != null) {
+          try (PreparedStatement w = write) {
+            w.execute(); // the insert statement, then COMMIT, in one round trip
+          }
         } else {
           c.rollback(); // a row lock and reads only: nothing to flush
         }
@@ -176,8 +166,12 @@ final class GroupTransaction {
     }
   }
 
-  /** Round trip 2: the group's streams' versions and the written events carrying its ids. */
-  private Stager.Known lookup(Connection c, List<PendingWrite> group) throws SQLException {
+  /**
+   * Round trip 1 (the driver sends BEGIN with it): locks the head row, then reads the group's streams'
+   * versions and the written events carrying its ids. Two statements sent together: the second takes its
+   * snapshot after the first has the lock, so it sees every group committed before.
+   */
+  private Stager lockAndRead(Connection c, List<PendingWrite> group) throws SQLException {
     Set<String> streams = new LinkedHashSet<>();
     List<UUID> ids = new ArrayList<>();
     for (PendingWrite w : group) {
@@ -194,14 +188,26 @@ final class GroupTransaction {
         }
       }
     }
-    Map<String, Long> versions = new HashMap<>();
-    Map<UUID, Idempotency.Written> byId = new HashMap<>();
-    try (PreparedStatement s = c.prepareStatement(LOOKUP)) {
-      Array streamArray = c.createArrayOf("text", streams.toArray(new String[0]));
-      Array idArray = c.createArrayOf("uuid", ids.toArray(new UUID[0]));
-      s.setArray(1, streamArray);
-      s.setArray(2, idArray);
-      try (ResultSet r = s.executeQuery()) {
+    try (PreparedStatement s = c.prepareStatement(LOCK_HEAD + "; " + LOOKUP)) {
+      s.setArray(1, c.createArrayOf("text", streams.toArray(new String[0])));
+      s.setArray(2, c.createArrayOf("uuid", ids.toArray(new UUID[0])));
+      s.execute();
+      Stager.Head head;
+      long now;
+      try (ResultSet r = s.getResultSet()) {
+        if (!r.next()) {
+          throw new SQLException("the store's head row is missing (schema '" + db.schema() + "' is damaged)", "XX001");
+        }
+        long position = r.getLong(1);
+        head = new Stager.Head(position, position == 0 ? Long.MIN_VALUE : r.getLong(2), r.getBytes(3));
+        now = r.getLong(4);
+      }
+      if (!s.getMoreResults()) {
+        throw new SQLException("the lookup returned no result", "XX000");
+      }
+      Map<String, Long> versions = new HashMap<>();
+      Map<UUID, Idempotency.Written> byId = new HashMap<>();
+      try (ResultSet r = s.getResultSet()) {
         while (r.next()) {
           UUID id = r.getObject(4, UUID.class);
           if (id == null) {
@@ -213,12 +219,15 @@ final class GroupTransaction {
           }
         }
       }
+      return new Stager(hash, head, now, clock, new Stager.Known(versions, byId));
     }
-    return new Stager.Known(versions, byId);
   }
 
-  /** Round trip 3: every row, the streams, the head and the notification in one statement. */
-  private void write(Connection c, Stager stager) throws SQLException {
+  /**
+   * Round trip 2, prepared: one statement inserting every row, upserting the streams, moving the head and
+   * notifying the new head position, then COMMIT.
+   */
+  private PreparedStatement prepareWrite(Connection c, Stager stager) throws SQLException {
     List<Stager.Row> rows = stager.rows();
     int n = rows.size();
     Long[] positions = new Long[n];
@@ -270,7 +279,8 @@ final class GroupTransaction {
       k++;
     }
     Stager.Head head = stager.head();
-    try (PreparedStatement s = c.prepareStatement(WRITE)) {
+    PreparedStatement s = c.prepareStatement(WRITE + "; COMMIT");
+    try {
       int p = 1;
       s.setArray(p++, c.createArrayOf("int8", positions));
       s.setArray(p++, c.createArrayOf("text", streams));
@@ -296,9 +306,10 @@ final class GroupTransaction {
       s.setBytes(p++, head.chain());
       s.setString(p++, db.channel());
       s.setString(p, Long.toString(head.position()));
-      try (ResultSet r = s.executeQuery()) {
-        r.next();
-      }
+      return s;
+    } catch (SQLException | RuntimeException e) {
+      s.close();
+      throw e;
     }
   }
 }

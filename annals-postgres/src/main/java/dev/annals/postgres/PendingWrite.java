@@ -16,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
  * builds it (validated, data digested) on its own thread; the writer thread alone completes it, after
  * its group's COMMIT (or its failure).
  */
-sealed interface PendingWrite permits PendingWrite.Append, PendingWrite.Import {
+sealed interface PendingWrite extends Appender.Message permits PendingWrite.Append, PendingWrite.Import {
 
   /** Events this write adds (for sizing groups). */
   int size();

@@ -16,8 +16,9 @@ import java.util.Optional;
  *   <li>{@code schema}: the PostgreSQL schema holding the store's tables (default {@value #DEFAULT_SCHEMA},
  *       or the URL's {@code ?schema=}); lowercase letters, digits and {@code _}, at most
  *       {@value #MAX_SCHEMA_CHARS} characters. Several stores can share a database, one schema each;
- *   <li>{@code poolSize}: connections in the pool (default {@value #DEFAULT_POOL_SIZE}); the writer uses
- *       one at a time, readers the rest;
+ *   <li>{@code poolSize}: connections in the pool (default {@value #DEFAULT_POOL_SIZE}, at least
+ *       {@value #MIN_POOL_SIZE}); the two writer threads use one each while they write a group, readers
+ *       the rest (a subscription's LISTEN connection is its own, outside the pool);
  *   <li>{@code connectTimeout}: how long an operation waits for a connection before it fails as
  *       unavailable (default 5 s);
  *   <li>{@code clock}: a test clock for {@code recordedAt}; absent (the default) means the database's
@@ -30,6 +31,8 @@ public final class PostgresOptions {
   public static final String DEFAULT_SCHEMA = "annals";
   public static final int DEFAULT_POOL_SIZE = 8;
   public static final int MAX_SCHEMA_CHARS = 48;
+  /** The writers' connections (two) and at least one for reads. */
+  public static final int MIN_POOL_SIZE = 3;
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
   private final PostgresUrl url;
@@ -43,8 +46,8 @@ public final class PostgresOptions {
       Optional<Clock> clock, Limits limits) {
     this.url = url;
     this.schema = validateSchema(schema);
-    if (poolSize < 2 || poolSize > 1000) {
-      throw new InvalidInputException("the pool size must be 2..1000 connections, was " + poolSize);
+    if (poolSize < MIN_POOL_SIZE || poolSize > 1000) {
+      throw new InvalidInputException("the pool size must be " + MIN_POOL_SIZE + "..1000 connections, was " + poolSize);
     }
     this.poolSize = poolSize;
     if (connectTimeout.toMillis() < 250) {

@@ -8,6 +8,7 @@ import dev.annals.core.Filter;
 import dev.annals.core.Limits;
 import dev.annals.core.Page;
 import dev.annals.core.RecordedEvent;
+import dev.annals.core.StoreUnavailableException;
 import dev.annals.core.StreamInfo;
 import dev.annals.core.StreamNames;
 import dev.annals.core.StreamQuery;
@@ -29,7 +30,7 @@ final class ReadSide implements AutoCloseable {
   /** How often the head is read when no notification comes. */
   static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(500);
   /** Events per page a subscription reads. */
-  static final int SUBSCRIPTION_PAGE = 1_000;
+  static final int SUBSCRIPTION_PAGE = 5_000;
 
   private final EventReader reader;
   private final PositionAt positionAt;
@@ -37,6 +38,7 @@ final class ReadSide implements AutoCloseable {
   private final CommitNotifier notifier = new CommitNotifier(0);
   private final HeadWatcher watcher;
   private final Subscriptions subscriptions;
+  private volatile boolean closed;
 
   /**
    * @param pool the store's connection pool
@@ -69,26 +71,32 @@ final class ReadSide implements AutoCloseable {
   }
 
   Page readStream(String stream, long fromVersion, Direction direction, int limit) {
+    ensureOpen();
     return reader.readStream(stream, fromVersion, direction, limit);
   }
 
   Page readAll(long fromPosition, Direction direction, int limit, Filter filter) {
+    ensureOpen();
     return reader.readAll(fromPosition, direction, limit, filter);
   }
 
   long positionAt(Instant instant) {
+    ensureOpen();
     return positionAt.positionAt(instant);
   }
 
   long headPosition() {
+    ensureOpen();
     return reader.headPosition();
   }
 
   long streamVersion(String stream) {
+    ensureOpen();
     return reader.streamVersion(stream);
   }
 
   List<StreamInfo> listStreams(StreamQuery query, int limit) {
+    ensureOpen();
     return lister.list(query, limit);
   }
 
@@ -116,9 +124,16 @@ final class ReadSide implements AutoCloseable {
     return watcher;
   }
 
-  /** Stops every subscription and the watcher. The pool is the caller's to close. */
+  private void ensureOpen() {
+    if (closed) {
+      throw new StoreUnavailableException("the store is closed");
+    }
+  }
+
+  /** Stops every subscription and the watcher; later reads fail as unavailable. The pool is the caller's to close. */
   @Override
   public void close() {
+    closed = true;
     subscriptions.close();
     watcher.close();
   }

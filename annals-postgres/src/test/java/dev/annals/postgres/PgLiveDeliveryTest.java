@@ -155,4 +155,17 @@ class PgLiveDeliveryTest {
       second.close();
     }
   }
+
+  @Test
+  void after_close_reads_and_new_subscriptions_fail_as_unavailable_and_running_ones_stop() throws Exception {
+    ReadSide reads = rows.readSide();
+    Subscription s = reads.subscribeToAll(1, Filter.all(), new Collector());
+    reads.close();
+    assertThat(s.isStopped()).isTrue();
+    assertThat(s.failure()).isEmpty();
+    org.assertj.core.api.Assertions.assertThatThrownBy(reads::headPosition)
+        .isInstanceOf(dev.annals.core.StoreUnavailableException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> reads.subscribeToAll(1, Filter.all(), new Collector()))
+        .isInstanceOf(dev.annals.core.StoreUnavailableException.class);
+  }
 }

@@ -6,7 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.annals.core.AppendResult;
 import dev.annals.core.ChainHash;
 import dev.annals.core.EventData;
+import dev.annals.core.Direction;
 import dev.annals.core.ExpectedVersion;
+import dev.annals.core.Filter;
+import dev.annals.core.ImportEvent;
+import dev.annals.core.RecordedEvent;
 import dev.annals.core.IdempotencyConflictException;
 import dev.annals.core.Json;
 import dev.annals.core.StoreUnavailableException;
@@ -16,13 +20,20 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 
 /** The append path on a real PostgreSQL, checked in the tables themselves. */
 @ExtendWith(TestPostgres.class)
@@ -167,5 +178,115 @@ class PostgresAppendTest {
     assertThat(count(options, "SELECT count(*) FROM (SELECT position, recorded_at,"
         + " lag(recorded_at) OVER (ORDER BY position) AS prev FROM annals_events) x WHERE recorded_at < prev"))
         .isZero();
+  }
+
+  @Test
+  void instants_at_the_ends_of_years_1_to_9999_are_stored_exactly() throws Exception {
+    PostgresOptions options = PgStores.freshOptions();
+    Instant first = Instant.parse("0001-01-01T00:00:00.000001Z");
+    Instant last = Instant.parse("9999-12-31T23:59:59.999999999Z");
+    try (PostgresEventStore store = PostgresEventStore.open(options)) {
+      store.importEvents(List.of(new ImportEvent("old-1", EventData.of("A", "1").withEffectiveAt(last), first)));
+      RecordedEvent e = store.readAll(1, Direction.FORWARD, 1, Filter.everything()).events().get(0);
+      assertThat(e.recordedAt()).isEqualTo(first);
+      assertThat(e.effectiveAt()).isEqualTo(last);
+    }
+    assertThat(count(options, "SELECT count(*) FROM annals_events WHERE recorded_at = timestamptz"
+        + " '0001-01-01 00:00:00.000001+00' AND effective_at = timestamptz '9999-12-31 23:59:59.999999+00'"))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void in_one_group_a_refused_append_is_left_out_and_the_others_are_written() throws Exception {
+    PostgresOptions options = PgStores.freshOptions();
+    int threads = 24;
+    try (PostgresEventStore store = PostgresEventStore.open(options)) {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Thread> ts = new ArrayList<>();
+      AtomicInteger won = new AtomicInteger();
+      AtomicInteger refused = new AtomicInteger();
+      for (int t = 0; t < threads; t++) {
+        int n = t;
+        ts.add(Thread.ofPlatform().start(() -> {
+          try {
+            start.await();
+            store.append("other-" + n, ExpectedVersion.NO_STREAM, EventData.of("A", "1"));
+            store.append("contested-1", ExpectedVersion.NO_STREAM, EventData.of("B", "2"));
+            won.incrementAndGet();
+          } catch (WrongExpectedVersionException e) {
+            refused.incrementAndGet();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }));
+      }
+      start.countDown();
+      for (Thread t : ts) {
+        t.join();
+      }
+      assertThat(won.get()).isEqualTo(1);
+      assertThat(refused.get()).isEqualTo(threads - 1);
+      assertThat(store.headPosition()).isEqualTo(threads + 1);
+    }
+    assertThat(count(options, "SELECT count(*) FROM annals_streams WHERE stream LIKE 'other-%' AND version = 1"))
+        .isEqualTo(threads);
+  }
+
+  @Test
+  void with_a_test_clock_recorded_at_comes_from_it_and_never_goes_back() {
+    MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00.123456789Z"));
+    try (PostgresEventStore store = PgStores.open(clock)) {
+      AppendResult a = store.append("s-1", ExpectedVersion.ANY, EventData.of("A", "1"));
+      assertThat(a.recordedAt()).isEqualTo(Instant.parse("2030-01-01T00:00:00.123456Z"));
+      clock.set(Instant.parse("2029-06-01T00:00:00Z"));
+      AppendResult b = store.append("s-1", ExpectedVersion.ANY, EventData.of("B", "2"));
+      assertThat(b.recordedAt()).isEqualTo(a.recordedAt());
+      clock.set(Instant.parse("2031-01-01T00:00:00Z"));
+      assertThat(store.append("s-1", ExpectedVersion.ANY, EventData.of("C", "3")).recordedAt())
+          .isEqualTo(Instant.parse("2031-01-01T00:00:00Z"));
+    }
+  }
+
+  @Test
+  void each_commit_notifies_the_store_channel_with_the_new_head_position_only() throws Exception {
+    PostgresOptions options = PgStores.freshOptions();
+    try (PostgresEventStore store = PostgresEventStore.open(options); Connection listener = sql(options)) {
+      try (Statement s = listener.createStatement()) {
+        s.execute("LISTEN " + options.notifyChannel());
+      }
+      store.append("s-1", ExpectedVersion.ANY, List.of(EventData.of("A", "1"), EventData.of("B", "2")));
+      PGNotification[] got = listener.unwrap(PGConnection.class).getNotifications(10_000);
+      assertThat(got).isNotNull();
+      assertThat(got[got.length - 1].getName()).isEqualTo(options.notifyChannel());
+      assertThat(got[got.length - 1].getParameter()).isEqualTo("2");
+    }
+  }
+
+  /** A clock the test moves. */
+  static final class MutableClock extends Clock {
+    private volatile Instant now;
+
+    MutableClock(Instant now) {
+      this.now = now;
+    }
+
+    void set(Instant t) {
+      now = t;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
   }
 }

@@ -104,7 +104,7 @@ class SchemaMigrationTest {
 
   @Test
   void many_processes_opening_a_new_store_at_once_create_it_once() throws Exception {
-    PostgresOptions options = PgStores.freshOptions().withPoolSize(2);
+    PostgresOptions options = PgStores.freshOptions().withPoolSize(3);
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       List<Callable<Long>> opens = new ArrayList<>();

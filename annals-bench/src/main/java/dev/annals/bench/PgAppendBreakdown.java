@@ -5,16 +5,18 @@ import dev.annals.postgres.PostgresEventStore;
 import java.util.Locale;
 
 /**
- * Where the engine's append time went during a timed run, from its write-side counters before and
- * after: events per COMMIT (how well concurrent appends were grouped), the share of the group time
- * spent waiting for the head row's lock (other processes, or a slow COMMIT ahead), the statements and
- * the COMMIT per group, and how busy the writer was over the run.
+ * Where the engine's append time went during a timed run, from its write-side counters
+ * ({@link AppendStats}) before and after: events per COMMIT (how well concurrent appends were grouped),
+ * then per group the first round trip (BEGIN, waiting for the head row's lock, reading the group's ids
+ * and stream versions) and its share of the group's time, the work in this process between the round
+ * trips (deciding every write, the hash chain, encoding the rows), and the second round trip (the
+ * insert statement and COMMIT with its WAL flush); and how busy the writer threads were over the run.
  *
- * @param groups transactions (one COMMIT each) the writer made
+ * @param groups transactions (one COMMIT each) the writers made
  * @param events events they held
- * @param lockWaitNanos time spent waiting for the head row's lock
- * @param statementNanos time in the group's statements (the inserts and the head update)
- * @param commitNanos time in COMMIT
+ * @param lockWaitNanos the first round trip, head lock wait included
+ * @param statementNanos in this process between the round trips
+ * @param commitNanos the second round trip: insert and COMMIT
  */
 record PgAppendBreakdown(long groups, long events, long lockWaitNanos, long statementNanos, long commitNanos) {
 
@@ -36,9 +38,10 @@ record PgAppendBreakdown(long groups, long events, long lockWaitNanos, long stat
     long g = Math.max(1, groups);
     double groupNanos = Math.max(1, lockWaitNanos + statementNanos + commitNanos);
     return String.format(Locale.ROOT,
-        "where the time goes: %d groups, %.1f events/commit, head-lock wait %.0f%% of the group time,"
-            + " statements %.2f ms and COMMIT %.2f ms per group, writer busy %.0f%% of the run",
-        groups, events / (double) g, 100 * lockWaitNanos / groupNanos, statementNanos / 1e6 / g, commitNanos / 1e6 / g,
-        100 * groupNanos / 1e9 / seconds);
+        "where the time goes: %d groups, %.1f events/commit; per group %.2f ms head lock + lookup (%.0f%% of the"
+            + " group time), %.2f ms deciding and encoding, %.2f ms insert + COMMIT; writers busy %.0f%% of the run"
+            + " (summed over writer threads)",
+        groups, events / (double) g, lockWaitNanos / 1e6 / g, 100 * lockWaitNanos / groupNanos, statementNanos / 1e6 / g,
+        commitNanos / 1e6 / g, 100 * groupNanos / 1e9 / seconds);
   }
 }

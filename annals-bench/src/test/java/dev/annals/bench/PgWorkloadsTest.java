@@ -48,7 +48,7 @@ class PgWorkloadsTest {
     assertThat(row.workload()).isEqualTo("pg-append-concurrent-64");
     assertThat(row.baseline()).isEqualTo("raw-pgjdbc-insert-commit");
     assertThat(row.p99Us()).isGreaterThanOrEqualTo(row.p50Us()).isPositive();
-    assertThat(row.note()).contains("events/commit", "head-lock wait", "COMMIT");
+    assertThat(row.note()).contains("events/commit", "head lock", "insert + COMMIT");
   }
 
   @Test

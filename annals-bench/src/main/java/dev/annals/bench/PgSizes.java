@@ -15,7 +15,7 @@ record PgSizes(long appendMillis, long warmUpMillis, int batches, int readEvents
     int liveRate) {
 
   static PgSizes full() {
-    return new PgSizes(10_000, 3_000, 1_000, 1_000_000, 2_000, 10_000, 1_000);
+    return new PgSizes(10_000, 3_000, 1_000, 1_000_000, 1_000, 8_000, 1_000);
   }
 
   static PgSizes quick() {

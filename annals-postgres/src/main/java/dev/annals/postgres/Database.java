@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 import java.util.Properties;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -33,6 +34,9 @@ final class Database implements AutoCloseable {
       "58030"); // io_error
 
   private static final Driver DRIVER = new Driver();
+
+  /** The longest a store's session may sit idle inside a transaction before the server ends it. */
+  static final Duration IDLE_IN_TRANSACTION_TIMEOUT = Duration.ofSeconds(10);
 
   private final PostgresOptions options;
   private final HikariDataSource pool;
@@ -66,6 +70,10 @@ final class Database implements AutoCloseable {
     p.setProperty("ApplicationName", "annals");
     p.setProperty("tcpKeepAlive", "true");
     p.setProperty("connectTimeout", Long.toString(Math.max(1, options.connectTimeout().toSeconds())));
+    // A writer that vanishes between its two round trips (its machine gone, no FIN) would hold the head
+    // lock, and stop every process's appends, until TCP keepalive noticed; the server ends such a
+    // transaction instead. A live writer is never idle in a transaction for more than milliseconds.
+    p.setProperty("options", "-c idle_in_transaction_session_timeout=" + IDLE_IN_TRANSACTION_TIMEOUT.toMillis());
     return p;
   }
 
@@ -143,10 +151,28 @@ final class Database implements AutoCloseable {
 
   /** The unavailable error a failed database call becomes, saying where and why (never a password). */
   StoreUnavailableException unavailable(String what, SQLException e) {
-    String why = isConnectionLoss(e) ? "PostgreSQL at " + options.url() + " is unreachable" : "PostgreSQL at "
-        + options.url() + " failed";
-    String state = e.getSQLState() == null ? "" : " [SQLSTATE " + e.getSQLState() + "]";
-    return new StoreUnavailableException(why + " while " + what + ": " + e.getMessage() + state, e);
+    SQLException root = e;
+    String waited = "";
+    if (e instanceof SQLTransientConnectionException && e.getCause() instanceof SQLException last) {
+      root = last; // the pool's timeout carries the last connection attempt's failure: that is the reason
+      waited = " (no connection within " + options.connectTimeout().toMillis() + " ms)";
+    }
+    boolean auth = isAuthentication(root);
+    String why = auth ? " refused the connection" : isConnectionLoss(e) ? " is unreachable" : " failed";
+    String state = root.getSQLState() == null ? "" : " [SQLSTATE " + root.getSQLState() + "]";
+    String hint = auth ? "; the password comes from PGPASSWORD, else from the password file (PGPASSFILE, default"
+        + " ~/.pgpass, lines host:port:database:user:password)" : "";
+    return new StoreUnavailableException("PostgreSQL at " + options.url() + why + " while " + what + waited + ": "
+        + root.getMessage() + state + hint, e);
+  }
+
+  private static boolean isAuthentication(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("28")) {
+        return true; // invalid_authorization_specification, invalid_password
+      }
+    }
+    return false;
   }
 
   /** Closes every connection. Idempotent. */

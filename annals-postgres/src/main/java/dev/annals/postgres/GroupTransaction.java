@@ -22,8 +22,9 @@ import java.util.UUID;
 /**
  * One group's transaction on one connection, in two round trips whatever the group's size:
  * <ol>
- *   <li>BEGIN; lock the head row ({@code SELECT ... FROM annals_head FOR UPDATE}) and read the database's
- *       clock; read the versions of the group's streams and the written events carrying the group's ids;
+ *   <li>BEGIN; lock the head row ({@code SELECT ... FROM annals_head FOR UPDATE}); then read the
+ *       database's clock, the versions of the group's streams and the written events carrying the group's
+ *       ids;
  *   <li>(the {@link Stager} decides every write in memory) one statement inserting every event row,
  *       upserting the streams, moving the head and {@code pg_notify}ing the new head position; COMMIT.
  *       A group that wrote nothing (retries and refusals only) sends ROLLBACK instead.
@@ -66,14 +67,20 @@ final class GroupTransaction {
     default void afterCommit(Connection c) throws SQLException { }
   }
 
-  /** The microseconds of a timestamptz, exactly (extract gives a numeric). */
-  private static final String LOCK_HEAD = "SELECT position, recorded_at, chain,"
-      + " (extract(epoch FROM clock_timestamp()) * 1000000)::bigint FROM annals_head FOR UPDATE";
+  private static final String LOCK_HEAD = "SELECT position, recorded_at, chain FROM annals_head FOR UPDATE";
 
-  private static final String LOOKUP = "SELECT stream, version, 0::bigint, NULL::uuid, 0::bigint, 0, 0, false"
-      + " FROM annals_streams WHERE stream = ANY(?)"
+  /**
+   * After the lock: the database's clock (first row; microseconds, exact: extract gives a numeric), the
+   * versions of the group's streams that exist, the written events carrying the group's ids. Column 1
+   * tells the rows apart. The clock is read here, once the head lock is held, never while waiting for it:
+   * a group must not be stamped earlier than a reader that went before it could see.
+   */
+  private static final String LOOKUP = "SELECT 0, NULL::text, 0::bigint, 0::bigint, NULL::uuid,"
+      + " (extract(epoch FROM clock_timestamp()) * 1000000)::bigint, 0, 0, false"
       + " UNION ALL"
-      + " SELECT stream, version, position, event_id, (extract(epoch FROM recorded_at) * 1000000)::bigint,"
+      + " SELECT 1, stream, version, 0, NULL, 0, 0, 0, false FROM annals_streams WHERE stream = ANY(?)"
+      + " UNION ALL"
+      + " SELECT 2, stream, version, position, event_id, (extract(epoch FROM recorded_at) * 1000000)::bigint,"
       + " index_in_batch, batch_size, imported FROM annals_events WHERE event_id = ANY(?)";
 
   /** A timestamptz from microseconds since the epoch, exact over years 1..9999 (no float rounding). */
@@ -167,9 +174,9 @@ final class GroupTransaction {
   }
 
   /**
-   * Round trip 1 (the driver sends BEGIN with it): locks the head row, then reads the group's streams'
-   * versions and the written events carrying its ids. Two statements sent together: the second takes its
-   * snapshot after the first has the lock, so it sees every group committed before.
+   * Round trip 1 (the driver sends BEGIN with it): locks the head row, then reads the clock, the group's
+   * streams' versions and the written events carrying its ids. Two statements sent together: the second
+   * starts (and takes its snapshot) after the first has the lock, so it sees every group committed before.
    */
   private Stager lockAndRead(Connection c, List<PendingWrite> group) throws SQLException {
     Set<String> streams = new LinkedHashSet<>();
@@ -193,29 +200,30 @@ final class GroupTransaction {
       s.setArray(2, c.createArrayOf("uuid", ids.toArray(new UUID[0])));
       s.execute();
       Stager.Head head;
-      long now;
       try (ResultSet r = s.getResultSet()) {
         if (!r.next()) {
           throw new SQLException("the store's head row is missing (schema '" + db.schema() + "' is damaged)", "XX001");
         }
         long position = r.getLong(1);
         head = new Stager.Head(position, position == 0 ? Long.MIN_VALUE : r.getLong(2), r.getBytes(3));
-        now = r.getLong(4);
       }
       if (!s.getMoreResults()) {
         throw new SQLException("the lookup returned no result", "XX000");
       }
+      long now = Long.MIN_VALUE;
       Map<String, Long> versions = new HashMap<>();
       Map<UUID, Idempotency.Written> byId = new HashMap<>();
       try (ResultSet r = s.getResultSet()) {
         while (r.next()) {
-          UUID id = r.getObject(4, UUID.class);
-          if (id == null) {
-            versions.put(r.getString(1), r.getLong(2));
-          } else {
-            boolean imported = r.getBoolean(8);
-            byId.put(id, new Idempotency.Written(id, r.getString(1), r.getLong(2), r.getLong(3),
-                Stager.instant(r.getLong(5)), imported ? 0 : r.getInt(6), imported ? 1 : r.getInt(7)));
+          switch (r.getInt(1)) {
+            case 0 -> now = r.getLong(6);
+            case 1 -> versions.put(r.getString(2), r.getLong(3));
+            default -> {
+              UUID id = r.getObject(5, UUID.class);
+              boolean imported = r.getBoolean(9);
+              byId.put(id, new Idempotency.Written(id, r.getString(2), r.getLong(3), r.getLong(4),
+                  Stager.instant(r.getLong(6)), imported ? 0 : r.getInt(7), imported ? 1 : r.getInt(8)));
+            }
           }
         }
       }

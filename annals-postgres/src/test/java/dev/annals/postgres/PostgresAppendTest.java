@@ -262,6 +262,38 @@ class PostgresAppendTest {
     }
   }
 
+  @Test
+  void close_answers_every_queued_append_either_written_or_refused_as_closed() throws Exception {
+    PostgresOptions options = PgStores.freshOptions();
+    PostgresEventStore store = PostgresEventStore.open(options);
+    AtomicInteger written = new AtomicInteger();
+    AtomicInteger refused = new AtomicInteger();
+    List<Thread> ts = new ArrayList<>();
+    for (int t = 0; t < 16; t++) {
+      int n = t;
+      ts.add(Thread.ofPlatform().start(() -> {
+        try {
+          while (true) {
+            store.append("s-" + n, ExpectedVersion.ANY, EventData.of("A", "1"));
+            written.incrementAndGet();
+          }
+        } catch (StoreUnavailableException closed) {
+          refused.incrementAndGet();
+        }
+      }));
+    }
+    while (written.get() < 50) {
+      Thread.sleep(5);
+    }
+    store.close();
+    for (Thread t : ts) {
+      t.join(10_000);
+      assertThat(t.isAlive()).isFalse();
+    }
+    assertThat(refused.get()).isEqualTo(16);
+    assertThat(count(options, "SELECT count(*) FROM annals_events")).isEqualTo(written.get());
+  }
+
   /** A clock the test moves. */
   static final class MutableClock extends Clock {
     private volatile Instant now;

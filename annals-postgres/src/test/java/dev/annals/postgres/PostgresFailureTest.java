@@ -150,4 +150,16 @@ class PostgresFailureTest {
       }
     }
   }
+
+  @Test
+  void a_session_of_the_store_idle_inside_a_transaction_is_ended_by_the_server_after_ten_seconds() throws Exception {
+    Database db = Database.open(PgStores.freshOptions());
+    try (Connection c = db.connection(); java.sql.Statement s = c.createStatement();
+        java.sql.ResultSet r = s.executeQuery("SHOW idle_in_transaction_session_timeout")) {
+      r.next();
+      assertThat(r.getString(1)).isEqualTo("10s");
+    } finally {
+      db.close();
+    }
+  }
 }

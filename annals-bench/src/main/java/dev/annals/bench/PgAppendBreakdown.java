@@ -11,6 +11,8 @@ import java.util.Locale;
  * and stream versions) and its share of the group's time, the work in this process between the round
  * trips (deciding every write, the hash chain, encoding the rows), and the second round trip (the
  * insert statement and COMMIT with its WAL flush); and how busy the writer threads were over the run.
+ * The head lock makes groups commit one at a time, so when the writers are busy all along, the time
+ * between COMMITs is what one group holds the lock for.
  *
  * @param groups transactions (one COMMIT each) the writers made
  * @param events events they held
@@ -38,10 +40,10 @@ record PgAppendBreakdown(long groups, long events, long lockWaitNanos, long stat
     long g = Math.max(1, groups);
     double groupNanos = Math.max(1, lockWaitNanos + statementNanos + commitNanos);
     return String.format(Locale.ROOT,
-        "where the time goes: %d groups, %.1f events/commit; per group %.2f ms head lock + lookup (%.0f%% of the"
+        "where the time goes: %d groups, %.1f events/commit, a COMMIT every %.2f ms; per group %.2f ms head lock + lookup (%.0f%% of the"
             + " group time), %.2f ms deciding and encoding, %.2f ms insert + COMMIT; writers busy %.0f%% of the run"
             + " (summed over writer threads)",
-        groups, events / (double) g, lockWaitNanos / 1e6 / g, 100 * lockWaitNanos / groupNanos, statementNanos / 1e6 / g,
+        groups, events / (double) g, seconds * 1e3 / g, lockWaitNanos / 1e6 / g, 100 * lockWaitNanos / groupNanos, statementNanos / 1e6 / g,
         commitNanos / 1e6 / g, 100 * groupNanos / 1e9 / seconds);
   }
 }

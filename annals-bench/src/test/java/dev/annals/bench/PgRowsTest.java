@@ -72,7 +72,8 @@ class PgRowsTest {
     PgAppendBreakdown before = new PgAppendBreakdown(10, 100, 0, 0, 0);
     PgAppendBreakdown after = new PgAppendBreakdown(110, 4_100, 100_000_000, 300_000_000, 100_000_000);
 
-    assertThat(after.since(before).text(1.0)).isEqualTo("where the time goes: 100 groups, 40.0 events/commit;"
+    assertThat(after.since(before).text(1.0)).isEqualTo("where the time goes: 100 groups, 40.0 events/commit,"
+        + " a COMMIT every 10.00 ms;"
         + " per group 1.00 ms head lock + lookup (20% of the group time), 3.00 ms deciding and encoding, 1.00 ms"
         + " insert + COMMIT; writers busy 50% of the run (summed over writer threads)");
   }

@@ -5,8 +5,16 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** What a workload gets: the mode, a scratch directory of its own, and a place to report progress. */
-public record BenchEnv(boolean quick, Path scratch, PrintStream out) {
+/**
+ * What a workload gets: the mode, a scratch directory of its own, a place to report progress, and the
+ * run's PostgreSQL for the pg rows.
+ */
+public record BenchEnv(boolean quick, Path scratch, PrintStream out, BenchPostgres postgres) {
+
+  /** A run without PostgreSQL: the pg rows report themselves skipped. */
+  public BenchEnv(boolean quick, Path scratch, PrintStream out) {
+    this(quick, scratch, out, BenchPostgres.none("no PostgreSQL was given to this run"));
+  }
 
   /** A fresh, empty directory under the scratch directory. */
   public Path newDir(String name) throws IOException {

@@ -17,6 +17,18 @@ public record BenchResult(
     double baselineEventsPerS,
     String note) {
 
+  private static final String SKIPPED = "skipped: ";
+
+  /** A row that could not run here: no figures, {@code why} in the note after "skipped: ". */
+  public static BenchResult skipped(String workload, String store, String why) {
+    return new BenchResult(workload, store, Double.NaN, Double.NaN, Double.NaN, "", Double.NaN, SKIPPED + why);
+  }
+
+  /** Whether this row is {@link #skipped}. */
+  public boolean isSkipped() {
+    return Double.isNaN(eventsPerS) && note.startsWith(SKIPPED);
+  }
+
   /** events_per_s / baseline_events_per_s; NaN without a baseline. */
   public double ratio() {
     return baselineEventsPerS > 0 ? eventsPerS / baselineEventsPerS : Double.NaN;

@@ -42,12 +42,12 @@ public final class BenchRunner {
     List<BenchResult> results = new ArrayList<>();
     boolean ok = true;
     int i = 0;
-    try {
+    try (BenchPostgres postgres = BenchPostgres.startedOnDemand()) {
       for (Workload w : selected) {
         i++;
         out.printf(Locale.ROOT, "[%d/%d] %s%s%n", i, selected.size(), w.name(), quick ? " (quick)" : "");
         try {
-          List<BenchResult> rows = w.run(new BenchEnv(quick, scratch, out));
+          List<BenchResult> rows = w.run(new BenchEnv(quick, scratch, out, postgres));
           results.addAll(rows);
           rows.forEach(r -> out.println("  " + row(r)));
         } catch (Exception e) {
@@ -75,6 +75,9 @@ public final class BenchRunner {
   }
 
   static String row(BenchResult r) {
+    if (r.isSkipped()) {
+      return String.format(Locale.ROOT, "%-28s %-26s %s", r.workload(), r.store(), r.note());
+    }
     return String.format(Locale.ROOT, "%-28s %-26s %14.0f %10.1f %10.1f %-24s %14.0f %7.3f  %s",
         r.workload(), r.store(), r.eventsPerS(), r.p50Us(), r.p99Us(), r.baseline(), r.baselineEventsPerS(),
         r.ratio(), r.note());

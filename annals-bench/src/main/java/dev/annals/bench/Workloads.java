@@ -20,6 +20,12 @@ public final class Workloads {
         new StateKnownAt(),
         new ProjectionRebuild(),
         new HttpAppendConcurrent(),
-        new HttpSubscribeFanout());
+        new HttpSubscribeFanout(),
+        // on the run's throwaway PostgreSQL (skipped, saying why, where the machine has none)
+        new PgAppendConcurrent(),
+        new PgAppendBatch(),
+        new PgReadAll(),
+        new PgSubscribeCatchUp(),
+        new PgLiveDelivery());
   }
 }

@@ -142,11 +142,12 @@ final class EventReader {
     List<RecordedEvent> out = new ArrayList<>(Math.min(limit, 1024));
     long end = 0;
     try (ResultSet rs = ps.executeQuery()) {
+      EventRows events = new EventRows(rs, 2);
       while (rs.next()) {
         end = rs.getLong(1);
         rs.getLong(2);
         if (!rs.wasNull()) {
-          out.add(EventRows.read(rs, 2));
+          out.add(events.read(rs));
         }
       }
     }

@@ -24,27 +24,34 @@ final class ReadFailures {
     return new IllegalStateException("PostgreSQL refused " + what + ": " + describe(e), e);
   }
 
-  /** True for failures that say the database is out of reach rather than that the statement is wrong. */
+  /**
+   * True for failures that say the database is out of reach rather than that the statement is wrong: the
+   * write side's connection losses ({@link Database#isConnectionLoss}), refused credentials (a rotated
+   * password: fixed outside, then the store works again), and the transient refusals a retry gets past.
+   */
   static boolean isUnavailable(SQLException e) {
+    if (Database.isConnectionLoss(e)) {
+      return true;
+    }
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SQLTransientException || t instanceof SQLRecoverableException
-          || t instanceof SQLNonTransientConnectionException || t instanceof java.io.IOException) {
+          || t instanceof SQLNonTransientConnectionException) {
         return true;
       }
-      if (t instanceof SQLException s && unavailableState(s.getSQLState())) {
+      if (t instanceof SQLException s && transientState(s.getSQLState())) {
         return true;
       }
     }
     return false;
   }
 
-  private static boolean unavailableState(@Nullable String state) {
+  private static boolean transientState(@Nullable String state) {
     if (state == null) {
       return false;
     }
-    return state.startsWith("08") // connection exception
-        || state.startsWith("53") // insufficient resources (too many connections, out of memory, disk full)
-        || state.startsWith("57P") // admin/crash shutdown, cannot connect now
+    return state.startsWith("28") // invalid authorization (the password changed under a running store)
+        || state.startsWith("53") // insufficient resources
+        || state.startsWith("57P") // shutting down, cannot connect now
         || state.equals("57014") // statement cancelled (statement_timeout)
         || state.equals("40001") || state.equals("40P01") // serialization failure, deadlock: try again
         || state.startsWith("58"); // system error (I/O)

@@ -105,25 +105,27 @@ class PgOutageTest {
     PostgresOptions options = PostgresOptions.of(server.url(server.createDatabase()).toString())
         .withSchema("catchup").withPoolSize(3).withConnectTimeout(Duration.ofMillis(500));
     try (PostgresEventStore store = PostgresEventStore.open(options)) {
-      for (int i = 0; i < 30; i++) {
-        store.append("s-" + i % 4, ExpectedVersion.ANY, events(100));
+      int page = ReadSide.SUBSCRIPTION_PAGE;
+      int total = page * 2 + page / 2;
+      for (int i = 0; i < total / 500; i++) {
+        store.append("s-" + i % 4, ExpectedVersion.ANY, events(500));
       }
       PgLiveDeliveryTest.Collector slow = new PgLiveDeliveryTest.Collector() {
         @Override
         public synchronized void onEvent(dev.annals.core.RecordedEvent event) {
           super.onEvent(event);
-          if (event.position() == 1_500) {
+          if (event.position() == page / 2) {
             server.stop(LocalPostgres.StopMode.FAST); // mid catch-up, between pages
           }
         }
       };
       try (Subscription s = store.subscribeToAll(1, Filter.all(), slow)) {
-        assertThat(slow.awaitCount(2_000, Duration.ofSeconds(20))).hasSize(2_000); // the page it had read
+        assertThat(slow.awaitCount(page, Duration.ofSeconds(20))).hasSize(page); // the page it had read
         Thread.sleep(1_500); // its next page read fails (the pool gives up after 500 ms) and is retried
-        assertThat(slow.count()).isEqualTo(2_000);
+        assertThat(slow.count()).isEqualTo(page);
         assertThat(s.isStopped()).isFalse();
         server.restart();
-        PgLiveDeliveryTest.assertGapFree(slow.awaitCount(3_000, Duration.ofSeconds(30)), 3_000);
+        PgLiveDeliveryTest.assertGapFree(slow.awaitCount(total, Duration.ofSeconds(30)), total);
         assertThat(s.isStopped()).isFalse();
       }
     }

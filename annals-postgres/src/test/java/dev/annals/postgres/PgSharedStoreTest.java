@@ -16,7 +16,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Two stores opened on the same schema, as two processes would: each one's subscribers receive the
- * other's appends live, interleaved with its own, in position order with no gap.
+ * other's appends live, interleaved with its own, in position order with no gap (filtered ones too).
  */
 @ExtendWith(TestPostgres.class)
 class PgSharedStoreTest {
@@ -29,9 +29,11 @@ class PgSharedStoreTest {
       PgLiveDeliveryTest.Collector atOne = new PgLiveDeliveryTest.Collector();
       PgLiveDeliveryTest.Collector atTwo = new PgLiveDeliveryTest.Collector();
       PgLiveDeliveryTest.Collector streamAtTwo = new PgLiveDeliveryTest.Collector();
+      PgLiveDeliveryTest.Collector categoryAtOne = new PgLiveDeliveryTest.Collector();
       try (Subscription a = one.subscribeToAll(1, Filter.all(), atOne);
           Subscription b = two.subscribeToAll(1, Filter.all(), atTwo);
-          Subscription c = two.subscribeToStream("shared-1", 1, streamAtTwo)) {
+          Subscription c = two.subscribeToStream("shared-1", 1, streamAtTwo);
+          Subscription d = one.subscribeToAll(1, Filter.category("shared"), categoryAtOne)) {
         List<Thread> writers = new ArrayList<>();
         for (PostgresEventStore store : List.of(one, two)) {
           for (int w = 0; w < 2; w++) {
@@ -56,7 +58,11 @@ class PgSharedStoreTest {
         int shared = (int) two.streamVersion("shared-1");
         assertThat(streamAtTwo.awaitCount(shared, Duration.ofSeconds(20))).extracting(RecordedEvent::version)
             .containsExactlyElementsOf(IntStream.rangeClosed(1, shared).mapToObj(i -> (long) i).toList());
-        assertThat(List.of(a, b, c)).noneMatch(Subscription::isStopped);
+        List<RecordedEvent> category = categoryAtOne.awaitCount(shared, Duration.ofSeconds(20));
+        assertThat(category).extracting(RecordedEvent::stream).containsOnly("shared-1");
+        assertThat(category).extracting(RecordedEvent::version)
+            .containsExactlyElementsOf(IntStream.rangeClosed(1, shared).mapToObj(i -> (long) i).toList());
+        assertThat(List.of(a, b, c, d)).noneMatch(Subscription::isStopped);
       }
     }
   }

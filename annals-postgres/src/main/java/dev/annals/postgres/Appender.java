@@ -203,10 +203,15 @@ final class Appender implements AutoCloseable {
     }
   }
 
+  /**
+   * What the callers of a failed group are told. Only a connection lost while the insert-and-COMMIT round
+   * trip was in flight leaves the outcome unknown; an error the server reported (the transaction aborted
+   * before its COMMIT ran) or a loss before that round trip means nothing was written.
+   */
   private StoreUnavailableException failure(GroupTransaction.Failed f) {
-    StoreUnavailableException u = db.unavailable(
-        f.phase == GroupTransaction.Phase.COMMIT ? "committing an append" : "appending", f.cause);
-    if (f.phase == GroupTransaction.Phase.COMMIT) {
+    boolean unknown = f.phase == GroupTransaction.Phase.COMMIT && Database.isConnectionLoss(f.cause);
+    StoreUnavailableException u = db.unavailable(unknown ? "committing an append" : "appending", f.cause);
+    if (unknown) {
       return new StoreUnavailableException(u.getMessage() + "; the append may or may not be written: retry it with"
           + " the same event ids (a retry answers the original result, or writes it once)", f.cause);
     }

@@ -3,7 +3,6 @@ package dev.annals.postgres;
 import dev.annals.core.ChainHash;
 import dev.annals.core.Idempotency;
 import dev.annals.core.ImportEvent;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -37,7 +36,11 @@ import java.util.UUID;
  */
 final class GroupTransaction {
 
-  /** Where the transaction failed: before COMMIT was sent (nothing happened), or at/after it (outcome unknown). */
+  /**
+   * Where the transaction failed: before the insert-and-COMMIT round trip was sent (nothing was written),
+   * or during or after it (unknown when the connection was lost; nothing written when the server
+   * reported an error, which aborts the transaction before its COMMIT runs).
+   */
   enum Phase { BEFORE_COMMIT, COMMIT }
 
   /** A failed group transaction. */
@@ -122,8 +125,7 @@ final class GroupTransaction {
    * Runs {@code group}'s transaction on {@code c} (in auto-commit mode on entry and on return).
    *
    * @return one answer per write, in order, to be given to the callers only now, after COMMIT
-   * @throws Failed the database failed; nothing of the group is known to be written unless
-   *     {@link Failed#phase} is {@link Phase#COMMIT}
+   * @throws Failed the database failed; see {@link Phase} for what is known to be written
    */
   Done run(Connection c, List<PendingWrite> group) throws Failed {
     Phase phase = Phase.BEFORE_COMMIT;

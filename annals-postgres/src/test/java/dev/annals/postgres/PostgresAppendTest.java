@@ -294,6 +294,55 @@ class PostgresAppendTest {
     assertThat(count(options, "SELECT count(*) FROM annals_events")).isEqualTo(written.get());
   }
 
+  @Test
+  void two_stores_on_one_schema_share_positions_versions_and_one_unbroken_chain() throws Exception {
+    PostgresOptions options = PgStores.freshOptions();
+    try (PostgresEventStore a = PostgresEventStore.open(options); PostgresEventStore b = PostgresEventStore.open(options)) {
+      List<Thread> ts = new ArrayList<>();
+      AtomicInteger won = new AtomicInteger();
+      for (int t = 0; t < 12; t++) {
+        PostgresEventStore store = t % 2 == 0 ? a : b;
+        ts.add(Thread.ofPlatform().start(() -> {
+          for (int i = 0; i < 30; i++) {
+            String stream = "shared-" + (i % 3);
+            try {
+              store.append(stream, ExpectedVersion.exactly(store.streamVersion(stream)),
+                  List.of(EventData.of("A", "1"), EventData.of("B", "2")));
+              won.incrementAndGet();
+            } catch (WrongExpectedVersionException lost) {
+              // another writer took that version
+            }
+          }
+        }));
+      }
+      for (Thread t : ts) {
+        t.join();
+      }
+      assertThat(a.headPosition()).isEqualTo(2L * won.get());
+    }
+    assertThat(count(options, "SELECT count(*) FROM annals_events")).isEqualTo(count(options, "SELECT max(position) FROM annals_events"));
+    assertThat(count(options, "SELECT count(*) FROM (SELECT stream, version, row_number() OVER (PARTITION BY stream"
+        + " ORDER BY position) AS n FROM annals_events) x WHERE version <> n")).isZero();
+    ChainHash hash = new ChainHash();
+    byte[] chain = ChainHash.genesis();
+    try (Connection c = sql(options); Statement s = c.createStatement(); ResultSet r = s.executeQuery(
+        "SELECT position, version, event_id, (extract(epoch FROM recorded_at) * 1000000)::int8,"
+            + " (extract(epoch FROM effective_at) * 1000000)::int8, effective_nanos, batch_size, index_in_batch,"
+            + " imported, stream, type, data, metadata, chain FROM annals_events ORDER BY position")) {
+      while (r.next()) {
+        Instant recorded = Instant.EPOCH.plus(r.getLong(4), java.time.temporal.ChronoUnit.MICROS);
+        Instant effective = Instant.ofEpochSecond(Math.floorDiv(r.getLong(5), 1_000_000L), r.getInt(6));
+        byte[] data = r.getBytes(12);
+        chain = hash.next(chain, r.getLong(1), r.getLong(2), r.getObject(3, UUID.class), recorded, effective,
+            r.getInt(7), r.getInt(8), r.getBoolean(9), r.getString(10), r.getString(11), hash.dataDigest(data),
+            data.length, r.getBytes(13));
+        assertThat(ChainHash.hex(r.getBytes(14))).as("chain at %d", r.getLong(1)).isEqualTo(ChainHash.hex(chain));
+      }
+    }
+    assertThat(count(options, "SELECT count(*) FROM annals_head WHERE chain = (SELECT chain FROM annals_events"
+        + " ORDER BY position DESC LIMIT 1)")).isEqualTo(1);
+  }
+
   /** A clock the test moves. */
   static final class MutableClock extends Clock {
     private volatile Instant now;

@@ -128,9 +128,10 @@ final class Appender implements AutoCloseable {
       StoreUnavailableException f = new StoreUnavailableException("the writer thread failed: " + t, t);
       group.forEach(w -> w.fail(f));
     } finally {
-      Message m;
-      while ((m = queue.pollFirst()) != null) {
-        if (m instanceof PendingWrite w) {
+      // Fail what is left, but leave the other writer's Stop in the queue: taking it would keep that
+      // writer waiting out its poll timeout, and close() with it.
+      for (Message m : queue) {
+        if (m instanceof PendingWrite w && queue.remove(w)) {
           w.fail(closed());
         }
       }

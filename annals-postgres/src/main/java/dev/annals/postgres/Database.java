@@ -73,7 +73,12 @@ final class Database implements AutoCloseable {
     // A writer that vanishes between its two round trips (its machine gone, no FIN) would hold the head
     // lock, and stop every process's appends, until TCP keepalive noticed; the server ends such a
     // transaction instead. A live writer is never idle in a transaction for more than milliseconds.
-    p.setProperty("options", "-c idle_in_transaction_session_timeout=" + IDLE_IN_TRANSACTION_TIMEOUT.toMillis());
+    // Every statement is planned for its own parameters and the table as it is now. A generic plan cached
+    // while the store was small (a sequential scan: the tables start empty, and autovacuum has not yet
+    // analysed them) would otherwise be kept by a long-lived connection while the table grows, turning
+    // the append path's id and stream lookups and the readers' pages into scans of the whole table.
+    p.setProperty("options", "-c idle_in_transaction_session_timeout=" + IDLE_IN_TRANSACTION_TIMEOUT.toMillis()
+        + " -c plan_cache_mode=force_custom_plan");
     return p;
   }
 

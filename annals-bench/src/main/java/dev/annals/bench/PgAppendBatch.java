@@ -15,19 +15,23 @@ import java.util.function.Function;
  * turn) on the PostgreSQL engine. Baseline on the same server, same run: the same rows as one pgjdbc
  * batched INSERT and one COMMIT per 100. Target (issue 19): at least 0.7 of the baseline.
  */
-final class PgAppendBatch implements Workload {
+final class PgAppendBatch extends PgWorkload {
 
   static final int PER_APPEND = 100;
   private static final String BASELINE = "raw-pgjdbc-batch-insert";
 
-  private final Function<BenchEnv, PgSizes> sizes;
 
   PgAppendBatch() {
     this(PgSizes::of);
   }
 
   PgAppendBatch(Function<BenchEnv, PgSizes> sizes) {
-    this.sizes = sizes;
+    super(sizes);
+  }
+
+  @Override
+  String store() {
+    return PgAppendConcurrent.STORE;
   }
 
   @Override
@@ -36,15 +40,7 @@ final class PgAppendBatch implements Workload {
   }
 
   @Override
-  public List<BenchResult> run(BenchEnv env) throws Exception {
-    return switch (env.postgres().availability()) {
-      case BenchPostgres.Availability.Down down ->
-          List.of(BenchResult.skipped(name(), PgAppendConcurrent.STORE, down.why()));
-      case BenchPostgres.Availability.Up up -> List.of(measure(env, up.server(), sizes.apply(env)));
-    };
-  }
-
-  private BenchResult measure(BenchEnv env, LocalPostgres server, PgSizes size) throws Exception {
+  BenchResult measure(BenchEnv env, LocalPostgres server, PgSizes size) throws Exception {
     int batches = size.batches();
     int warmUp = Math.max(10, batches / 10);
     Json data = InMemoryAppendBatch.payload(LogBench.EVENT_BYTES);

@@ -3,7 +3,6 @@ package dev.annals.bench;
 import dev.annals.core.Json;
 import dev.annals.postgres.LocalPostgres;
 import dev.annals.postgres.PostgresEventStore;
-import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 
@@ -14,19 +13,23 @@ import java.util.function.Function;
  * each inserting one comparable row and committing, in a loop. Targets (issue 19): at least twice
  * the baseline, p99 at most 20 ms.
  */
-final class PgAppendConcurrent implements Workload {
+final class PgAppendConcurrent extends PgWorkload {
 
   static final String STORE = "postgresql";
   private static final String BASELINE = "raw-pgjdbc-insert-commit";
 
-  private final Function<BenchEnv, PgSizes> sizes;
 
   PgAppendConcurrent() {
     this(PgSizes::of);
   }
 
   PgAppendConcurrent(Function<BenchEnv, PgSizes> sizes) {
-    this.sizes = sizes;
+    super(sizes);
+  }
+
+  @Override
+  String store() {
+    return STORE;
   }
 
   @Override
@@ -35,14 +38,7 @@ final class PgAppendConcurrent implements Workload {
   }
 
   @Override
-  public List<BenchResult> run(BenchEnv env) throws Exception {
-    return switch (env.postgres().availability()) {
-      case BenchPostgres.Availability.Down down -> List.of(BenchResult.skipped(name(), STORE, down.why()));
-      case BenchPostgres.Availability.Up up -> List.of(measure(env, up.server(), sizes.apply(env)));
-    };
-  }
-
-  private BenchResult measure(BenchEnv env, LocalPostgres server, PgSizes size) throws Exception {
+  BenchResult measure(BenchEnv env, LocalPostgres server, PgSizes size) throws Exception {
     int threads = LogAppendConcurrent.THREADS;
     int streams = LogAppendConcurrent.STREAMS;
     Json data = InMemoryAppendBatch.payload(LogBench.EVENT_BYTES);

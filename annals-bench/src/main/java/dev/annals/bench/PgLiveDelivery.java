@@ -26,21 +26,25 @@ import java.util.function.Function;
  * same run: at the same rate, a plain INSERT + pg_notify + COMMIT, and a plain LISTEN in another JVM.
  * Target (issue 19): p99 at most 20 ms.
  */
-final class PgLiveDelivery implements Workload {
+final class PgLiveDelivery extends PgWorkload {
 
   /** Enough that the rate holds while appends take up to 16 ms each (the engine groups what comes together). */
   private static final int SENDERS = 16;
   private static final String STORE = PgAppendConcurrent.STORE + "(live, other JVM)";
   private static final String BASELINE = "raw-insert-notify-listen";
 
-  private final Function<BenchEnv, PgSizes> sizes;
 
   PgLiveDelivery() {
     this(PgSizes::of);
   }
 
   PgLiveDelivery(Function<BenchEnv, PgSizes> sizes) {
-    this.sizes = sizes;
+    super(sizes);
+  }
+
+  @Override
+  String store() {
+    return STORE;
   }
 
   @Override
@@ -49,14 +53,7 @@ final class PgLiveDelivery implements Workload {
   }
 
   @Override
-  public List<BenchResult> run(BenchEnv env) throws Exception {
-    return switch (env.postgres().availability()) {
-      case BenchPostgres.Availability.Down down -> List.of(BenchResult.skipped(name(), STORE, down.why()));
-      case BenchPostgres.Availability.Up up -> List.of(measure(env, up.server(), sizes.apply(env)));
-    };
-  }
-
-  private BenchResult measure(BenchEnv env, LocalPostgres server, PgSizes size) throws Exception {
+  BenchResult measure(BenchEnv env, LocalPostgres server, PgSizes size) throws Exception {
     String db = server.createDatabase();
     String jdbc = server.jdbcUrl(db);
     String url = server.url(db).toString();

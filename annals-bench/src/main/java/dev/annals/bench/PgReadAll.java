@@ -8,7 +8,6 @@ import dev.annals.core.RecordedEvent;
 import dev.annals.postgres.LocalPostgres;
 import dev.annals.postgres.PostgresEventStore;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 
@@ -18,19 +17,23 @@ import java.util.function.Function;
  * pgjdbc SELECTs of the same pages, columns taken as bytes ({@link RawPgReads}). Target (issue 19): at
  * least 500,000 events/s.
  */
-final class PgReadAll implements Workload {
+final class PgReadAll extends PgWorkload {
 
   static final int PAGE = 10_000;
   private static final String BASELINE = "raw-pgjdbc-select";
 
-  private final Function<BenchEnv, PgSizes> sizes;
 
   PgReadAll() {
     this(PgSizes::of);
   }
 
   PgReadAll(Function<BenchEnv, PgSizes> sizes) {
-    this.sizes = sizes;
+    super(sizes);
+  }
+
+  @Override
+  String store() {
+    return PgAppendConcurrent.STORE;
   }
 
   @Override
@@ -39,15 +42,7 @@ final class PgReadAll implements Workload {
   }
 
   @Override
-  public List<BenchResult> run(BenchEnv env) throws Exception {
-    return switch (env.postgres().availability()) {
-      case BenchPostgres.Availability.Down down ->
-          List.of(BenchResult.skipped(name(), PgAppendConcurrent.STORE, down.why()));
-      case BenchPostgres.Availability.Up up -> List.of(measure(env, up.server(), sizes.apply(env)));
-    };
-  }
-
-  private BenchResult measure(BenchEnv env, LocalPostgres server, PgSizes size) throws Exception {
+  BenchResult measure(BenchEnv env, LocalPostgres server, PgSizes size) throws Exception {
     int events = size.readEvents();
     String db = PgReadFixture.database(env, server, events);
     RawPgReads raw = new RawPgReads(server.jdbcUrl(db));

@@ -5,7 +5,6 @@ import dev.annals.core.Subscription;
 import dev.annals.postgres.LocalPostgres;
 import dev.annals.postgres.PostgresEventStore;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -19,20 +18,24 @@ import org.jspecify.annotations.Nullable;
  * catch-up on the first 200,000. Baseline on the same rows, same run: the raw pgjdbc SELECT of {@code pg-read-all} (median
  * of 3). Target (issue 19): at least 300,000 events/s.
  */
-final class PgSubscribeCatchUp implements Workload {
+final class PgSubscribeCatchUp extends PgWorkload {
 
   private static final String BASELINE = "raw-pgjdbc-select";
   /** Events of the unmeasured first catch-up, enough for the JIT to compile the delivery path. */
   private static final int WARM_UP = 200_000;
 
-  private final Function<BenchEnv, PgSizes> sizes;
 
   PgSubscribeCatchUp() {
     this(PgSizes::of);
   }
 
   PgSubscribeCatchUp(Function<BenchEnv, PgSizes> sizes) {
-    this.sizes = sizes;
+    super(sizes);
+  }
+
+  @Override
+  String store() {
+    return PgAppendConcurrent.STORE + "(catch-up)";
   }
 
   @Override
@@ -41,15 +44,7 @@ final class PgSubscribeCatchUp implements Workload {
   }
 
   @Override
-  public List<BenchResult> run(BenchEnv env) throws Exception {
-    return switch (env.postgres().availability()) {
-      case BenchPostgres.Availability.Down down ->
-          List.of(BenchResult.skipped(name(), PgAppendConcurrent.STORE + "(catch-up)", down.why()));
-      case BenchPostgres.Availability.Up up -> List.of(measure(env, up.server(), sizes.apply(env)));
-    };
-  }
-
-  private BenchResult measure(BenchEnv env, LocalPostgres server, PgSizes size) throws Exception {
+  BenchResult measure(BenchEnv env, LocalPostgres server, PgSizes size) throws Exception {
     int events = size.readEvents();
     String db = PgReadFixture.database(env, server, events);
     RawPgReads raw = new RawPgReads(server.jdbcUrl(db));

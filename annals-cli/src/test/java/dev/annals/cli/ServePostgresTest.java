@@ -7,15 +7,14 @@ import dev.annals.client.HttpEventStore;
 import dev.annals.core.Filter;
 import dev.annals.core.Subscription;
 import dev.annals.postgres.LocalPostgres;
+import dev.annals.postgres.TestPostgres;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,12 +33,7 @@ class ServePostgresTest {
   @Test
   void serve_store_appends_and_reads_then_answers_503_while_postgresql_is_down_and_recovers_without_restart()
       throws Exception {
-    Optional<java.nio.file.Path> bin = LocalPostgres.findBinaries();
-    if (bin.isEmpty() && !"1".equals(System.getenv("ANNALS_REQUIRE_POSTGRES"))) {
-      System.err.println("SKIPPED: " + LocalPostgres.missingBinariesHint());
-      Assumptions.abort("PostgreSQL tests need a PostgreSQL server: " + LocalPostgres.missingBinariesHint());
-    }
-    try (LocalPostgres postgres = LocalPostgres.start(bin.orElseThrow());
+    try (LocalPostgres postgres = TestPostgres.startOwn();
         ServedProcess served = new ServedProcess("--store", postgres.url(postgres.createDatabase()).toString())) {
       URI uri = served.awaitUri();
       assertThat(served.lines).anySatisfy(l -> assertThat(l)

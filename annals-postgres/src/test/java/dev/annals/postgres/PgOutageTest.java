@@ -31,7 +31,7 @@ class PgOutageTest {
 
   @BeforeAll
   static void ownServer(LocalPostgres shared) {
-    server = LocalPostgres.start(); // the shared one proves the binaries are there (or skips)
+    server = TestPostgres.startOwn(); // its own: it stops and restarts it
   }
 
   @AfterAll

@@ -43,22 +43,36 @@ public final class TestPostgres implements ParameterResolver {
     return server(context);
   }
 
+  /**
+   * A server of the test's own (one it may stop and restart without disturbing other tests), under the
+   * same rule as the shared one: skipped loudly without PostgreSQL binaries, failed under
+   * ANNALS_REQUIRE_POSTGRES=1. The caller closes it.
+   */
+  public static LocalPostgres startOwn() {
+    return LocalPostgres.start(binaries());
+  }
+
+  /** The PostgreSQL binaries, or the test is skipped (loudly) or failed (when they are required here). */
+  private static java.nio.file.Path binaries() {
+    Optional<java.nio.file.Path> bin = LocalPostgres.findBinaries();
+    if (bin.isEmpty()) {
+      String why = "PostgreSQL tests need a PostgreSQL server: " + LocalPostgres.missingBinariesHint();
+      if ("1".equals(System.getenv("ANNALS_REQUIRE_POSTGRES"))) {
+        throw new IllegalStateException(why + " (ANNALS_REQUIRE_POSTGRES=1: required here)");
+      }
+      System.err.println("SKIPPED: " + why);
+      Assumptions.abort(why);
+    }
+    return bin.get();
+  }
+
   /** Starts the server lazily and stops it when the JVM exits. */
   private static final class Holder {
     private LocalPostgres server;
 
     synchronized LocalPostgres server() {
       if (server == null) {
-        Optional<java.nio.file.Path> bin = LocalPostgres.findBinaries();
-        if (bin.isEmpty()) {
-          String why = "PostgreSQL tests need a PostgreSQL server: " + LocalPostgres.missingBinariesHint();
-          if ("1".equals(System.getenv("ANNALS_REQUIRE_POSTGRES"))) {
-            throw new IllegalStateException(why + " (ANNALS_REQUIRE_POSTGRES=1: required here)");
-          }
-          System.err.println("SKIPPED: " + why);
-          Assumptions.abort(why);
-        }
-        LocalPostgres started = LocalPostgres.start(bin.get());
+        LocalPostgres started = LocalPostgres.start(binaries());
         Runtime.getRuntime().addShutdownHook(new Thread(started::close, "annals-test-postgres-stop"));
         server = started;
       }

@@ -62,7 +62,7 @@ class PostgresCrashTest {
     // A server of its own: immediate stops would cut the other tests' connections to the shared one.
     assertThat(shared.isRunning()).isTrue();
     long t0 = System.nanoTime();
-    try (LocalPostgres pg = LocalPostgres.start(); Children children = Children.inNewDirectory("pgcrash")) {
+    try (LocalPostgres pg = TestPostgres.startOwn(); Children children = Children.inNewDirectory("pgcrash")) {
       Path dir = children.dir();
       String db = pg.createDatabase();
       String url = pg.url(db).toString();

@@ -1,0 +1,45 @@
+package dev.annals.kafka;
+
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * JUnit extension giving tests a real Kafka: one {@link LocalKafka} per test JVM (started on first use,
+ * stopped and removed when the JVM exits), injected as a parameter of type {@link LocalKafka}. Tests
+ * create their own topics (unique names), so they never see each other's records. Kafka comes through
+ * Maven, so these tests never skip. Tests that must stop a broker start their own with
+ * {@link LocalKafka#start()}.
+ */
+public final class TestKafka implements ParameterResolver {
+
+  private static final Holder HOLDER = new Holder();
+
+  /** The cluster shared by every test of this JVM. */
+  public static LocalKafka shared() {
+    return HOLDER.cluster();
+  }
+
+  @Override
+  public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+    return parameter.getParameter().getType() == LocalKafka.class;
+  }
+
+  @Override
+  public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+    return shared();
+  }
+
+  private static final class Holder {
+    private LocalKafka cluster;
+
+    synchronized LocalKafka cluster() {
+      if (cluster == null) {
+        LocalKafka started = LocalKafka.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(started::close, "annals-test-kafka-stop"));
+        cluster = started;
+      }
+      return cluster;
+    }
+  }
+}

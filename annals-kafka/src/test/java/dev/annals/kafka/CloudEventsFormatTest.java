@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.annals.core.ChainHash;
+import dev.annals.kafka.local.LocalKafka;
 import dev.annals.core.Json;
 import dev.annals.core.RecordedEvent;
 import dev.annals.core.StoredEvent;

@@ -1,7 +1,10 @@
 package dev.annals.kafka;
 
+import dev.annals.kafka.local.LocalKafka;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import dev.annals.kafka.local.LocalKafka;
 import org.junit.jupiter.api.extension.ParameterContext;
+import dev.annals.kafka.local.LocalKafka;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**

@@ -1,4 +1,4 @@
-package dev.annals.kafka;
+package dev.annals.kafka.local;
 
 import java.util.List;
 import java.util.Map;

@@ -267,11 +267,15 @@ public final class KafkaProjectionRunner<S> implements AutoCloseable {
         signal();
       }
       case RecordBatchApplier.Fenced f -> {
-        LOG.warn("{}: {}; re-reading the stored offset", projection.id(), f.reason());
+        LOG.warn("{}; re-reading the stored offset", f.reason());
         SourceOffset stored = target.sourceOffsets(projection.id(), settings.source()).get(tp.partition());
         o.stored = stored.nextOffset();
         o.position = stored.position();
-        seek(tp, o.stored);
+        try {
+          seek(tp, o.stored);
+        } catch (IllegalStateException notAssigned) {
+          owned.remove(tp.partition()); // this member was dropped from the group; its next poll rejoins
+        }
       }
     }
   }

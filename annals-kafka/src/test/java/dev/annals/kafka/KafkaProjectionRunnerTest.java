@@ -94,6 +94,44 @@ class KafkaProjectionRunnerTest {
   }
 
   @Test
+  void a_member_paused_past_its_poll_interval_cannot_commit_after_the_new_owner_did(LocalKafka kafka)
+      throws Exception {
+    String topic = "zombie-" + UUID.randomUUID();
+    kafka.createTopic(topic, 4);
+    List<StoredEvent> log = Accounts.log(4, 3_000, 30);
+    Projection<MemoryTables> projection = Accounts.memory();
+    KafkaProjectionSettings s = settings(kafka, topic).withKafkaProperty("max.poll.interval.ms", "3000");
+    try (MemoryTarget shared = new MemoryTarget(); PausingTarget zombieView = new PausingTarget(shared);
+        KafkaProducer<byte[], byte[]> producer = Accounts.producer(kafka.bootstrap(), "tx-" + topic)) {
+      Accounts.publish(producer, topic, log.subList(0, 2_000), 100);
+      try (KafkaProjectionRunner<MemoryTables> zombie = KafkaProjectionRunner.start(projection, zombieView, s)) {
+        assertThat(zombieView.paused.await(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        // Frozen before its first commit; it is dropped from the group after 3 s and the other member
+        // takes every partition, including the records the zombie holds.
+        try (KafkaProjectionRunner<MemoryTables> owner = KafkaProjectionRunner.start(projection, shared, s)) {
+          await("the new owner applied the first 2000 events",
+              () -> Accounts.events(memoryBalances(shared)) >= 2_000);
+          zombieView.release.countDown();
+          await("the zombie's commit refused", () -> zombieView.pausedCommitFailure.get() != null);
+          assertThat(zombieView.pausedCommitFailure.get())
+              .isInstanceOf(dev.annals.cqrs.projection.ProjectionTarget.SourceFencedException.class);
+          Accounts.publish(producer, topic, log.subList(2_000, log.size()), 100);
+          await("all events applied", () -> Accounts.events(memoryBalances(shared)) >= log.size());
+          await("every partition applied", () -> target(shared, projection, s).stream()
+              .mapToLong(SourceOffset::position).max().orElse(0) == log.size());
+          assertThat(memoryBalances(shared)).isEqualTo(Accounts.fold(log));
+          assertThat(owner.status().state()).isEqualTo(KafkaProjectionStatus.State.RUNNING);
+          assertThat(zombie.status().state()).isEqualTo(KafkaProjectionStatus.State.RUNNING);
+        }
+      }
+    }
+  }
+
+  private static List<SourceOffset> target(MemoryTarget t, Projection<MemoryTables> p, KafkaProjectionSettings s) {
+    return t.sourceOffsets(p.id(), s.source());
+  }
+
+  @Test
   void await_applied_returns_once_the_streams_partition_has_applied_the_position_and_lag_reaches_zero(
       LocalKafka kafka, @TempDir Path dir) throws Exception {
     String topic = "await-" + UUID.randomUUID();

@@ -370,7 +370,8 @@ public final class KafkaProjectionRunner<S> implements AutoCloseable {
     int partition = KafkaPartitioning.partitionOf(stream, partitions);
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
-      long applied = appliedPosition(partition);
+      Owned mine = owned.get(partition);
+      long applied = mine != null && mine.position >= position ? mine.position : appliedPosition(partition);
       if (applied >= position) {
         return;
       }

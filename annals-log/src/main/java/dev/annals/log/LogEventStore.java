@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * ({@link GroupCommit}); reads go straight to the segment files through the in-memory indexes and see
  * only what the writer has published. Open with {@link Annals#open}. Thread-safe.
  */
-public final class LogEventStore implements EventStore, FsyncReporting {
+public final class LogEventStore implements EventStore, FsyncReporting, dev.annals.core.StoredEventReader {
 
   private static final Logger LOG = LoggerFactory.getLogger(LogEventStore.class);
   static final int READ_WINDOW = 1 << 20;
@@ -60,6 +60,8 @@ public final class LogEventStore implements EventStore, FsyncReporting {
   private final LogOptions options;
   private final DataDirectory dataDir;
   private final LogState state;
+  private final UUID storeId;
+  private final dev.annals.core.LocalRoles roles = new dev.annals.core.LocalRoles();
   private final GroupCommit writer;
   private final AppendValidator validator;
   /** Cloned by each append for its events' data digests ({@link Submission.Prepared}); never used itself. */
@@ -78,6 +80,7 @@ public final class LogEventStore implements EventStore, FsyncReporting {
     this.options = options;
     this.dataDir = dataDir;
     this.state = recovered.state();
+    this.storeId = StoreIdFile.readOrCreate(dir);
     this.validator = new AppendValidator(options.limits());
     this.cutBytes = recovered.cutBytes();
     this.lastCheckpointHead = recovered.indexRebuilt() ? -1 : state.head();
@@ -487,6 +490,7 @@ public final class LogEventStore implements EventStore, FsyncReporting {
       s.close();
     }
     subscriptions.clear();
+    roles.releaseAll();
     writer.stop();
     state.notifier.wakeAll();
     if (checkpoint && writer.failure().isEmpty()) {
@@ -507,5 +511,30 @@ public final class LogEventStore implements EventStore, FsyncReporting {
     } catch (IOException e) {
       LOG.warn("releasing the lock of {}: {}", dir, e.toString());
     }
+  }
+
+  // ---- stored events, for exporters (StoredEventReader) ----
+
+  /** Kept in the data directory's {@code store-id} file, written on the first open. */
+  @Override
+  public UUID storeId() {
+    return storeId;
+  }
+
+  @Override
+  public List<dev.annals.core.StoredEvent> readStored(long fromPosition, int limit) {
+    return StoredReads.read(state, fromPosition, limit);
+  }
+
+  @Override
+  public boolean awaitHeadAbove(long position, java.time.Duration timeout) throws InterruptedException {
+    return state.notifier.awaitAbove(position, timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  /** Within this process: the data directory's lock keeps every other process out of the store. */
+  @Override
+  public Optional<dev.annals.core.ExclusiveRole> tryAcquireRole(String role) {
+    ensureOpen();
+    return roles.tryAcquire(role);
   }
 }

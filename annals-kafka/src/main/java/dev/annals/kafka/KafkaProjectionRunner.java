@@ -136,6 +136,9 @@ public final class KafkaProjectionRunner<S> implements AutoCloseable {
 
   private static Map<String, Object> consumerConfig(KafkaProjectionSettings s) {
     Map<String, Object> c = new HashMap<>(s.kafkaProperties());
+    // A fetch waits for new bytes, and a transaction's commit marker may not end the wait: Kafka's 500 ms
+    // default would then be the read-your-writes latency of an idle topic.
+    c.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "50");
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrap());
     c.put(ConsumerConfig.GROUP_ID_CONFIG, s.group());
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -5,6 +5,7 @@ import dev.annals.cqrs.projection.Projection;
 import dev.annals.cqrs.projection.ProjectionFailedException;
 import dev.annals.cqrs.projection.ProjectionId;
 import dev.annals.cqrs.projection.ProjectionTarget;
+import dev.annals.cqrs.projection.ReadModelException;
 import dev.annals.cqrs.projection.SourceOffset;
 import java.time.Clock;
 import java.time.Duration;
@@ -108,7 +109,11 @@ public final class KafkaProjectionRunner<S> implements AutoCloseable {
   public static <S> KafkaProjectionRunner<S> start(Projection<S> projection, ProjectionTarget<S> target,
       KafkaProjectionSettings settings) {
     int partitions = TopicProbe.partitions(settings.bootstrap(), settings.topic(), settings.connectTimeout());
-    target.open(projection, 1);
+    try {
+      target.open(projection, 1);
+    } catch (ReadModelException raced) {
+      target.open(projection, 1); // another member created the checkpoint at the same moment
+    }
     List<SourceOffset> stored;
     try {
       stored = target.openSource(projection.id(), settings.source(), partitions);

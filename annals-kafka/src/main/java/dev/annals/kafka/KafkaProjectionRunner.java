@@ -398,6 +398,41 @@ public final class KafkaProjectionRunner<S> implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits until the group has applied every record committed to the topic when this is called: each
+   * partition's stored offset reaches its end as of now (whichever member owns it). For benchmarks,
+   * tests and "caught up?" checks; {@link #awaitApplied} is the read-your-writes wait.
+   *
+   * @throws TimeoutException not caught up within {@code timeout}; the message lists the partitions behind
+   * @throws KafkaProjectionException the broker did not answer with the end offsets
+   */
+  public void awaitCaughtUp(Duration timeout) throws TimeoutException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long[] ends = TopicProbe.endOffsets(settings.bootstrap(), settings.topic(), partitions, timeout);
+    while (true) {
+      List<String> behind = new ArrayList<>();
+      for (SourceOffset s : target.sourceOffsets(projection.id(), settings.source())) {
+        if (Math.max(0, s.nextOffset()) < ends[s.partition()]) {
+          behind.add(s.partition() + " at " + Math.max(0, s.nextOffset()) + " of " + ends[s.partition()]);
+        }
+      }
+      if (behind.isEmpty()) {
+        return;
+      }
+      if (state == KafkaProjectionStatus.State.FAILED) {
+        throw new IllegalStateException(failure.orElse(projection.id() + " failed"));
+      }
+      long remainingMs = (deadline - System.nanoTime()) / 1_000_000;
+      if (remainingMs <= 0) {
+        throw new TimeoutException("projection " + projection.id() + " has not caught up with topic '"
+            + settings.topic() + "' within " + timeout.toMillis() + " ms: partitions " + String.join(", ", behind));
+      }
+      synchronized (progress) {
+        progress.wait(Math.min(remainingMs, AWAIT_RECHECK_MS));
+      }
+    }
+  }
+
   /** Leaves the group (its partitions go to the other members) and stops. */
   @Override
   public void close() {

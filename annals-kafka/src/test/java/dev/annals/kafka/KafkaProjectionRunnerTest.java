@@ -150,6 +150,8 @@ class KafkaProjectionRunnerTest {
       Accounts.Balance mine = Accounts.balances(reader).get(last.event().stream());
       assertThat(mine).isEqualTo(Accounts.fold(log).get(last.event().stream()));
 
+      runner.awaitCaughtUp(WAIT);
+      assertThat(Accounts.balances(reader)).isEqualTo(Accounts.fold(log));
       await("every partition applied and lag known as 0", () -> runner.lag().size() == 3
           && runner.lag().stream().allMatch(l -> l.lag() == 0));
       assertThat(Accounts.balances(reader)).isEqualTo(Accounts.fold(log));

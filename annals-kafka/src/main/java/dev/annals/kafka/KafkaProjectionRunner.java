@@ -161,6 +161,11 @@ public final class KafkaProjectionRunner<S> implements AutoCloseable {
       }
       List<SourceOffset> stored = target.sourceOffsets(projection.id(), settings.source());
       for (TopicPartition tp : assigned) {
+        if (tp.partition() >= stored.size()) {
+          throw new KafkaProjectionException("topic '" + settings.topic() + "' gained partitions while projection "
+              + projection.id() + " ran (it stored offsets for " + stored.size() + "): streams now map to other"
+              + " partitions; build the projection as a new version from this topic");
+        }
         Owned o = new Owned(stored.get(tp.partition()));
         seek(tp, o.stored);
         owned.put(tp.partition(), o);

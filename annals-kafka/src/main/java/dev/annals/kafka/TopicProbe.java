@@ -23,6 +23,9 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  */
 final class TopicProbe {
 
+  /** How long a topic may be unknown to the broker asked before it is reported as missing. */
+  private static final Duration UNKNOWN_TOPIC_GRACE = Duration.ofSeconds(1);
+
   private TopicProbe() {}
 
   /**
@@ -42,10 +45,20 @@ final class TopicProbe {
       throw new KafkaProjectionException("cannot use Kafka bootstrap address '" + bootstrap + "': "
           + rootMessage(e) + "; give HOST:PORT of a reachable broker", e);
     }
+    long graceEnd = System.nanoTime() + UNKNOWN_TOPIC_GRACE.toNanos();
     try {
-      TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames()
-          .get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS).get(topic);
-      return d.partitions().size();
+      while (true) {
+        try {
+          TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames()
+              .get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS).get(topic);
+          return d.partitions().size();
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > graceEnd) {
+            throw e;
+          }
+          Thread.sleep(100); // a topic created a moment ago may not be in every broker's metadata yet
+        }
+      }
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof UnknownTopicOrPartitionException) {

@@ -111,7 +111,7 @@ final class PgLiveDelivery extends PgWorkload {
       got = listener.delivered(patience);
     }
     Split engine = Split.of(sent, got, warm);
-   Split raw = Split.of(rawSent, rawGot, warm);
+    Split raw = Split.of(rawSent, rawGot, warm);
     PgTargets targets = PgTargets.none().p99AtMostMs(engine.total().percentileUs(99), 20);
     String note = String.format(Locale.ROOT,
         "%d single-event appends of %d B at %d/s from %d threads (after %d warm-up), %d started over 1 ms late;"

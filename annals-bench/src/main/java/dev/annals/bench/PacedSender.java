@@ -22,9 +22,11 @@ final class PacedSender {
 
   /**
    * What a paced run did: latencies of the send calls after the warm-up, the seconds from the first
-   * measured send's due time to the last send's return, and how many sends started over 1 ms late.
+   * measured send's due time to the last send's return, how many sends started over 1 ms late, and for
+   * every send (warm-up included, by number) the wall clock in microseconds just before it was called
+   * and just after it returned.
    */
-  record Outcome(Latencies calls, int measured, double seconds, int late) {
+  record Outcome(Latencies calls, int measured, double seconds, int late, long[] startedUs, long[] doneUs) {
     double perSecond() {
       return measured / seconds;
     }
@@ -49,6 +51,8 @@ final class PacedSender {
     List<Thread> started = new ArrayList<>();
     long start = System.nanoTime() + 10_000_000;
     long[] lastDone = new long[threads];
+    long[] startedUs = new long[total];
+    long[] doneUs = new long[total];
     for (int t = 0; t < threads; t++) {
       int thread = t;
       Latencies lat = new Latencies();
@@ -64,8 +68,10 @@ final class PacedSender {
             if (i >= warmUp && t0 - due > 1_000_000) {
               late.incrementAndGet();
             }
+            startedUs[i] = wallMicros();
             send.send(i, thread);
             long t1 = System.nanoTime();
+            doneUs[i] = wallMicros();
             if (i >= warmUp) {
               lat.record(t1 - t0);
             }
@@ -89,6 +95,6 @@ final class PacedSender {
       end = Math.max(end, d);
     }
     double seconds = (end - (start + warmUp * period)) / 1e9;
-    return new Outcome(all, measured, seconds, late.get());
+    return new Outcome(all, measured, seconds, late.get(), startedUs, doneUs);
   }
 }

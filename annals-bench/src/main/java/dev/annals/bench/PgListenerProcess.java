@@ -19,20 +19,20 @@ import java.util.concurrent.TimeUnit;
  */
 final class PgListenerProcess implements AutoCloseable {
 
-  /** What the child measured: every event came once, in order; delivery latencies in microseconds. */
-  record Received(int count, double p50Us, double p99Us, double maxUs) {}
-
   private final Process process;
   private final Path stderr;
+  private final Path deliveries;
+  private final int total;
   private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
 
-  /** Starts the child with {@code mode URL WARMUP MEASURED SECONDS} and waits until it says it listens. */
-  PgListenerProcess(Path dir, String mode, String url, int warmUp, int measured, long seconds)
-      throws IOException, InterruptedException {
+  /** Starts the child with {@code mode URL TOTAL SECONDS FILE} and waits until it says it listens. */
+  PgListenerProcess(Path dir, String mode, String url, int total, long seconds) throws IOException, InterruptedException {
     this.stderr = dir.resolve("listener-" + mode + ".err");
+    this.deliveries = dir.resolve("deliveries-" + mode + ".txt");
+    this.total = total;
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-cp", System.getProperty("java.class.path"), PgLiveListener.class.getName(), mode, url,
-        Integer.toString(warmUp), Integer.toString(measured), Long.toString(seconds)));
+        Integer.toString(total), Long.toString(seconds), deliveries.toString()));
     this.process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
     Thread.ofVirtual().name("pg-listener-stdout").start(this::pump);
     String first = await("ready", 60);
@@ -41,15 +41,16 @@ final class PgListenerProcess implements AutoCloseable {
     }
   }
 
-  /** Waits (up to {@code seconds}) for the child's result. */
-  Received result(long seconds) throws IOException, InterruptedException {
+  /**
+   * Waits (up to {@code seconds}) for the child's result: when each send (by number) was delivered, wall
+   * clock microseconds. Every send came once (and, from a store, in order), or this throws.
+   */
+  long[] delivered(long seconds) throws IOException, InterruptedException {
     String line = await("its result", seconds);
     if (!line.startsWith("result ")) {
       throw failed(line);
     }
-    String[] f = line.substring("result ".length()).split(" ");
-    return new Received(Integer.parseInt(value(f[0])), Double.parseDouble(value(f[1])), Double.parseDouble(value(f[2])),
-        Double.parseDouble(value(f[3])));
+    return PgLiveListener.read(deliveries, total);
   }
 
   @Override
@@ -58,10 +59,6 @@ final class PgListenerProcess implements AutoCloseable {
       process.destroyForcibly();
       process.waitFor(10, TimeUnit.SECONDS);
     }
-  }
-
-  private static String value(String keyValue) {
-    return keyValue.substring(keyValue.indexOf('=') + 1);
   }
 
   private String await(String what, long seconds) throws IOException, InterruptedException {

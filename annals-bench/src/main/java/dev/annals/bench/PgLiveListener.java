@@ -4,12 +4,17 @@ import dev.annals.core.Filter;
 import dev.annals.core.RecordedEvent;
 import dev.annals.core.Subscription;
 import dev.annals.postgres.PostgresEventStore;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.BitSet;
-import java.util.Locale;
+import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -19,28 +24,29 @@ import org.postgresql.PGNotification;
 
 /**
  * The other process of {@code pg-live-delivery}: a small JVM that {@link PgLiveDelivery} starts, which
- * receives the events the bench appends and measures, for each, the wall clock now minus the wall
- * clock the sender wrote into it just before its append call (microseconds; both processes read the
- * same machine clock). It speaks on stdout in lines starting with {@value #PREFIX} (anything else there,
- * a library's logging, is not for the parent):
+ * receives the events the bench appends and notes, for each, the wall clock (microseconds since the epoch;
+ * both processes read the same machine clock) at which it was in its hands. Every event carries its send
+ * number ({@code "seq":N}) in its data. It writes the delivery times to a file, one line per send number
+ * from 0 ({@code seq deliveredUs}), and speaks on stdout in lines starting with {@value #PREFIX} (anything
+ * else there, a library's logging, is not for the parent):
  *
  * <pre>
- * annals-live ready                                    subscribed; the parent may start sending
- * annals-live result received=N p50us=.. p99us=.. maxus=..   every event came, once, in order
+ * annals-live ready                 subscribed; the parent may start sending
+ * annals-live result received=N     every event came, once (in order, for the store); times in the file
  * annals-live error &lt;what went wrong&gt;
  * </pre>
  *
- * <p>Arguments: {@code store URL WARMUP MEASURED SECONDS} subscribes to the store at {@code URL} live
- * (events carry {@code "sentUs":N} in their data, and must come at consecutive positions);
- * {@code raw JDBC-URL WARMUP MEASURED SECONDS} LISTENs on {@value #CHANNEL} (payloads are
- * {@code "seq sentUs"}; each seq from 0 must come once, in commit order, which is not seq order when
- * several connections send). The first WARMUP do not count; after SECONDS it gives up.
+ * <p>Arguments: {@code store URL TOTAL SECONDS FILE} subscribes to the store at {@code URL} live (events
+ * must come at consecutive positions); {@code raw JDBC-URL TOTAL SECONDS FILE} LISTENs on {@value #CHANNEL},
+ * whose payloads are the positions of new rows of {@link RawPgWrites#TABLE}, and SELECTs those rows
+ * (their {@code data}) on each notification, as a plain LISTEN/NOTIFY subscriber does. After SECONDS it
+ * gives up.
  */
 public final class PgLiveListener {
 
   static final String PREFIX = "annals-live ";
   static final String CHANNEL = "annals_bench_live";
-  private static final byte[] SENT_KEY = "\"sentUs\":".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] SEQ_KEY = "\"seq\":".getBytes(StandardCharsets.US_ASCII);
 
   private PgLiveListener() {}
 
@@ -48,18 +54,17 @@ public final class PgLiveListener {
     int code;
     try {
       if (args.length != 5) {
-        throw new IllegalArgumentException("usage: store|raw URL WARMUP MEASURED SECONDS");
+        throw new IllegalArgumentException("usage: store|raw URL TOTAL SECONDS FILE");
       }
-      int warmUp = Integer.parseInt(args[2]);
-      int measured = Integer.parseInt(args[3]);
-      long seconds = Long.parseLong(args[4]);
-      Latencies lat = switch (args[0]) {
-        case "store" -> fromStore(args[1], warmUp, measured, seconds);
-        case "raw" -> fromListen(args[1], warmUp, measured, seconds);
+      int total = Integer.parseInt(args[2]);
+      long seconds = Long.parseLong(args[3]);
+      long[] delivered = switch (args[0]) {
+        case "store" -> fromStore(args[1], total, seconds);
+        case "raw" -> fromListen(args[1], total, seconds);
         default -> throw new IllegalArgumentException("mode is store or raw, not " + args[0]);
       };
-      say(String.format(Locale.ROOT, "result received=%d p50us=%.1f p99us=%.1f maxus=%.1f", warmUp + measured,
-          lat.percentileUs(50), lat.percentileUs(99), lat.percentileUs(100)));
+      write(Path.of(args[4]), delivered);
+      say("result received=" + total);
       code = 0;
     } catch (Exception | Error e) {
       say("error " + e.toString().replace('\n', ' '));
@@ -73,26 +78,24 @@ public final class PgLiveListener {
     System.out.flush();
   }
 
-  private static Latencies fromStore(String url, int warmUp, int measured, long seconds) throws Exception {
-    Latencies lat = new Latencies();
+  private static long[] fromStore(String url, int total, long seconds) throws Exception {
+    long[] delivered = new long[total];
     CountDownLatch done = new CountDownLatch(1);
     AtomicReference<@Nullable String> wrong = new AtomicReference<>();
-    int total = warmUp + measured;
     try (PostgresEventStore store = PostgresEventStore.open(url)) {
       long first = store.headPosition() + 1;
       long[] next = {first};
       try (Subscription sub = store.subscribeToAll(first, Filter.all(), e -> {
         long now = PacedSender.wallMicros();
-        if (e.position() != next[0]) {
-          wrong.compareAndSet(null, "delivered position " + e.position() + " where " + next[0] + " was due");
+        String problem = e.position() != next[0]
+            ? "delivered position " + e.position() + " where " + next[0] + " was due"
+            : record(delivered, seqOf(e.data().unsafeBytes()), now);
+        if (problem != null) {
+          wrong.compareAndSet(null, problem);
           done.countDown();
           return;
         }
-        long seq = next[0]++ - first;
-        if (seq >= warmUp) {
-          lat.record((now - sentMicros(e)) * 1_000);
-        }
-        if (seq + 1 == total) {
+        if (++next[0] - first == total) {
           done.countDown();
         }
       })) {
@@ -105,51 +108,89 @@ public final class PgLiveListener {
     if (wrong.get() != null) {
       throw new IllegalStateException(wrong.get());
     }
-    return lat;
+    return delivered;
   }
 
-  private static Latencies fromListen(String jdbcUrl, int warmUp, int measured, long seconds) throws Exception {
-    Latencies lat = new Latencies();
-    int total = warmUp + measured;
+  private static long[] fromListen(String jdbcUrl, int total, long seconds) throws Exception {
+    long[] delivered = new long[total];
     long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-    try (Connection c = DriverManager.getConnection(jdbcUrl); Statement s = c.createStatement()) {
+    try (Connection listen = DriverManager.getConnection(jdbcUrl); Statement s = listen.createStatement();
+        Connection read = DriverManager.getConnection(jdbcUrl);
+        PreparedStatement rows = read.prepareStatement("SELECT data FROM " + RawPgWrites.TABLE
+            + " WHERE position = ANY(?)")) {
       s.execute("LISTEN " + CHANNEL);
-      PGConnection pg = c.unwrap(PGConnection.class);
+      PGConnection pg = listen.unwrap(PGConnection.class);
       say("ready");
-      BitSet seen = new BitSet(total);
       int received = 0;
       while (received < total) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("received " + received + " of " + total + " notifications in " + seconds + " s");
+          throw new IllegalStateException("received " + received + " of " + total + " rows in " + seconds + " s");
         }
         PGNotification[] got = pg.getNotifications(500);
-        long now = PacedSender.wallMicros();
-        for (PGNotification n : got == null ? new PGNotification[0] : got) {
-          String[] parts = n.getParameter().split(" ");
-          int seq = Integer.parseInt(parts[0]);
-          if (seq < 0 || seq >= total || seen.get(seq)) {
-            throw new IllegalStateException("notification " + seq + " came twice or was never sent");
-          }
-          seen.set(seq);
-          if (seq >= warmUp) {
-            lat.record((now - Long.parseLong(parts[1])) * 1_000);
-          }
-          received++;
+        if (got == null || got.length == 0) {
+          continue;
         }
+        Long[] positions = new Long[got.length];
+        for (int i = 0; i < got.length; i++) {
+          positions[i] = Long.parseLong(got[i].getParameter());
+        }
+        Array array = read.createArrayOf("bigint", positions);
+        rows.setArray(1, array);
+        int n = 0;
+        try (ResultSet rs = rows.executeQuery()) {
+          while (rs.next()) {
+            String problem = record(delivered, seqOf(rs.getBytes(1)), PacedSender.wallMicros());
+            if (problem != null) {
+              throw new IllegalStateException(problem);
+            }
+            n++;
+          }
+        }
+        if (n != positions.length) {
+          throw new IllegalStateException("notified of " + positions.length + " rows, read " + n);
+        }
+        received += n;
       }
     }
-    return lat;
+    return delivered;
   }
 
-  /** The {@code "sentUs":N} the sender wrote into the event's data. */
-  static long sentMicros(RecordedEvent e) {
-    byte[] data = e.data().unsafeBytes();
-    int at = indexOf(data, SENT_KEY);
-    if (at < 0) {
-      throw new IllegalStateException("event " + e.position() + " carries no \"sentUs\"");
+  /** Notes send {@code seq} delivered at {@code now}; the problem when it came twice or was never sent. */
+  private static @Nullable String record(long[] delivered, int seq, long now) {
+    if (seq < 0 || seq >= delivered.length || delivered[seq] != 0) {
+      return "send " + seq + " came twice or was never sent";
     }
-    long v = 0;
-    for (int i = at + SENT_KEY.length; i < data.length && data[i] >= '0' && data[i] <= '9'; i++) {
+    delivered[seq] = now;
+    return null;
+  }
+
+  private static void write(Path file, long[] delivered) throws IOException {
+    StringBuilder sb = new StringBuilder(delivered.length * 24);
+    for (int i = 0; i < delivered.length; i++) {
+      sb.append(i).append(' ').append(delivered[i]).append('\n');
+    }
+    Files.writeString(file, sb, StandardCharsets.US_ASCII);
+  }
+
+  /** The delivery times a listener wrote, indexed by send number. */
+  static long[] read(Path file, int total) throws IOException {
+    long[] delivered = new long[total];
+    Arrays.fill(delivered, -1);
+    for (String line : Files.readAllLines(file, StandardCharsets.US_ASCII)) {
+      int space = line.indexOf(' ');
+      delivered[Integer.parseInt(line.substring(0, space))] = Long.parseLong(line.substring(space + 1));
+    }
+    return delivered;
+  }
+
+  /** The {@code "seq":N} the sender wrote into an event's data; -1 when it carries none. */
+  static int seqOf(byte[] data) {
+    int at = indexOf(data, SEQ_KEY);
+    if (at < 0) {
+      return -1;
+    }
+    int v = 0;
+    for (int i = at + SEQ_KEY.length; i < data.length && data[i] >= '0' && data[i] <= '9'; i++) {
       v = v * 10 + (data[i] - '0');
     }
     return v;

@@ -103,11 +103,12 @@ final class Database implements AutoCloseable {
 
   /**
    * A connection of its own, outside the pool, with the pool's settings (the head watcher's LISTEN
-   * connection, which stays open). The caller closes it.
+   * connection, which stays open), on {@link ListenSockets}. The caller closes it.
    */
   Connection openUnpooled() throws SQLException {
     Properties p = new Properties();
     p.putAll(driverProperties(options));
+    p.putIfAbsent(ListenSockets.PROPERTY, ListenSockets.class.getName()); // unless the URL names its own
     p.setProperty("user", options.url().user());
     options.url().password().ifPresent(pw -> p.setProperty("password", pw));
     return DRIVER.connect(options.url().jdbcUrl(), p);

@@ -35,6 +35,9 @@ public final class LocalKafka implements AutoCloseable {
           .setConfigProp("transaction.state.log.replication.factor", "1")
           .setConfigProp("transaction.state.log.min.isr", "1")
           .setConfigProp("offsets.topic.replication.factor", "1")
+          // One partition for the group offsets topic: Kafka's 50 cost ~5 s on the first consumer group.
+          .setConfigProp("offsets.topic.num.partitions", "1")
+          .setConfigProp("transaction.state.log.num.partitions", "1")
           .setConfigProp("group.initial.rebalance.delay.ms", "0")
           .setConfigProp("auto.create.topics.enable", "false")
           .build();

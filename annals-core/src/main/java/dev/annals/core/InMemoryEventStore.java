@@ -20,7 +20,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * other engines are checked against. Thread-safe: appends are serialised by a write lock, reads share a
  * read lock, subscriptions read pages like any reader.
  */
-public final class InMemoryEventStore implements EventStore {
+public final class InMemoryEventStore implements EventStore, StoredEventReader {
 
   /** Default number of most recent events whose ids are remembered for idempotent {@code any} appends. */
   public static final int DEFAULT_IDEMPOTENCY_WINDOW = 1_000_000;
@@ -339,5 +339,27 @@ public final class InMemoryEventStore implements EventStore {
       s.close();
     }
     subscriptions.clear();
+  }
+
+  // ---- stored events, for exporters (StoredEventReader) ----
+
+  @Override
+  public java.util.UUID storeId() {
+    throw new UnsupportedOperationException("being written");
+  }
+
+  @Override
+  public java.util.List<dev.annals.core.StoredEvent> readStored(long fromPosition, int limit) {
+    throw new UnsupportedOperationException("being written");
+  }
+
+  @Override
+  public boolean awaitHeadAbove(long position, java.time.Duration timeout) throws InterruptedException {
+    throw new UnsupportedOperationException("being written");
+  }
+
+  @Override
+  public java.util.Optional<dev.annals.core.ExclusiveRole> tryAcquireRole(String role) {
+    throw new UnsupportedOperationException("being written");
   }
 }

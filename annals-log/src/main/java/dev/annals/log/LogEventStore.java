@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * ({@link GroupCommit}); reads go straight to the segment files through the in-memory indexes and see
  * only what the writer has published. Open with {@link Annals#open}. Thread-safe.
  */
-public final class LogEventStore implements EventStore, FsyncReporting {
+public final class LogEventStore implements EventStore, FsyncReporting, dev.annals.core.StoredEventReader {
 
   private static final Logger LOG = LoggerFactory.getLogger(LogEventStore.class);
   static final int READ_WINDOW = 1 << 20;
@@ -507,5 +507,27 @@ public final class LogEventStore implements EventStore, FsyncReporting {
     } catch (IOException e) {
       LOG.warn("releasing the lock of {}: {}", dir, e.toString());
     }
+  }
+
+  // ---- stored events, for exporters (StoredEventReader) ----
+
+  @Override
+  public java.util.UUID storeId() {
+    throw new UnsupportedOperationException("being written");
+  }
+
+  @Override
+  public java.util.List<dev.annals.core.StoredEvent> readStored(long fromPosition, int limit) {
+    throw new UnsupportedOperationException("being written");
+  }
+
+  @Override
+  public boolean awaitHeadAbove(long position, java.time.Duration timeout) throws InterruptedException {
+    throw new UnsupportedOperationException("being written");
+  }
+
+  @Override
+  public java.util.Optional<dev.annals.core.ExclusiveRole> tryAcquireRole(String role) {
+    throw new UnsupportedOperationException("being written");
   }
 }

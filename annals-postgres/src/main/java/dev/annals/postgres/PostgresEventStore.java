@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link GroupTransaction} (one group's SQL), {@link Stager} (the rules, in memory). Opening:
  * {@link Database} (the pool) and {@link SchemaMigration}.
  */
-public final class PostgresEventStore implements EventStore {
+public final class PostgresEventStore implements EventStore, dev.annals.core.StoredEventReader {
 
   private final Database db;
   private final ReadSide reads;
@@ -151,5 +151,27 @@ public final class PostgresEventStore implements EventStore {
   @Override
   public List<StreamInfo> listStreams(StreamQuery query, int limit) {
     return reads.listStreams(query, limit);
+  }
+
+  // ---- stored events, for exporters (StoredEventReader) ----
+
+  @Override
+  public java.util.UUID storeId() {
+    throw new UnsupportedOperationException("being written");
+  }
+
+  @Override
+  public java.util.List<dev.annals.core.StoredEvent> readStored(long fromPosition, int limit) {
+    throw new UnsupportedOperationException("being written");
+  }
+
+  @Override
+  public boolean awaitHeadAbove(long position, java.time.Duration timeout) throws InterruptedException {
+    throw new UnsupportedOperationException("being written");
+  }
+
+  @Override
+  public java.util.Optional<dev.annals.core.ExclusiveRole> tryAcquireRole(String role) {
+    throw new UnsupportedOperationException("being written");
   }
 }

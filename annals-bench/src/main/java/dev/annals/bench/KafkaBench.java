@@ -1,0 +1,160 @@
+package dev.annals.bench;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.annals.core.EventData;
+import dev.annals.core.ExpectedVersion;
+import dev.annals.core.Json;
+import dev.annals.core.StoredEvent;
+import dev.annals.kafka.CloudEventsFormat;
+import dev.annals.kafka.local.LocalKafka;
+import dev.annals.log.Annals;
+import dev.annals.log.LogEventSource;
+import dev.annals.log.LogEventStore;
+import dev.annals.log.LogOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** Shared pieces of the kafka rows: a warm store of realistic events, topics, clients, a committed-read check. */
+final class KafkaBench {
+
+  /** Partitions of every events topic the rows make: two per member of a three-member consumer group. */
+  static final int PARTITIONS = 6;
+  /** Streams the warm store's events are spread over (accounts of a ledger). */
+  static final int STREAMS = 10_000;
+
+  private KafkaBench() {}
+
+  /**
+   * Fills a fresh log store with {@code events} ledger events of a realistic size (about 110 B of data and
+   * 230 B of the metadata the command handler writes), one to four per append over {@value #STREAMS}
+   * streams, without fsync (the rows read it, they do not measure writing it).
+   */
+  static Path warmStore(BenchEnv env, String name, int events) throws Exception {
+    Path dir = env.newDir(name);
+    try (LogEventStore store = Annals.open(dir, LogOptions.defaults().withFsync("never"))) {
+      ThreadLocalRandom rnd = ThreadLocalRandom.current();
+      int written = 0;
+      for (int append = 0; written < events; append++) {
+        int n = Math.min(1 + append % 4, events - written);
+        String commandId = new UUID(rnd.nextLong(), rnd.nextLong()).toString();
+        String stream = "account-" + rnd.nextInt(STREAMS);
+        List<EventData> batch = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+          batch.add(ledgerEvent(rnd, stream, written + i, commandId));
+        }
+        store.append(stream, ExpectedVersion.ANY, batch);
+        written += n;
+      }
+    }
+    return dir;
+  }
+
+  private static EventData ledgerEvent(ThreadLocalRandom rnd, String stream, int i, String commandId) {
+    boolean credit = i % 3 != 2;
+    ObjectNode data = JsonNodeFactory.instance.objectNode()
+        .put("account", stream).put("amount", 1 + rnd.nextInt(100_000)).put("currency", "EUR")
+        .put("memo", (credit ? "credit" : "debit") + " entry " + i).put("reference", "INV-" + rnd.nextInt(1_000_000));
+    ObjectNode meta = JsonNodeFactory.instance.objectNode()
+        .put("schema", 1).put("commandId", commandId).put("correlationId", commandId).put("causationId", commandId)
+        .put("actor", "teller-" + rnd.nextInt(50)).put("reason", "bench");
+    return new EventData(new UUID(rnd.nextLong(), rnd.nextLong()), credit ? "Credited" : "Debited", Json.of(data),
+        Json.of(meta), Optional.empty());
+  }
+
+  /** Every stored event of the closed store in {@code dir}, in position order. */
+  static List<StoredEvent> storedEvents(Path dir) {
+    List<StoredEvent> out = new ArrayList<>();
+    try (LogEventSource source = LogEventSource.open(dir)) {
+      source.forEach(out::add);
+    }
+    return out;
+  }
+
+  /** Bytes a record of {@code e} carries (key, value, header names and values), for the row's note. */
+  static long recordBytes(StoredEvent e) {
+    var r = CloudEventsFormat.toRecord("t", new UUID(0, 0), e);
+    long n = r.key().length + r.value().length;
+    for (var h : r.headers()) {
+      n += h.key().length() + h.value().length;
+    }
+    return n;
+  }
+
+  /** An events topic of {@value #PARTITIONS} partitions and its compacted progress topic. */
+  static void createTopics(LocalKafka kafka, String topic, String progressTopic) {
+    kafka.createTopic(topic, PARTITIONS);
+    kafka.createCompactedTopic(progressTopic);
+  }
+
+  /** A transactional producer of bytes with the settings every row's raw side uses. */
+  static KafkaProducer<byte[], byte[]> transactionalProducer(LocalKafka kafka, String transactionalId,
+      Map<String, String> extra) {
+    Map<String, Object> p = new HashMap<>(extra);
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
+    p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  /** A {@code read_committed} consumer without a group, assigned every partition of {@code topic} from the start. */
+  static KafkaConsumer<byte[], byte[]> committedReader(LocalKafka kafka, String topic) {
+    Map<String, Object> p = new HashMap<>();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+    KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    List<TopicPartition> parts = new ArrayList<>();
+    for (PartitionInfo info : c.partitionsFor(topic)) {
+      parts.add(new TopicPartition(topic, info.partition()));
+    }
+    c.assign(parts);
+    c.seekToBeginning(parts);
+    return c;
+  }
+
+  /**
+   * Reads {@code topic} read_committed until it has seen {@code events} Annals records and fails unless
+   * they carry each position 1..events exactly once: the row's proof that what it timed arrived whole.
+   */
+  static void checkExactlyOnce(LocalKafka kafka, String topic, int events, Duration patience) {
+    BitSet seen = new BitSet(events + 1);
+    int count = 0;
+    long deadline = System.nanoTime() + patience.toNanos();
+    try (KafkaConsumer<byte[], byte[]> c = committedReader(kafka, topic)) {
+      while (count < events && System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+          long position = CloudEventsFormat.fromRecord(r).event().position();
+          if (position < 1 || position > events || seen.get((int) position)) {
+            throw new IllegalStateException(topic + " holds position " + position + " twice or out of 1.." + events);
+          }
+          seen.set((int) position);
+          count++;
+        }
+      }
+    }
+    if (count != events) {
+      throw new IllegalStateException(topic + " holds " + count + " committed events, not " + events);
+    }
+  }
+}

@@ -1,0 +1,164 @@
+package dev.annals.bench;
+
+import dev.annals.core.ChainHash;
+import dev.annals.core.StoredEvent;
+import dev.annals.kafka.CloudEventsFormat;
+import dev.annals.kafka.ExportSettings;
+import dev.annals.kafka.ExportStatus;
+import dev.annals.kafka.KafkaExporter;
+import dev.annals.kafka.local.LocalKafka;
+import dev.annals.log.Annals;
+import dev.annals.log.LogEventStore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * {@code kafka-export}: events per second the exporter publishes from a warm log store (filled before,
+ * closed and reopened), from position 1 until its committed position reaches the head, timed from
+ * {@link KafkaExporter#start} to the status saying so. Baseline in the same run, on the same broker: a raw
+ * transactional producer sending the same records ({@link CloudEventsFormat#toRecord} of the same stored
+ * events) plus one progress record per transaction, with the same transaction size, timed from creating
+ * the producer to the last commit. Each side writes to topics of its own; both are then read back
+ * read_committed, and the exporter's topic must hold every position once. Target (issue 21): at least
+ * 0.7x the raw producer.
+ */
+final class KafkaExport extends KafkaWorkload {
+
+  static final String STORE = "log+exporter";
+  static final String BASELINE = "raw-tx-producer";
+
+  KafkaExport() {
+    this(KafkaSizes::of);
+  }
+
+  KafkaExport(Function<BenchEnv, KafkaSizes> sizes) {
+    super(sizes);
+  }
+
+  @Override
+  public String name() {
+    return "kafka-export";
+  }
+
+  @Override
+  String store() {
+    return STORE;
+  }
+
+  @Override
+  BenchResult measure(BenchEnv env, LocalKafka kafka, KafkaSizes size) throws Exception {
+    int n = size.exportEvents();
+    int tx = size.transactionSize();
+    env.progress("warm store: " + n + " events");
+    Path dir = KafkaBench.warmStore(env, "kafka-export", n);
+    List<StoredEvent> stored = KafkaBench.storedEvents(dir);
+    UUID storeId;
+    try (LogEventStore store = Annals.open(dir)) {
+      storeId = store.storeId();
+    }
+
+    env.progress("JIT warm-up: the raw producer, untimed");
+    rawSend(env, kafka, storeId, stored.subList(0, Math.min(stored.size(), 20_000)), tx);
+    env.progress("baseline: raw transactional producer, " + tx + " events per transaction");
+    Raw raw = rawSend(env, kafka, storeId, stored, tx);
+    KafkaBench.checkExactlyOnce(kafka, raw.topic(), n, Duration.ofMinutes(2));
+
+    env.progress("exporter: from position 1 to the head");
+    Exported exported = export(env, kafka, dir, n, tx);
+    KafkaBench.checkExactlyOnce(kafka, exported.topic(), n, Duration.ofMinutes(2));
+
+    double eps = n / exported.seconds();
+    double baseEps = n / raw.seconds();
+    PgTargets targets = PgTargets.none().ratioAtLeast(eps / baseEps, 0.7);
+    String note = String.format(Locale.ROOT,
+        "%d events (~%d B per record with headers) on %d partitions, %d per transaction; exporter timed from start"
+            + " to its committed position at the head (first commit after %.0f ms), read back read_committed, every"
+            + " position once; baseline: the same records + a progress record per transaction, timed from creating"
+            + " the producer (%.0f ms to initTransactions) to the last commit; %s%s",
+        n, KafkaBench.recordBytes(stored.get(stored.size() / 2)), KafkaBench.PARTITIONS, tx,
+        exported.firstCommitMillis(), raw.initMillis(), targets.text(), size.suffix(env));
+    return new BenchResult(name(), STORE, eps, Double.NaN, Double.NaN, BASELINE, baseEps, note);
+  }
+
+  record Raw(String topic, double seconds, double initMillis) {}
+
+  record Exported(String topic, double seconds, double firstCommitMillis) {}
+
+  /** The progress record the raw side sends with each transaction: key the store, value position and hash. */
+  static ProducerRecord<byte[], byte[]> progressRecord(String progressTopic, UUID storeId, StoredEvent last) {
+    String value = last.event().position() + " " + ChainHash.hex(last.chainHash());
+    return new ProducerRecord<>(progressTopic, 0, storeId.toString().getBytes(StandardCharsets.UTF_8),
+        value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static Raw rawSend(BenchEnv env, LocalKafka kafka, UUID storeId, List<StoredEvent> stored, int tx) {
+    String topic = env.kafka().topic("export-raw");
+    String progress = topic + ExportSettings.PROGRESS_SUFFIX;
+    KafkaBench.createTopics(kafka, topic, progress);
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(stored.size());
+    for (StoredEvent e : stored) {
+      records.add(CloudEventsFormat.toRecord(topic, storeId, e));
+    }
+    long t0 = System.nanoTime();
+    double initMillis;
+    try (KafkaProducer<byte[], byte[]> p = KafkaBench.transactionalProducer(kafka, topic + "-tx", Map.of())) {
+      p.initTransactions();
+      initMillis = (System.nanoTime() - t0) / 1e6;
+      for (int from = 0; from < records.size(); from += tx) {
+        int to = Math.min(records.size(), from + tx);
+        p.beginTransaction();
+        for (int i = from; i < to; i++) {
+          p.send(records.get(i));
+        }
+        p.send(progressRecord(progress, storeId, stored.get(to - 1)));
+        p.commitTransaction();
+      }
+    }
+    return new Raw(topic, (System.nanoTime() - t0) / 1e9, initMillis);
+  }
+
+  private static Exported export(BenchEnv env, LocalKafka kafka, Path dir, int n, int tx) {
+    String topic = env.kafka().topic("export");
+    ExportSettings settings = ExportSettings.of(kafka.bootstrap(), topic).withMaxEventsPerTransaction(tx);
+    KafkaBench.createTopics(kafka, topic, settings.progressTopic());
+    try (LogEventStore store = Annals.open(dir)) {
+      long head = store.headPosition();
+      if (head != n) {
+        throw new IllegalStateException("the warm store holds " + head + " events, not " + n);
+      }
+      long t0 = System.nanoTime();
+      long firstCommit = 0;
+      try (KafkaExporter exporter = KafkaExporter.start(store, settings)) {
+        long deadline = t0 + Duration.ofMinutes(5).toNanos();
+        while (true) {
+          ExportStatus s = exporter.status();
+          if (s.state() == ExportStatus.State.FAILED) {
+            throw new IllegalStateException("the exporter failed: " + s.failure().orElse("(no reason given)"));
+          }
+          if (firstCommit == 0 && s.exportedPosition() > 0) {
+            firstCommit = System.nanoTime();
+          }
+          if (s.exportedPosition() >= head) {
+            break;
+          }
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("the exporter reached " + s.exportedPosition() + " of " + head + " in 5 min");
+          }
+          LockSupport.parkNanos(200_000);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        return new Exported(topic, seconds, (firstCommit - t0) / 1e6);
+      }
+    }
+  }
+}

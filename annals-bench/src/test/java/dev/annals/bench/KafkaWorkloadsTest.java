@@ -1,0 +1,81 @@
+package dev.annals.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.annals.core.StoredEvent;
+import dev.annals.kafka.TestKafka;
+import dev.annals.kafka.local.LocalKafka;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The kafka rows at tiny sizes on the test run's in-process broker: each produces its row beside its
+ * baseline, and the checks each workload makes of its own results (every position exported once, every
+ * live record received) hold, or the row would have failed.
+ */
+@ExtendWith(TestKafka.class)
+class KafkaWorkloadsTest {
+
+  @TempDir
+  Path scratch;
+
+  BenchEnv env(LocalKafka kafka) {
+    return new BenchEnv(true, scratch, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+        BenchPostgres.none("not needed"), BenchKafka.of(kafka));
+  }
+
+  static BenchResult onlyRow(List<BenchResult> rows) {
+    assertThat(rows).hasSize(1);
+    BenchResult row = rows.getFirst();
+    assertThat(row.isSkipped()).as(row.note()).isFalse();
+    assertThat(row.eventsPerS()).isPositive();
+    assertThat(row.baselineEventsPerS()).isPositive();
+    assertThat(row.note()).contains("targets: ").endsWith("; quick");
+    return row;
+  }
+
+  @Test
+  void without_kafka_every_kafka_row_is_skipped_saying_why() throws Exception {
+    BenchEnv env = new BenchEnv(false, scratch, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+        BenchPostgres.none("not needed"), BenchKafka.none("the broker did not start"));
+
+    for (Workload w : List.of(new KafkaExport(), new KafkaEndToEnd())) {
+      assertThat(w.run(env)).singleElement().satisfies(r -> {
+        assertThat(r.isSkipped()).isTrue();
+        assertThat(BenchRunner.row(r)).contains(w.name(), "skipped: the broker did not start");
+      });
+    }
+  }
+
+  @Test
+  void every_kafka_row_is_registered_by_its_name() {
+    assertThat(Workloads.all()).extracting(Workload::name).contains("kafka-export", "kafka-end-to-end");
+  }
+
+  @Test
+  void the_raw_producer_baseline_commits_every_record_once(LocalKafka kafka) throws Exception {
+    BenchEnv env = env(kafka);
+    Path dir = KafkaBench.warmStore(env, "raw", 500);
+    List<StoredEvent> stored = KafkaBench.storedEvents(dir);
+
+    KafkaExport.Raw raw = KafkaExport.rawSend(env, kafka, UUID.randomUUID(), stored, 64);
+
+    assertThat(stored).hasSize(500);
+    assertThat(raw.seconds()).isPositive();
+    KafkaBench.checkExactlyOnce(kafka, raw.topic(), 500, Duration.ofSeconds(30));
+  }
+
+  @Test
+  void the_send_time_is_read_back_from_the_payload() {
+    assertThat(CommittedLatency.sentMicros(PgLiveDelivery.payload(1_733_000_000_123_456L)))
+        .isEqualTo(1_733_000_000_123_456L);
+  }
+}

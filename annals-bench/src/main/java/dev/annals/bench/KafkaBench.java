@@ -2,16 +2,19 @@ package dev.annals.bench;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.annals.core.ChainHash;
 import dev.annals.core.EventData;
 import dev.annals.core.ExpectedVersion;
 import dev.annals.core.Json;
 import dev.annals.core.StoredEvent;
 import dev.annals.kafka.CloudEventsFormat;
+import dev.annals.kafka.ExportSettings;
 import dev.annals.kafka.local.LocalKafka;
 import dev.annals.log.Annals;
 import dev.annals.log.LogEventSource;
 import dev.annals.log.LogEventStore;
 import dev.annals.log.LogOptions;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +30,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -98,20 +102,36 @@ final class KafkaBench {
     return n;
   }
 
+  /**
+   * A progress record as the exporter writes one with each transaction: key {@code STOREID/TOPIC}, value
+   * {@code {"position":N,"hash":"HEX","partitions":P}}.
+   */
+  static ProducerRecord<byte[], byte[]> progressRecord(String topic, UUID storeId, long position, byte[] hash) {
+    String value = "{\"position\":" + position + ",\"hash\":\"" + ChainHash.hex(hash) + "\",\"partitions\":"
+        + PARTITIONS + "}";
+    return new ProducerRecord<>(topic + ExportSettings.PROGRESS_SUFFIX, (storeId + "/" + topic)
+        .getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
+  }
+
   /** An events topic of {@value #PARTITIONS} partitions and its compacted progress topic. */
   static void createTopics(LocalKafka kafka, String topic, String progressTopic) {
     kafka.createTopic(topic, PARTITIONS);
     kafka.createCompactedTopic(progressTopic);
   }
 
-  /** A transactional producer of bytes with the settings every row's raw side uses. */
-  static KafkaProducer<byte[], byte[]> transactionalProducer(LocalKafka kafka, String transactionalId,
-      Map<String, String> extra) {
-    Map<String, Object> p = new HashMap<>(extra);
+  /**
+   * A transactional producer of bytes for the rows' raw sides, set up as the exporter sets up its own
+   * (idempotent, acks=all, no linger, 256 KiB batches), so the two sides differ only in what the exporter
+   * adds: reading the store, building records, its checks and its loop.
+   */
+  static KafkaProducer<byte[], byte[]> transactionalProducer(LocalKafka kafka, String transactionalId) {
+    Map<String, Object> p = new HashMap<>();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
     p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
     return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
   }
 

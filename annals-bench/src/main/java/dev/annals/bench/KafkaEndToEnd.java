@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -119,13 +118,13 @@ final class KafkaEndToEnd extends KafkaWorkload {
   private static Run raw(BenchEnv env, LocalKafka kafka, int warm, int measured, int rate, int tx, long patience)
       throws Exception {
     String topic = env.kafka().topic("live-raw");
-    String progress = topic + ExportSettings.PROGRESS_SUFFIX;
-    KafkaBench.createTopics(kafka, topic, progress);
-    byte[] progressKey = UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
+    KafkaBench.createTopics(kafka, topic, topic + ExportSettings.PROGRESS_SUFFIX);
+    UUID storeId = UUID.randomUUID();
+    byte[] hash = new byte[32];
     LinkedBlockingQueue<ProducerRecord<byte[], byte[]>> queue = new LinkedBlockingQueue<>();
     AtomicReference<Throwable> failed = new AtomicReference<>();
     int total = warm + measured;
-    try (KafkaProducer<byte[], byte[]> producer = KafkaBench.transactionalProducer(kafka, topic + "-tx", Map.of());
+    try (KafkaProducer<byte[], byte[]> producer = KafkaBench.transactionalProducer(kafka, topic + "-tx");
         CommittedLatency reader = new CommittedLatency(kafka, topic, warm, measured)) {
       producer.initTransactions();
       Thread loop = Thread.ofPlatform().name("raw-tx-loop").start(() -> {
@@ -143,7 +142,7 @@ final class KafkaEndToEnd extends KafkaWorkload {
               producer.send(r);
             }
             sent += batch.size();
-            producer.send(new ProducerRecord<>(progress, 0, progressKey, Integer.toString(sent).getBytes(StandardCharsets.UTF_8)));
+            producer.send(KafkaBench.progressRecord(topic, storeId, sent, hash));
             producer.commitTransaction();
             batch.clear();
           }

@@ -92,7 +92,7 @@ final class KafkaEndToEnd extends KafkaWorkload {
       throws Exception {
     String topic = env.kafka().topic("live");
     ExportSettings settings = ExportSettings.of(kafka.bootstrap(), topic).withMaxEventsPerTransaction(tx);
-    KafkaBench.createTopics(kafka, topic, settings.progressTopic());
+    kafka.createTopic(topic, KafkaBench.PARTITIONS); // the exporter creates its progress topic
     try (LogEventStore store = Annals.open(env.newDir("kafka-live"), LogOptions.defaults());
         KafkaExporter exporter = KafkaExporter.start(store, settings);
         CommittedLatency reader = new CommittedLatency(kafka, topic, warm, measured)) {

@@ -125,7 +125,7 @@ final class KafkaExport extends KafkaWorkload {
   private static Exported export(BenchEnv env, LocalKafka kafka, Path dir, int upTo, int tx) {
     String topic = env.kafka().topic("export");
     ExportSettings settings = ExportSettings.of(kafka.bootstrap(), topic).withMaxEventsPerTransaction(tx);
-    KafkaBench.createTopics(kafka, topic, settings.progressTopic());
+    kafka.createTopic(topic, KafkaBench.PARTITIONS); // the exporter creates its progress topic
     try (LogEventStore store = Annals.open(dir)) {
       long head = upTo;
       long t0 = System.nanoTime();

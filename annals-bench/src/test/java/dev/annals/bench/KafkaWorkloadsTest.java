@@ -74,6 +74,25 @@ class KafkaWorkloadsTest {
   }
 
   @Test
+  void export_reports_the_exporter_beside_the_raw_producer(LocalKafka kafka) throws Exception {
+    BenchResult row = onlyRow(new KafkaExport(e -> KafkaSizes.tiny()).run(env(kafka)));
+
+    assertThat(row.workload()).isEqualTo("kafka-export");
+    assertThat(row.baseline()).isEqualTo("raw-tx-producer");
+    assertThat(row.note()).contains(">= 0.7x baseline", "every position once");
+  }
+
+  @Test
+  void end_to_end_measures_append_to_committed_consumer_latency(LocalKafka kafka) throws Exception {
+    BenchResult row = onlyRow(new KafkaEndToEnd(e -> KafkaSizes.tiny()).run(env(kafka)));
+
+    assertThat(row.workload()).isEqualTo("kafka-end-to-end");
+    assertThat(row.p50Us()).isPositive();
+    assertThat(row.p99Us()).isGreaterThanOrEqualTo(row.p50Us());
+    assertThat(row.note()).contains("p99 <= 50 ms", "baseline (raw transactional producer");
+  }
+
+  @Test
   void the_send_time_is_read_back_from_the_payload() {
     assertThat(CommittedLatency.sentMicros(PgLiveDelivery.payload(1_733_000_000_123_456L)))
         .isEqualTo(1_733_000_000_123_456L);

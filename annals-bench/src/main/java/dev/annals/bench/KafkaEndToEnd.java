@@ -35,7 +35,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 final class KafkaEndToEnd extends KafkaWorkload {
 
-  private static final int SENDERS = 16;
+  /** Enough that 10,000 appends/s hold while each waits for its group's fsync (a few ms on a busy disk). */
+  private static final int SENDERS = 64;
   private static final int STREAMS = 1_000;
   static final String STORE = "log(fsync=always)+exporter";
   static final String BASELINE = "raw-tx-producer-loop";
@@ -76,17 +77,20 @@ final class KafkaEndToEnd extends KafkaWorkload {
             + " over 1 ms late; achieved %.0f appends/s; latency = append call to a read_committed consumer (wall"
             + " clock, same JVM): p50 %.1f ms, p99 %.1f ms, max %.1f ms; the append call itself p50 %.1f ms, p99 %.1f"
             + " ms; baseline (raw transactional producer committing what has arrived, up to %d per transaction):"
-            + " p50 %.1f ms, p99 %.1f ms, max %.1f ms; %s%s",
+            + " p50 %.1f ms, p99 %.1f ms, max %.1f ms; where the time goes: the exporter made %s, the raw producer"
+            + " %s; %s; %s%s",
         measured, LogBench.EVENT_BYTES, rate, SENDERS, STREAMS, warm, engine.sent().late(), engine.sent().perSecond(),
         engine.got().p50Us() / 1e3, engine.got().p99Us() / 1e3, engine.got().maxUs() / 1e3,
         engine.sent().calls().percentileUs(50) / 1e3, engine.sent().calls().percentileUs(99) / 1e3,
         size.transactionSize(), raw.got().p50Us() / 1e3, raw.got().p99Us() / 1e3, raw.got().maxUs() / 1e3,
-        targets.text(), size.suffix(env));
+        engine.cycles().text(measured), raw.cycles().text(measured), TransactionCycles.load(), targets.text(),
+        size.suffix(env));
     return new BenchResult(name(), STORE, engine.sent().perSecond(), engine.got().p50Us(), engine.got().p99Us(),
         BASELINE, raw.sent().perSecond(), note);
   }
 
-  record Run(PacedSender.Outcome sent, CommittedLatency.Received got) {}
+  /** One side's run: the sends, what the consumer received, and the transactions in the measured window. */
+  record Run(PacedSender.Outcome sent, CommittedLatency.Received got, TransactionCycles cycles) {}
 
   private static Run engine(BenchEnv env, LocalKafka kafka, int warm, int measured, int rate, int tx, long patience)
       throws Exception {
@@ -96,6 +100,7 @@ final class KafkaEndToEnd extends KafkaWorkload {
     try (LogEventStore store = Annals.open(env.newDir("kafka-live"), LogOptions.defaults());
         KafkaExporter exporter = KafkaExporter.start(store, settings);
         CommittedLatency reader = new CommittedLatency(kafka, topic, warm, measured)) {
+      long since = System.currentTimeMillis() + 1_000L * warm / rate;
       PacedSender.Outcome sent = PacedSender.run(warm, measured, rate, SENDERS, (seq, thread) -> {
         long sentUs = PacedSender.wallMicros();
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
@@ -111,7 +116,7 @@ final class KafkaEndToEnd extends KafkaWorkload {
         throw new IllegalStateException(late.getMessage() + "; the exporter: " + s.state() + " at "
             + s.exportedPosition() + " of " + s.headPosition() + s.failure().map(f -> ", " + f).orElse(""), late);
       }
-      return new Run(sent, got);
+      return new Run(sent, got, TransactionCycles.read(kafka, settings.progressTopic(), since));
     }
   }
 
@@ -150,6 +155,7 @@ final class KafkaEndToEnd extends KafkaWorkload {
           failed.set(t);
         }
       });
+      long since = System.currentTimeMillis() + 1_000L * warm / rate;
       PacedSender.Outcome sent = PacedSender.run(warm, measured, rate, SENDERS, (seq, thread) -> {
         byte[] stream = ("live-" + seq % STREAMS).getBytes(StandardCharsets.UTF_8);
         queue.add(new ProducerRecord<>(topic, stream, PgLiveDelivery.payload(PacedSender.wallMicros())));
@@ -158,7 +164,8 @@ final class KafkaEndToEnd extends KafkaWorkload {
       if (failed.get() != null) {
         throw new IllegalStateException("the raw producer loop failed: " + failed.get(), failed.get());
       }
-      return new Run(sent, reader.result(patience));
+      CommittedLatency.Received got = reader.result(patience);
+      return new Run(sent, got, TransactionCycles.read(kafka, topic + ExportSettings.PROGRESS_SUFFIX, since));
     }
   }
 }

@@ -30,6 +30,7 @@ import org.jspecify.annotations.Nullable;
  *   annals_projection_partition (name, version, part) -> position (last committed by the partition)
  *   annals_projection_table     (name, version, tbl): the logical tables of a version
  *   annals_parked               (name, version, position) -> stream, type, error, attempts, parked_at
+ *   annals_projection_source    (name, version, source, part) -> next_offset, position ({@link JdbcSourceOffsets})
  * </pre>
  * Promotion flips {@code live} and re-creates the views in one transaction. Only the connections
  * differ per database ({@link SqlDialect}). Thread-safe; one writer connection per version and partition.
@@ -48,7 +49,8 @@ public final class JdbcTarget implements ProjectionTarget<JdbcSession> {
           + " tbl VARCHAR(64) NOT NULL, PRIMARY KEY (name, version, tbl))",
       "CREATE TABLE IF NOT EXISTS annals_parked (name VARCHAR(64) NOT NULL, version INTEGER NOT NULL,"
           + " position BIGINT NOT NULL, stream VARCHAR(1024) NOT NULL, type VARCHAR(128) NOT NULL, error TEXT NOT NULL,"
-          + " attempts INTEGER NOT NULL, parked_at VARCHAR(40) NOT NULL, PRIMARY KEY (name, version, position))");
+          + " attempts INTEGER NOT NULL, parked_at VARCHAR(40) NOT NULL, PRIMARY KEY (name, version, position))",
+      JdbcSourceOffsets.DDL);
 
   private record WriterKey(ProjectionId id, int partition) {}
 
@@ -266,6 +268,17 @@ public final class JdbcTarget implements ProjectionTarget<JdbcSession> {
       }
 
       @Override
+      public void commitSource(String source, long expectedOffset, SourceOffset next) {
+        run(() -> {
+          w.session.flush();
+          JdbcSourceOffsets.compareAndSet(w.session, id, source, expectedOffset, next);
+          dialect.commit(w.connection);
+          return 0;
+        });
+        done = true;
+      }
+
+      @Override
       public void commitWithoutCheckpoint() {
         run(() -> {
           dialect.commit(w.connection);
@@ -338,6 +351,16 @@ public final class JdbcTarget implements ProjectionTarget<JdbcSession> {
   }
 
   @Override
+  public List<SourceOffset> openSource(ProjectionId id, String source, int partitions) {
+    return inTransaction(c -> JdbcSourceOffsets.open(c, id, source, partitions));
+  }
+
+  @Override
+  public List<SourceOffset> sourceOffsets(ProjectionId id, String source) {
+    return read(c -> JdbcSourceOffsets.read(c, id, source));
+  }
+
+  @Override
   public Optional<Integer> liveVersion(String name) {
     return read(c -> queryInt(c, "SELECT version FROM annals_projection WHERE name = ? AND live = 1", name));
   }
@@ -374,7 +397,7 @@ public final class JdbcTarget implements ProjectionTarget<JdbcSession> {
         update(c, "DROP TABLE IF EXISTS " + JdbcSession.physical(t, id.version()));
       }
       for (String meta : List.of("annals_projection", "annals_projection_partition", "annals_projection_table",
-          "annals_parked")) {
+          "annals_parked", JdbcSourceOffsets.TABLE)) {
         update(c, "DELETE FROM " + meta + " WHERE name = ? AND version = ?", id.name(), id.version());
       }
       return null;

@@ -25,6 +25,8 @@ public final class MemoryTarget implements ProjectionTarget<MemoryTables> {
     final TreeMap<Long, ParkedEvent> parked = new TreeMap<>();
     long position;
     final long[] partitions;
+    /** External sources' progress, by source name; guarded by {@link #lock}. */
+    final HashMap<String, SourceOffset[]> sources = new HashMap<>();
 
     Slot(int partitions) {
       this.partitions = new long[partitions];
@@ -92,6 +94,25 @@ public final class MemoryTarget implements ProjectionTarget<MemoryTables> {
         publish(0, 0, false);
       }
 
+      @Override
+      public void commitSource(String source, long expectedOffset, SourceOffset next) {
+        slot.lock.writeLock().lock();
+        try {
+          SourceOffset[] offsets = slot.sources.get(source);
+          if (offsets == null || next.partition() >= offsets.length) {
+            throw new IllegalStateException(id + " has no stored partition " + next.partition() + " of " + source);
+          }
+          long stored = offsets[next.partition()].nextOffset();
+          if (stored != expectedOffset) {
+            throw new SourceFencedException(id, source, next.partition(), expectedOffset, stored);
+          }
+          publish(0, 0, false); // reentrant: the same write lock
+          offsets[next.partition()] = next;
+        } finally {
+          slot.lock.writeLock().unlock();
+        }
+      }
+
       private void publish(long partitionPosition, long safePosition, boolean checkpoint) {
         slot.lock.writeLock().lock();
         try {
@@ -128,6 +149,39 @@ public final class MemoryTarget implements ProjectionTarget<MemoryTables> {
     s.lock.readLock().lock();
     try {
       return Optional.of(new Checkpoint(s.position, s.partitions));
+    } finally {
+      s.lock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public List<SourceOffset> openSource(ProjectionId id, String source, int partitions) {
+    Slot s = slot(id);
+    s.lock.writeLock().lock();
+    try {
+      SourceOffset[] offsets = s.sources.computeIfAbsent(source, k -> {
+        SourceOffset[] fresh = new SourceOffset[partitions];
+        for (int p = 0; p < partitions; p++) {
+          fresh[p] = new SourceOffset(p, SourceOffset.NONE, 0);
+        }
+        return fresh;
+      });
+      return List.of(offsets);
+    } finally {
+      s.lock.writeLock().unlock();
+    }
+  }
+
+  @Override
+  public List<SourceOffset> sourceOffsets(ProjectionId id, String source) {
+    Slot s = slots.get(id);
+    if (s == null) {
+      return List.of();
+    }
+    s.lock.readLock().lock();
+    try {
+      SourceOffset[] offsets = s.sources.get(source);
+      return offsets == null ? List.of() : List.of(offsets);
     } finally {
       s.lock.readLock().unlock();
     }

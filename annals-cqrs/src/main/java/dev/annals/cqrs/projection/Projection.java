@@ -79,7 +79,7 @@ public final class Projection<S> {
   /**
    * Applies the events of one unit of work: all at once for a batched projection, otherwise one by one.
    */
-  void applyAll(S session, List<RecordedEvent> events) throws Exception {
+  public void applyAll(S session, List<RecordedEvent> events) throws Exception {
     if (batch.isPresent()) {
       batch.get().apply(session, events);
     } else {

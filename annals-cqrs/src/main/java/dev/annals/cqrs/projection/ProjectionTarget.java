@@ -42,6 +42,24 @@ public interface ProjectionTarget<S> extends AutoCloseable {
   Comparison compare(Projection<S> live, Projection<S> shadow, int sampleSize);
 
   /**
+   * Prepares the stored progress of an external source (e.g. {@code kafka:TOPIC}) for a version: when
+   * none is stored, one {@link SourceOffset} per partition with nothing committed. A stored progress is
+   * returned as it is, even when its partition count differs from {@code partitions} (the caller
+   * decides what a difference means).
+   *
+   * @return the stored progress, one entry per stored partition, in partition order
+   * @throws UnsupportedOperationException the target does not store source offsets
+   */
+  default List<SourceOffset> openSource(ProjectionId id, String source, int partitions) {
+    throw new UnsupportedOperationException("this read model target cannot store source offsets");
+  }
+
+  /** The stored progress of an external source, in partition order; empty when never opened. */
+  default List<SourceOffset> sourceOffsets(ProjectionId id, String source) {
+    throw new UnsupportedOperationException("this read model target cannot store source offsets");
+  }
+
+  /**
    * What one target guarantees, for status and docs: e.g. "exactly-once (checkpoint in the same
    * transaction)".
    */
@@ -54,6 +72,18 @@ public interface ProjectionTarget<S> extends AutoCloseable {
   final class NotParkedException extends IllegalArgumentException {
     public NotParkedException(ProjectionId id, long position) {
       super(id + " has no parked event at position " + position);
+    }
+  }
+
+  /**
+   * A unit of work from an external source found the source partition's stored offset moved since it
+   * read it: another consumer (the partition's new owner, after a rebalance this one missed) committed
+   * it. Nothing of the unit of work was committed; re-read the stored offset and go on from there.
+   */
+  final class SourceFencedException extends IllegalStateException {
+    public SourceFencedException(ProjectionId id, String source, int partition, long expected, long stored) {
+      super(id + ": partition " + partition + " of " + source + " was committed by another consumer (stored offset "
+          + stored + ", expected " + expected + "); nothing was committed");
     }
   }
 
@@ -87,6 +117,19 @@ public interface ProjectionTarget<S> extends AutoCloseable {
      * {@code safePosition} (stored as the maximum of the old and the new one).
      */
     void commit(long partitionPosition, long safePosition);
+
+    /**
+     * Commits the writes with an external source's progress {@code next}, if that partition's stored
+     * offset is still {@code expectedOffset} (a compare-and-set, checked inside the same transaction):
+     * so a consumer that lost the partition cannot commit after its new owner did. The version's own
+     * checkpoint does not move.
+     *
+     * @throws SourceFencedException the stored offset is not {@code expectedOffset}; nothing was committed
+     * @throws UnsupportedOperationException the target does not store source offsets
+     */
+    default void commitSource(String source, long expectedOffset, SourceOffset next) {
+      throw new UnsupportedOperationException("this read model target cannot store source offsets");
+    }
 
     /** Commits the writes without moving any checkpoint (replays of parked events). */
     void commitWithoutCheckpoint();

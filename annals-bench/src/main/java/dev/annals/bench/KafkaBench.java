@@ -25,6 +25,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -33,6 +36,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -115,8 +119,44 @@ final class KafkaBench {
 
   /** An events topic of {@value #PARTITIONS} partitions and its compacted progress topic. */
   static void createTopics(LocalKafka kafka, String topic, String progressTopic) {
-    kafka.createTopic(topic, PARTITIONS);
     kafka.createCompactedTopic(progressTopic);
+    createTopic(kafka, topic);
+    awaitTopic(kafka, progressTopic, 1);
+  }
+
+  /**
+   * An events topic of {@value #PARTITIONS} partitions, returned once the broker describes it with a leader
+   * for every partition: the creation call returns when the controller has it, and a client asking the
+   * broker a moment later may still be told it does not exist.
+   */
+  static void createTopic(LocalKafka kafka, String topic) {
+    kafka.createTopic(topic, PARTITIONS);
+    awaitTopic(kafka, topic, PARTITIONS);
+  }
+
+  private static void awaitTopic(LocalKafka kafka, String topic, int partitions) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    try (Admin admin = kafka.admin()) {
+      while (true) {
+        try {
+          TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+          if (d.partitions().size() == partitions && d.partitions().stream().allMatch(p -> p.leader() != null)) {
+            return;
+          }
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+            throw new IllegalStateException("describing " + topic + ": " + e.getCause(), e.getCause());
+          }
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("the topic " + topic + " was created but is not ready after 30 s");
+        }
+        Thread.sleep(20);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /**

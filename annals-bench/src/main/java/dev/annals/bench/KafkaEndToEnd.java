@@ -96,7 +96,7 @@ final class KafkaEndToEnd extends KafkaWorkload {
       throws Exception {
     String topic = env.kafka().topic("live");
     ExportSettings settings = ExportSettings.of(kafka.bootstrap(), topic).withMaxEventsPerTransaction(tx);
-    kafka.createTopic(topic, KafkaBench.PARTITIONS); // the exporter creates its progress topic
+    KafkaBench.createTopic(kafka, topic); // the exporter creates its progress topic
     try (LogEventStore store = Annals.open(env.newDir("kafka-live"), LogOptions.defaults());
         KafkaExporter exporter = KafkaExporter.start(store, settings);
         CommittedLatency reader = new CommittedLatency(kafka, topic, warm, measured)) {

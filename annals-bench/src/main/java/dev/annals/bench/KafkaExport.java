@@ -136,7 +136,7 @@ final class KafkaExport extends KafkaWorkload {
   private static Exported export(BenchEnv env, LocalKafka kafka, Path dir, int upTo, int tx) {
     String topic = env.kafka().topic("export");
     ExportSettings settings = ExportSettings.of(kafka.bootstrap(), topic).withMaxEventsPerTransaction(tx);
-    kafka.createTopic(topic, KafkaBench.PARTITIONS); // the exporter creates its progress topic
+    KafkaBench.createTopic(kafka, topic); // the exporter creates its progress topic
     try (LogEventStore store = Annals.open(dir)) {
       long head = upTo;
       long t0 = System.nanoTime();

@@ -29,6 +29,7 @@ public final class Workloads {
         new PgLiveDelivery(),
         // on the run's in-process Kafka broker
         new KafkaExport(),
-        new KafkaEndToEnd());
+        new KafkaEndToEnd(),
+        new KafkaProjection());
   }
 }

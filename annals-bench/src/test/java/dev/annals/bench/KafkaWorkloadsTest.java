@@ -2,24 +2,22 @@ package dev.annals.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.annals.core.StoredEvent;
 import dev.annals.kafka.TestKafka;
 import dev.annals.kafka.local.LocalKafka;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The kafka rows at tiny sizes on the test run's in-process broker: each produces its row beside its
- * baseline, and the checks each workload makes of its own results (every position exported once, every
- * live record received) hold, or the row would have failed.
+ * baseline, and the checks each workload makes of its own results (both sides' topics hold every
+ * position once, every live record arrives, both read models count every event) hold, or the row would
+ * have failed.
  */
 @ExtendWith(TestKafka.class)
 class KafkaWorkloadsTest {
@@ -38,7 +36,7 @@ class KafkaWorkloadsTest {
     assertThat(row.isSkipped()).as(row.note()).isFalse();
     assertThat(row.eventsPerS()).isPositive();
     assertThat(row.baselineEventsPerS()).isPositive();
-    assertThat(row.note()).contains("targets: ").endsWith("; quick");
+    assertThat(row.note()).endsWith("; quick");
     return row;
   }
 
@@ -47,7 +45,7 @@ class KafkaWorkloadsTest {
     BenchEnv env = new BenchEnv(false, scratch, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
         BenchPostgres.none("not needed"), BenchKafka.none("the broker did not start"));
 
-    for (Workload w : List.of(new KafkaExport(), new KafkaEndToEnd())) {
+    for (Workload w : List.of(new KafkaExport(), new KafkaEndToEnd(), new KafkaProjection())) {
       assertThat(w.run(env)).singleElement().satisfies(r -> {
         assertThat(r.isSkipped()).isTrue();
         assertThat(BenchRunner.row(r)).contains(w.name(), "skipped: the broker did not start");
@@ -57,20 +55,7 @@ class KafkaWorkloadsTest {
 
   @Test
   void every_kafka_row_is_registered_by_its_name() {
-    assertThat(Workloads.all()).extracting(Workload::name).contains("kafka-export", "kafka-end-to-end");
-  }
-
-  @Test
-  void the_raw_producer_baseline_commits_every_record_once(LocalKafka kafka) throws Exception {
-    BenchEnv env = env(kafka);
-    Path dir = KafkaBench.warmStore(env, "raw", 500);
-    List<StoredEvent> stored = KafkaBench.storedEvents(dir);
-
-    KafkaExport.Raw raw = KafkaExport.rawSend(env, kafka, UUID.randomUUID(), stored, 64);
-
-    assertThat(stored).hasSize(500);
-    assertThat(raw.seconds()).isPositive();
-    KafkaBench.checkExactlyOnce(kafka, raw.topic(), 500, Duration.ofSeconds(30));
+    assertThat(Workloads.all()).extracting(Workload::name).contains("kafka-export", "kafka-end-to-end", "kafka-projection");
   }
 
   @Test
@@ -90,6 +75,15 @@ class KafkaWorkloadsTest {
     assertThat(row.p50Us()).isPositive();
     assertThat(row.p99Us()).isGreaterThanOrEqualTo(row.p50Us());
     assertThat(row.note()).contains("p99 <= 50 ms", "baseline (raw transactional producer");
+  }
+
+  @Test
+  void projection_reports_a_three_member_group_beside_the_store_fed_runner(LocalKafka kafka) throws Exception {
+    BenchResult row = onlyRow(new KafkaProjection(e -> KafkaSizes.tiny()).run(env(kafka)));
+
+    assertThat(row.workload()).isEqualTo("kafka-projection");
+    assertThat(row.baseline()).isEqualTo("store-runner+sqlite");
+    assertThat(row.note()).contains("3 group members", "both read models count every event");
   }
 
   @Test

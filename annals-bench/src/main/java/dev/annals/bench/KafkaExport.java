@@ -72,21 +72,24 @@ final class KafkaExport extends KafkaWorkload {
     env.progress("JIT warm-up, untimed: the raw producer and the exporter, " + warmUp + " events each");
     rawSend(env, kafka, storeId, stored.subList(0, warmUp), tx);
     export(env, kafka, dir, warmUp, tx);
-    // two rounds, each side in turn, the faster of each kept: on a shared machine a burst of other work
-    // would otherwise decide the ratio by which side it hit
+    // two rounds, raw first then the exporter first, the faster of each side kept: on a shared machine a
+    // burst of other work, or whatever the previous side left to the GC, would otherwise decide the ratio
     @Nullable Raw raw = null;
     @Nullable Exported exported = null;
     for (int round = 1; round <= ROUNDS; round++) {
-      env.progress("round " + round + " baseline: raw transactional producer, " + tx + " events per transaction");
-      Raw r = rawSend(env, kafka, storeId, stored, tx);
-      KafkaBench.checkExactlyOnce(kafka, r.topic(), n, Duration.ofMinutes(2));
+      Raw r;
+      Exported x;
+      if (round % 2 == 1) {
+        r = rawRound(env, kafka, storeId, stored, tx, round);
+        x = exportRound(env, kafka, dir, n, tx, round);
+      } else {
+        x = exportRound(env, kafka, dir, n, tx, round);
+        r = rawRound(env, kafka, storeId, stored, tx, round);
+      }
       raw = raw == null || r.seconds() < raw.seconds() ? r : raw;
-      env.progress("round " + round + " exporter: from position 1 to the head");
-      Exported x = export(env, kafka, dir, n, tx);
-      KafkaBench.checkExactlyOnce(kafka, x.topic(), n, Duration.ofMinutes(2));
       exported = exported == null || x.seconds() < exported.seconds() ? x : exported;
-      env.progress(String.format(Locale.ROOT, "round %d: exporter %.0f events/s, raw producer %.0f events/s", round,
-          n / x.seconds(), n / r.seconds()));
+      env.progress(String.format(Locale.ROOT, "round %d: exporter %.0f events/s (%s), raw producer %.0f events/s (%s)",
+          round, n / x.seconds(), x.batching(), n / r.seconds(), r.batching()));
     }
 
     double eps = n / exported.seconds();
@@ -96,15 +99,31 @@ final class KafkaExport extends KafkaWorkload {
         "%d events (~%d B per record with headers) on %d partitions, %d per transaction, best of %d rounds each; exporter timed from start"
             + " to its committed position at the head (first commit after %.0f ms), read back read_committed, every"
             + " position once; baseline: the same records + a progress record per transaction, timed from creating"
-            + " the producer (%.0f ms to initTransactions) to the last commit; %s; %s%s",
+            + " the producer (%.0f ms to initTransactions) to the last commit; producer batching: exporter %s, raw %s;"
+            + " %s; %s%s",
         n, KafkaBench.recordBytes(stored.get(stored.size() / 2)), KafkaBench.PARTITIONS, tx, ROUNDS,
-        exported.firstCommitMillis(), raw.initMillis(), TransactionCycles.load(), targets.text(), size.suffix(env));
+        exported.firstCommitMillis(), raw.initMillis(), exported.batching(), raw.batching(), TransactionCycles.load(),
+        targets.text(), size.suffix(env));
     return new BenchResult(name(), STORE, eps, Double.NaN, Double.NaN, BASELINE, baseEps, note);
   }
 
-  record Raw(String topic, double seconds, double initMillis) {}
+  record Raw(String topic, double seconds, double initMillis, String batching) {}
 
-  record Exported(String topic, double seconds, double firstCommitMillis) {}
+  record Exported(String topic, double seconds, double firstCommitMillis, String batching) {}
+
+  private static Raw rawRound(BenchEnv env, LocalKafka kafka, UUID storeId, List<StoredEvent> stored, int tx, int round) {
+    env.progress("round " + round + " baseline: raw transactional producer, " + tx + " events per transaction");
+    Raw r = rawSend(env, kafka, storeId, stored, tx);
+    KafkaBench.checkExactlyOnce(kafka, r.topic(), stored.size(), Duration.ofMinutes(2));
+    return r;
+  }
+
+  private static Exported exportRound(BenchEnv env, LocalKafka kafka, Path dir, int n, int tx, int round) {
+    env.progress("round " + round + " exporter: from position 1 to the head");
+    Exported x = export(env, kafka, dir, n, tx);
+    KafkaBench.checkExactlyOnce(kafka, x.topic(), n, Duration.ofMinutes(2));
+    return x;
+  }
 
   static Raw rawSend(BenchEnv env, LocalKafka kafka, UUID storeId, List<StoredEvent> stored, int tx) {
     String topic = env.kafka().topic("export-raw");
@@ -115,6 +134,7 @@ final class KafkaExport extends KafkaWorkload {
     }
     long t0 = System.nanoTime();
     double initMillis;
+    String batching;
     try (KafkaProducer<byte[], byte[]> p = KafkaBench.transactionalProducer(kafka, topic + "-tx")) {
       p.initTransactions();
       initMillis = (System.nanoTime() - t0) / 1e6;
@@ -128,8 +148,9 @@ final class KafkaExport extends KafkaWorkload {
         p.send(KafkaBench.progressRecord(topic, storeId, last.event().position(), last.chainHash()));
         p.commitTransaction();
       }
+      batching = KafkaBench.batching(topic + "-tx");
     }
-    return new Raw(topic, (System.nanoTime() - t0) / 1e9, initMillis);
+    return new Raw(topic, (System.nanoTime() - t0) / 1e9, initMillis, batching);
   }
 
   /** Exports the store in {@code dir} to a new topic until at least {@code upTo} is committed, timed from the start. */
@@ -160,7 +181,7 @@ final class KafkaExport extends KafkaWorkload {
           LockSupport.parkNanos(200_000);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        return new Exported(topic, seconds, (firstCommit - t0) / 1e6);
+        return new Exported(topic, seconds, (firstCommit - t0) / 1e6, KafkaBench.batching("annals-export-" + topic));
       }
     }
   }

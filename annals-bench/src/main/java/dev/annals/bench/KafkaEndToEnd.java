@@ -77,20 +77,24 @@ final class KafkaEndToEnd extends KafkaWorkload {
             + " over 1 ms late; achieved %.0f appends/s; latency = append call to a read_committed consumer (wall"
             + " clock, same JVM): p50 %.1f ms, p99 %.1f ms, max %.1f ms; the append call itself p50 %.1f ms, p99 %.1f"
             + " ms; baseline (raw transactional producer committing what has arrived, up to %d per transaction):"
-            + " p50 %.1f ms, p99 %.1f ms, max %.1f ms; where the time goes: the exporter made %s, the raw producer"
-            + " %s; %s; %s%s",
+            + " p50 %.1f ms, p99 %.1f ms, max %.1f ms; where the time goes: the exporter made %s, its lag behind the"
+            + " head sampled every 5 ms %s; the raw producer made %s; %s; %s%s",
         measured, LogBench.EVENT_BYTES, rate, SENDERS, STREAMS, warm, engine.sent().late(), engine.sent().perSecond(),
         engine.got().p50Us() / 1e3, engine.got().p99Us() / 1e3, engine.got().maxUs() / 1e3,
         engine.sent().calls().percentileUs(50) / 1e3, engine.sent().calls().percentileUs(99) / 1e3,
         size.transactionSize(), raw.got().p50Us() / 1e3, raw.got().p99Us() / 1e3, raw.got().maxUs() / 1e3,
-        engine.cycles().text(measured), raw.cycles().text(measured), TransactionCycles.load(), targets.text(),
+        engine.cycles().text(measured), engine.senderLag(), raw.cycles().text(measured), TransactionCycles.load(),
+        targets.text(),
         size.suffix(env));
     return new BenchResult(name(), STORE, engine.sent().perSecond(), engine.got().p50Us(), engine.got().p99Us(),
         BASELINE, raw.sent().perSecond(), note);
   }
 
-  /** One side's run: the sends, what the consumer received, and the transactions in the measured window. */
-  record Run(PacedSender.Outcome sent, CommittedLatency.Received got, TransactionCycles cycles) {}
+  /**
+   * One side's run: the sends, what the consumer received, the transactions in the measured window, and how
+   * far the sender (the exporter) lagged behind the store's head while it ran.
+   */
+  record Run(PacedSender.Outcome sent, CommittedLatency.Received got, TransactionCycles cycles, String senderLag) {}
 
   private static Run engine(BenchEnv env, LocalKafka kafka, int warm, int measured, int rate, int tx, long patience)
       throws Exception {
@@ -101,6 +105,7 @@ final class KafkaEndToEnd extends KafkaWorkload {
         KafkaExporter exporter = KafkaExporter.start(store, settings);
         CommittedLatency reader = new CommittedLatency(kafka, topic, warm, measured)) {
       long since = System.currentTimeMillis() + 1_000L * warm / rate;
+      LagSampler lag = new LagSampler(() -> exporter.status().lag());
       PacedSender.Outcome sent = PacedSender.run(warm, measured, rate, SENDERS, (seq, thread) -> {
         long sentUs = PacedSender.wallMicros();
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
@@ -111,12 +116,13 @@ final class KafkaEndToEnd extends KafkaWorkload {
       CommittedLatency.Received got;
       try {
         got = reader.result(patience);
+        lag.close();
       } catch (IllegalStateException late) {
         ExportStatus s = exporter.status();
         throw new IllegalStateException(late.getMessage() + "; the exporter: " + s.state() + " at "
             + s.exportedPosition() + " of " + s.headPosition() + s.failure().map(f -> ", " + f).orElse(""), late);
       }
-      return new Run(sent, got, TransactionCycles.read(kafka, settings.progressTopic(), since));
+      return new Run(sent, got, TransactionCycles.read(kafka, settings.progressTopic(), since), lag.text());
     }
   }
 
@@ -165,7 +171,8 @@ final class KafkaEndToEnd extends KafkaWorkload {
         throw new IllegalStateException("the raw producer loop failed: " + failed.get(), failed.get());
       }
       CommittedLatency.Received got = reader.result(patience);
-      return new Run(sent, got, TransactionCycles.read(kafka, topic + ExportSettings.PROGRESS_SUFFIX, since));
+      return new Run(sent, got, TransactionCycles.read(kafka, topic + ExportSettings.PROGRESS_SUFFIX, since),
+          "(not sampled)");
     }
   }
 }

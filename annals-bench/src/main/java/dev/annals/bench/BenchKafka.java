@@ -1,6 +1,9 @@
 package dev.annals.bench;
 
 import dev.annals.kafka.local.LocalKafka;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
@@ -56,12 +59,18 @@ public final class BenchKafka implements AutoCloseable {
     if (down != null || !owned) {
       return new Availability.Down(down != null ? down : "no Kafka was given to this run");
     }
+    // Kafka's storage formatter prints its bootstrap metadata to System.out; the bench's stdout is its
+    // table and JSON lines (the runner prints through its own stream, so only the formatter goes quiet)
+    PrintStream stdout = System.out;
+    System.setOut(new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8));
     try {
       kafka = LocalKafka.start();
       return new Availability.Up(kafka);
     } catch (RuntimeException e) {
       down = "the in-process Kafka did not start: " + e.getMessage();
       return new Availability.Down(down);
+    } finally {
+      System.setOut(stdout);
     }
   }
 

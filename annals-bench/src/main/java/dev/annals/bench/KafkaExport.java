@@ -34,9 +34,6 @@ final class KafkaExport extends KafkaWorkload {
 
   static final String STORE = "log+exporter";
   static final String BASELINE = "raw-tx-producer";
-  /** Events each side sends untimed first, so neither is timed with a cold JIT. */
-  private static final int WARM_UP = 20_000;
-  private static final int ROUNDS = 2;
 
   KafkaExport() {
     this(KafkaSizes::of);
@@ -68,15 +65,18 @@ final class KafkaExport extends KafkaWorkload {
       storeId = store.storeId();
     }
 
-    int warmUp = Math.min(n, WARM_UP);
-    env.progress("JIT warm-up, untimed: the raw producer and the exporter, " + warmUp + " events each");
-    rawSend(env, kafka, storeId, stored.subList(0, warmUp), tx);
-    export(env, kafka, dir, warmUp, tx);
+    int warmUp = Math.min(n, size.exportWarmUp());
+    if (warmUp > 0) {
+      env.progress("JIT warm-up, untimed: the raw producer and the exporter, " + warmUp + " events each");
+      rawSend(env, kafka, storeId, stored.subList(0, warmUp), tx);
+      export(env, kafka, dir, warmUp, tx);
+    }
+    int rounds = size.exportRounds();
     // two rounds, raw first then the exporter first, the faster of each side kept: on a shared machine a
     // burst of other work, or whatever the previous side left to the GC, would otherwise decide the ratio
     @Nullable Raw raw = null;
     @Nullable Exported exported = null;
-    for (int round = 1; round <= ROUNDS; round++) {
+    for (int round = 1; round <= rounds; round++) {
       Raw r;
       Exported x;
       if (round % 2 == 1) {
@@ -101,7 +101,7 @@ final class KafkaExport extends KafkaWorkload {
             + " position once; baseline: the same records + a progress record per transaction, timed from creating"
             + " the producer (%.0f ms to initTransactions) to the last commit; producer batching: exporter %s, raw %s;"
             + " %s; %s%s",
-        n, KafkaBench.recordBytes(stored.get(stored.size() / 2)), KafkaBench.PARTITIONS, tx, ROUNDS,
+        n, KafkaBench.recordBytes(stored.get(stored.size() / 2)), KafkaBench.PARTITIONS, tx, rounds,
         exported.firstCommitMillis(), raw.initMillis(), exported.batching(), raw.batching(), TransactionCycles.load(),
         targets.text(), size.suffix(env));
     return new BenchResult(name(), STORE, eps, Double.NaN, Double.NaN, BASELINE, baseEps, note);

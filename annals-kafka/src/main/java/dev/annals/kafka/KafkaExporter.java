@@ -1,9 +1,12 @@
 package dev.annals.kafka;
 
 import dev.annals.core.ExclusiveRole;
+import dev.annals.core.StoreUnavailableException;
 import dev.annals.core.StoredEventReader;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -41,6 +44,8 @@ public final class KafkaExporter implements AutoCloseable {
   private final int partitions;
   private final ExportRate rate = new ExportRate();
   private final AtomicBoolean stopping = new AtomicBoolean();
+  /** Counted down by {@link #close}: ends a retry's backoff at once. */
+  private final CountDownLatch stopped = new CountDownLatch(1);
   private final Thread thread;
   private volatile ExportSession session;
   private volatile long exported;
@@ -123,7 +128,11 @@ public final class KafkaExporter implements AutoCloseable {
             fail(fatal.get());
             return;
           }
-          if (!stopping.get() && !reopen(e)) {
+          if (!stopping.get() && !reopen(ExportTopics.rootMessage(e))) {
+            return;
+          }
+        } catch (StoreUnavailableException e) {
+          if (!stopping.get() && !reopen("the store is unavailable: " + e.getMessage())) {
             return;
           }
         }
@@ -151,14 +160,17 @@ public final class KafkaExporter implements AutoCloseable {
     }
   }
 
-  /** Drops the failed session and opens a new one (resuming from Kafka's progress), retrying with backoff. */
-  private boolean reopen(KafkaException cause) throws InterruptedException {
-    LOG.warn("a Kafka transaction of the export to {} failed; resuming from the committed progress: {}",
-        settings.topic(), ExportTopics.rootMessage(cause));
+  /**
+   * Drops the failed session and opens a new one (resuming from Kafka's progress), retrying with backoff
+   * while Kafka or the store is unavailable.
+   */
+  private boolean reopen(String cause) throws InterruptedException {
+    LOG.warn("a transaction of the export to {} failed; resuming from the committed progress: {}",
+        settings.topic(), cause);
     session.closeNow();
     session = null;
     state = ExportStatus.State.STARTING;
-    failure = "retrying after: " + ExportTopics.rootMessage(cause);
+    failure = "retrying after: " + cause;
     long backoff = 100;
     while (!stopping.get()) {
       try {
@@ -170,10 +182,12 @@ public final class KafkaExporter implements AutoCloseable {
       } catch (ExportRefusedException e) {
         fail(e.getMessage());
         return false;
-      } catch (KafkaExportException e) {
+      } catch (KafkaExportException | StoreUnavailableException e) {
         failure = "retrying after: " + e.getMessage();
         LOG.warn("resuming the export to {} failed (retrying in {} ms): {}", settings.topic(), backoff, e.getMessage());
-        Thread.sleep(backoff);
+        if (stopped.await(backoff, TimeUnit.MILLISECONDS)) {
+          return false;
+        }
         backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
       }
     }
@@ -215,6 +229,7 @@ public final class KafkaExporter implements AutoCloseable {
     if (!stopping.compareAndSet(false, true)) {
       return;
     }
+    stopped.countDown();
     try {
       thread.join(ExportTopics.timeout(settings).plusSeconds(5));
       if (thread.isAlive()) {

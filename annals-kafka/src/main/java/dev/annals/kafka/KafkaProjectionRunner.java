@@ -5,6 +5,7 @@ import dev.annals.cqrs.projection.Projection;
 import dev.annals.cqrs.projection.ProjectionFailedException;
 import dev.annals.cqrs.projection.ProjectionId;
 import dev.annals.cqrs.projection.ProjectionTarget;
+import dev.annals.cqrs.projection.ReadModelException;
 import dev.annals.cqrs.projection.SourceOffset;
 import java.time.Clock;
 import java.time.Duration;
@@ -108,7 +109,11 @@ public final class KafkaProjectionRunner<S> implements AutoCloseable {
   public static <S> KafkaProjectionRunner<S> start(Projection<S> projection, ProjectionTarget<S> target,
       KafkaProjectionSettings settings) {
     int partitions = TopicProbe.partitions(settings.bootstrap(), settings.topic(), settings.connectTimeout());
-    target.open(projection, 1);
+    try {
+      target.open(projection, 1);
+    } catch (ReadModelException raced) {
+      target.open(projection, 1); // another member created the checkpoint at the same moment
+    }
     List<SourceOffset> stored;
     try {
       stored = target.openSource(projection.id(), settings.source(), partitions);
@@ -136,6 +141,9 @@ public final class KafkaProjectionRunner<S> implements AutoCloseable {
 
   private static Map<String, Object> consumerConfig(KafkaProjectionSettings s) {
     Map<String, Object> c = new HashMap<>(s.kafkaProperties());
+    // A fetch waits for new bytes, and a transaction's commit marker may not end the wait: Kafka's 500 ms
+    // default would then be the read-your-writes latency of an idle topic.
+    c.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "50");
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrap());
     c.put(ConsumerConfig.GROUP_ID_CONFIG, s.group());
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -153,6 +161,11 @@ public final class KafkaProjectionRunner<S> implements AutoCloseable {
       }
       List<SourceOffset> stored = target.sourceOffsets(projection.id(), settings.source());
       for (TopicPartition tp : assigned) {
+        if (tp.partition() >= stored.size()) {
+          throw new KafkaProjectionException("topic '" + settings.topic() + "' gained partitions while projection "
+              + projection.id() + " ran (it stored offsets for " + stored.size() + "): streams now map to other"
+              + " partitions; build the projection as a new version from this topic");
+        }
         Owned o = new Owned(stored.get(tp.partition()));
         seek(tp, o.stored);
         owned.put(tp.partition(), o);
@@ -383,6 +396,41 @@ public final class KafkaProjectionRunner<S> implements AutoCloseable {
         throw new TimeoutException("projection " + projection.id() + " has not applied position " + position
             + " of stream " + stream + " within " + timeout.toMillis() + " ms: partition " + partition + " of topic '"
             + settings.topic() + "' is applied up to position " + applied);
+      }
+      synchronized (progress) {
+        progress.wait(Math.min(remainingMs, AWAIT_RECHECK_MS));
+      }
+    }
+  }
+
+  /**
+   * Waits until the group has applied every record committed to the topic when this is called: each
+   * partition's stored offset reaches its end as of now (whichever member owns it). For benchmarks,
+   * tests and "caught up?" checks; {@link #awaitApplied} is the read-your-writes wait.
+   *
+   * @throws TimeoutException not caught up within {@code timeout}; the message lists the partitions behind
+   * @throws KafkaProjectionException the broker did not answer with the end offsets
+   */
+  public void awaitCaughtUp(Duration timeout) throws TimeoutException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long[] ends = TopicProbe.endOffsets(settings.bootstrap(), settings.topic(), partitions, timeout);
+    while (true) {
+      List<String> behind = new ArrayList<>();
+      for (SourceOffset s : target.sourceOffsets(projection.id(), settings.source())) {
+        if (Math.max(0, s.nextOffset()) < ends[s.partition()]) {
+          behind.add(s.partition() + " at " + Math.max(0, s.nextOffset()) + " of " + ends[s.partition()]);
+        }
+      }
+      if (behind.isEmpty()) {
+        return;
+      }
+      if (state == KafkaProjectionStatus.State.FAILED) {
+        throw new IllegalStateException(failure.orElse(projection.id() + " failed"));
+      }
+      long remainingMs = (deadline - System.nanoTime()) / 1_000_000;
+      if (remainingMs <= 0) {
+        throw new TimeoutException("projection " + projection.id() + " has not caught up with topic '"
+            + settings.topic() + "' within " + timeout.toMillis() + " ms: partitions " + String.join(", ", behind));
       }
       synchronized (progress) {
         progress.wait(Math.min(remainingMs, AWAIT_RECHECK_MS));

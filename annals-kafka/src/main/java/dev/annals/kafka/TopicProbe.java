@@ -1,6 +1,7 @@
 package dev.annals.kafka;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -8,8 +9,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
@@ -17,6 +22,9 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * name is one clear {@link KafkaProjectionException} rather than a consumer retrying forever. Stateless.
  */
 final class TopicProbe {
+
+  /** How long a topic may be unknown to the broker asked before it is reported as missing. */
+  private static final Duration UNKNOWN_TOPIC_GRACE = Duration.ofSeconds(1);
 
   private TopicProbe() {}
 
@@ -37,10 +45,20 @@ final class TopicProbe {
       throw new KafkaProjectionException("cannot use Kafka bootstrap address '" + bootstrap + "': "
           + rootMessage(e) + "; give HOST:PORT of a reachable broker", e);
     }
+    long graceEnd = System.nanoTime() + UNKNOWN_TOPIC_GRACE.toNanos();
     try {
-      TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames()
-          .get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS).get(topic);
-      return d.partitions().size();
+      while (true) {
+        try {
+          TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames()
+              .get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS).get(topic);
+          return d.partitions().size();
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > graceEnd) {
+            throw e;
+          }
+          Thread.sleep(100); // a topic created a moment ago may not be in every broker's metadata yet
+        }
+      }
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof UnknownTopicOrPartitionException) {
@@ -59,6 +77,34 @@ final class TopicProbe {
       throw new KafkaProjectionException("interrupted while asking Kafka at " + bootstrap + " about topic " + topic, e);
     } finally {
       admin.close(Duration.ofMillis(500));
+    }
+  }
+
+  /**
+   * The last stable offset (the read_committed end) of each partition of {@code topic}, in partition order.
+   *
+   * @throws KafkaProjectionException the broker did not answer within {@code timeout}
+   */
+  static long[] endOffsets(String bootstrap, String topic, int partitions, Duration timeout) {
+    int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms,
+        AdminClientConfig.CLIENT_ID_CONFIG, "annals-projection-probe"))) {
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      for (int p = 0; p < partitions; p++) {
+        latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+      }
+      var answer = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
+          .get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+      long[] ends = new long[partitions];
+      answer.forEach((tp, info) -> ends[tp.partition()] = info.offset());
+      return ends;
+    } catch (ExecutionException | TimeoutException e) {
+      throw new KafkaProjectionException("cannot read the end offsets of topic '" + topic + "' on Kafka at "
+          + bootstrap + " within " + timeout.toMillis() + " ms: " + rootMessage(e), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KafkaProjectionException("interrupted while asking Kafka at " + bootstrap + " about topic " + topic, e);
     }
   }
 

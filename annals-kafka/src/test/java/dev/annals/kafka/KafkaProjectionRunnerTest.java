@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.annals.core.StoredEvent;
+import dev.annals.cqrs.projection.FailurePolicy;
 import dev.annals.cqrs.projection.JdbcSession;
 import dev.annals.cqrs.projection.JdbcTarget;
 import dev.annals.cqrs.projection.MemoryTables;
@@ -150,6 +151,8 @@ class KafkaProjectionRunnerTest {
       Accounts.Balance mine = Accounts.balances(reader).get(last.event().stream());
       assertThat(mine).isEqualTo(Accounts.fold(log).get(last.event().stream()));
 
+      runner.awaitCaughtUp(WAIT);
+      assertThat(Accounts.balances(reader)).isEqualTo(Accounts.fold(log));
       await("every partition applied and lag known as 0", () -> runner.lag().size() == 3
           && runner.lag().stream().allMatch(l -> l.lag() == 0));
       assertThat(Accounts.balances(reader)).isEqualTo(Accounts.fold(log));
@@ -163,6 +166,71 @@ class KafkaProjectionRunnerTest {
           .hasMessageContaining("has not applied position " + beyond + " of stream account-1 within 300 ms")
           .hasMessageContaining("partition " + KafkaPartitioning.partitionOf("account-1", 3) + " of topic");
       assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+    }
+  }
+
+  /** The balances projection, except that the event at {@code poison} always fails. */
+  private static Projection<MemoryTables> failingAt(long poison) {
+    Projection<MemoryTables> ok = Accounts.memory();
+    return Projection.<MemoryTables>named("balances", 1)
+        .tables("balances")
+        .onAny((db, e) -> {
+          if (e.position() == poison) {
+            throw new IllegalArgumentException("cannot apply " + poison);
+          }
+          ok.apply(db, e);
+        })
+        .build();
+  }
+
+  @Test
+  void a_failing_event_is_parked_after_its_attempts_and_the_others_are_applied(LocalKafka kafka) throws Exception {
+    String topic = "park-" + UUID.randomUUID();
+    kafka.createTopic(topic, 2);
+    List<StoredEvent> log = Accounts.log(5, 600, 10);
+    long poison = 321;
+    KafkaProjectionSettings s = settings(kafka, topic).withFailurePolicy(new FailurePolicy(3, Duration.ofMillis(1),
+        Duration.ofMillis(5), FailurePolicy.Exhausted.PARK));
+    Projection<MemoryTables> projection = failingAt(poison);
+    try (MemoryTarget target = new MemoryTarget();
+        KafkaProducer<byte[], byte[]> producer = Accounts.producer(kafka.bootstrap(), "tx-" + topic);
+        KafkaProjectionRunner<MemoryTables> runner = KafkaProjectionRunner.start(projection, target, s)) {
+      Accounts.publish(producer, topic, log, 100);
+      runner.awaitCaughtUp(WAIT);
+      List<StoredEvent> applied = log.stream().filter(e -> e.event().position() != poison).toList();
+      assertThat(memoryBalances(target)).isEqualTo(Accounts.fold(applied));
+      assertThat(target.parked(projection.id())).singleElement().satisfies(p -> {
+        assertThat(p.position()).isEqualTo(poison);
+        assertThat(p.attempts()).isEqualTo(3);
+        assertThat(p.error()).contains("cannot apply " + poison);
+      });
+      assertThat(runner.status().parked()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void with_a_stop_policy_a_failing_event_stops_the_member_before_it(LocalKafka kafka) throws Exception {
+    String topic = "stop-" + UUID.randomUUID();
+    kafka.createTopic(topic, 1);
+    List<StoredEvent> log = Accounts.log(6, 300, 10);
+    long poison = 123;
+    KafkaProjectionSettings s = settings(kafka, topic).withFailurePolicy(new FailurePolicy(2, Duration.ofMillis(1),
+        Duration.ofMillis(5), FailurePolicy.Exhausted.STOP));
+    Projection<MemoryTables> projection = failingAt(poison);
+    try (MemoryTarget target = new MemoryTarget();
+        KafkaProducer<byte[], byte[]> producer = Accounts.producer(kafka.bootstrap(), "tx-" + topic);
+        KafkaProjectionRunner<MemoryTables> runner = KafkaProjectionRunner.start(projection, target, s)) {
+      Accounts.publish(producer, topic, log, 100);
+      await("the member stopped", () -> runner.status().state() == KafkaProjectionStatus.State.FAILED);
+      assertThat(runner.status().failure()).hasValueSatisfying(f -> assertThat(f)
+          .contains("the event at position " + poison).contains("failed 2 times").contains("cannot apply " + poison));
+      // Everything before the failing event is applied; nothing from it on.
+      assertThat(Accounts.events(memoryBalances(target))).isLessThan(poison);
+      SourceOffset stored = target.sourceOffsets(projection.id(), s.source()).getFirst();
+      assertThat(stored.position()).isLessThan(poison);
+      assertThat(memoryBalances(target)).isEqualTo(Accounts.fold(log.subList(0, (int) stored.position())));
+      assertThatThrownBy(() -> runner.awaitApplied("account-1", poison, Duration.ofSeconds(5)))
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("position " + poison);
     }
   }
 

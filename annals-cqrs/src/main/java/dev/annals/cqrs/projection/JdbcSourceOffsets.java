@@ -31,7 +31,8 @@ final class JdbcSourceOffsets {
       return stored;
     }
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + TABLE
-        + " (name, version, source, part, next_offset, position) VALUES (?, ?, ?, ?, ?, 0)")) {
+        + " (name, version, source, part, next_offset, position) VALUES (?, ?, ?, ?, ?, 0)"
+        + " ON CONFLICT (name, version, source, part) DO NOTHING")) { // members of a group start together
       for (int p = 0; p < partitions; p++) {
         ps.setString(1, id.name());
         ps.setInt(2, id.version());

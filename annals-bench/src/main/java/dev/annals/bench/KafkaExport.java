@@ -181,7 +181,9 @@ final class KafkaExport extends KafkaWorkload {
           LockSupport.parkNanos(200_000);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        return new Exported(topic, seconds, (firstCommit - t0) / 1e6, KafkaBench.batching("annals-export-" + topic));
+        // the exporter's producer has its transactional id as client id: annals-export-STOREID-TOPIC
+        return new Exported(topic, seconds, (firstCommit - t0) / 1e6, KafkaBench.batching(
+            "annals-export-" + store.storeId() + "-" + topic));
       }
     }
   }

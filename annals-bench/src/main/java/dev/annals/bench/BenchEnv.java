@@ -6,14 +6,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * What a workload gets: the mode, a scratch directory of its own, a place to report progress, and the
- * run's PostgreSQL for the pg rows.
+ * What a workload gets: the mode, a scratch directory of its own, a place to report progress, the run's
+ * PostgreSQL for the pg rows and the run's Kafka broker for the kafka rows.
  */
-public record BenchEnv(boolean quick, Path scratch, PrintStream out, BenchPostgres postgres) {
+public record BenchEnv(boolean quick, Path scratch, PrintStream out, BenchPostgres postgres, BenchKafka kafka) {
 
-  /** A run without PostgreSQL: the pg rows report themselves skipped. */
+  /** A run without PostgreSQL or Kafka: the pg and kafka rows report themselves skipped. */
   public BenchEnv(boolean quick, Path scratch, PrintStream out) {
     this(quick, scratch, out, BenchPostgres.none("no PostgreSQL was given to this run"));
+  }
+
+  /** A run without Kafka: the kafka rows report themselves skipped. */
+  public BenchEnv(boolean quick, Path scratch, PrintStream out, BenchPostgres postgres) {
+    this(quick, scratch, out, postgres, BenchKafka.none("no Kafka was given to this run"));
   }
 
   /** A fresh, empty directory under the scratch directory. */

@@ -42,12 +42,12 @@ public final class BenchRunner {
     List<BenchResult> results = new ArrayList<>();
     boolean ok = true;
     int i = 0;
-    try (BenchPostgres postgres = BenchPostgres.startedOnDemand()) {
+    try (BenchPostgres postgres = BenchPostgres.startedOnDemand(); BenchKafka kafka = BenchKafka.startedOnDemand()) {
       for (Workload w : selected) {
         i++;
         out.printf(Locale.ROOT, "[%d/%d] %s%s%n", i, selected.size(), w.name(), quick ? " (quick)" : "");
         try {
-          List<BenchResult> rows = w.run(new BenchEnv(quick, scratch, out, postgres));
+          List<BenchResult> rows = w.run(new BenchEnv(quick, scratch, out, postgres, kafka));
           results.addAll(rows);
           rows.forEach(r -> out.println("  " + row(r)));
         } catch (Exception e) {

@@ -26,6 +26,10 @@ public final class Workloads {
         new PgAppendBatch(),
         new PgReadAll(),
         new PgSubscribeCatchUp(),
-        new PgLiveDelivery());
+        new PgLiveDelivery(),
+        // on the run's in-process Kafka broker
+        new KafkaExport(),
+        new KafkaEndToEnd(),
+        new KafkaProjection());
   }
 }

@@ -90,6 +90,11 @@ final class ExportTopics {
         throw new KafkaExportException("interrupted while connecting to Kafka at " + s.bootstrap(), e);
       }
       Optional<TopicDescription> events = describe(admin, s, s.topic(), timeout);
+      // A topic created a moment ago may not be in the broker's metadata yet: look again for a second.
+      for (int i = 0; i < 10 && events.isEmpty(); i++) {
+        sleep(100);
+        events = describe(admin, s, s.topic(), timeout);
+      }
       if (events.isEmpty()) {
         throw new KafkaExportException("the topic '" + s.topic() + "' does not exist on " + s.bootstrap()
             + "; create it first (its partition count spreads the streams), e.g. kafka-topics.sh --bootstrap-server "
@@ -185,6 +190,15 @@ final class ExportTopics {
       c = c.getCause();
     }
     String m = c.getMessage();
-    return m == null ? "no details given" : m;
+    return m == null || m.isBlank() ? "Kafka gave no details" : m;
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KafkaExportException("interrupted while looking for the topic", e);
+    }
   }
 }

@@ -41,7 +41,18 @@ final class GroupTransaction {
    * or during or after it (unknown when the connection was lost; nothing written when the server
    * reported an error, which aborts the transaction before its COMMIT runs).
    */
-  enum Phase { BEFORE_COMMIT, COMMIT }
+  enum Phase {
+    BEFORE_COMMIT,
+    COMMIT,
+    /**
+     * The one-round-trip call ({@link OneTripGroup}, which commits) was in flight: unknown when the
+     * connection was lost, but the group run again the two-round-trip way answers it rightly either way.
+     * That run reads under the head lock, which the call takes first: it finds the call's events if it
+     * committed (and answers them as written), or else decides the group exactly as the call would have,
+     * and writes it, which makes a call still arriving late find the head moved and write nothing.
+     */
+    ONE_TRIP
+  }
 
   /** A failed group transaction. */
   static final class Failed extends Exception {
@@ -70,7 +81,7 @@ final class GroupTransaction {
     default void afterCommit(Connection c) throws SQLException { }
   }
 
-  private static final String LOCK_HEAD = "SELECT position, recorded_at, chain FROM annals_head FOR UPDATE";
+  private static final String LOCK_HEAD = "SELECT position, recorded_at, chain, stamp_floor FROM annals_head FOR UPDATE";
 
   /**
    * After the lock: the database's clock (first row; microseconds, exact: extract gives a numeric), the
@@ -112,13 +123,47 @@ final class GroupTransaction {
   private final Optional<Clock> clock;
   private final AppendMetrics metrics;
   private final Faults faults;
+  private final ExpectedHead expected;
+  private final OneTripGroup oneTrip;
   private final ChainHash hash = new ChainHash();
 
-  GroupTransaction(Database db, Optional<Clock> clock, AppendMetrics metrics, Faults faults) {
+  GroupTransaction(Database db, Optional<Clock> clock, AppendMetrics metrics, Faults faults, ExpectedHead expected) {
     this.db = db;
     this.clock = clock;
     this.metrics = metrics;
     this.faults = faults;
+    this.expected = expected;
+    this.oneTrip = new OneTripGroup(db);
+  }
+
+  /**
+   * Writes {@code group} on {@code c} (in auto-commit mode): in one round trip when it can be decided
+   * against the {@link ExpectedHead} and the database confirms every expectation, else as {@link #run}.
+   */
+  Done write(Connection c, List<PendingWrite> group) throws Failed {
+    Optional<ExpectedHead.Plan> plan = clock.isPresent() || faults != Faults.NONE
+        ? Optional.empty() : expected.plan(group);
+    if (plan.isPresent()) {
+      long t0 = System.nanoTime();
+      Optional<Long> committed;
+      try {
+        committed = oneTrip.write(c, plan.get());
+      } catch (SQLException e) {
+        expected.refused(plan.get());
+        metrics.failed();
+        throw new Failed(Phase.ONE_TRIP, e);
+      }
+      long t1 = System.nanoTime();
+      if (committed.isPresent()) {
+        expected.committed(committed.get(), t1);
+        Stager stager = plan.get().stager();
+        metrics.oneTrip(group.size(), stager.rows().size(), t1 - t0);
+        return new Done(plan.get().answers(), stager.head().position(), true);
+      }
+      expected.refused(plan.get());
+      metrics.refusedOneTrip(t1 - t0);
+    }
+    return run(c, group);
   }
 
   /**
@@ -129,6 +174,8 @@ final class GroupTransaction {
    */
   Done run(Connection c, List<PendingWrite> group) throws Failed {
     Phase phase = Phase.BEFORE_COMMIT;
+    expected.forget(); // groups planned meanwhile would expect the head this one is about to move
+    boolean learned = false;
     try {
       c.setAutoCommit(false);
       try {
@@ -141,6 +188,9 @@ final class GroupTransaction {
         }
         boolean writes = !stager.rows().isEmpty();
         PreparedStatement write = writes ? prepareWrite(c, stager) : null;
+        if (writes) {
+          expected.sending(stager.head());
+        }
         long t2 = System.nanoTime();
         faults.beforeCommit(c);
         phase = Phase.COMMIT;
@@ -153,6 +203,8 @@ final class GroupTransaction {
         }
         faults.afterCommit(c);
         long t3 = System.nanoTime();
+        expected.learned(stager.found(), stager.head(), stager.versionsAfter(), stager.nowMicros(), t1);
+        learned = true;
         metrics.group(group.size(), stager.rows().size(), t1 - t0, t2 - t1, t3 - t2);
         return new Done(answers, stager.head().position(), writes);
       } catch (SQLException | RuntimeException e) {
@@ -172,6 +224,10 @@ final class GroupTransaction {
     } catch (SQLException e) {
       metrics.failed();
       throw new Failed(phase, e);
+    } finally {
+      if (!learned) {
+        expected.unread();
+      }
     }
   }
 
@@ -202,12 +258,14 @@ final class GroupTransaction {
       s.setArray(2, c.createArrayOf("uuid", ids.toArray(new UUID[0])));
       s.execute();
       Stager.Head head;
+      long floor;
       try (ResultSet r = s.getResultSet()) {
         if (!r.next()) {
           throw new SQLException("the store's head row is missing (schema '" + db.schema() + "' is damaged)", "XX001");
         }
         long position = r.getLong(1);
         head = new Stager.Head(position, position == 0 ? Long.MIN_VALUE : r.getLong(2), r.getBytes(3));
+        floor = r.getLong(4);
       }
       if (!s.getMoreResults()) {
         throw new SQLException("the lookup returned no result", "XX000");
@@ -229,7 +287,8 @@ final class GroupTransaction {
           }
         }
       }
-      return new Stager(hash, head, now, clock, new Stager.Known(versions, byId));
+      // never below an instant positionAt has answered "the next position" for (schema-2.sql, stamp_floor)
+      return new Stager(hash, head, Math.max(now, floor), clock, new Stager.Known(versions, byId));
     }
   }
 

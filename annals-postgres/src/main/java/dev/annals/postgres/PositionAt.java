@@ -49,8 +49,12 @@ final class PositionAt {
     this.headSql = "SELECT coalesce((SELECT position FROM " + tables.head() + "), 0)";
     this.findSql = "SELECT h.head, e.position FROM (" + headSql + " AS head) h LEFT JOIN LATERAL (SELECT position FROM " + tables.events()
         + " WHERE recorded_at >= ? ORDER BY recorded_at, position LIMIT 1) e ON true";
-    this.waitSql = "UPDATE " + tables.head() + " SET stamp_floor = greatest(stamp_floor, least(?,"
-        + " (extract(epoch FROM clock_timestamp()) * 1000000)::bigint)) RETURNING position";
+    // Its own small transaction, one round trip. Not waiting for its WAL flush: the floor matters to groups
+    // decided in advance on a clock reading taken before it, which a crash of the server fails anyway
+    // (their connections break, and they are decided again under the head lock).
+    this.waitSql = "BEGIN; SET LOCAL synchronous_commit TO off; UPDATE " + tables.head()
+        + " SET stamp_floor = greatest(stamp_floor, least(?, (extract(epoch FROM clock_timestamp()) * 1000000)::bigint));"
+        + " COMMIT";
   }
 
   long positionAt(Instant instant) {
@@ -71,9 +75,7 @@ final class PositionAt {
       }
       try (PreparedStatement ps = c.prepareStatement(waitSql)) {
         ps.setLong(1, Math.multiplyExact(bound.getEpochSecond(), 1_000_000L) + bound.getNano() / 1_000);
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next(); // returns once no append holds the head
-        }
+        ps.execute(); // returns once no append holds the head
       }
       if (!c.getAutoCommit()) {
         c.commit(); // let writers go before asking again

@@ -1,6 +1,8 @@
 package dev.annals.postgres;
 
 import dev.annals.core.ChainHash;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,7 +102,7 @@ final class ExpectedHead {
     // a reading of the database's clock, never ahead of it: the anchor was read before it arrived here
     long now = anchorMicros + (System.nanoTime() - anchorNanos) / 1_000;
     Stager stager = new Stager(hash, head, now, Optional.empty(), new Stager.Known(before, Map.of()));
-    List<Stager.Answer> answers = new java.util.ArrayList<>(group.size());
+    List<Stager.Answer> answers = new ArrayList<>(group.size());
     for (PendingWrite w : group) {
       Stager.Answer answer = stager.stage(w);
       if (answer instanceof Stager.Refused) {
@@ -163,7 +165,7 @@ final class ExpectedHead {
   synchronized void learned(Stager.Head found, Stager.Head after, Map<String, Long> streamVersions, long dbMicros,
       long receivedNanos) {
     byte[] ours = sent.get(found.position());
-    if (learnedBefore && (ours == null || !java.util.Arrays.equals(ours, found.chain()))) {
+    if (learnedBefore && (ours == null || !Arrays.equals(ours, found.chain()))) {
       pausedUntil = System.nanoTime() + FOREIGN_PAUSE_NANOS; // another process writes: it would refuse our plans
     }
     learnedBefore = true;

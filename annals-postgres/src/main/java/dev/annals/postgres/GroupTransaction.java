@@ -8,7 +8,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -19,7 +18,9 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * One group's transaction on one connection, in two round trips whatever the group's size:
+ * One group's transaction on one connection. {@link #write} sends it in one round trip when the
+ * {@link ExpectedHead} can decide it ({@link OneTripGroup}); else, and when the database refuses that,
+ * {@link #run} writes it in two round trips whatever the group's size:
  * <ol>
  *   <li>BEGIN; lock the head row ({@code SELECT ... FROM annals_head FOR UPDATE}); then read the
  *       database's clock, the versions of the group's streams and the written events carrying the group's
@@ -297,79 +298,13 @@ final class GroupTransaction {
    * notifying the new head position, then COMMIT.
    */
   private PreparedStatement prepareWrite(Connection c, Stager stager) throws SQLException {
-    List<Stager.Row> rows = stager.rows();
-    int n = rows.size();
-    Long[] positions = new Long[n];
-    String[] streams = new String[n];
-    Long[] versions = new Long[n];
-    UUID[] ids = new UUID[n];
-    String[] types = new String[n];
-    Long[] recorded = new Long[n];
-    Long[] effective = new Long[n];
-    Integer[] effectiveNanos = new Integer[n];
-    Integer[] batchSizes = new Integer[n];
-    Integer[] indexes = new Integer[n];
-    Boolean[] imported = new Boolean[n];
-    byte[][] data = new byte[n][];
-    byte[][] digests = new byte[n][];
-    byte[][] metadata = new byte[n][];
-    byte[][] chains = new byte[n][];
-    for (int i = 0; i < n; i++) {
-      Stager.Row row = rows.get(i);
-      positions[i] = row.position();
-      streams[i] = row.stream();
-      versions[i] = row.version();
-      ids[i] = row.id();
-      types[i] = row.type();
-      recorded[i] = row.recordedMicros();
-      Instant eff = row.effectiveAt();
-      effective[i] = Math.multiplyExact(eff.getEpochSecond(), 1_000_000L) + eff.getNano() / 1_000;
-      effectiveNanos[i] = eff.getNano();
-      batchSizes[i] = row.batchSize();
-      indexes[i] = row.indexInBatch();
-      imported[i] = row.imported();
-      data[i] = row.data();
-      digests[i] = row.dataDigest();
-      metadata[i] = row.metadata();
-      chains[i] = row.chain();
-    }
-    Map<String, Stager.StreamHead> heads = stager.streams();
-    int m = heads.size();
-    String[] names = new String[m];
-    Long[] lastVersions = new Long[m];
-    Long[] lastPositions = new Long[m];
-    Long[] lastRecorded = new Long[m];
-    int k = 0;
-    for (Map.Entry<String, Stager.StreamHead> e : heads.entrySet()) {
-      names[k] = e.getKey();
-      lastVersions[k] = e.getValue().version();
-      lastPositions[k] = e.getValue().lastPosition();
-      lastRecorded[k] = e.getValue().lastMicros();
-      k++;
-    }
+    RowArrays rows = RowArrays.of(stager);
     Stager.Head head = stager.head();
     PreparedStatement s = c.prepareStatement(WRITE + "; COMMIT");
     try {
-      int p = 1;
-      s.setArray(p++, c.createArrayOf("int8", positions));
-      s.setArray(p++, c.createArrayOf("text", streams));
-      s.setArray(p++, c.createArrayOf("int8", versions));
-      s.setArray(p++, c.createArrayOf("uuid", ids));
-      s.setArray(p++, c.createArrayOf("text", types));
-      s.setArray(p++, c.createArrayOf("int8", recorded));
-      s.setArray(p++, c.createArrayOf("int8", effective));
-      s.setArray(p++, c.createArrayOf("int4", effectiveNanos));
-      s.setArray(p++, c.createArrayOf("int4", batchSizes));
-      s.setArray(p++, c.createArrayOf("int4", indexes));
-      s.setArray(p++, c.createArrayOf("bool", imported));
-      s.setArray(p++, c.createArrayOf("bytea", data));
-      s.setArray(p++, c.createArrayOf("bytea", digests));
-      s.setArray(p++, c.createArrayOf("bytea", metadata));
-      s.setArray(p++, c.createArrayOf("bytea", chains));
-      s.setArray(p++, c.createArrayOf("text", names));
-      s.setArray(p++, c.createArrayOf("int8", lastVersions));
-      s.setArray(p++, c.createArrayOf("int8", lastPositions));
-      s.setArray(p++, c.createArrayOf("int8", lastRecorded));
+      int p = rows.bindEvents(c, s, 1);
+      p = rows.bindStreamNames(c, s, p);
+      p = rows.bindStreamHeads(c, s, p);
       s.setLong(p++, head.position());
       s.setLong(p++, head.micros());
       s.setBytes(p++, head.chain());

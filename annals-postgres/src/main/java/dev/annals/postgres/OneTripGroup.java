@@ -4,11 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -74,84 +70,21 @@ final class OneTripGroup {
 
   private void bind(Connection c, PreparedStatement s, ExpectedHead.Plan plan) throws SQLException {
     Stager stager = plan.stager();
-    List<Stager.Row> rows = stager.rows();
-    int n = rows.size();
-    Long[] positions = new Long[n];
-    String[] streams = new String[n];
-    Long[] versions = new Long[n];
-    UUID[] ids = new UUID[n];
-    String[] types = new String[n];
-    Long[] recorded = new Long[n];
-    Long[] effective = new Long[n];
-    Integer[] effectiveNanos = new Integer[n];
-    Integer[] batchSizes = new Integer[n];
-    Integer[] indexes = new Integer[n];
-    Boolean[] imported = new Boolean[n];
-    byte[][] data = new byte[n][];
-    byte[][] digests = new byte[n][];
-    byte[][] metadata = new byte[n][];
-    byte[][] chains = new byte[n][];
-    for (int i = 0; i < n; i++) {
-      Stager.Row row = rows.get(i);
-      positions[i] = row.position();
-      streams[i] = row.stream();
-      versions[i] = row.version();
-      ids[i] = row.id();
-      types[i] = row.type();
-      recorded[i] = row.recordedMicros();
-      Instant eff = row.effectiveAt();
-      effective[i] = Math.multiplyExact(eff.getEpochSecond(), 1_000_000L) + eff.getNano() / 1_000;
-      effectiveNanos[i] = eff.getNano();
-      batchSizes[i] = row.batchSize();
-      indexes[i] = row.indexInBatch();
-      imported[i] = row.imported();
-      data[i] = row.data();
-      digests[i] = row.dataDigest();
-      metadata[i] = row.metadata();
-      chains[i] = row.chain();
-    }
-    Map<String, Stager.StreamHead> heads = stager.streams();
-    int m = heads.size();
-    String[] names = new String[m];
-    Long[] before = new Long[m];
-    Long[] lastVersions = new Long[m];
-    Long[] lastPositions = new Long[m];
-    Long[] lastRecorded = new Long[m];
-    int k = 0;
-    for (Map.Entry<String, Stager.StreamHead> e : heads.entrySet()) {
-      names[k] = e.getKey();
-      before[k] = plan.before().get(e.getKey());
-      lastVersions[k] = e.getValue().version();
-      lastPositions[k] = e.getValue().lastPosition();
-      lastRecorded[k] = e.getValue().lastMicros();
-      k++;
+    RowArrays rows = RowArrays.of(stager);
+    Long[] before = new Long[rows.names().length];
+    for (int k = 0; k < before.length; k++) {
+      before[k] = plan.before().get(rows.names()[k]);
     }
     Stager.Head expected = plan.expected();
     Stager.Head after = stager.head();
     int p = 1;
     s.setLong(p++, expected.position());
     s.setBytes(p++, expected.chain());
-    s.setLong(p++, rows.getFirst().recordedMicros());
-    s.setArray(p++, c.createArrayOf("int8", positions));
-    s.setArray(p++, c.createArrayOf("text", streams));
-    s.setArray(p++, c.createArrayOf("int8", versions));
-    s.setArray(p++, c.createArrayOf("uuid", ids));
-    s.setArray(p++, c.createArrayOf("text", types));
-    s.setArray(p++, c.createArrayOf("int8", recorded));
-    s.setArray(p++, c.createArrayOf("int8", effective));
-    s.setArray(p++, c.createArrayOf("int4", effectiveNanos));
-    s.setArray(p++, c.createArrayOf("int4", batchSizes));
-    s.setArray(p++, c.createArrayOf("int4", indexes));
-    s.setArray(p++, c.createArrayOf("bool", imported));
-    s.setArray(p++, c.createArrayOf("bytea", data));
-    s.setArray(p++, c.createArrayOf("bytea", digests));
-    s.setArray(p++, c.createArrayOf("bytea", metadata));
-    s.setArray(p++, c.createArrayOf("bytea", chains));
-    s.setArray(p++, c.createArrayOf("text", names));
+    s.setLong(p++, stager.rows().getFirst().recordedMicros());
+    p = rows.bindEvents(c, s, p);
+    p = rows.bindStreamNames(c, s, p);
     s.setArray(p++, c.createArrayOf("int8", before));
-    s.setArray(p++, c.createArrayOf("int8", lastVersions));
-    s.setArray(p++, c.createArrayOf("int8", lastPositions));
-    s.setArray(p++, c.createArrayOf("int8", lastRecorded));
+    p = rows.bindStreamHeads(c, s, p);
     s.setLong(p++, after.position());
     s.setLong(p++, after.micros());
     s.setBytes(p++, after.chain());

@@ -71,6 +71,25 @@ class PgOneTripTest {
   }
 
   @Test
+  void a_store_of_schema_version_1_is_migrated_on_open_and_appends_in_one_round_trip() throws Exception {
+    PostgresOptions options = PgStores.freshOptions();
+    String first;
+    try (var in = SchemaMigration.class.getResourceAsStream("schema-1.sql")) {
+      first = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    try (Connection c = java.sql.DriverManager.getConnection(TestPostgres.shared().jdbcUrl(PgStores.database()))) {
+      assertThat(new SchemaMigration(java.util.List.of(first)).migrate(c, options.schema())).isZero();
+    }
+    try (PostgresEventStore store = PostgresEventStore.open(options)) {
+      store.append("acct-1", ExpectedVersion.NO_STREAM, EventData.of("Opened", "{}"));
+      store.append("acct-1", ExpectedVersion.exactly(1), EventData.of("Deposited", "{}"));
+      assertThat(store.appendStats().oneTripGroups()).isEqualTo(1);
+    }
+    assertThat(PostgresAppendTest.count(options, "SELECT version FROM annals_schema")).isEqualTo(2);
+    assertThat(PostgresVerifier.verify(options, PostgresVerifier.Progress.NONE).problems()).isEmpty();
+  }
+
+  @Test
   void an_append_after_position_at_an_instant_past_the_log_is_stamped_at_or_after_it() throws Exception {
     PostgresOptions options = PgStores.freshOptions();
     try (PostgresEventStore store = PostgresEventStore.open(options)) {

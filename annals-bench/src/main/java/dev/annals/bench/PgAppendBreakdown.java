@@ -18,21 +18,25 @@ import java.util.Locale;
  * @param events events they held
  * @param lockWaitNanos the first round trip, head lock wait included
  * @param statementNanos in this process between the round trips
- * @param commitNanos the second round trip: insert and COMMIT
+ * @param commitNanos the second round trip: insert and COMMIT (and a one-round-trip group's round trip)
+ * @param oneTripGroups groups written in one round trip (decided in advance, checked under the lock)
+ * @param refusedOneTrips one-round-trip groups the database refused (then written in two round trips)
  */
-record PgAppendBreakdown(long groups, long events, long lockWaitNanos, long statementNanos, long commitNanos) {
+record PgAppendBreakdown(long groups, long events, long lockWaitNanos, long statementNanos, long commitNanos,
+    long oneTripGroups, long refusedOneTrips) {
 
   /** The engine's counters now (totals since it opened). */
   static PgAppendBreakdown of(PostgresEventStore store) {
     AppendStats s = store.appendStats();
     return new PgAppendBreakdown(s.groups(), s.events(), s.lockWait().toNanos(), s.statements().toNanos(),
-        s.commit().toNanos());
+        s.commit().toNanos(), s.oneTripGroups(), s.refusedOneTrips());
   }
 
   /** What happened between {@code before} and this. */
   PgAppendBreakdown since(PgAppendBreakdown before) {
     return new PgAppendBreakdown(groups - before.groups, events - before.events, lockWaitNanos - before.lockWaitNanos,
-        statementNanos - before.statementNanos, commitNanos - before.commitNanos);
+        statementNanos - before.statementNanos, commitNanos - before.commitNanos, oneTripGroups - before.oneTripGroups,
+        refusedOneTrips - before.refusedOneTrips);
   }
 
   /** "where the time goes: ..." over a run of {@code seconds}. */
@@ -40,10 +44,11 @@ record PgAppendBreakdown(long groups, long events, long lockWaitNanos, long stat
     long g = Math.max(1, groups);
     double groupNanos = Math.max(1, lockWaitNanos + statementNanos + commitNanos);
     return String.format(Locale.ROOT,
-        "where the time goes: %d groups, %.1f events/commit, a COMMIT every %.2f ms; per group %.2f ms head lock + lookup (%.0f%% of the"
+        "where the time goes: %d groups (%d in one round trip, %d refused and redone in two), %.1f events/commit,"
+            + " a COMMIT every %.2f ms; per group %.2f ms head lock + lookup (%.0f%% of the"
             + " group time), %.2f ms deciding and encoding, %.2f ms insert + COMMIT; writers busy %.0f%% of the run"
             + " (summed over writer threads)",
-        groups, events / (double) g, seconds * 1e3 / g, lockWaitNanos / 1e6 / g, 100 * lockWaitNanos / groupNanos, statementNanos / 1e6 / g,
+        groups, oneTripGroups, refusedOneTrips, events / (double) g, seconds * 1e3 / g, lockWaitNanos / 1e6 / g, 100 * lockWaitNanos / groupNanos, statementNanos / 1e6 / g,
         commitNanos / 1e6 / g, 100 * groupNanos / 1e9 / seconds);
   }
 }

@@ -66,10 +66,11 @@ class PgRowsTest {
 
   @Test
   void the_append_breakdown_divides_by_groups_and_by_the_run() {
-    PgAppendBreakdown before = new PgAppendBreakdown(10, 100, 0, 0, 0);
-    PgAppendBreakdown after = new PgAppendBreakdown(110, 4_100, 100_000_000, 300_000_000, 100_000_000);
+    PgAppendBreakdown before = new PgAppendBreakdown(10, 100, 0, 0, 0, 5, 1);
+    PgAppendBreakdown after = new PgAppendBreakdown(110, 4_100, 100_000_000, 300_000_000, 100_000_000, 65, 3);
 
-    assertThat(after.since(before).text(1.0)).isEqualTo("where the time goes: 100 groups, 40.0 events/commit,"
+    assertThat(after.since(before).text(1.0)).isEqualTo("where the time goes: 100 groups (60 in one round trip, 2"
+        + " refused and redone in two), 40.0 events/commit,"
         + " a COMMIT every 10.00 ms;"
         + " per group 1.00 ms head lock + lookup (20% of the group time), 3.00 ms deciding and encoding, 1.00 ms"
         + " insert + COMMIT; writers busy 50% of the run (summed over writer threads)");

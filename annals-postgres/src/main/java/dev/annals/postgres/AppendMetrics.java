@@ -13,6 +13,8 @@ final class AppendMetrics {
   private final LongAdder lockNanos = new LongAdder();
   private final LongAdder decideNanos = new LongAdder();
   private final LongAdder commitNanos = new LongAdder();
+  private final LongAdder oneTripGroups = new LongAdder();
+  private final LongAdder refusedOneTrips = new LongAdder();
 
   /** One group committed (or rolled back, having written nothing). */
   void group(int groupWrites, int groupEvents, long lockAndRead, long decide, long writeAndCommit) {
@@ -24,6 +26,21 @@ final class AppendMetrics {
     commitNanos.add(writeAndCommit);
   }
 
+  /** One group committed in one round trip (head lock, checks, rows and COMMIT: {@code nanos}). */
+  void oneTrip(int groupWrites, int groupEvents, long nanos) {
+    groups.increment();
+    oneTripGroups.increment();
+    writes.add(groupWrites);
+    events.add(groupEvents);
+    commitNanos.add(nanos);
+  }
+
+  /** The database refused a one-round-trip group (an expectation was wrong); it goes the two-round-trip way. */
+  void refusedOneTrip(long nanos) {
+    refusedOneTrips.increment();
+    commitNanos.add(nanos);
+  }
+
   /** One group failed. */
   void failed() {
     failedGroups.increment();
@@ -31,6 +48,7 @@ final class AppendMetrics {
 
   AppendStats snapshot() {
     return new AppendStats(groups.sum(), writes.sum(), events.sum(), failedGroups.sum(),
-        Duration.ofNanos(lockNanos.sum()), Duration.ofNanos(decideNanos.sum()), Duration.ofNanos(commitNanos.sum()));
+        Duration.ofNanos(lockNanos.sum()), Duration.ofNanos(decideNanos.sum()), Duration.ofNanos(commitNanos.sum()),
+        oneTripGroups.sum(), refusedOneTrips.sum());
   }
 }

@@ -170,6 +170,7 @@ final class Appender implements AutoCloseable {
 
   /** Runs one group's transaction and answers its callers. */
   private void process(GroupTransaction transaction, List<PendingWrite> group) {
+    boolean oneTripLost = false;
     for (int attempt = 1; ; attempt++) {
       Connection c;
       try {
@@ -180,18 +181,19 @@ final class Appender implements AutoCloseable {
       }
       GroupTransaction.Done done;
       try {
-        done = transaction.run(c, group);
+        done = transaction.write(c, group);
       } catch (GroupTransaction.Failed f) {
         boolean lost = Database.isConnectionLoss(f.cause);
         release(c, lost);
         if (lost) {
           db.evictIdle(); // they most likely died with this one (a restarted or failed-over server)
         }
-        if (f.phase == GroupTransaction.Phase.BEFORE_COMMIT && lost && attempt < MAX_ATTEMPTS) {
-          LOG.debug("a group lost its connection before COMMIT; trying again on a fresh one", f.cause);
+        if (f.phase != GroupTransaction.Phase.COMMIT && lost && attempt < MAX_ATTEMPTS) {
+          LOG.debug("a group lost its connection before its outcome was known; trying again on a fresh one", f.cause);
+          oneTripLost |= f.phase == GroupTransaction.Phase.ONE_TRIP;
           continue;
         }
-        StoreUnavailableException failure = failure(f);
+        StoreUnavailableException failure = failure(f, oneTripLost);
         group.forEach(w -> w.fail(failure));
         return;
       }
@@ -206,11 +208,13 @@ final class Appender implements AutoCloseable {
 
   /**
    * What the callers of a failed group are told. Only a connection lost while the insert-and-COMMIT round
-   * trip was in flight leaves the outcome unknown; an error the server reported (the transaction aborted
-   * before its COMMIT ran) or a loss before that round trip means nothing was written.
+   * trip (or a one-round-trip call, not resolved by a run after it) was in flight leaves the outcome
+   * unknown; an error the server reported (the transaction aborted before its COMMIT ran) or a loss
+   * before that round trip means nothing was written.
    */
-  private StoreUnavailableException failure(GroupTransaction.Failed f) {
-    boolean unknown = f.phase == GroupTransaction.Phase.COMMIT && Database.isConnectionLoss(f.cause);
+  private StoreUnavailableException failure(GroupTransaction.Failed f, boolean oneTripLost) {
+    boolean unknown = oneTripLost
+        || (f.phase != GroupTransaction.Phase.BEFORE_COMMIT && Database.isConnectionLoss(f.cause));
     StoreUnavailableException u = db.unavailable(unknown ? "committing an append" : "appending", f.cause);
     if (unknown) {
       return new StoreUnavailableException(u.getMessage() + "; the append may or may not be written: retry it with"

@@ -34,7 +34,9 @@ final class EventWriter implements AutoCloseable {
     this.validator = new AppendValidator(options.limits());
     this.importClock = options.clock().orElse(Clock.systemUTC());
     this.metrics = new AppendMetrics();
-    this.appender = new Appender(db, () -> new GroupTransaction(db, options.clock(), metrics, faults), onCommitted);
+    ExpectedHead expected = new ExpectedHead();
+    this.appender = new Appender(db, () -> new GroupTransaction(db, options.clock(), metrics, faults, expected),
+        onCommitted);
     appender.start();
   }
 

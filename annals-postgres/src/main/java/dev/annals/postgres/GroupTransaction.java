@@ -8,7 +8,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -19,7 +18,9 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * One group's transaction on one connection, in two round trips whatever the group's size:
+ * One group's transaction on one connection. {@link #write} sends it in one round trip when the
+ * {@link ExpectedHead} can decide it ({@link OneTripGroup}); else, and when the database refuses that,
+ * {@link #run} writes it in two round trips whatever the group's size:
  * <ol>
  *   <li>BEGIN; lock the head row ({@code SELECT ... FROM annals_head FOR UPDATE}); then read the
  *       database's clock, the versions of the group's streams and the written events carrying the group's
@@ -41,7 +42,18 @@ final class GroupTransaction {
    * or during or after it (unknown when the connection was lost; nothing written when the server
    * reported an error, which aborts the transaction before its COMMIT runs).
    */
-  enum Phase { BEFORE_COMMIT, COMMIT }
+  enum Phase {
+    BEFORE_COMMIT,
+    COMMIT,
+    /**
+     * The one-round-trip call ({@link OneTripGroup}, which commits) was in flight: unknown when the
+     * connection was lost, but the group run again the two-round-trip way answers it rightly either way.
+     * That run reads under the head lock, which the call takes first: it finds the call's events if it
+     * committed (and answers them as written), or else decides the group exactly as the call would have,
+     * and writes it, which makes a call still arriving late find the head moved and write nothing.
+     */
+    ONE_TRIP
+  }
 
   /** A failed group transaction. */
   static final class Failed extends Exception {
@@ -70,7 +82,7 @@ final class GroupTransaction {
     default void afterCommit(Connection c) throws SQLException { }
   }
 
-  private static final String LOCK_HEAD = "SELECT position, recorded_at, chain FROM annals_head FOR UPDATE";
+  private static final String LOCK_HEAD = "SELECT position, recorded_at, chain, stamp_floor FROM annals_head FOR UPDATE";
 
   /**
    * After the lock: the database's clock (first row; microseconds, exact: extract gives a numeric), the
@@ -112,13 +124,47 @@ final class GroupTransaction {
   private final Optional<Clock> clock;
   private final AppendMetrics metrics;
   private final Faults faults;
+  private final ExpectedHead expected;
+  private final OneTripGroup oneTrip;
   private final ChainHash hash = new ChainHash();
 
-  GroupTransaction(Database db, Optional<Clock> clock, AppendMetrics metrics, Faults faults) {
+  GroupTransaction(Database db, Optional<Clock> clock, AppendMetrics metrics, Faults faults, ExpectedHead expected) {
     this.db = db;
     this.clock = clock;
     this.metrics = metrics;
     this.faults = faults;
+    this.expected = expected;
+    this.oneTrip = new OneTripGroup(db);
+  }
+
+  /**
+   * Writes {@code group} on {@code c} (in auto-commit mode): in one round trip when it can be decided
+   * against the {@link ExpectedHead} and the database confirms every expectation, else as {@link #run}.
+   */
+  Done write(Connection c, List<PendingWrite> group) throws Failed {
+    Optional<ExpectedHead.Plan> plan = clock.isPresent() || faults != Faults.NONE
+        ? Optional.empty() : expected.plan(group);
+    if (plan.isPresent()) {
+      long t0 = System.nanoTime();
+      Optional<Long> committed;
+      try {
+        committed = oneTrip.write(c, plan.get());
+      } catch (SQLException e) {
+        expected.refused(plan.get());
+        metrics.failed();
+        throw new Failed(Phase.ONE_TRIP, e);
+      }
+      long t1 = System.nanoTime();
+      if (committed.isPresent()) {
+        expected.committed(committed.get(), t1);
+        Stager stager = plan.get().stager();
+        metrics.oneTrip(group.size(), stager.rows().size(), t1 - t0);
+        return new Done(plan.get().answers(), stager.head().position(), true);
+      }
+      expected.refused(plan.get());
+      metrics.refusedOneTrip(t1 - t0);
+    }
+    return run(c, group);
   }
 
   /**
@@ -129,6 +175,8 @@ final class GroupTransaction {
    */
   Done run(Connection c, List<PendingWrite> group) throws Failed {
     Phase phase = Phase.BEFORE_COMMIT;
+    expected.forget(); // groups planned meanwhile would expect the head this one is about to move
+    boolean learned = false;
     try {
       c.setAutoCommit(false);
       try {
@@ -141,6 +189,9 @@ final class GroupTransaction {
         }
         boolean writes = !stager.rows().isEmpty();
         PreparedStatement write = writes ? prepareWrite(c, stager) : null;
+        if (writes) {
+          expected.sending(stager.head());
+        }
         long t2 = System.nanoTime();
         faults.beforeCommit(c);
         phase = Phase.COMMIT;
@@ -153,6 +204,8 @@ final class GroupTransaction {
         }
         faults.afterCommit(c);
         long t3 = System.nanoTime();
+        expected.learned(stager.found(), stager.head(), stager.versionsAfter(), stager.nowMicros(), t1);
+        learned = true;
         metrics.group(group.size(), stager.rows().size(), t1 - t0, t2 - t1, t3 - t2);
         return new Done(answers, stager.head().position(), writes);
       } catch (SQLException | RuntimeException e) {
@@ -172,6 +225,10 @@ final class GroupTransaction {
     } catch (SQLException e) {
       metrics.failed();
       throw new Failed(phase, e);
+    } finally {
+      if (!learned) {
+        expected.unread();
+      }
     }
   }
 
@@ -202,12 +259,14 @@ final class GroupTransaction {
       s.setArray(2, c.createArrayOf("uuid", ids.toArray(new UUID[0])));
       s.execute();
       Stager.Head head;
+      long floor;
       try (ResultSet r = s.getResultSet()) {
         if (!r.next()) {
           throw new SQLException("the store's head row is missing (schema '" + db.schema() + "' is damaged)", "XX001");
         }
         long position = r.getLong(1);
         head = new Stager.Head(position, position == 0 ? Long.MIN_VALUE : r.getLong(2), r.getBytes(3));
+        floor = r.getLong(4);
       }
       if (!s.getMoreResults()) {
         throw new SQLException("the lookup returned no result", "XX000");
@@ -229,7 +288,8 @@ final class GroupTransaction {
           }
         }
       }
-      return new Stager(hash, head, now, clock, new Stager.Known(versions, byId));
+      // never below an instant positionAt has answered "the next position" for (schema-2.sql, stamp_floor)
+      return new Stager(hash, head, Math.max(now, floor), clock, new Stager.Known(versions, byId));
     }
   }
 
@@ -238,79 +298,13 @@ final class GroupTransaction {
    * notifying the new head position, then COMMIT.
    */
   private PreparedStatement prepareWrite(Connection c, Stager stager) throws SQLException {
-    List<Stager.Row> rows = stager.rows();
-    int n = rows.size();
-    Long[] positions = new Long[n];
-    String[] streams = new String[n];
-    Long[] versions = new Long[n];
-    UUID[] ids = new UUID[n];
-    String[] types = new String[n];
-    Long[] recorded = new Long[n];
-    Long[] effective = new Long[n];
-    Integer[] effectiveNanos = new Integer[n];
-    Integer[] batchSizes = new Integer[n];
-    Integer[] indexes = new Integer[n];
-    Boolean[] imported = new Boolean[n];
-    byte[][] data = new byte[n][];
-    byte[][] digests = new byte[n][];
-    byte[][] metadata = new byte[n][];
-    byte[][] chains = new byte[n][];
-    for (int i = 0; i < n; i++) {
-      Stager.Row row = rows.get(i);
-      positions[i] = row.position();
-      streams[i] = row.stream();
-      versions[i] = row.version();
-      ids[i] = row.id();
-      types[i] = row.type();
-      recorded[i] = row.recordedMicros();
-      Instant eff = row.effectiveAt();
-      effective[i] = Math.multiplyExact(eff.getEpochSecond(), 1_000_000L) + eff.getNano() / 1_000;
-      effectiveNanos[i] = eff.getNano();
-      batchSizes[i] = row.batchSize();
-      indexes[i] = row.indexInBatch();
-      imported[i] = row.imported();
-      data[i] = row.data();
-      digests[i] = row.dataDigest();
-      metadata[i] = row.metadata();
-      chains[i] = row.chain();
-    }
-    Map<String, Stager.StreamHead> heads = stager.streams();
-    int m = heads.size();
-    String[] names = new String[m];
-    Long[] lastVersions = new Long[m];
-    Long[] lastPositions = new Long[m];
-    Long[] lastRecorded = new Long[m];
-    int k = 0;
-    for (Map.Entry<String, Stager.StreamHead> e : heads.entrySet()) {
-      names[k] = e.getKey();
-      lastVersions[k] = e.getValue().version();
-      lastPositions[k] = e.getValue().lastPosition();
-      lastRecorded[k] = e.getValue().lastMicros();
-      k++;
-    }
+    RowArrays rows = RowArrays.of(stager);
     Stager.Head head = stager.head();
     PreparedStatement s = c.prepareStatement(WRITE + "; COMMIT");
     try {
-      int p = 1;
-      s.setArray(p++, c.createArrayOf("int8", positions));
-      s.setArray(p++, c.createArrayOf("text", streams));
-      s.setArray(p++, c.createArrayOf("int8", versions));
-      s.setArray(p++, c.createArrayOf("uuid", ids));
-      s.setArray(p++, c.createArrayOf("text", types));
-      s.setArray(p++, c.createArrayOf("int8", recorded));
-      s.setArray(p++, c.createArrayOf("int8", effective));
-      s.setArray(p++, c.createArrayOf("int4", effectiveNanos));
-      s.setArray(p++, c.createArrayOf("int4", batchSizes));
-      s.setArray(p++, c.createArrayOf("int4", indexes));
-      s.setArray(p++, c.createArrayOf("bool", imported));
-      s.setArray(p++, c.createArrayOf("bytea", data));
-      s.setArray(p++, c.createArrayOf("bytea", digests));
-      s.setArray(p++, c.createArrayOf("bytea", metadata));
-      s.setArray(p++, c.createArrayOf("bytea", chains));
-      s.setArray(p++, c.createArrayOf("text", names));
-      s.setArray(p++, c.createArrayOf("int8", lastVersions));
-      s.setArray(p++, c.createArrayOf("int8", lastPositions));
-      s.setArray(p++, c.createArrayOf("int8", lastRecorded));
+      int p = rows.bindEvents(c, s, 1);
+      p = rows.bindStreamNames(c, s, p);
+      p = rows.bindStreamHeads(c, s, p);
       s.setLong(p++, head.position());
       s.setLong(p++, head.micros());
       s.setBytes(p++, head.chain());

@@ -23,11 +23,13 @@ import javax.sql.DataSource;
  *   <li>Some committed event is stamped at or after the instant: the in-flight transaction stamped after
  *       it (it locked the head after that event committed), so at or after the instant too; nothing
  *       before the answer can still appear. Answered at once.
- *   <li>None is: this takes the head row FOR SHARE, which conflicts with FOR UPDATE (and with a plain
- *       UPDATE of the row), so it waits until any in-flight append has committed or rolled back, and
- *       asks again. Any append that locks the head after that stamps a clock reading taken after this
- *       moment: past the instant, if the instant is in the past. The shared lock is held only for that
- *       one statement (autocommit), so writers wait microseconds at most.
+ *   <li>None is: this raises the head row's {@code stamp_floor} to the instant (never beyond the
+ *       database's clock). The update waits until any in-flight append has committed or rolled back, and
+ *       then asks again. Every append that locks the head after that is stamped at or after the floor:
+ *       one decided under the lock stamps a clock reading taken after this moment (and at least the
+ *       floor); one decided in advance ({@link ExpectedHead}) with an earlier reading is refused by the
+ *       database and decided again under the lock. The row is locked only for that one statement
+ *       (autocommit), so writers wait for its COMMIT at most.
  * </ul>
  * Imports bring their own recordedAt and are the exception, as on every engine.
  */
@@ -47,7 +49,12 @@ final class PositionAt {
     this.headSql = "SELECT coalesce((SELECT position FROM " + tables.head() + "), 0)";
     this.findSql = "SELECT h.head, e.position FROM (" + headSql + " AS head) h LEFT JOIN LATERAL (SELECT position FROM " + tables.events()
         + " WHERE recorded_at >= ? ORDER BY recorded_at, position LIMIT 1) e ON true";
-    this.waitSql = "SELECT position FROM " + tables.head() + " FOR SHARE";
+    // Its own small transaction, one round trip. Not waiting for its WAL flush: the floor matters to groups
+    // decided in advance on a clock reading taken before it, which a crash of the server fails anyway
+    // (their connections break, and they are decided again under the head lock).
+    this.waitSql = "BEGIN; SET LOCAL synchronous_commit TO off; UPDATE " + tables.head()
+        + " SET stamp_floor = greatest(stamp_floor, least(?, (extract(epoch FROM clock_timestamp()) * 1000000)::bigint));"
+        + " COMMIT";
   }
 
   long positionAt(Instant instant) {
@@ -66,8 +73,9 @@ final class PositionAt {
       if (first.found()) {
         return first.position();
       }
-      try (PreparedStatement ps = c.prepareStatement(waitSql); ResultSet rs = ps.executeQuery()) {
-        rs.next(); // returns once no append holds the head
+      try (PreparedStatement ps = c.prepareStatement(waitSql)) {
+        ps.setLong(1, Math.multiplyExact(bound.getEpochSecond(), 1_000_000L) + bound.getNano() / 1_000);
+        ps.execute(); // returns once no append holds the head
       }
       if (!c.getAutoCommit()) {
         c.commit(); // let writers go before asking again

@@ -78,6 +78,7 @@ final class Stager {
   }
 
   private final ChainHash hash;
+  private final Head found;
   private final long nowMicros;
   private final Optional<Clock> clock;
   private final Known known;
@@ -95,6 +96,7 @@ final class Stager {
    */
   Stager(ChainHash hash, Head head, long nowMicros, Optional<Clock> clock, Known known) {
     this.hash = hash;
+    this.found = head;
     this.nowMicros = nowMicros;
     this.clock = clock;
     this.known = known;
@@ -125,6 +127,23 @@ final class Stager {
   /** The streams the group writes, with their new heads. */
   Map<String, StreamHead> streams() {
     return streams;
+  }
+
+  /** The log's head the group was decided against. */
+  Head found() {
+    return found;
+  }
+
+  /** The database's clock (microseconds) the group was decided with. */
+  long nowMicros() {
+    return nowMicros;
+  }
+
+  /** The version of every stream the group's writes name, after the group (0: the stream does not exist). */
+  Map<String, Long> versionsAfter() {
+    Map<String, Long> after = new HashMap<>(known.versions());
+    streams.forEach((s, h) -> after.put(s, h.version()));
+    return after;
   }
 
   /** The log's head after the group. */

@@ -71,11 +71,18 @@ final class RowWriter implements AutoCloseable {
     return new HikariDataSource(c);
   }
 
+  /** Every schema script shipped, in order (schema-1.sql, schema-2.sql, ...). */
   private static String schemaScript() {
-    try (InputStream in = RowWriter.class.getResourceAsStream("schema-1.sql")) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+    StringBuilder all = new StringBuilder();
+    for (int v = 1; ; v++) {
+      try (InputStream in = RowWriter.class.getResourceAsStream("schema-" + v + ".sql")) {
+        if (in == null) {
+          return all.toString();
+        }
+        all.append(new String(in.readAllBytes(), StandardCharsets.UTF_8)).append('\n');
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
     }
   }
 

@@ -1,0 +1,93 @@
+package dev.annals.postgres;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A group decided against the {@link ExpectedHead}, written in one round trip: one call of the schema's
+ * {@code annals_append_group} in auto-commit mode, which takes the head lock, checks the expected head,
+ * stream versions and recordedAt, inserts the rows, upserts the streams, moves the head, notifies and
+ * commits. When an expectation was wrong the database refuses the call, having written nothing, and the
+ * group goes the two-round-trip way ({@link GroupTransaction}).
+ *
+ * <p>Writer thread only (not thread-safe).
+ */
+final class OneTripGroup {
+
+  /** A call may be sent again when the head was found before the expected one (the group sent before it not yet committed). */
+  static final int MAX_BEHIND_RETRIES = 8;
+  private static final long BEHIND_PAUSE_NANOS = 100_000;
+
+  /** SQLSTATEs of a refused call (nothing written): the function's own, and an event id written already. */
+  static boolean isRefusal(SQLException e) {
+    String state = e.getSQLState();
+    return state != null && (state.startsWith("AN") || state.equals("23505"));
+  }
+
+  private static final String CALL = "SELECT annals_append_group(?, ?, ?, ?::int8[], ?::text[], ?::int8[], ?::uuid[],"
+      + " ?::text[], ?::int8[], ?::int8[], ?::int4[], ?::int4[], ?::int4[], ?::bool[], ?::bytea[], ?::bytea[], ?::bytea[],"
+      + " ?::bytea[], ?::text[], ?::int8[], ?::int8[], ?::int8[], ?::int8[], ?, ?, ?, ?)";
+
+  private final Database db;
+
+  OneTripGroup(Database db) {
+    this.db = db;
+  }
+
+  /**
+   * Sends {@code plan} on {@code c} (in auto-commit mode).
+   *
+   * @return the database's clock read under the head lock (microseconds), once committed; empty when the
+   *     database refused the group (nothing written)
+   * @throws SQLException any other failure (a lost connection leaves the outcome unknown)
+   */
+  Optional<Long> write(Connection c, ExpectedHead.Plan plan) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(CALL)) {
+      bind(c, s, plan);
+      for (int behind = 0; ; behind++) {
+        try (ResultSet r = s.executeQuery()) {
+          r.next();
+          return Optional.of(r.getLong(1));
+        } catch (SQLException e) {
+          // the other writer's group, expected before this one, is not committed yet: try again, unless it failed
+          if (!"AN004".equals(e.getSQLState()) || behind == MAX_BEHIND_RETRIES || !plan.stillExpected()) {
+            throw e;
+          }
+          LockSupport.parkNanos(BEHIND_PAUSE_NANOS * (behind + 1));
+        }
+      }
+    } catch (SQLException e) {
+      if (isRefusal(e)) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  private void bind(Connection c, PreparedStatement s, ExpectedHead.Plan plan) throws SQLException {
+    Stager stager = plan.stager();
+    RowArrays rows = RowArrays.of(stager);
+    Long[] before = new Long[rows.names().length];
+    for (int k = 0; k < before.length; k++) {
+      before[k] = plan.before().get(rows.names()[k]);
+    }
+    Stager.Head expected = plan.expected();
+    Stager.Head after = stager.head();
+    int p = 1;
+    s.setLong(p++, expected.position());
+    s.setBytes(p++, expected.chain());
+    s.setLong(p++, stager.rows().getFirst().recordedMicros());
+    p = rows.bindEvents(c, s, p);
+    p = rows.bindStreamNames(c, s, p);
+    s.setArray(p++, c.createArrayOf("int8", before));
+    p = rows.bindStreamHeads(c, s, p);
+    s.setLong(p++, after.position());
+    s.setLong(p++, after.micros());
+    s.setBytes(p++, after.chain());
+    s.setString(p, db.channel());
+  }
+}

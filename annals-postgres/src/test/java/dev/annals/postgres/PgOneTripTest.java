@@ -1,0 +1,112 @@
+package dev.annals.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.annals.core.AppendResult;
+import dev.annals.core.EventData;
+import dev.annals.core.ExpectedVersion;
+import dev.annals.core.WrongExpectedVersionException;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Groups decided in advance and written in one round trip (ExpectedHead, OneTripGroup): used once the
+ * process knows the head, and refused by the database, then written the two-round-trip way, whenever
+ * an expectation is wrong, with the same answers as if they had gone that way at once.
+ */
+@ExtendWith(TestPostgres.class)
+class PgOneTripTest {
+
+  @Test
+  void appends_after_the_first_are_written_in_one_round_trip() {
+    PostgresOptions options = PgStores.freshOptions();
+    try (PostgresEventStore store = PostgresEventStore.open(options)) {
+      for (int i = 0; i < 20; i++) {
+        AppendResult r = store.append("acct-" + (i % 3), ExpectedVersion.ANY, EventData.of("E", "{\"i\":" + i + "}"));
+        assertThat(r.firstPosition()).isEqualTo(i + 1);
+        assertThat(r.firstVersion()).isEqualTo(i / 3 + 1);
+      }
+      assertThat(store.appendStats().oneTripGroups()).isGreaterThanOrEqualTo(15);
+      assertThat(store.appendStats().refusedOneTrips()).isZero();
+    }
+    assertThat(PostgresVerifier.verify(options, PostgresVerifier.Progress.NONE).problems()).isEmpty();
+  }
+
+  @Test
+  void a_stream_written_by_another_writer_is_refused_by_the_database_and_decided_again() throws Exception {
+    PostgresOptions options = PgStores.freshOptions();
+    try (PostgresEventStore store = PostgresEventStore.open(options);
+        PostgresEventStore other = PostgresEventStore.open(options)) {
+      store.append("acct-1", ExpectedVersion.NO_STREAM, EventData.of("Opened", "{}"));
+      store.append("acct-2", ExpectedVersion.NO_STREAM, EventData.of("Opened", "{}"));
+      other.append("acct-1", ExpectedVersion.exactly(1), EventData.of("Deposited", "{}")); // store does not know
+
+      // store expects acct-1 at version 1 and the head at 2: the database refuses that, the retry reads the truth
+      assertThatThrownBy(() -> store.append("acct-1", ExpectedVersion.exactly(1), EventData.of("Deposited", "{}")))
+          .isInstanceOf(WrongExpectedVersionException.class);
+      AppendResult r = store.append("acct-1", ExpectedVersion.exactly(2), EventData.of("Withdrawn", "{}"));
+      assertThat(r.firstPosition()).isEqualTo(4);
+      assertThat(r.firstVersion()).isEqualTo(3);
+      assertThat(store.appendStats().refusedOneTrips()).isPositive();
+    }
+    assertThat(PostgresVerifier.verify(options, PostgresVerifier.Progress.NONE).problems()).isEmpty();
+  }
+
+  @Test
+  void a_retry_of_a_written_append_is_answered_its_original_result() {
+    try (PostgresEventStore store = PostgresEventStore.open(PgStores.freshOptions())) {
+      store.append("acct-0", ExpectedVersion.ANY, EventData.of("E", "{}"));
+      EventData e = EventData.of("E", "{\"x\":1}").withId(UUID.randomUUID());
+      AppendResult first = store.append("acct-1", ExpectedVersion.ANY, e);
+      store.append("acct-2", ExpectedVersion.ANY, EventData.of("E", "{}"));
+      AppendResult again = store.append("acct-1", ExpectedVersion.ANY, e); // the id is refused by the unique index
+      assertThat(again).isEqualTo(first);
+      assertThat(store.headPosition()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void a_store_of_schema_version_1_is_migrated_on_open_and_appends_in_one_round_trip() throws Exception {
+    PostgresOptions options = PgStores.freshOptions();
+    String first;
+    try (var in = SchemaMigration.class.getResourceAsStream("schema-1.sql")) {
+      first = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    try (Connection c = java.sql.DriverManager.getConnection(TestPostgres.shared().jdbcUrl(PgStores.database()))) {
+      assertThat(new SchemaMigration(java.util.List.of(first)).migrate(c, options.schema())).isZero();
+    }
+    try (PostgresEventStore store = PostgresEventStore.open(options)) {
+      store.append("acct-1", ExpectedVersion.NO_STREAM, EventData.of("Opened", "{}"));
+      store.append("acct-1", ExpectedVersion.exactly(1), EventData.of("Deposited", "{}"));
+      assertThat(store.appendStats().oneTripGroups()).isEqualTo(1);
+    }
+    assertThat(PostgresAppendTest.count(options, "SELECT version FROM annals_schema")).isEqualTo(2);
+    assertThat(PostgresVerifier.verify(options, PostgresVerifier.Progress.NONE).problems()).isEmpty();
+  }
+
+  @Test
+  void an_append_after_position_at_an_instant_past_the_log_is_stamped_at_or_after_it() throws Exception {
+    PostgresOptions options = PgStores.freshOptions();
+    try (PostgresEventStore store = PostgresEventStore.open(options)) {
+      store.append("acct-1", ExpectedVersion.ANY, EventData.of("E", "{}"));
+      for (int i = 0; i < 20; i++) {
+        Instant t = Instant.now();
+        long next = store.positionAt(t);
+        AppendResult r = store.append("acct-1", ExpectedVersion.ANY, EventData.of("E", "{}"));
+        assertThat(r.firstPosition()).isEqualTo(next);
+        assertThat(r.recordedAt()).isAfterOrEqualTo(t.truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+        assertThat(store.positionAt(t)).isEqualTo(next);
+      }
+    }
+    try (Connection c = PostgresAppendTest.sql(options); Statement s = c.createStatement();
+        var rs = s.executeQuery("SELECT stamp_floor > 0 FROM annals_head")) {
+      rs.next();
+      assertThat(rs.getBoolean(1)).isTrue();
+    }
+  }
+}

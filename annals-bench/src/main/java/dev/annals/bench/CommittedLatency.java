@@ -66,6 +66,15 @@ final class CommittedLatency implements AutoCloseable {
     return new Received(latencies.percentileUs(50), latencies.percentileUs(99), max, latencies.count());
   }
 
+  /** 256 bytes of JSON data carrying the sender's wall clock: {@code {"sentUs":N,"v":"xx..."}}. */
+  static byte[] payload(long sentUs) {
+    StringBuilder sb = new StringBuilder("{\"sentUs\":").append(sentUs).append(",\"v\":\"");
+    while (sb.length() < LogBench.EVENT_BYTES - 2) {
+      sb.append('x');
+    }
+    return sb.append("\"}").toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
   static long sentMicros(byte[] data) {
     byte[] key = "\"sentUs\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     outer:

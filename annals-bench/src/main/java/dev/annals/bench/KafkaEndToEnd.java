@@ -110,7 +110,7 @@ final class KafkaEndToEnd extends KafkaWorkload {
         long sentUs = PacedSender.wallMicros();
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
         store.append("live-" + seq % STREAMS, ExpectedVersion.ANY, List.of(new EventData(new UUID(rnd.nextLong(),
-            rnd.nextLong()), "Bench", Json.trusted(PgLiveDelivery.payload(sentUs)), Json.EMPTY_OBJECT,
+            rnd.nextLong()), "Bench", Json.trusted(CommittedLatency.payload(sentUs)), Json.EMPTY_OBJECT,
             Optional.empty())));
       });
       CommittedLatency.Received got;
@@ -164,7 +164,7 @@ final class KafkaEndToEnd extends KafkaWorkload {
       long since = System.currentTimeMillis() + 1_000L * warm / rate;
       PacedSender.Outcome sent = PacedSender.run(warm, measured, rate, SENDERS, (seq, thread) -> {
         byte[] stream = ("live-" + seq % STREAMS).getBytes(StandardCharsets.UTF_8);
-        queue.add(new ProducerRecord<>(topic, stream, PgLiveDelivery.payload(PacedSender.wallMicros())));
+        queue.add(new ProducerRecord<>(topic, stream, CommittedLatency.payload(PacedSender.wallMicros())));
       });
       loop.join(patience * 1_000);
       if (failed.get() != null) {

@@ -88,7 +88,7 @@ class KafkaWorkloadsTest {
 
   @Test
   void the_send_time_is_read_back_from_the_payload() {
-    assertThat(CommittedLatency.sentMicros(PgLiveDelivery.payload(1_733_000_000_123_456L)))
+    assertThat(CommittedLatency.sentMicros(CommittedLatency.payload(1_733_000_000_123_456L)))
         .isEqualTo(1_733_000_000_123_456L);
   }
 }

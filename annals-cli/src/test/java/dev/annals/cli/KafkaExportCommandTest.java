@@ -1,0 +1,142 @@
+package dev.annals.cli;
+
+import static dev.annals.cli.CliRun.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.annals.core.Direction;
+import dev.annals.core.EventData;
+import dev.annals.core.ExpectedVersion;
+import dev.annals.core.Filter;
+import dev.annals.core.Json;
+import dev.annals.core.RecordedEvent;
+import dev.annals.kafka.ExportSettings;
+import dev.annals.kafka.TestKafka;
+import dev.annals.kafka.local.LocalKafka;
+import dev.annals.log.Annals;
+import dev.annals.log.LogEventStore;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code annals kafka-export}: a happy path in a child JVM (exports a data directory's events, stops
+ * cleanly on SIGTERM), and each refusal in one line with a non-zero exit: missing and bad options, a
+ * missing store, an unknown topic, an unreachable broker.
+ */
+@ExtendWith(TestKafka.class)
+class KafkaExportCommandTest {
+
+  @TempDir Path tmp;
+
+  @Test
+  void exports_every_event_of_a_data_directory_and_stops_cleanly_on_sigterm(LocalKafka kafka) throws Exception {
+    Path data = tmp.resolve("data");
+    List<RecordedEvent> events;
+    try (LogEventStore log = Annals.open(data)) {
+      for (int i = 0; i < 30; i++) {
+        log.append("order-" + (i % 3), ExpectedVersion.ANY, new EventData(UUID.randomUUID(), "Placed",
+            Json.of("{\"n\":" + i + "}"), Json.EMPTY_OBJECT, Optional.empty()));
+      }
+      events = log.readAll(1, Direction.FORWARD, 100, Filter.all()).events();
+    }
+    String topic = topic(kafka);
+    try (ExportProcess export = new ExportProcess("--data", data.toString(), "--bootstrap", kafka.bootstrap(),
+        "--topic", topic)) {
+      assertThat(export.awaitExporting(60)).as(export.output()).isTrue();
+      List<ExportedRecords.Exported> seen = List.of();
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      while (seen.size() < events.size() && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+        seen = ExportedRecords.readAll(kafka.bootstrap(), topic);
+      }
+      assertThat(seen).as(export.output()).hasSize(events.size());
+      for (ExportedRecords.Exported r : seen) {
+        RecordedEvent e = events.get((int) r.position() - 1);
+        assertThat(r.stream()).isEqualTo(e.stream());
+        assertThat(r.headers()).containsEntry("ce_id", e.id().toString()).containsEntry("ce_type", "Placed");
+        assertThat(r.data()).isEqualTo(e.data().bytes());
+      }
+      export.close(); // SIGTERM: the shutdown hook ends the transaction and gives up the role
+      assertThat(export.output()).contains("annals: stopped; position 30 is the last one in Kafka")
+          .doesNotContain("Exception");
+    }
+  }
+
+  @Test
+  void missing_options_are_refused_with_what_to_give() {
+    CliRun noTopic = run("kafka-export", "--data", tmp.toString(), "--bootstrap", "127.0.0.1:9092");
+    assertThat(noTopic.exit()).isEqualTo(2);
+    assertThat(noTopic.err()).startsWith("Missing required option: '--topic=NAME'");
+    CliRun noStore = run("kafka-export", "--bootstrap", "127.0.0.1:9092", "--topic", "t");
+    assertThat(noStore.exit()).isEqualTo(2);
+    assertThat(noStore.err().strip()).isEqualTo("error: kafka-export needs the store to export: --data DIR or --store URL");
+    CliRun both = run("kafka-export", "--data", tmp.toString(), "--store", "postgresql://u@h:5432/db",
+        "--bootstrap", "127.0.0.1:9092", "--topic", "t");
+    assertThat(both.exit()).isEqualTo(2);
+    assertThat(both.err().strip()).isEqualTo("error: give --data or --store, not both");
+  }
+
+  @Test
+  void bad_values_and_a_missing_store_are_one_line_each() {
+    CliRun badTopic = run("kafka-export", "--data", tmp.toString(), "--bootstrap", "127.0.0.1:9092", "--topic", "a b");
+    assertThat(badTopic.exit()).isEqualTo(2);
+    assertThat(badTopic.err().strip()).startsWith("error: topic 'a b' is not a Kafka topic name").hasLineCount(1);
+    CliRun sameTopics = run("kafka-export", "--data", tmp.toString(), "--bootstrap", "127.0.0.1:9092", "--topic", "t",
+        "--progress-topic", "t");
+    assertThat(sameTopics.exit()).isEqualTo(2);
+    assertThat(sameTopics.err().strip()).startsWith("error: the progress topic must differ").hasLineCount(1);
+    CliRun blank = run("kafka-export", "--data", tmp.toString(), "--bootstrap", " ", "--topic", "t");
+    assertThat(blank.exit()).isEqualTo(2);
+    assertThat(blank.err().strip()).startsWith("error: ").contains("bootstrap").hasLineCount(1);
+    CliRun noDir = run("kafka-export", "--data", tmp.resolve("nope").toString(), "--bootstrap", "127.0.0.1:9092",
+        "--topic", "t");
+    assertThat(noDir.exit()).isEqualTo(2);
+    assertThat(noDir.err().strip()).startsWith("error: no data directory at ").hasLineCount(1);
+    assertThat(tmp.resolve("nope")).doesNotExist();
+  }
+
+  @Test
+  void an_unknown_topic_is_refused_in_one_line_naming_it(LocalKafka kafka) throws Exception {
+    Path data = store();
+    String topic = "never-created-" + UUID.randomUUID();
+    CliRun r = run("kafka-export", "--data", data.toString(), "--bootstrap", kafka.bootstrap(), "--topic", topic);
+    assertThat(r.exit()).as(r.err()).isEqualTo(2);
+    assertThat(r.err().strip()).startsWith("error: ").contains(topic).hasLineCount(1).doesNotContain("Exception");
+  }
+
+  @Test
+  void an_unreachable_broker_is_refused_in_one_line_naming_it() throws Exception {
+    Path data = store();
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort(); // closed again: nothing listens there
+    }
+    CliRun r = run("kafka-export", "--data", data.toString(), "--bootstrap", "127.0.0.1:" + port, "--topic", "t");
+    assertThat(r.exit()).as(r.err()).isEqualTo(2);
+    assertThat(r.err().strip()).startsWith("error: ").contains("127.0.0.1:" + port).hasLineCount(1)
+        .doesNotContain("Exception");
+  }
+
+  /** A data directory holding one event. */
+  private Path store() {
+    Path data = tmp.resolve("store");
+    try (LogEventStore log = Annals.open(data)) {
+      log.append("s-1", ExpectedVersion.ANY, new EventData(UUID.randomUUID(), "A", Json.of("1"), Json.EMPTY_OBJECT,
+          Optional.empty()));
+    }
+    return data;
+  }
+
+  /** A new topic of 3 partitions and its progress topic. */
+  static String topic(LocalKafka kafka) {
+    String topic = "export-" + UUID.randomUUID();
+    kafka.createTopic(topic, 3);
+    kafka.createCompactedTopic(topic + ExportSettings.PROGRESS_SUFFIX);
+    return topic;
+  }
+}

@@ -25,7 +25,11 @@ public final class InMemoryEventStore implements EventStore, StoredEventReader {
   /** Default number of most recent events whose ids are remembered for idempotent {@code any} appends. */
   public static final int DEFAULT_IDEMPOTENCY_WINDOW = 1_000_000;
 
-  private record Entry(RecordedEvent event, int indexInBatch, int batchSize) {
+  private record Entry(RecordedEvent event, int indexInBatch, int batchSize, boolean imported, byte[] chain) {
+    StoredEvent stored() {
+      return new StoredEvent(event, batchSize, indexInBatch, imported, chain);
+    }
+
     Idempotency.Written written() {
       return new Idempotency.Written(event.id(), event.stream(), event.version(), event.position(),
           event.recordedAt(), indexInBatch, batchSize);
@@ -42,6 +46,11 @@ public final class InMemoryEventStore implements EventStore, StoredEventReader {
   private final Map<UUID, Entry> recentIds = new HashMap<>();
   private int evicted;
   private final CommitNotifier notifier = new CommitNotifier(0);
+  private final UUID storeId = UUID.randomUUID();
+  private final LocalRoles roles = new LocalRoles();
+  /** Used under the write lock: each event's chain hash is computed as it is added. */
+  private final ChainHash chain = new ChainHash();
+  private byte[] lastChain = ChainHash.genesis();
   private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
@@ -90,7 +99,7 @@ public final class InMemoryEventStore implements EventStore, StoredEventReader {
       long firstPosition = log.size() + 1L;
       for (int i = 0; i < events.size(); i++) {
         EventData e = events.get(i);
-        add(stream, e, e.metadata(), now, i, events.size());
+        add(stream, e, e.metadata(), now, i, events.size(), false);
       }
       result = new AppendResult(stream, actual + 1, actual + events.size(), firstPosition, log.size(), now);
       evict();
@@ -101,11 +110,15 @@ public final class InMemoryEventStore implements EventStore, StoredEventReader {
     return result;
   }
 
-  private void add(String stream, EventData e, Json metadata, Instant recordedAt, int index, int size) {
+  private void add(String stream, EventData e, Json metadata, Instant recordedAt, int index, int size,
+      boolean imported) {
     ArrayList<Entry> s = streams.computeIfAbsent(stream, k -> new ArrayList<>());
     RecordedEvent r = new RecordedEvent(e.id(), stream, s.size() + 1L, log.size() + 1L, e.type(), e.data(),
         metadata, recordedAt, e.effectiveAt().orElse(recordedAt));
-    Entry entry = new Entry(r, index, size);
+    byte[] data = r.data().unsafeBytes();
+    lastChain = chain.next(lastChain, r.position(), r.version(), r.id(), r.recordedAt(), r.effectiveAt(), size, index,
+        imported, stream, r.type(), chain.dataDigest(data), data.length, r.metadata().unsafeBytes());
+    Entry entry = new Entry(r, index, size, imported, lastChain);
     s.add(entry);
     log.add(entry);
     recentIds.put(e.id(), entry);
@@ -165,7 +178,7 @@ public final class InMemoryEventStore implements EventStore, StoredEventReader {
       long firstPosition = log.size() + 1L;
       for (ImportEvent ie : events) {
         Json metadata = ie.event().metadata().with(Metadata.IMPORTED, BooleanNode.TRUE);
-        add(ie.stream(), ie.event(), metadata, ie.recordedAt().truncatedTo(ChronoUnit.MICROS), 0, 1);
+        add(ie.stream(), ie.event(), metadata, ie.recordedAt().truncatedTo(ChronoUnit.MICROS), 0, 1, true);
       }
       result = new ImportResult(events.size(), firstPosition, log.size());
       evict();
@@ -335,6 +348,8 @@ public final class InMemoryEventStore implements EventStore, StoredEventReader {
   @Override
   public void close() {
     closed = true;
+    roles.releaseAll();
+    notifier.wakeAll();
     for (Subscription s : List.copyOf(subscriptions)) {
       s.close();
     }
@@ -343,23 +358,39 @@ public final class InMemoryEventStore implements EventStore, StoredEventReader {
 
   // ---- stored events, for exporters (StoredEventReader) ----
 
+  /** A random id, new for each in-memory store. */
   @Override
-  public java.util.UUID storeId() {
-    throw new UnsupportedOperationException("being written");
+  public UUID storeId() {
+    return storeId;
   }
 
   @Override
-  public java.util.List<dev.annals.core.StoredEvent> readStored(long fromPosition, int limit) {
-    throw new UnsupportedOperationException("being written");
+  public List<StoredEvent> readStored(long fromPosition, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be >= 1, was " + limit);
+    }
+    lock.readLock().lock();
+    try {
+      int from = (int) Math.max(0, Math.min(fromPosition - 1, log.size()));
+      int to = (int) Math.min(log.size(), (long) from + limit);
+      List<StoredEvent> out = new ArrayList<>(to - from);
+      for (int i = from; i < to; i++) {
+        out.add(log.get(i).stored());
+      }
+      return out;
+    } finally {
+      lock.readLock().unlock();
+    }
   }
 
   @Override
   public boolean awaitHeadAbove(long position, java.time.Duration timeout) throws InterruptedException {
-    throw new UnsupportedOperationException("being written");
+    return notifier.awaitAbove(position, timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
+  /** Within this process: the store lives only here. */
   @Override
-  public java.util.Optional<dev.annals.core.ExclusiveRole> tryAcquireRole(String role) {
-    throw new UnsupportedOperationException("being written");
+  public Optional<ExclusiveRole> tryAcquireRole(String role) {
+    return roles.tryAcquire(role);
   }
 }

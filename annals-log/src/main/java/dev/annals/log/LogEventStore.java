@@ -60,6 +60,8 @@ public final class LogEventStore implements EventStore, FsyncReporting, dev.anna
   private final LogOptions options;
   private final DataDirectory dataDir;
   private final LogState state;
+  private final UUID storeId;
+  private final dev.annals.core.LocalRoles roles = new dev.annals.core.LocalRoles();
   private final GroupCommit writer;
   private final AppendValidator validator;
   /** Cloned by each append for its events' data digests ({@link Submission.Prepared}); never used itself. */
@@ -78,6 +80,7 @@ public final class LogEventStore implements EventStore, FsyncReporting, dev.anna
     this.options = options;
     this.dataDir = dataDir;
     this.state = recovered.state();
+    this.storeId = StoreIdFile.readOrCreate(dir);
     this.validator = new AppendValidator(options.limits());
     this.cutBytes = recovered.cutBytes();
     this.lastCheckpointHead = recovered.indexRebuilt() ? -1 : state.head();
@@ -487,6 +490,7 @@ public final class LogEventStore implements EventStore, FsyncReporting, dev.anna
       s.close();
     }
     subscriptions.clear();
+    roles.releaseAll();
     writer.stop();
     state.notifier.wakeAll();
     if (checkpoint && writer.failure().isEmpty()) {
@@ -511,23 +515,26 @@ public final class LogEventStore implements EventStore, FsyncReporting, dev.anna
 
   // ---- stored events, for exporters (StoredEventReader) ----
 
+  /** Kept in the data directory's {@code store-id} file, written on the first open. */
   @Override
-  public java.util.UUID storeId() {
-    throw new UnsupportedOperationException("being written");
+  public UUID storeId() {
+    return storeId;
   }
 
   @Override
-  public java.util.List<dev.annals.core.StoredEvent> readStored(long fromPosition, int limit) {
-    throw new UnsupportedOperationException("being written");
+  public List<dev.annals.core.StoredEvent> readStored(long fromPosition, int limit) {
+    return StoredReads.read(state, fromPosition, limit);
   }
 
   @Override
   public boolean awaitHeadAbove(long position, java.time.Duration timeout) throws InterruptedException {
-    throw new UnsupportedOperationException("being written");
+    return state.notifier.awaitAbove(position, timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
+  /** Within this process: the data directory's lock keeps every other process out of the store. */
   @Override
-  public java.util.Optional<dev.annals.core.ExclusiveRole> tryAcquireRole(String role) {
-    throw new UnsupportedOperationException("being written");
+  public Optional<dev.annals.core.ExclusiveRole> tryAcquireRole(String role) {
+    ensureOpen();
+    return roles.tryAcquire(role);
   }
 }

@@ -1,0 +1,84 @@
+package dev.annals.kafka;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Reads a progress topic to its end, {@code read_committed}, for one store's key: the last position (and
+ * its hash) that an exporter of this store committed. Run after {@code initTransactions()}, which
+ * completes or aborts whatever transaction an earlier exporter left open, so the end is final.
+ */
+final class ProgressReader {
+
+  private ProgressReader() {
+  }
+
+  /** The last committed progress under {@code key}; {@link ExportProgress#none} when there is none. */
+  static ExportProgress read(ExportSettings s, byte[] key, int partitions) {
+    Duration timeout = ExportTopics.timeout(s);
+    Map<String, Object> props = ExportTopics.clientProperties(s, "annals-export-progress");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    ExportProgress last = ExportProgress.none(partitions);
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+        new ByteArrayDeserializer())) {
+      List<TopicPartition> tps = consumer.partitionsFor(s.progressTopic(), timeout).stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      consumer.assign(tps);
+      consumer.seekToBeginning(tps);
+      Map<TopicPartition, Long> end = consumer.endOffsets(tps, timeout);
+      long deadline = System.nanoTime() + timeout.toNanos() * 3;
+      while (!atEnd(consumer, end, timeout)) {
+        if (System.nanoTime() > deadline) {
+          throw new KafkaExportException("reading the progress topic '" + s.progressTopic() + "' to its end took"
+              + " longer than " + timeout.multipliedBy(3).toMillis() + " ms; check that its brokers are up");
+        }
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+          if (Arrays.equals(r.key(), key) && r.value() != null) {
+            ExportProgress p = decode(s, r);
+            if (p.position() >= last.position()) {
+              last = p;
+            }
+          }
+        }
+      }
+      return last;
+    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+      throw new KafkaExportException("reading the progress topic '" + s.progressTopic() + "' on " + s.bootstrap()
+          + " took longer than " + timeout.toMillis() + " ms; check that its brokers are up", e);
+    } catch (KafkaException e) {
+      throw new KafkaExportException("reading the progress topic '" + s.progressTopic() + "' on " + s.bootstrap()
+          + " failed: " + ExportTopics.rootMessage(e), e);
+    }
+  }
+
+  private static boolean atEnd(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end,
+      Duration timeout) {
+    for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+      if (consumer.position(e.getKey(), timeout) < e.getValue()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static ExportProgress decode(ExportSettings s, ConsumerRecord<byte[], byte[]> r) {
+    try {
+      return ExportProgress.decode(r.value());
+    } catch (IllegalArgumentException e) {
+      throw new KafkaExportException("the progress topic '" + s.progressTopic() + "' holds a record for this store"
+          + " that an Annals exporter did not write (partition " + r.partition() + ", offset " + r.offset() + "): "
+          + e.getMessage());
+    }
+  }
+}

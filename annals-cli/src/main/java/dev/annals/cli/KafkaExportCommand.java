@@ -4,6 +4,7 @@ import dev.annals.kafka.ExportSettings;
 import dev.annals.kafka.ExportStatus;
 import dev.annals.kafka.KafkaExportException;
 import dev.annals.kafka.KafkaExporter;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -45,6 +46,10 @@ final class KafkaExportCommand implements Callable<Integer> {
           + ExportSettings.PROGRESS_SUFFIX + ").")
   Optional<String> progressTopic = Optional.empty();
 
+  @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+      description = "A Kafka client property (security, timeouts), e.g. default.api.timeout.ms=30000; repeatable.")
+  Map<String, String> kafkaProperties = new LinkedHashMap<>();
+
   @Override
   public Integer call() throws Exception {
     StoreLocation location = where.location().orElseThrow(() -> new CliFailure(
@@ -72,7 +77,7 @@ final class KafkaExportCommand implements Callable<Integer> {
     try {
       return new ExportSettings(bootstrap.strip(), topic.strip(),
           progressTopic.map(String::strip).orElse(topic.strip() + ExportSettings.PROGRESS_SUFFIX),
-          ExportSettings.DEFAULT_TRANSACTION_SIZE, Map.of());
+          ExportSettings.DEFAULT_TRANSACTION_SIZE, kafkaProperties);
     } catch (IllegalArgumentException e) {
       throw new CliFailure(e.getMessage(), 2);
     }

@@ -9,7 +9,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** {@code annals kafka-export …} in a child JVM (the test classpath, the CLI's Main), its output collected line by line. */
+/**
+ * {@code annals kafka-export …} in a child JVM (the test classpath, the CLI's Main), logging as the shipped
+ * CLI does (its logback.xml, not a test configuration), its output collected line by line.
+ */
 final class ExportProcess implements AutoCloseable {
 
   final Process process;
@@ -18,7 +21,8 @@ final class ExportProcess implements AutoCloseable {
 
   ExportProcess(String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", System.getProperty("java.class.path"), "dev.annals.cli.Main",
+        "-XX:TieredStopAtLevel=1", "-Dlogback.configurationFile=logback.xml",
+        "-D" + ProgressLine.TERMINAL_PROPERTY + "=false", "-cp", System.getProperty("java.class.path"), "dev.annals.cli.Main",
         "kafka-export"));
     cmd.addAll(List.of(args));
     process = new ProcessBuilder(cmd).redirectErrorStream(true).start();

@@ -10,7 +10,6 @@ import dev.annals.core.Filter;
 import dev.annals.core.Json;
 import dev.annals.core.RecordedEvent;
 import dev.annals.kafka.ExportSettings;
-import dev.annals.kafka.TestKafka;
 import dev.annals.kafka.local.LocalKafka;
 import dev.annals.log.Annals;
 import dev.annals.log.LogEventStore;
@@ -28,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * cleanly on SIGTERM), and each refusal in one line with a non-zero exit: missing and bad options, a
  * missing store, an unknown topic, an unreachable broker.
  */
-@ExtendWith(TestKafka.class)
+@ExtendWith(CliKafka.class)
 class KafkaExportCommandTest {
 
   @TempDir Path tmp;
@@ -102,24 +101,33 @@ class KafkaExportCommandTest {
 
   @Test
   void an_unknown_topic_is_refused_in_one_line_naming_it(LocalKafka kafka) throws Exception {
-    Path data = store();
     String topic = "never-created-" + UUID.randomUUID();
-    CliRun r = run("kafka-export", "--data", data.toString(), "--bootstrap", kafka.bootstrap(), "--topic", topic);
-    assertThat(r.exit()).as(r.err()).isEqualTo(2);
-    assertThat(r.err().strip()).startsWith("error: ").contains(topic).hasLineCount(1).doesNotContain("Exception");
+    String output = refused("--data", store().toString(), "--bootstrap", kafka.bootstrap(), "--topic", topic);
+    assertThat(output).startsWith("error: the topic '" + topic + "' does not exist on " + kafka.bootstrap());
   }
 
   @Test
   void an_unreachable_broker_is_refused_in_one_line_naming_it() throws Exception {
-    Path data = store();
     int port;
     try (ServerSocket free = new ServerSocket(0)) {
       port = free.getLocalPort(); // closed again: nothing listens there
     }
-    CliRun r = run("kafka-export", "--data", data.toString(), "--bootstrap", "127.0.0.1:" + port, "--topic", "t");
-    assertThat(r.exit()).as(r.err()).isEqualTo(2);
-    assertThat(r.err().strip()).startsWith("error: ").contains("127.0.0.1:" + port).hasLineCount(1)
-        .doesNotContain("Exception");
+    String output = refused("--data", store().toString(), "--bootstrap", "127.0.0.1:" + port, "--topic", "t",
+        "--kafka-property", "default.api.timeout.ms=2000");
+    assertThat(output).startsWith("error: cannot reach Kafka at 127.0.0.1:" + port + " within 2000 ms");
+  }
+
+  /**
+   * Runs the command in its own JVM, logging as the shipped CLI does, and returns its whole output, which must
+   * be one line, with exit code 2.
+   */
+  private static String refused(String... args) throws Exception {
+    try (ExportProcess export = new ExportProcess(args)) {
+      assertThat(export.awaitExit(60)).as(export.output()).isTrue();
+      assertThat(export.process.exitValue()).as(export.output()).isEqualTo(2);
+      assertThat(export.lines).as("the whole output").hasSize(1);
+      return export.lines.getFirst();
+    }
   }
 
   /** A data directory holding one event. */

@@ -12,7 +12,6 @@ import dev.annals.core.RecordedEvent;
 import dev.annals.kafka.ExportSettings;
 import dev.annals.kafka.KafkaExportException;
 import dev.annals.kafka.KafkaExporter;
-import dev.annals.kafka.TestKafka;
 import dev.annals.kafka.local.LocalKafka;
 import dev.annals.postgres.LocalPostgres;
 import dev.annals.postgres.PostgresEventStore;
@@ -37,7 +36,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * plain {@code read_committed} consumer must see every event of the log exactly once, each record the event
  * at its position, and each stream's versions in order and gap-free.
  */
-@ExtendWith({TestPostgres.class, TestKafka.class})
+@ExtendWith({TestPostgres.class, CliKafka.class})
 class KafkaExportCrashTest {
 
   static final int KILLS = 30;

@@ -5,18 +5,28 @@ import dev.annals.core.Direction;
 import dev.annals.core.EventData;
 import dev.annals.core.EventHandler;
 import dev.annals.core.EventStore;
+import dev.annals.core.ExclusiveRole;
 import dev.annals.core.ExpectedVersion;
 import dev.annals.core.Filter;
 import dev.annals.core.ImportEvent;
 import dev.annals.core.ImportResult;
 import dev.annals.core.Page;
+import dev.annals.core.StoreUnavailableException;
+import dev.annals.core.StoredEvent;
+import dev.annals.core.StoredEventReader;
 import dev.annals.core.StreamInfo;
 import dev.annals.core.StreamQuery;
 import dev.annals.core.Subscription;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -31,17 +41,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link GroupTransaction} (one group's SQL), {@link Stager} (the rules, in memory). Opening:
  * {@link Database} (the pool) and {@link SchemaMigration}.
  */
-public final class PostgresEventStore implements EventStore, dev.annals.core.StoredEventReader {
+public final class PostgresEventStore implements EventStore, StoredEventReader {
 
   private final Database db;
   private final ReadSide reads;
   private final EventWriter writer;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final StoredPages pages;
+  private final Set<ExclusiveRole> roles = ConcurrentHashMap.newKeySet();
+  private volatile @Nullable UUID storeId;
 
   private PostgresEventStore(Database db, ReadSide reads, EventWriter writer) {
     this.db = db;
     this.reads = reads;
     this.writer = writer;
+    this.pages = new StoredPages(db.pool(), SchemaTables.of(db.options().schema()));
   }
 
   /**
@@ -104,6 +118,9 @@ public final class PostgresEventStore implements EventStore, dev.annals.core.Sto
       return;
     }
     try {
+      for (ExclusiveRole r : List.copyOf(roles)) {
+        r.close();
+      }
       reads.close(); // subscriptions and the head watcher first
       writer.close();
     } finally {
@@ -155,23 +172,43 @@ public final class PostgresEventStore implements EventStore, dev.annals.core.Sto
 
   // ---- stored events, for exporters (StoredEventReader) ----
 
+  /** {@code annals_schema.store_id}, made with the schema. */
   @Override
-  public java.util.UUID storeId() {
-    throw new UnsupportedOperationException("being written");
+  public UUID storeId() {
+    UUID id = storeId;
+    if (id == null) {
+      id = pages.storeId();
+      storeId = id;
+    }
+    return id;
   }
 
   @Override
-  public java.util.List<dev.annals.core.StoredEvent> readStored(long fromPosition, int limit) {
-    throw new UnsupportedOperationException("being written");
+  public List<StoredEvent> readStored(long fromPosition, int limit) {
+    return pages.read(fromPosition, limit);
   }
 
   @Override
-  public boolean awaitHeadAbove(long position, java.time.Duration timeout) throws InterruptedException {
-    throw new UnsupportedOperationException("being written");
+  public boolean awaitHeadAbove(long position, Duration timeout) throws InterruptedException {
+    return reads.awaitHeadAbove(position, timeout);
   }
 
+  /**
+   * A session advisory lock on a connection of its own ({@link AdvisoryLockRole}): one holder across every
+   * process on the database; lost with that connection.
+   */
   @Override
-  public java.util.Optional<dev.annals.core.ExclusiveRole> tryAcquireRole(String role) {
-    throw new UnsupportedOperationException("being written");
+  public Optional<ExclusiveRole> tryAcquireRole(String role) {
+    if (closed.get()) {
+      throw new StoreUnavailableException("the store is closed");
+    }
+    UUID id = storeId();
+    try {
+      Optional<ExclusiveRole> taken = AdvisoryLockRole.tryAcquire(db.openUnpooled(), id, role);
+      taken.ifPresent(roles::add);
+      return taken;
+    } catch (SQLException e) {
+      throw db.unavailable("taking the " + role + " role", e);
+    }
   }
 }

@@ -90,6 +90,13 @@ final class ReadSide implements AutoCloseable {
     return reader.headPosition();
   }
 
+  /** Waits for a commit above {@code position} (this process's appends at once, others' by NOTIFY or the poll). */
+  boolean awaitHeadAbove(long position, Duration timeout) throws InterruptedException {
+    ensureOpen();
+    watcher.start();
+    return notifier.awaitAbove(position, timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
   long streamVersion(String stream) {
     ensureOpen();
     return reader.streamVersion(stream);

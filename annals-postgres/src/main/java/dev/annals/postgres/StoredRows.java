@@ -55,9 +55,10 @@ final class StoredRows {
     void row(Row row) throws SQLException;
   }
 
-  private static final String SELECT = "SELECT position, stream, version, event_id, type, recorded_at, effective_at,"
-      + " effective_nanos, batch_size, index_in_batch, imported, data, data_digest, metadata, chain"
-      + " FROM annals_events ORDER BY position";
+  /** The columns {@link #row} reads, in its order. */
+  static final String COLUMNS = "position, stream, version, event_id, type, recorded_at, effective_at,"
+      + " effective_nanos, batch_size, index_in_batch, imported, data, data_digest, metadata, chain";
+  private static final String SELECT = "SELECT " + COLUMNS + " FROM annals_events ORDER BY position";
 
   private StoredRows() {}
 
@@ -110,7 +111,7 @@ final class StoredRows {
     }
   }
 
-  private static Row row(ResultSet rs) throws SQLException {
+  static Row row(ResultSet rs) throws SQLException {
     Instant effectiveColumn = instant(rs, 7);
     Instant effectiveAt = Instant.ofEpochSecond(effectiveColumn.getEpochSecond(), rs.getInt(8));
     return new Row(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getObject(4, UUID.class), rs.getString(5),

@@ -56,14 +56,15 @@ class KafkaExportCrashTest {
         writers.add(Thread.ofVirtual().start(() -> write(store, stop, writeErrors)));
       }
       int whileExporting = 0;
+      long t0 = System.nanoTime();
       for (int kill = 0; kill < KILLS; kill++) {
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
         try (ExportProcess export = new ExportProcess("--store", url, "--bootstrap", kafka.bootstrap(), "--topic", topic)) {
           if (kill % 2 == 0) {
-            Thread.sleep(rnd.nextLong(300, 2000)); // from the spawn: JVM start, checks, fencing, resuming or exporting
+            Thread.sleep(rnd.nextLong(300, 1500)); // from the spawn: JVM start, checks, fencing, resuming or exporting
           } else {
             assertThat(export.awaitExporting(60)).as("kill %d: the exporter starts: %s", kill, export.output()).isTrue();
-            Thread.sleep(rnd.nextLong(0, 1700)); // while exporting: mid-transaction or between two
+            Thread.sleep(rnd.nextLong(0, 1000)); // while exporting: mid-transaction or between two
           }
           assertThat(export.process.isAlive()).as("kill %d: the exporter is still running: %s", kill, export.output())
               .isTrue();
@@ -81,8 +82,8 @@ class KafkaExportCrashTest {
       long head = store.headPosition();
       catchUp(store, ExportSettings.of(kafka.bootstrap(), topic));
       List<ExportedRecords.Exported> seen = ExportedRecords.readAll(kafka.bootstrap(), topic);
-      System.out.printf("KafkaExportCrashTest: %d SIGKILLs (%d while exporting), %d events appended, %d records read%n",
-          KILLS, whileExporting, head, seen.size());
+      System.out.printf("KafkaExportCrashTest: %d SIGKILLs (%d while exporting), %d events appended, %d records read,"
+          + " %.0f s%n", KILLS, whileExporting, head, seen.size(), (System.nanoTime() - t0) / 1e9);
       check(store, seen);
     }
   }

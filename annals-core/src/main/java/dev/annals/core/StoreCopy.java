@@ -44,6 +44,7 @@ public final class StoreCopy {
   /** Copies every event of {@code source} into {@code target} (empty) and finishes it. */
   public static Result copy(StoredEventSource source, StoredEventTarget target, Progress progress) {
     Checker checker = new Checker(source.describe(), target, progress);
+    source.storeId().ifPresent(target::keepStoreId); // the same history: the same store, for exporters
     long events = source.forEach(checker);
     checker.end();
     Head sourceHead = new Head(checker.position, ChainHash.hex(checker.previous));

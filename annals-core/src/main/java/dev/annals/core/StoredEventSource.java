@@ -1,5 +1,7 @@
 package dev.annals.core;
 
+import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
@@ -14,6 +16,15 @@ public interface StoredEventSource extends AutoCloseable {
    * finds its store damaged while reading throws (the message says where), as does {@code sink}'s failure.
    */
   long forEach(Consumer<StoredEvent> sink);
+
+  /**
+   * The store's id ({@link StoredEventReader#storeId()}), which a copy keeps: the copy holds the same history,
+   * so an exporter resumes it where the source's export left off (after checking that the history matches).
+   * Empty when the engine keeps none.
+   */
+  default Optional<UUID> storeId() {
+    return Optional.empty();
+  }
 
   /** Where these events come from, in words for the person copying (never a password). */
   String describe();

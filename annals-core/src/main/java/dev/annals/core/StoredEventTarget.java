@@ -1,5 +1,7 @@
 package dev.annals.core;
 
+import java.util.UUID;
+
 /**
  * An empty store being filled with another store's events ({@link StoredEvent}), in position order from
  * position 1: the write side of a copy between engines. It keeps every field as given (positions,
@@ -8,6 +10,10 @@ package dev.annals.core;
  * ({@link CopyRefusedException}). Used by one thread; the caller closes it.
  */
 public interface StoredEventTarget extends AutoCloseable {
+
+  /** Gives the new store the source's id ({@link StoredEventSource#storeId()}); called before the first write. */
+  default void keepStoreId(UUID id) {
+  }
 
   /** Adds the next event; its position follows the previous one's. */
   void write(StoredEvent event);

@@ -1,6 +1,7 @@
 package dev.annals.kafka;
 
 import dev.annals.core.ExclusiveRole;
+import dev.annals.core.StoreUnavailableException;
 import dev.annals.core.StoredEventReader;
 import java.time.Duration;
 import java.util.Optional;
@@ -123,7 +124,11 @@ public final class KafkaExporter implements AutoCloseable {
             fail(fatal.get());
             return;
           }
-          if (!stopping.get() && !reopen(e)) {
+          if (!stopping.get() && !reopen(ExportTopics.rootMessage(e))) {
+            return;
+          }
+        } catch (StoreUnavailableException e) {
+          if (!stopping.get() && !reopen("the store is unavailable: " + e.getMessage())) {
             return;
           }
         }
@@ -151,14 +156,17 @@ public final class KafkaExporter implements AutoCloseable {
     }
   }
 
-  /** Drops the failed session and opens a new one (resuming from Kafka's progress), retrying with backoff. */
-  private boolean reopen(KafkaException cause) throws InterruptedException {
-    LOG.warn("a Kafka transaction of the export to {} failed; resuming from the committed progress: {}",
-        settings.topic(), ExportTopics.rootMessage(cause));
+  /**
+   * Drops the failed session and opens a new one (resuming from Kafka's progress), retrying with backoff
+   * while Kafka or the store is unavailable.
+   */
+  private boolean reopen(String cause) throws InterruptedException {
+    LOG.warn("a transaction of the export to {} failed; resuming from the committed progress: {}",
+        settings.topic(), cause);
     session.closeNow();
     session = null;
     state = ExportStatus.State.STARTING;
-    failure = "retrying after: " + ExportTopics.rootMessage(cause);
+    failure = "retrying after: " + cause;
     long backoff = 100;
     while (!stopping.get()) {
       try {
@@ -170,7 +178,7 @@ public final class KafkaExporter implements AutoCloseable {
       } catch (ExportRefusedException e) {
         fail(e.getMessage());
         return false;
-      } catch (KafkaExportException e) {
+      } catch (KafkaExportException | StoreUnavailableException e) {
         failure = "retrying after: " + e.getMessage();
         LOG.warn("resuming the export to {} failed (retrying in {} ms): {}", settings.topic(), backoff, e.getMessage());
         Thread.sleep(backoff);

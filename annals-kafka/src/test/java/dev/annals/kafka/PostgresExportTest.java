@@ -14,7 +14,15 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import dev.annals.core.StoreCopy;
+import dev.annals.log.Annals;
+import dev.annals.log.LogEventSource;
+import dev.annals.log.LogEventStore;
+import dev.annals.postgres.PostgresEventTarget;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.io.TempDir;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -68,6 +76,38 @@ class PostgresExportTest {
         assertThat(exporter.status().failure()).isEmpty();
       }
       ExportedTopic.read(kafka, topic).assertExactlyTheLogOf(exporting);
+    }
+  }
+
+  @Test
+  void a_store_copied_from_the_log_to_postgresql_keeps_its_id_and_its_export_resumes_there(LocalKafka kafka,
+      @TempDir Path tmp) {
+    String topic = Exporting.topic("migrate");
+    kafka.createTopic(topic, 2);
+    ExportSettings settings = ExportSettings.of(kafka.bootstrap(), topic).withMaxEventsPerTransaction(25);
+    Path dir = tmp.resolve("log");
+    UUID id;
+    long exported;
+    try (LogEventStore log = Annals.open(dir)) {
+      id = log.storeId();
+      Exporting.append(log, 40, 4, "log");
+      exported = log.headPosition();
+      try (KafkaExporter exporter = KafkaExporter.start(log, settings)) {
+        Exporting.awaitCaughtUp(exporter, exported);
+      }
+    }
+    PostgresOptions options = PgStores.freshOptions();
+    try (LogEventSource source = LogEventSource.open(dir); PostgresEventTarget target = PostgresEventTarget.begin(options)) {
+      assertThat(StoreCopy.copy(source, target, StoreCopy.Progress.NONE).same()).isTrue();
+    }
+    try (PostgresEventStore pg = PostgresEventStore.open(options)) {
+      assertThat(pg.storeId()).isEqualTo(id);
+      try (KafkaExporter exporter = KafkaExporter.start(pg, settings)) {
+        assertThat(exporter.status().exportedPosition()).isEqualTo(exported); // resumed, not restarted
+        Exporting.append(pg, 20, 4, "pg");
+        Exporting.awaitCaughtUp(exporter, pg.headPosition());
+      }
+      ExportedTopic.read(kafka, topic).assertExactlyTheLogOf(pg);
     }
   }
 

@@ -46,6 +46,16 @@ public final class LogEventSource implements StoredEventSource {
     }
   }
 
+  /** From the directory's {@code store-id} file; empty when it has none. */
+  @Override
+  public java.util.Optional<java.util.UUID> storeId() {
+    try {
+      return StoreIdFile.read(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading the store id in " + dir + " failed: " + e.getMessage(), e);
+    }
+  }
+
   @Override
   public String describe() {
     return "the data directory " + dir.toAbsolutePath().normalize();

@@ -97,6 +97,15 @@ public final class LogEventTarget implements StoredEventTarget {
   }
 
   @Override
+  public void keepStoreId(java.util.UUID id) {
+    try {
+      written.add(StoreIdFile.write(dir, id));
+    } catch (IOException e) {
+      throw new StoreUnavailableException("writing the store id into " + dir + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
   public void write(StoredEvent stored) {
     RecordedEvent e = stored.event();
     try {

@@ -71,6 +71,16 @@ public final class PostgresEventSource implements StoredEventSource {
     }
   }
 
+  /** {@code annals_schema.store_id}. */
+  @Override
+  public java.util.Optional<java.util.UUID> storeId() {
+    try (var s = connection.prepareStatement("SELECT store_id FROM annals_schema"); var rs = s.executeQuery()) {
+      return rs.next() ? java.util.Optional.of(rs.getObject(1, java.util.UUID.class)) : java.util.Optional.empty();
+    } catch (SQLException e) {
+      throw new StoreUnavailableException("reading the store id of " + description + " failed: " + e.getMessage(), e);
+    }
+  }
+
   @Override
   public String describe() {
     return description;

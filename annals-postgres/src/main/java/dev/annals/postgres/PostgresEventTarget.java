@@ -51,6 +51,8 @@ public final class PostgresEventTarget implements StoredEventTarget {
   private long lastRecordedMicros;
   private byte[] lastChain = ChainHash.genesis();
   private boolean open = true;
+  /** The source's store id, set in the copy's transaction after the COPY ends. */
+  private java.util.@Nullable UUID keptStoreId;
 
   private PostgresEventTarget(Connection connection, String description) {
     this.connection = connection;
@@ -134,6 +136,12 @@ public final class PostgresEventTarget implements StoredEventTarget {
     }
   }
 
+  /** Sets {@code annals_schema.store_id} in the copy's transaction (at {@link #finish}, after the COPY). */
+  @Override
+  public void keepStoreId(java.util.UUID id) {
+    keptStoreId = id;
+  }
+
   @Override
   public String describe() {
     return description;
@@ -214,6 +222,12 @@ public final class PostgresEventTarget implements StoredEventTarget {
         head.setLong(2, lastRecordedMicros);
         head.setBytes(3, lastChain);
         head.executeUpdate();
+      }
+      if (keptStoreId != null) {
+        try (PreparedStatement id = connection.prepareStatement("UPDATE annals_schema SET store_id = ?")) {
+          id.setObject(1, keptStoreId);
+          id.executeUpdate();
+        }
       }
       try (Statement s = connection.createStatement()) {
         // versions and positions grow along positions, recorded_at never decreases: the maxima are the last event's

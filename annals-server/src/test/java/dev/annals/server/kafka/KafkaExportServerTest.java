@@ -79,7 +79,8 @@ class KafkaExportServerTest {
   }
 
   @Test
-  void an_export_that_cannot_start_is_failed_with_its_reason_and_the_server_serves_on(LocalKafka kafka)
+  void an_export_that_cannot_start_is_failed_with_its_reason_the_server_serves_on_and_it_runs_once_it_can(
+      LocalKafka kafka)
       throws Exception {
     String topic = "server-missing-" + UUID.randomUUID(); // never created
     try (InMemoryEventStore store = new InMemoryEventStore();
@@ -103,6 +104,19 @@ class KafkaExportServerTest {
           .POST(HttpRequest.BodyPublishers.ofString("{\"expectedVersion\":\"any\",\"events\":[{\"type\":\"Placed\","
               + "\"data\":{}}]}")).header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
       assertThat(append.statusCode()).as(append.body()).isEqualTo(200);
+
+      kafka.createTopic(topic, 2); // what the failure said to do: the export starts again on its own
+      deadline = System.nanoTime() + 90_000_000_000L;
+      while (System.nanoTime() < deadline) {
+        export = MAPPER.readTree(get(server, "/health").body()).get("kafkaExport");
+        if (export.get("state").asText().equals("running") && export.get("exportedPosition").asLong() == 1) {
+          break;
+        }
+        Thread.sleep(100);
+      }
+      assertThat(export.get("state").asText()).as(export.toString()).isEqualTo("running");
+      assertThat(export.get("exportedPosition").asLong()).isEqualTo(1);
+      assertThat(export.has("failure")).isFalse();
     }
   }
 

@@ -141,8 +141,14 @@ final class KafkaExportCommand implements Callable<Integer> {
     };
   }
 
-  /** Where it is: e.g. {@code position 1,200 of 1,300 (100 behind), 5,000 events/s}. */
+  /**
+   * Where it is: e.g. {@code position 1,200 of 1,300 (100 behind), 5,000 events/s}; while it resumes after a
+   * failed transaction, why.
+   */
   static String count(ExportStatus s) {
+    if (s.state() == ExportStatus.State.STARTING && s.failure().isPresent()) {
+      return String.format(Locale.ROOT, "position %,d; %s", s.exportedPosition(), s.failure().get());
+    }
     return String.format(Locale.ROOT, "position %,d of %,d (%s), %,.0f events/s", s.exportedPosition(),
         s.headPosition(), s.lag() == 0 ? "caught up" : String.format(Locale.ROOT, "%,d behind", s.lag()),
         s.eventsPerSecond());

@@ -10,6 +10,7 @@ import dev.annals.core.Filter;
 import dev.annals.core.Json;
 import dev.annals.core.RecordedEvent;
 import dev.annals.kafka.ExportSettings;
+import dev.annals.kafka.ExportStatus;
 import dev.annals.kafka.local.LocalKafka;
 import dev.annals.log.Annals;
 import dev.annals.log.LogEventStore;
@@ -64,6 +65,19 @@ class KafkaExportCommandTest {
       assertThat(export.output()).contains("annals: stopped; position 30 is the last one in Kafka")
           .doesNotContain("Exception");
     }
+  }
+
+  @Test
+  void the_progress_line_says_the_exported_position_the_lag_and_the_rate() {
+    ExportStatus behind = new ExportStatus("orders", 1200, 1300, 5012.4, ExportStatus.State.RUNNING, Optional.empty());
+    assertThat(KafkaExportCommand.step(behind)).isEqualTo("exporting to orders");
+    assertThat(KafkaExportCommand.count(behind)).isEqualTo("position 1,200 of 1,300 (100 behind), 5,012 events/s");
+    ExportStatus caughtUp = new ExportStatus("orders", 1300, 1300, 0, ExportStatus.State.RUNNING, Optional.empty());
+    assertThat(KafkaExportCommand.count(caughtUp)).isEqualTo("position 1,300 of 1,300 (caught up), 0 events/s");
+    ExportStatus resuming = new ExportStatus("orders", 1300, 1400, 0, ExportStatus.State.STARTING,
+        Optional.of("retrying after: the broker is away"));
+    assertThat(KafkaExportCommand.step(resuming)).isEqualTo("starting the export to orders");
+    assertThat(KafkaExportCommand.count(resuming)).isEqualTo("position 1,300; retrying after: the broker is away");
   }
 
   @Test

@@ -81,8 +81,9 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--kafka-export", paramLabel = "SPEC",
       description = {"also export the store to Kafka, exactly once (docs/kafka.md):",
-          "  bootstrap=HOST:PORT,topic=NAME[,progress-topic=NAME][,transaction-size=N]",
-          "its state is in /health, /metrics and the console; a failed export does not stop the server"})
+          "  bootstrap=HOST:PORT,topic=NAME[,progress-topic=NAME][,transaction-size=N][,kafka.PROPERTY=VALUE...]",
+          "its state is in /health, /metrics and the console; a failed export does not stop the server (it is",
+          "  started again, every 30 s at most)"})
   Optional<String> kafkaExport;
 
   private final StoreFactory stores;

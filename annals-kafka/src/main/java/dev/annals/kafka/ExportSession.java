@@ -24,6 +24,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 final class ExportSession implements AutoCloseable {
 
+  /** Kafka aborts an exporter's transaction left open this long (a crashed exporter of another store). */
+  static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(30);
   /** Events read from the store per call. */
   static final int PAGE = 1000;
 
@@ -59,10 +61,12 @@ final class ExportSession implements AutoCloseable {
   static ExportSession open(StoredEventReader store, ExportSettings settings, int partitions) {
     UUID storeId = store.storeId();
     Map<String, Object> props = ExportTopics.clientProperties(settings, "annals-export-" + settings.topic());
+    props.remove(org.apache.kafka.clients.CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG); // not a producer setting
     props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(storeId, settings.topic()));
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) ExportTopics.timeout(settings).toMillis());
+    props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) TRANSACTION_TIMEOUT.toMillis());
     props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0); // a caught-up exporter commits at once anyway
     props.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),

@@ -5,6 +5,8 @@ import dev.annals.core.StoreUnavailableException;
 import dev.annals.core.StoredEventReader;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -42,6 +44,8 @@ public final class KafkaExporter implements AutoCloseable {
   private final int partitions;
   private final ExportRate rate = new ExportRate();
   private final AtomicBoolean stopping = new AtomicBoolean();
+  /** Counted down by {@link #close}: ends a retry's backoff at once. */
+  private final CountDownLatch stopped = new CountDownLatch(1);
   private final Thread thread;
   private volatile ExportSession session;
   private volatile long exported;
@@ -181,7 +185,9 @@ public final class KafkaExporter implements AutoCloseable {
       } catch (KafkaExportException | StoreUnavailableException e) {
         failure = "retrying after: " + e.getMessage();
         LOG.warn("resuming the export to {} failed (retrying in {} ms): {}", settings.topic(), backoff, e.getMessage());
-        Thread.sleep(backoff);
+        if (stopped.await(backoff, TimeUnit.MILLISECONDS)) {
+          return false;
+        }
         backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
       }
     }
@@ -223,6 +229,7 @@ public final class KafkaExporter implements AutoCloseable {
     if (!stopping.compareAndSet(false, true)) {
       return;
     }
+    stopped.countDown();
     try {
       thread.join(ExportTopics.timeout(settings).plusSeconds(5));
       if (thread.isAlive()) {

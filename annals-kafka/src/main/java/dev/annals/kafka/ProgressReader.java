@@ -15,7 +15,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * Reads a progress topic to its end, {@code read_committed}, for one store's key: the last position (and
  * its hash) that an exporter of this store committed. Run after {@code initTransactions()}, which
- * completes or aborts whatever transaction an earlier exporter left open, so the end is final.
+ * completes or aborts whatever transaction an earlier exporter of this store left open. The end is the
+ * high watermark, not the last stable offset: another store's exporter sharing the topic may hold a
+ * transaction open (a crashed one, until its transaction timeout), and this store's last commit may lie
+ * after that transaction's start, so the reading waits until every transaction open at its start ended.
  */
 final class ProgressReader {
 
@@ -36,12 +39,14 @@ final class ProgressReader {
           .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
       consumer.assign(tps);
       consumer.seekToBeginning(tps);
-      Map<TopicPartition, Long> end = consumer.endOffsets(tps, timeout);
-      long deadline = System.nanoTime() + timeout.toNanos() * 3;
+      Map<TopicPartition, Long> end = highWatermarks(props, tps, timeout);
+      Duration patience = timeout.multipliedBy(3).plus(ExportSession.TRANSACTION_TIMEOUT);
+      long deadline = System.nanoTime() + patience.toNanos();
       while (!atEnd(consumer, end, timeout)) {
         if (System.nanoTime() > deadline) {
           throw new KafkaExportException("reading the progress topic '" + s.progressTopic() + "' to its end took"
-              + " longer than " + timeout.multipliedBy(3).toMillis() + " ms; check that its brokers are up");
+              + " longer than " + patience.toMillis() + " ms (a transaction of another exporter stays open, or the"
+              + " brokers are slow); try again once that exporter's transaction timed out");
         }
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
           if (Arrays.equals(r.key(), key) && r.value() != null) {
@@ -59,6 +64,17 @@ final class ProgressReader {
     } catch (KafkaException e) {
       throw new KafkaExportException("reading the progress topic '" + s.progressTopic() + "' on " + s.bootstrap()
           + " failed: " + ExportTopics.rootMessage(e), e);
+    }
+  }
+
+  /** Each partition's end including records of open transactions. */
+  private static Map<TopicPartition, Long> highWatermarks(Map<String, Object> committedProps, List<TopicPartition> tps,
+      Duration timeout) {
+    Map<String, Object> props = new java.util.HashMap<>(committedProps);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_UNCOMMITTED.toString());
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+        new ByteArrayDeserializer())) {
+      return c.endOffsets(tps, timeout);
     }
   }
 

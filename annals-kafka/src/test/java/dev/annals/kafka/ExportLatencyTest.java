@@ -33,7 +33,7 @@ class ExportLatencyTest {
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
-    int n = 100;
+    int n = 50;
     long[] micros = new long[n];
     try (KafkaExporter exporter = KafkaExporter.start(store, ExportSettings.of(kafka.bootstrap(), topic));
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),

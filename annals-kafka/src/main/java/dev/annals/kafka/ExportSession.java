@@ -60,7 +60,7 @@ final class ExportSession implements AutoCloseable {
    */
   static ExportSession open(StoredEventReader store, ExportSettings settings, int partitions) {
     UUID storeId = store.storeId();
-    Map<String, Object> props = ExportTopics.clientProperties(settings, "annals-export-" + settings.topic());
+    Map<String, Object> props = ExportTopics.clientProperties(settings, transactionalId(storeId, settings.topic()));
     props.remove(org.apache.kafka.clients.CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG); // not a producer setting
     props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(storeId, settings.topic()));
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

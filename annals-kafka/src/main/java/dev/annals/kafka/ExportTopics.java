@@ -66,7 +66,7 @@ final class ExportTopics {
    */
   static int check(ExportSettings s) {
     Duration timeout = timeout(s);
-    Map<String, Object> props = clientProperties(s, "annals-export-check");
+    Map<String, Object> props = clientProperties(s, "annals-export-check-" + s.topic());
     Admin admin;
     try {
       admin = Admin.create(props);

@@ -28,7 +28,8 @@ final class ProgressReader {
   /** The last committed progress under {@code key}; {@link ExportProgress#none} when there is none. */
   static ExportProgress read(ExportSettings s, byte[] key, int partitions) {
     Duration timeout = ExportTopics.timeout(s);
-    Map<String, Object> props = ExportTopics.clientProperties(s, "annals-export-progress");
+    Map<String, Object> props = ExportTopics.clientProperties(s,
+        "annals-export-progress-" + new String(key, java.nio.charset.StandardCharsets.UTF_8));
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -72,6 +73,7 @@ final class ProgressReader {
       Duration timeout) {
     Map<String, Object> props = new java.util.HashMap<>(committedProps);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_UNCOMMITTED.toString());
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, committedProps.get(ConsumerConfig.CLIENT_ID_CONFIG) + "-end");
     try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
         new ByteArrayDeserializer())) {
       return c.endOffsets(tps, timeout);

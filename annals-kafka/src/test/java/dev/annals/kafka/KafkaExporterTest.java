@@ -29,7 +29,10 @@ class KafkaExporterTest {
         assertThat(s.state()).isEqualTo(ExportStatus.State.RUNNING);
         assertThat(s.lag()).isZero();
       }
-      Exporting.append(store, 100, 7, "c"); // exported only by the next run
+      Exporting.append(store, 300, 7, "c"); // exported only by the next runs
+      try (KafkaExporter stoppedMidway = KafkaExporter.start(store, settings.withMaxEventsPerTransaction(3))) {
+        Exporting.await(stoppedMidway, s -> s.exportedPosition() > 0); // closed with transactions to go
+      }
     }
     try (LogEventStore store = Annals.open(dir);
         KafkaExporter exporter = KafkaExporter.start(store, settings)) {

@@ -11,9 +11,13 @@ import dev.annals.core.Json;
 import dev.annals.core.RecordedEvent;
 import dev.annals.kafka.ExportSettings;
 import dev.annals.kafka.ExportStatus;
+import dev.annals.kafka.KafkaExporter;
 import dev.annals.kafka.local.LocalKafka;
 import dev.annals.log.Annals;
 import dev.annals.log.LogEventStore;
+import dev.annals.postgres.LocalPostgres;
+import dev.annals.postgres.PostgresEventStore;
+import dev.annals.postgres.TestPostgres;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code annals kafka-export}: a happy path in a child JVM (exports a data directory's events, stops
  * cleanly on SIGTERM), and each refusal in one line with a non-zero exit: missing and bad options, a
- * missing store, an unknown topic, an unreachable broker.
+ * missing store, an unknown topic, an unreachable broker, a second exporter of one store.
  */
 @ExtendWith(CliKafka.class)
 class KafkaExportCommandTest {
@@ -129,6 +133,19 @@ class KafkaExportCommandTest {
     String output = refused("--data", store().toString(), "--bootstrap", "127.0.0.1:" + port, "--topic", "t",
         "--kafka-property", "default.api.timeout.ms=2000");
     assertThat(output).startsWith("error: cannot reach Kafka at 127.0.0.1:" + port + " within 2000 ms");
+  }
+
+  @Test
+  void a_second_exporter_of_a_postgresql_store_is_refused_while_the_first_runs(LocalKafka kafka) throws Exception {
+    LocalPostgres postgres = TestPostgres.shared();
+    String url = postgres.url(postgres.createDatabase()).toString();
+    String topic = topic(kafka);
+    try (PostgresEventStore store = PostgresEventStore.open(url);
+        KafkaExporter first = KafkaExporter.start(store, ExportSettings.of(kafka.bootstrap(), topic))) {
+      String output = refused("--store", url, "--bootstrap", kafka.bootstrap(), "--topic", topic);
+      assertThat(output).startsWith("error: another exporter of this store to the topic '" + topic + "' is running");
+      assertThat(first.status().state()).isEqualTo(ExportStatus.State.RUNNING);
+    }
   }
 
   /**

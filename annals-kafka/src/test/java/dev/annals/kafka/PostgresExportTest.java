@@ -111,6 +111,28 @@ class PostgresExportTest {
     }
   }
 
+  @Test
+  void an_exporter_whose_role_connection_is_lost_stops_saying_so(LocalKafka kafka) throws Exception {
+    String topic = Exporting.topic("pg-lost");
+    kafka.createTopic(topic, 1);
+    PostgresOptions options = PgStores.freshOptions();
+    try (PostgresEventStore store = PostgresEventStore.open(options);
+        KafkaExporter exporter = KafkaExporter.start(store, ExportSettings.of(kafka.bootstrap(), topic))) {
+      Exporting.append(store, 5, 2, "a");
+      Exporting.awaitCaughtUp(exporter, store.headPosition());
+      terminateRoleSessions(AdvisoryLockRole.key(store.storeId(), KafkaExporter.role(topic)));
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      ExportStatus s = exporter.status();
+      while (s.state() != ExportStatus.State.FAILED && System.nanoTime() < deadline) {
+        Exporting.append(store, 1, 1, "b"); // the next transaction checks the role first
+        Thread.sleep(50);
+        s = exporter.status();
+      }
+      assertThat(s.state()).isEqualTo(ExportStatus.State.FAILED);
+      assertThat(s.failure()).get().asString().contains("lost the store's " + KafkaExporter.role(topic) + " role");
+    }
+  }
+
   /** Terminates the sessions holding the advisory lock {@code key}. */
   private static void terminateRoleSessions(long key) throws Exception {
     var pg = TestPostgres.shared();

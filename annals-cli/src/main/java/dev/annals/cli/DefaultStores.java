@@ -28,11 +28,12 @@ final class DefaultStores implements StoreFactory {
       case StoreLocation.DataDirectory data -> {
         boolean existed = Annals.holdsLog(data.dir());
         LogEventStore log = Annals.open(data.dir(), LogOptions.defaults().withFsync(fsync));
-        yield new Opened(log, logVerifier(log), data.describe() + " (" + (existed ? events(log.headPosition()) : "new, empty")
+        yield new Opened(log, log, logVerifier(log), data.describe() + " (" + (existed ? events(log.headPosition()) : "new, empty")
             + ", fsync=" + fsync + ")");
       }
       case StoreLocation.PostgresUrl postgres -> {
-        EventStore store = postgres.open(true);
+        StoreLocation.Engine engine = postgres.openEngine(true);
+        EventStore store = engine.store();
         long head;
         try {
           head = store.headPosition();
@@ -40,11 +41,12 @@ final class DefaultStores implements StoreFactory {
           store.close();
           throw e;
         }
-        yield new Opened(store, postgresVerifier(postgres.url()), postgres.describe() + " (" + events(head) + ")");
+        yield new Opened(store, engine.stored(), postgresVerifier(postgres.url()), postgres.describe() + " (" + events(head) + ")");
       }
       case StoreLocation.InMemory memory -> {
-        EventStore store = memory.open(true);
-        yield new Opened(store, new ScanVerifier(store, true),
+        StoreLocation.Engine engine = memory.openEngine(true);
+        EventStore store = engine.store();
+        yield new Opened(store, engine.stored(), new ScanVerifier(store, true),
             "an in-memory store (--in-memory: every event is lost when the server stops)");
       }
     };

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       ReadCommand.class,
       VerifyCommand.class,
       CopyCommand.class,
+      KafkaExportCommand.class,
       ServeCommand.class,
       TailCommand.class,
       ImportCommand.class,

@@ -1,11 +1,14 @@
 package dev.annals.cli;
 
 import dev.annals.core.InvalidInputException;
+import dev.annals.kafka.ExportSettings;
 import dev.annals.log.LogOptions;
 import dev.annals.module.ServerModule;
 import dev.annals.server.AnnalsServer;
 import dev.annals.server.ServerConfig;
 import dev.annals.server.auth.ApiKeys;
+import dev.annals.server.kafka.KafkaExportHost;
+import dev.annals.server.projections.SqliteReadModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -75,6 +78,13 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--rate-limit", paramLabel = "RPS",
       description = "requests per second per API key (per remote address without --auth), bursts of up to RPS; default: no limit")
   Optional<Double> rateLimit;
+
+  @Option(names = "--kafka-export", paramLabel = "SPEC",
+      description = {"also export the store to Kafka, exactly once (docs/kafka.md):",
+          "  bootstrap=HOST:PORT,topic=NAME[,progress-topic=NAME][,transaction-size=N][,kafka.PROPERTY=VALUE...]",
+          "its state is in /health, /metrics and the console; a failed export does not stop the server (it is",
+          "  started again, every 30 s at most)"})
+  Optional<String> kafkaExport;
 
   private final StoreFactory stores;
 
@@ -150,6 +160,12 @@ final class ServeCommand implements Callable<Integer> {
           () -> new CliFailure("--tls-keystore needs the keystore password in $" + tlsPasswordEnv, 2));
       config = config.withTls(new ServerConfig.Tls(tlsKeystore.get(), password));
     }
+    Optional<ExportSettings> export;
+    try {
+      export = kafkaExport.map(ExportSettings::parse);
+    } catch (IllegalArgumentException e) {
+      throw new CliFailure("--kafka-export: " + e.getMessage(), 2);
+    }
     List<ServerModule> selected;
     try {
       selected = ServerModule.select(ServerModule.installed(), modules);
@@ -163,7 +179,8 @@ final class ServeCommand implements Callable<Integer> {
     AnnalsServer server;
     try {
       server = new AnnalsServer(opened.store(), config, opened.verifier(), selected,
-          dataDir.map(ServeCommand::projectionsDir));
+          new SqliteReadModels(dataDir.map(ServeCommand::projectionsDir)),
+          export.map(settings -> new KafkaExportHost(opened.stored(), settings)));
       server.start();
     } catch (IllegalArgumentException e) {
       opened.store().close();
@@ -177,6 +194,7 @@ final class ServeCommand implements Callable<Integer> {
     System.out.println("annals: serving " + opened.description() + " on " + server.uri()
         + (selected.isEmpty() ? "" : " with module" + (selected.size() > 1 ? "s " : " ")
             + String.join(", ", selected.stream().map(ServerModule::name).toList()))
+        + export.map(e -> ", exporting to Kafka topic " + e.topic() + " at " + e.bootstrap()).orElse("")
         + (config.apiKeys().isEmpty() ? " (no auth file: loopback only" + (insecure ? ", --insecure" : "") + ")" : ""));
     System.out.flush();
     CountDownLatch stopped = new CountDownLatch(1);

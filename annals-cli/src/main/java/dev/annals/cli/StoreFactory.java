@@ -1,6 +1,7 @@
 package dev.annals.cli;
 
 import dev.annals.core.EventStore;
+import dev.annals.core.StoredEventReader;
 import dev.annals.server.verify.Verifier;
 
 /**
@@ -10,8 +11,11 @@ import dev.annals.server.verify.Verifier;
 @FunctionalInterface
 interface StoreFactory {
 
-  /** An open store, the verifier of its engine, and what {@code serve} says it serves. */
-  record Opened(EventStore store, Verifier verifier, String description) {}
+  /**
+   * An open store, its engine's stored events (what a Kafka export reads; the same engine as
+   * {@code store}), the verifier of its engine, and what {@code serve} says it serves.
+   */
+  record Opened(EventStore store, StoredEventReader stored, Verifier verifier, String description) {}
 
   /**
    * @param where the store's location ({@code --data}, its default, {@code --store} or {@code --in-memory})

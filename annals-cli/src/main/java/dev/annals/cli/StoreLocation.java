@@ -3,6 +3,7 @@ package dev.annals.cli;
 import dev.annals.core.EventStore;
 import dev.annals.core.InMemoryEventStore;
 import dev.annals.core.InvalidInputException;
+import dev.annals.core.StoredEventReader;
 import dev.annals.log.Annals;
 import dev.annals.postgres.PostgresEventStore;
 import java.nio.file.Files;
@@ -20,7 +21,22 @@ sealed interface StoreLocation {
    * Opens the store here. {@code create}: whether a data directory that holds no store may become a new
    * one (a PostgreSQL database always gets its tables on first open; memory always starts empty).
    */
-  EventStore open(boolean create);
+  default EventStore open(boolean create) {
+    return openEngine(create).store();
+  }
+
+  /**
+   * Opens the store here as {@link #open} does, handing its engine in both roles: the {@code EventStore}
+   * and the {@link StoredEventReader} an exporter reads. The caller closes {@link Engine#store()}.
+   */
+  Engine openEngine(boolean create);
+
+  /** One open engine in two roles (the same object): the store, and its stored events for an exporter. */
+  record Engine(EventStore store, StoredEventReader stored) {
+    static <S extends EventStore & StoredEventReader> Engine of(S engine) {
+      return new Engine(engine, engine);
+    }
+  }
 
   /** The engine's name as {@code /health} shows it: {@code log}, {@code postgresql} or {@code memory}. */
   String engine();
@@ -32,11 +48,11 @@ sealed interface StoreLocation {
   record DataDirectory(Path dir) implements StoreLocation {
 
     @Override
-    public EventStore open(boolean create) {
+    public Engine openEngine(boolean create) {
       if (!create) {
         requireStore();
       }
-      return Annals.open(dir);
+      return Engine.of(Annals.open(dir));
     }
 
     /**
@@ -93,8 +109,8 @@ sealed interface StoreLocation {
     }
 
     @Override
-    public EventStore open(boolean create) {
-      return PostgresEventStore.open(url);
+    public Engine openEngine(boolean create) {
+      return Engine.of(PostgresEventStore.open(url));
     }
 
     @Override
@@ -112,8 +128,8 @@ sealed interface StoreLocation {
   record InMemory() implements StoreLocation {
 
     @Override
-    public EventStore open(boolean create) {
-      return new InMemoryEventStore();
+    public Engine openEngine(boolean create) {
+      return Engine.of(new InMemoryEventStore());
     }
 
     @Override

@@ -96,6 +96,37 @@ function wireKey() {
   });
 }
 
+// The Kafka export badge, shown when the server runs an export (/health's kafkaExport): how far behind
+// the head Kafka is, or why the export failed (the tooltip says where it is and the failure in full).
+export function exportBadge(exp) {
+  const n = (x) => Number(x || 0).toLocaleString('en-US');
+  const where = `${exp.topic}: position ${n(exp.exportedPosition)} of ${n(exp.headPosition)}`
+    + `, ${n(Math.round(exp.eventsPerSecond))} events/s`;
+  switch (exp.state) {
+    case 'running':
+      return { text: exp.lag > 0 ? `kafka · ${n(exp.lag)} behind` : 'kafka · up to date', title: where, up: true };
+    case 'starting':
+      return { text: 'kafka · starting', title: `${exp.topic}: connecting and checking`, up: true };
+    case 'failed':
+      return { text: 'kafka export failed', title: exp.failure || where, up: false };
+    default:
+      return { text: 'kafka · stopped', title: where, up: false };
+  }
+}
+
+function showExport(exp) {
+  const el = document.getElementById('kafka-export');
+  if (!exp || typeof exp !== 'object' || typeof exp.state !== 'string') {
+    el.hidden = true;
+    return;
+  }
+  const badge = exportBadge(exp);
+  el.textContent = badge.text;
+  el.title = badge.title;
+  el.className = 'health ' + (badge.up ? 'up' : 'down');
+  el.hidden = false;
+}
+
 // "server up" (with the store's engine when the server names it), "store unavailable" when the server
 // runs but cannot read its store (a database away: the reason is the tooltip), else the HTTP status.
 async function checkHealth() {
@@ -103,6 +134,7 @@ async function checkHealth() {
   try {
     const res = await fetch('/health', { headers: { Accept: 'application/json' } });
     const body = await res.json().catch(() => ({}));
+    showExport(body.kafkaExport);
     const engine = typeof body.engine === 'string' ? body.engine : '';
     if (res.ok) {
       el.textContent = engine ? `server up · ${engine}` : 'server up';

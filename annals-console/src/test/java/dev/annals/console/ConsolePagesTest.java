@@ -578,25 +578,6 @@ class ConsolePagesTest {
   }
 
   @Test
-  void the_health_badge_names_the_engine_and_says_why_the_store_is_unavailable() {
-    Map<String, Object> none = new LinkedHashMap<>();
-    none.put("streams", List.of());
-    none.put("next", null);
-    api.on("GET", "/streams", c -> Reply.json(none));
-    api.on("GET", "/health", c -> Reply.json(Map.of("status", "ok", "engine", "postgresql", "head", 3)));
-    open("#/streams");
-    assertThat(browser.awaitText(".health", "server up · postgresql")).isEqualTo("server up · postgresql");
-    String reason = "the store cannot be read: PostgreSQL is unavailable: reading the head failed (SQLSTATE 08001)";
-    api.on("GET", "/health", c -> new Reply(503, "{\"error\":\"unavailable\",\"message\":\"" + reason
-        + "\",\"engine\":\"postgresql\"}"));
-    browser.open("about:blank");
-    open("#/streams");
-    assertThat(browser.awaitText(".health", "store unavailable · postgresql")).isEqualTo("store unavailable · postgresql");
-    assertThat(browser.find(".health").getAttribute("title")).isEqualTo(reason);
-    assertThat(browser.find(".health").getAttribute("class")).contains("down");
-  }
-
-  @Test
   void an_unknown_page_says_so() {
     open("#/nowhere");
     assertThat(browser.awaitText("main", "Not found")).contains("There is no page at /nowhere");

@@ -18,6 +18,7 @@ import dev.annals.server.http.RateLimiter;
 import dev.annals.server.http.ReadLimits;
 import dev.annals.server.http.Routes;
 import dev.annals.server.http.WireJson;
+import dev.annals.server.kafka.KafkaExportHost;
 import dev.annals.server.projections.ProjectionHost;
 import dev.annals.server.projections.ReadModelTargets;
 import dev.annals.server.projections.SqliteReadModels;
@@ -85,6 +86,7 @@ public final class AnnalsServer implements AutoCloseable {
   private final ProjectionHost projections;
   private final Optional<RateLimiter> rateLimiter;
   private final BrowserGuard browserGuard;
+  private final Optional<KafkaExportHost> kafkaExport;
   private volatile boolean stopping;
 
   public AnnalsServer(EventStore store, ServerConfig config, Verifier verifier) {
@@ -112,7 +114,19 @@ public final class AnnalsServer implements AutoCloseable {
    */
   public AnnalsServer(EventStore store, ServerConfig config, Verifier verifier, List<ServerModule> modules,
       ReadModelTargets readModels) {
+    this(store, config, verifier, modules, readModels, Optional.empty());
+  }
+
+  /**
+   * A server that also runs a Kafka export of its store ({@code annals serve --kafka-export}): started at
+   * {@link #start}, stopped at {@link #stop}, its status in {@code /health}, {@code /metrics} and the
+   * console. The export reads the store through its engine, which the caller hands to {@code kafkaExport};
+   * an export that fails shows as failed and the server goes on serving.
+   */
+  public AnnalsServer(EventStore store, ServerConfig config, Verifier verifier, List<ServerModule> modules,
+      ReadModelTargets readModels, Optional<KafkaExportHost> kafkaExport) {
     this.store = store;
+    this.kafkaExport = kafkaExport;
     this.config = config;
     checkBinding(config);
     this.metrics = new ServerMetrics(store::headPosition);
@@ -129,7 +143,8 @@ public final class AnnalsServer implements AutoCloseable {
     new SubscriptionsResource(store, sessions).routing(routes);
     new AuditResource(store, limits, config.auditMaxScan()).routing(routes);
     new AdminResource(store, verifier).routing(routes);
-    new HealthResource(store, metrics, () -> stopping, config.engine()).routing(routes);
+    new HealthResource(store, metrics, () -> stopping, config.engine(), kafkaExport).routing(routes);
+    kafkaExport.ifPresent(k -> metrics.bindKafkaExport(k.settings().topic(), k::status));
     new ConsoleResource(new ConsoleAssets()).routing(routes);
     this.projections = new ProjectionHost(store, modules, readModels, RunnerOptions.defaults());
     new ProjectionsResource(projections).routing(routes);
@@ -193,6 +208,7 @@ public final class AnnalsServer implements AutoCloseable {
   public AnnalsServer start() throws Exception {
     projections.start();
     jetty.start();
+    kafkaExport.ifPresent(KafkaExportHost::start);
     if (config.apiKeys().isEmpty()) {
       LOG.warn("no auth file: every caller is an admin; listening on {} only{}", uri(),
           config.insecure() ? " (--insecure)" : " (loopback)");
@@ -231,7 +247,11 @@ public final class AnnalsServer implements AutoCloseable {
     try {
       jetty.stop();
     } finally {
-      projections.close();
+      try {
+        kafkaExport.ifPresent(KafkaExportHost::close);
+      } finally {
+        projections.close();
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.annals.server;
 
 import dev.annals.core.FsyncReporting;
+import dev.annals.kafka.ExportStatus;
 import dev.annals.server.projections.ProjectionHost;
 import dev.annals.server.projections.ProjectionSnapshot;
 import io.micrometer.core.instrument.Counter;
@@ -11,11 +12,13 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The server's meters in a Micrometer Prometheus registry (one per server, not global): appended
  * events and append latency (a histogram), fsync latency (a histogram, embedded log only), requests
- * by status class, SSE subscribers and their lag behind the head. Thread-safe.
+ * by status class, SSE subscribers and their lag behind the head, and the Kafka export when the server
+ * runs one. Thread-safe.
  */
 public final class ServerMetrics {
 
@@ -75,6 +78,27 @@ public final class ServerMetrics {
       Gauge.builder("annals.projection.lag.seconds", () -> lag(host, name).lagSeconds())
           .description("age of the oldest event the projection has not processed; 0 when caught up")
           .tag("projection", name).register(registry);
+    }
+  }
+
+  /**
+   * The Kafka export's gauges, tagged with its topic: the last position committed to Kafka, the events
+   * behind the head, the recent rate, and its state (one gauge per state, 1 for the current one).
+   */
+  void bindKafkaExport(String topic, Supplier<ExportStatus> status) {
+    Gauge.builder("annals.kafka.export.position", () -> status.get().exportedPosition())
+        .description("position of the last event committed to the Kafka topic")
+        .tag("topic", topic).register(registry);
+    Gauge.builder("annals.kafka.export.lag.events", () -> status.get().lag())
+        .description("events in the store not yet committed to the Kafka topic")
+        .tag("topic", topic).register(registry);
+    Gauge.builder("annals.kafka.export.events.per.second", () -> status.get().eventsPerSecond())
+        .description("events committed to the Kafka topic per second, over the last few seconds")
+        .tag("topic", topic).register(registry);
+    for (ExportStatus.State state : ExportStatus.State.values()) {
+      Gauge.builder("annals.kafka.export.state", () -> status.get().state() == state ? 1 : 0)
+          .description("1 for the Kafka export's current state (starting, running, failed, stopped), else 0")
+          .tag("topic", topic).tag("state", state.name().toLowerCase(java.util.Locale.ROOT)).register(registry);
     }
   }
 

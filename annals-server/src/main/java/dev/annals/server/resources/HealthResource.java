@@ -1,12 +1,16 @@
 package dev.annals.server.resources;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.annals.core.EventStore;
+import dev.annals.kafka.ExportStatus;
 import dev.annals.server.ServerMetrics;
 import dev.annals.server.http.Exchange;
 import dev.annals.server.http.HttpError;
 import dev.annals.server.http.Routes;
+import dev.annals.server.kafka.KafkaExportHost;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -16,7 +20,10 @@ import java.util.function.BooleanSupplier;
  * {@code GET /health} (no key needed: {@code {"status": "ok", "engine": e, "head": n}}, or 503
  * {@code unavailable} while stopping or when the store cannot be read, saying why, e.g. that its
  * database cannot be reached) and {@code GET /metrics} (Prometheus text, any key). {@code engine} is
- * there when the server was told it ({@link dev.annals.server.ServerConfig#engine()}). Thread-safe.
+ * there when the server was told it ({@link dev.annals.server.ServerConfig#engine()}); {@code kafkaExport}
+ * when the server runs a Kafka export ({@code topic}, {@code state}, {@code exportedPosition},
+ * {@code headPosition}, {@code lag}, {@code eventsPerSecond}, and {@code failure} when it failed). A
+ * failed export does not make the server unhealthy: the API still serves. Thread-safe.
  */
 public final class HealthResource {
 
@@ -24,12 +31,19 @@ public final class HealthResource {
   private final ServerMetrics metrics;
   private final BooleanSupplier stopping;
   private final Optional<String> engine;
+  private final Optional<KafkaExportHost> kafkaExport;
 
   public HealthResource(EventStore store, ServerMetrics metrics, BooleanSupplier stopping, Optional<String> engine) {
+    this(store, metrics, stopping, engine, Optional.empty());
+  }
+
+  public HealthResource(EventStore store, ServerMetrics metrics, BooleanSupplier stopping, Optional<String> engine,
+      Optional<KafkaExportHost> kafkaExport) {
     this.store = store;
     this.metrics = metrics;
     this.stopping = stopping;
     this.engine = engine;
+    this.kafkaExport = kafkaExport;
   }
 
   public void routing(Routes routes) {
@@ -56,8 +70,26 @@ public final class HealthResource {
         g.writeStringField("engine", engine.get());
       }
       g.writeNumberField("head", head);
+      if (kafkaExport.isPresent()) {
+        g.writeFieldName("kafkaExport");
+        writeExport(g, kafkaExport.get().status());
+      }
       g.writeEndObject();
     });
+  }
+
+  private static void writeExport(JsonGenerator g, ExportStatus s) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("topic", s.topic());
+    g.writeStringField("state", s.state().name().toLowerCase(Locale.ROOT));
+    g.writeNumberField("exportedPosition", s.exportedPosition());
+    g.writeNumberField("headPosition", s.headPosition());
+    g.writeNumberField("lag", s.lag());
+    g.writeNumberField("eventsPerSecond", Math.round(s.eventsPerSecond() * 10) / 10.0);
+    if (s.failure().isPresent()) {
+      g.writeStringField("failure", s.failure().get());
+    }
+    g.writeEndObject();
   }
 
   private void metrics(Exchange x) {

@@ -8,7 +8,8 @@ import dev.annals.kafka.local.LocalKafka;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * JUnit extension giving tests a real Kafka: one {@link LocalKafka} per test JVM (started on first use,
+ * JUnit extension giving tests a real Kafka: one {@link LocalKafka} (Kafka's own KRaft
+ * {@code KafkaClusterTestKit}, one combined controller and broker) per test JVM (started on first use,
  * stopped and removed when the JVM exits), injected as a parameter of type {@link LocalKafka}. Tests
  * create their own topics (unique names), so they never see each other's records. Kafka comes through
  * Maven, so these tests never skip. Tests that must stop a broker start their own with

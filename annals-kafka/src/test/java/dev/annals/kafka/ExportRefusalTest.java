@@ -78,6 +78,10 @@ class ExportRefusalTest {
         KafkaExporter zombie = KafkaExporter.start(a, settings)) {
       Exporting.await(zombie, s -> s.exportedPosition() > 0);
       try (KafkaExporter successor = KafkaExporter.start(b, settings)) { // initTransactions fences the zombie
+        // The zombie may be mid-backlog or already idle at the head; either way its next transaction, here
+        // for events only its copy holds, must be refused, and only the successor's events reach the topic.
+        Exporting.append(a, 5, 9, "zombie");
+        Exporting.append(b, 5, 9, "successor");
         ExportStatus fenced = Exporting.await(zombie, s -> s.state() == ExportStatus.State.FAILED);
         assertThat(fenced.failure()).get().asString().contains("took over");
         assertThat(fenced.exportedPosition()).isLessThan(b.headPosition());

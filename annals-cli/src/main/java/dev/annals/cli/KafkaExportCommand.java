@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
 @Command(name = "kafka-export", description = {"Export the store (--data DIR or --store URL) to a Kafka topic,"
     + " exactly once, until stopped (Ctrl-C). Each event is one record: key = stream, value = the event's data,"
     + " CloudEvents headers (docs/kafka.md).",
-    "The topics must exist; at most one exporter runs per store and topic."})
+    "The topic must exist (the progress topic is created, compacted, when missing); at most one exporter runs"
+        + " per store and topic."})
 final class KafkaExportCommand implements Callable<Integer> {
 
   /** How often the progress line is redrawn. */

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
@@ -200,6 +201,14 @@ public final class KafkaExporter implements AutoCloseable {
       if (c instanceof ProducerFencedException || c instanceof InvalidProducerEpochException) {
         return Optional.of("another exporter of this store to the topic '" + settings.topic() + "' took over (Kafka"
             + " fenced this one); only one may run");
+      }
+      // Kafka 4's transaction protocol can answer a fenced producer's next call INVALID_TXN_STATE: a new
+      // exporter's initTransactions (or the transaction timeout) ended this one's transaction. Starting again
+      // would fence the exporter that took over, so this one stops.
+      if (c instanceof InvalidTxnStateException) {
+        return Optional.of("another exporter of this store to the topic '" + settings.topic() + "' took over, or"
+            + " Kafka ended this exporter's transaction after " + ExportSession.TRANSACTION_TIMEOUT.toSeconds()
+            + " s (Kafka fenced this one); only one may run");
       }
       if (c instanceof AuthorizationException) {
         return Optional.of("Kafka refused the exporter: " + c.getMessage() + "; grant it write and transactional"

@@ -93,6 +93,31 @@ class ExportRefusalTest {
   }
 
   @Test
+  void an_idle_zombie_exporter_is_fenced_when_it_wakes(LocalKafka kafka, @TempDir Path tmp) {
+    String topic = Exporting.topic("idle-zombie");
+    kafka.createTopic(topic, 3);
+    Path first = tmp.resolve("first");
+    Path second = tmp.resolve("second");
+    try (LogEventStore store = Annals.open(first)) {
+      Exporting.append(store, 30, 9, "a");
+    }
+    copyDirectory(first, second);
+    ExportSettings settings = ExportSettings.of(kafka.bootstrap(), topic);
+    try (LogEventStore a = Annals.open(first); LogEventStore b = Annals.open(second);
+        KafkaExporter zombie = KafkaExporter.start(a, settings)) {
+      Exporting.awaitCaughtUp(zombie, a.headPosition());
+      try (KafkaExporter successor = KafkaExporter.start(b, settings)) {
+        Exporting.append(a, 5, 9, "zombie");
+        ExportStatus fenced = Exporting.await(zombie, s -> s.state() == ExportStatus.State.FAILED);
+        assertThat(fenced.failure()).get().asString().contains("took over");
+        Exporting.append(b, 5, 9, "successor");
+        Exporting.awaitCaughtUp(successor, b.headPosition());
+      }
+      ExportedTopic.read(kafka, topic).assertExactlyTheLogOf(b);
+    }
+  }
+
+  @Test
   void two_exporters_of_one_store_started_at_once_one_runs_and_the_other_is_refused(LocalKafka kafka)
       throws Exception {
     String topic = Exporting.topic("race");

@@ -25,10 +25,7 @@ public final class InMemoryEventStore implements EventStore, StoredEventReader {
   /** Default number of most recent events whose ids are remembered for idempotent {@code any} appends. */
   public static final int DEFAULT_IDEMPOTENCY_WINDOW = 1_000_000;
 
-  private record Entry(RecordedEvent event, int indexInBatch, int batchSize, boolean imported, byte[] chain) {
-    StoredEvent stored() {
-      return new StoredEvent(event, batchSize, indexInBatch, imported, chain);
-    }
+  private record Entry(RecordedEvent event, int indexInBatch, int batchSize, boolean imported) {
 
     Idempotency.Written written() {
       return new Idempotency.Written(event.id(), event.stream(), event.version(), event.position(),
@@ -48,9 +45,12 @@ public final class InMemoryEventStore implements EventStore, StoredEventReader {
   private final CommitNotifier notifier = new CommitNotifier(0);
   private final UUID storeId = UUID.randomUUID();
   private final LocalRoles roles = new LocalRoles();
-  /** Used under the write lock: each event's chain hash is computed as it is added. */
+  /**
+   * Chain hashes of the first {@code chains.size()} events, computed when an exporter first reads them (so
+   * appends never pay for hashing); guarded by its own monitor, filled under the read lock.
+   */
+  private final List<byte[]> chains = new ArrayList<>();
   private final ChainHash chain = new ChainHash();
-  private byte[] lastChain = ChainHash.genesis();
   private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
@@ -115,10 +115,7 @@ public final class InMemoryEventStore implements EventStore, StoredEventReader {
     ArrayList<Entry> s = streams.computeIfAbsent(stream, k -> new ArrayList<>());
     RecordedEvent r = new RecordedEvent(e.id(), stream, s.size() + 1L, log.size() + 1L, e.type(), e.data(),
         metadata, recordedAt, e.effectiveAt().orElse(recordedAt));
-    byte[] data = r.data().unsafeBytes();
-    lastChain = chain.next(lastChain, r.position(), r.version(), r.id(), r.recordedAt(), r.effectiveAt(), size, index,
-        imported, stream, r.type(), chain.dataDigest(data), data.length, r.metadata().unsafeBytes());
-    Entry entry = new Entry(r, index, size, imported, lastChain);
+    Entry entry = new Entry(r, index, size, imported);
     s.add(entry);
     log.add(entry);
     recentIds.put(e.id(), entry);
@@ -374,8 +371,17 @@ public final class InMemoryEventStore implements EventStore, StoredEventReader {
       int from = (int) Math.max(0, Math.min(fromPosition - 1, log.size()));
       int to = (int) Math.min(log.size(), (long) from + limit);
       List<StoredEvent> out = new ArrayList<>(to - from);
-      for (int i = from; i < to; i++) {
-        out.add(log.get(i).stored());
+      synchronized (chains) {
+        while (chains.size() < to) {
+          Entry e = log.get(chains.size());
+          byte[] previous = chains.isEmpty() ? ChainHash.genesis() : chains.get(chains.size() - 1);
+          chains.add(new StoredEvent(e.event(), e.batchSize(), e.indexInBatch(), e.imported(), ChainHash.genesis())
+              .computeChain(chain, previous));
+        }
+        for (int i = from; i < to; i++) {
+          Entry e = log.get(i);
+          out.add(new StoredEvent(e.event(), e.batchSize(), e.indexInBatch(), e.imported(), chains.get(i)));
+        }
       }
       return out;
     } finally {

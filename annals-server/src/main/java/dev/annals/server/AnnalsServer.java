@@ -223,6 +223,11 @@ public final class AnnalsServer implements AutoCloseable {
     return connector.getLocalPort();
   }
 
+  /** This server's name among the servers sharing its store: the configured one, or HOST:PORT as bound. */
+  public String nodeName() {
+    return config.nodeName().orElseGet(() -> config.host() + ":" + port());
+  }
+
   public URI uri() {
     String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
     return URI.create((config.tls().isPresent() ? "https" : "http") + "://" + host + ":" + port());

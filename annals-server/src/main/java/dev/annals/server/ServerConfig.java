@@ -28,6 +28,8 @@ import java.util.Optional;
  *     this long gets a final {@code too_slow} error event and is disconnected
  * @param engine the store's engine as {@code /health} names it ({@code log}, {@code postgresql},
  *     {@code memory}); absent: {@code /health} names none
+ * @param nodeName this server's name among the servers sharing one store (status, {@code /health},
+ *     the console's node list); absent: {@code HOST:PORT} as bound
  */
 public record ServerConfig(
     String host,
@@ -44,7 +46,8 @@ public record ServerConfig(
     int auditMaxScan,
     Optional<RateLimit> rateLimit,
     Duration slowSubscriberTimeout,
-    Optional<String> engine) {
+    Optional<String> engine,
+    Optional<String> nodeName) {
 
   /**
    * A token bucket per caller: {@code burst} requests at once, refilled at {@code perSecond}.
@@ -67,71 +70,80 @@ public record ServerConfig(
   public static ServerConfig defaults() {
     return new ServerConfig("127.0.0.1", DEFAULT_PORT, Optional.empty(), false, Optional.empty(),
         64L << 20, 100, 10_000, Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofSeconds(10), 100_000,
-        Optional.empty(), Duration.ofSeconds(60), Optional.empty());
+        Optional.empty(), Duration.ofSeconds(60), Optional.empty(), Optional.empty());
   }
 
   public ServerConfig withHost(String h) {
     return new ServerConfig(h, port, apiKeys, insecure, tls, maxRequestBytes, defaultLimit, maxLimit, heartbeat,
         idleTimeout, stopTimeout, auditMaxScan, rateLimit,
-        slowSubscriberTimeout, engine);
+        slowSubscriberTimeout, engine, nodeName);
   }
 
   public ServerConfig withPort(int p) {
     return new ServerConfig(host, p, apiKeys, insecure, tls, maxRequestBytes, defaultLimit, maxLimit, heartbeat,
         idleTimeout, stopTimeout, auditMaxScan, rateLimit,
-        slowSubscriberTimeout, engine);
+        slowSubscriberTimeout, engine, nodeName);
   }
 
   public ServerConfig withApiKeys(ApiKeys keys) {
     return new ServerConfig(host, port, Optional.of(keys), insecure, tls, maxRequestBytes, defaultLimit, maxLimit,
         heartbeat, idleTimeout, stopTimeout, auditMaxScan, rateLimit,
-        slowSubscriberTimeout, engine);
+        slowSubscriberTimeout, engine, nodeName);
   }
 
   public ServerConfig withInsecure(boolean i) {
     return new ServerConfig(host, port, apiKeys, i, tls, maxRequestBytes, defaultLimit, maxLimit, heartbeat,
         idleTimeout, stopTimeout, auditMaxScan, rateLimit,
-        slowSubscriberTimeout, engine);
+        slowSubscriberTimeout, engine, nodeName);
   }
 
   public ServerConfig withTls(Tls t) {
     return new ServerConfig(host, port, apiKeys, insecure, Optional.of(t), maxRequestBytes, defaultLimit, maxLimit,
         heartbeat, idleTimeout, stopTimeout, auditMaxScan, rateLimit,
-        slowSubscriberTimeout, engine);
+        slowSubscriberTimeout, engine, nodeName);
   }
 
   public ServerConfig withMaxRequestBytes(long n) {
     return new ServerConfig(host, port, apiKeys, insecure, tls, n, defaultLimit, maxLimit, heartbeat, idleTimeout,
         stopTimeout, auditMaxScan, rateLimit,
-        slowSubscriberTimeout, engine);
+        slowSubscriberTimeout, engine, nodeName);
   }
 
   public ServerConfig withHeartbeat(Duration d) {
     return new ServerConfig(host, port, apiKeys, insecure, tls, maxRequestBytes, defaultLimit, maxLimit, d,
         idleTimeout, stopTimeout, auditMaxScan, rateLimit,
-        slowSubscriberTimeout, engine);
+        slowSubscriberTimeout, engine, nodeName);
   }
 
   public ServerConfig withIdleTimeout(Duration d) {
     return new ServerConfig(host, port, apiKeys, insecure, tls, maxRequestBytes, defaultLimit, maxLimit, heartbeat,
         d, stopTimeout, auditMaxScan, rateLimit,
-        slowSubscriberTimeout, engine);
+        slowSubscriberTimeout, engine, nodeName);
   }
 
   public ServerConfig withRateLimit(RateLimit r) {
     return new ServerConfig(host, port, apiKeys, insecure, tls, maxRequestBytes, defaultLimit, maxLimit, heartbeat,
         idleTimeout, stopTimeout, auditMaxScan, Optional.of(r),
-        slowSubscriberTimeout, engine);
+        slowSubscriberTimeout, engine, nodeName);
   }
 
   public ServerConfig withSlowSubscriberTimeout(Duration d) {
     return new ServerConfig(host, port, apiKeys, insecure, tls, maxRequestBytes, defaultLimit, maxLimit, heartbeat,
-        idleTimeout, stopTimeout, auditMaxScan, rateLimit, d, engine);
+        idleTimeout, stopTimeout, auditMaxScan, rateLimit, d, engine, nodeName);
   }
 
   /** Names the store's engine in {@code /health} (e.g. {@code postgresql}). */
   public ServerConfig withEngine(String e) {
     return new ServerConfig(host, port, apiKeys, insecure, tls, maxRequestBytes, defaultLimit, maxLimit, heartbeat,
-        idleTimeout, stopTimeout, auditMaxScan, rateLimit, slowSubscriberTimeout, Optional.of(e));
+        idleTimeout, stopTimeout, auditMaxScan, rateLimit, slowSubscriberTimeout, Optional.of(e), nodeName);
+  }
+
+  /** Names this server among the servers sharing one store. */
+  public ServerConfig withNodeName(String n) {
+    if (n == null || n.isBlank() || n.length() > 64) {
+      throw new IllegalArgumentException("a node name needs 1 to 64 characters, was '" + n + "'");
+    }
+    return new ServerConfig(host, port, apiKeys, insecure, tls, maxRequestBytes, defaultLimit, maxLimit, heartbeat,
+        idleTimeout, stopTimeout, auditMaxScan, rateLimit, slowSubscriberTimeout, engine, Optional.of(n));
   }
 }

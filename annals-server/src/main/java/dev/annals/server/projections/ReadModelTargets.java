@@ -1,8 +1,10 @@
 package dev.annals.server.projections;
 
+import dev.annals.core.ExclusiveRole;
 import dev.annals.cqrs.projection.JdbcTarget;
 import dev.annals.cqrs.projection.ProjectionId;
 import java.io.IOException;
+import java.util.Optional;
 
 /**
  * Where the hosted projections' read models live: the one place that knows the engine. The supervisor
@@ -27,6 +29,24 @@ public interface ReadModelTargets extends AutoCloseable {
    * @throws IllegalStateException the store is not open
    */
   JdbcTarget target(String name);
+
+  /**
+   * The database every server sharing these read models sees, for what they coordinate through (node
+   * heartbeats, projection status, requests to a projection's runner). Open from {@link #open} to
+   * {@link #close}. With one server on SQLite it is that server's database.
+   *
+   * @throws IllegalStateException the store is not open
+   */
+  JdbcTarget shared();
+
+  /**
+   * Tries to become the one server that runs projection {@code name} (and its rebuilds) among all servers
+   * sharing these read models; the holder checks {@link ExclusiveRole#held()} before each step and stops
+   * when it turns false (on PostgreSQL: a session advisory lock, lost with its connection).
+   *
+   * @return empty when another server (or another holder in this one) runs it
+   */
+  Optional<ExclusiveRole> tryLead(String name);
 
   /** A new, empty target for one as-of build of {@code projection}; it goes when closed. */
   Scratch scratch(ProjectionId projection) throws IOException;

@@ -1,5 +1,7 @@
 package dev.annals.server.projections;
 
+import dev.annals.core.ExclusiveRole;
+import dev.annals.core.LocalRoles;
 import dev.annals.cqrs.projection.JdbcTarget;
 import dev.annals.cqrs.projection.ProjectionId;
 import java.io.IOException;
@@ -24,11 +26,14 @@ public final class SqliteReadModels implements ReadModelTargets {
   private static final Logger LOG = LoggerFactory.getLogger(SqliteReadModels.class);
   /** The scratch directories of as-of builds, beside the projection database; leftovers go at open. */
   static final String AS_OF_PREFIX = "as-of-";
+  private static final String SHARED = "";
 
   private final Optional<Path> directory;
   private volatile Optional<Path> open = Optional.empty();
   private volatile Optional<JdbcTarget> target = Optional.empty();
   private Optional<Path> temporary = Optional.empty();
+  /** One server has this database: it leads every projection, one holder per name. */
+  private final LocalRoles roles = new LocalRoles();
 
   /** @param directory where the database lives; empty: a temporary directory */
   public SqliteReadModels(Optional<Path> directory) {
@@ -57,6 +62,16 @@ public final class SqliteReadModels implements ReadModelTargets {
   @Override
   public JdbcTarget target(String name) {
     return target.orElseThrow(() -> new IllegalStateException("the projection database is not open"));
+  }
+
+  @Override
+  public JdbcTarget shared() {
+    return target(SHARED);
+  }
+
+  @Override
+  public Optional<ExclusiveRole> tryLead(String name) {
+    return roles.tryAcquire("projection:" + name);
   }
 
   @Override
@@ -100,6 +115,7 @@ public final class SqliteReadModels implements ReadModelTargets {
   @Override
   public synchronized void close() {
     open = Optional.empty();
+    roles.releaseAll();
     target.ifPresent(JdbcTarget::close);
     target = Optional.empty();
     temporary.ifPresent(SqliteReadModels::deleteTree);

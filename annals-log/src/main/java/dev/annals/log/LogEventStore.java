@@ -25,13 +25,11 @@ import dev.annals.core.Subscription;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -63,6 +61,7 @@ public final class LogEventStore implements EventStore, FsyncReporting, dev.anna
   private final UUID storeId;
   private final dev.annals.core.LocalRoles roles = new dev.annals.core.LocalRoles();
   private final GroupCommit writer;
+  private final LogReads reads;
   private final AppendValidator validator;
   /** Cloned by each append for its events' data digests ({@link Submission.Prepared}); never used itself. */
   private final MessageDigest sha = EventRecord.sha256();
@@ -84,6 +83,7 @@ public final class LogEventStore implements EventStore, FsyncReporting, dev.anna
     this.validator = new AppendValidator(options.limits());
     this.cutBytes = recovered.cutBytes();
     this.lastCheckpointHead = recovered.indexRebuilt() ? -1 : state.head();
+    this.reads = new LogReads(state);
     this.writer = new GroupCommit(state, dataDir, recovered, this::afterPublish);
     writer.start();
   }
@@ -262,86 +262,13 @@ public final class LogEventStore implements EventStore, FsyncReporting, dev.anna
   public Page readStream(String stream, long fromVersion, Direction direction, int limit) {
     StreamNames.validate(stream);
     validator.checkLimit(limit);
-    Optional<StreamIndex.Entry> found = state.streams.get(stream);
-    long size = found.map(StreamIndex.Entry::version).orElse(0L);
-    List<RecordedEvent> out = new ArrayList<>(Math.min(limit, 256));
-    LogState.Reader reader = state.new Reader(size > 64 ? READ_WINDOW / 4 : POINT_WINDOW);
-    EventRecord.Names names = new EventRecord.Names();
-    if (direction == Direction.FORWARD) {
-      long v = Math.max(1, fromVersion);
-      while (v <= size && out.size() < limit) {
-        out.add(decodeAt(reader, found.get().positions.get((int) (v - 1)), stream, false, names));
-        v++;
-      }
-      return new Page(out, v, v > size);
-    }
-    long v = Math.min(fromVersion, size);
-    while (v >= 1 && out.size() < limit) {
-      out.add(decodeAt(reader, found.get().positions.get((int) (v - 1)), stream, true, names));
-      v--;
-    }
-    return new Page(out, Math.max(v, 0), v < 1);
-  }
-
-  private static RecordedEvent decodeAt(LogState.Reader reader, long position, String stream, boolean backward,
-      EventRecord.Names names) {
-    RecordCursor c = reader.load(position, backward);
-    return EventRecord.decode(c.buf, c.at, stream, names);
+    return reads.readStream(stream, fromVersion, direction, limit);
   }
 
   @Override
   public Page readAll(long fromPosition, Direction direction, int limit, Filter filter) {
     validator.checkLimit(limit);
-    long head = state.head();
-    List<RecordedEvent> out = new ArrayList<>(Math.min(limit, 1024));
-    EventRecord.Names names = new EventRecord.Names();
-    if (direction == Direction.BACKWARD) {
-      long p = Math.min(fromPosition, head);
-      LogState.Reader reader = state.new Reader(POINT_WINDOW * 4);
-      while (p >= 1 && out.size() < limit) {
-        RecordCursor c = reader.load(p, true);
-        if (matches(filter, c.buf, c.at)) {
-          out.add(EventRecord.decode(c.buf, c.at, "", names));
-        }
-        p--;
-      }
-      return new Page(out, Math.max(p, 0), p < 1);
-    }
-    long p = Math.max(1, fromPosition);
-    try {
-      while (p <= head && out.size() < limit) {
-        Segment seg = state.segmentFor(p);
-        long last = Math.min(head, seg.lastPosition());
-        long offset = seg.offsetOf(p);
-        // read exactly the bytes of the page when it is all in this segment (filtered reads refill)
-        long pageEnd = Math.min(last, p + limit - 1);
-        long spanEnd = pageEnd < last ? seg.offsetOf(pageEnd + 1) : seg.end();
-        int window = (int) Math.min(READ_WINDOW, Math.max(4096, spanEnd - offset));
-        RecordCursor cursor = state.cursor(seg, window);
-        while (p <= last && out.size() < limit) {
-          int size = cursor.load(offset);
-          if (size < 0) {
-            throw new CorruptLogException(seg.file, offset, "the record of position " + p + " no longer reads back: "
-                + EventRecord.Check.describe(size), false);
-          }
-          if (matches(filter, cursor.buf, cursor.at)) {
-            out.add(EventRecord.decode(cursor.buf, cursor.at, "", names));
-          }
-          offset += size;
-          p++;
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("reading the log at position " + p, e);
-    }
-    return new Page(out, p, p > head);
-  }
-
-  private static boolean matches(Filter filter, ByteBuffer buf, int at) {
-    if (filter.isAll()) {
-      return filter.includeSystem() || buf.get(at + EventRecord.VARIABLE) != '$';
-    }
-    return filter.matches(EventRecord.stream(buf, at), EventRecord.type(buf, at));
+    return reads.readAll(fromPosition, direction, limit, filter);
   }
 
   @Override
@@ -356,60 +283,13 @@ public final class LogEventStore implements EventStore, FsyncReporting, dev.anna
     if (instant.isBefore(options.clock().instant())) {
       writer.awaitStampedBefore(micros); // a past instant's answer must never change (EventStore#positionAt)
     }
-    long head = state.head();
-    if (head == 0) {
-      return 1;
-    }
-    TimeIndex time = state.time;
-    int samples = (int) Math.min(time.samples.size(), (head - 1) / TimeIndex.STRIDE + 1);
-    int lo = 0;
-    int hi = samples;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (time.samples.get(mid) < micros) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    if (lo == 0) {
-      return 1;
-    }
-    long from = TimeIndex.positionOfSample(lo - 1) + 1;
-    long to = lo < samples ? TimeIndex.positionOfSample(lo) : head + 1;
-    LogState.Reader reader = state.new Reader(POINT_WINDOW);
-    while (from < to) {
-      long mid = (from + to) >>> 1;
-      RecordCursor c = reader.load(mid, false);
-      if (EventRecord.recordedAtMicros(c.buf, c.at) < micros) {
-        from = mid + 1;
-      } else {
-        to = mid;
-      }
-    }
-    return from;
+    return reads.firstRecordedAtOrAfter(micros);
   }
 
-  /** From the stream index: reads only the last record of each listed stream (for its time). */
   @Override
   public List<StreamInfo> listStreams(StreamQuery query, int limit) {
     validator.checkLimit(limit);
-    List<StreamIndex.Entry> matching = new ArrayList<>();
-    for (StreamIndex.Entry e : state.streams.entries()) {
-      if (e.version() > 0 && query.matches(e.name)) {
-        matching.add(e);
-      }
-    }
-    matching.sort(Comparator.comparing((StreamIndex.Entry e) -> e.name));
-    LogState.Reader reader = state.new Reader(POINT_WINDOW);
-    List<StreamInfo> out = new ArrayList<>(Math.min(limit, matching.size()));
-    for (StreamIndex.Entry e : matching.subList(0, Math.min(limit, matching.size()))) {
-      int version = (int) e.version();
-      long position = e.positions.get(version - 1);
-      RecordCursor c = reader.load(position, false);
-      out.add(new StreamInfo(e.name, version, position, EventRecord.micros(EventRecord.recordedAtMicros(c.buf, c.at))));
-    }
-    return out;
+    return reads.listStreams(query, limit);
   }
 
   @Override

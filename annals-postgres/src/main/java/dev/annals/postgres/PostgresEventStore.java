@@ -51,6 +51,11 @@ public final class PostgresEventStore implements EventStore, StoredEventReader {
   private final Set<ExclusiveRole> roles = ConcurrentHashMap.newKeySet();
   private volatile @Nullable UUID storeId;
 
+  /** The options the store was opened with (its URL, schema and timeouts), for what shares its database. */
+  PostgresOptions options() {
+    return db.options();
+  }
+
   private PostgresEventStore(Database db, ReadSide reads, EventWriter writer) {
     this.db = db;
     this.reads = reads;

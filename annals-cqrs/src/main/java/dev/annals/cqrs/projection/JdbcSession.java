@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * What a JDBC projection's appliers write through: its connection, inside the unit of work's
  * transaction. SQL names the read model's tables in braces, {@code {balances}}, which become the
- * version's physical table ({@code balances_v2}); so one applier builds any version. Prepared
+ * version's physical table (on SQLite {@code balances_v2}); so one applier builds any version. Prepared
  * statements are cached per SQL text.
  *
  * <p>{@link #write} queues a write whose update count the applier does not need; queued writes run as
@@ -30,7 +30,8 @@ public final class JdbcSession {
   private static final Pattern TABLE = Pattern.compile("\\{([a-z][a-z0-9_]*)}");
 
   private final Connection connection;
-  private final int version;
+  private final ProjectionId id;
+  private final SqlDialect dialect;
   private final Map<String, PreparedStatement> statements = new HashMap<>();
   /** Queued writes: all of one statement ({@link #write} runs the queue first when the SQL changes). */
   private @Nullable PreparedStatement queued;
@@ -40,9 +41,10 @@ public final class JdbcSession {
   /** Queued rows that make a batch run without waiting for the next flush. */
   public static final int MAX_QUEUED = 1_000;
 
-  JdbcSession(Connection connection, int version) {
+  JdbcSession(Connection connection, ProjectionId id, SqlDialect dialect) {
     this.connection = connection;
-    this.version = version;
+    this.id = id;
+    this.dialect = dialect;
   }
 
   /**
@@ -56,11 +58,7 @@ public final class JdbcSession {
 
   /** The physical name of a logical table for this version. */
   public String table(String logical) {
-    return physical(logical, version);
-  }
-
-  static String physical(String logical, int version) {
-    return logical + "_v" + version;
+    return dialect.physicalTable(id, logical);
   }
 
   /** {@code sql} with each {@code {table}} replaced by its physical name. */

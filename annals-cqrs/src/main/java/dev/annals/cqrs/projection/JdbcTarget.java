@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
@@ -59,9 +58,9 @@ public final class JdbcTarget implements ProjectionTarget<JdbcSession> {
     final Connection connection;
     final JdbcSession session;
 
-    Writer(Connection connection, int version) {
+    Writer(Connection connection, ProjectionId id, SqlDialect dialect) {
       this.connection = connection;
-      this.session = new JdbcSession(connection, version);
+      this.session = new JdbcSession(connection, id, dialect);
     }
 
     void close() {
@@ -76,6 +75,12 @@ public final class JdbcTarget implements ProjectionTarget<JdbcSession> {
 
   private final SqlDialect dialect;
   private final ConcurrentHashMap<WriterKey, Writer> writers = new ConcurrentHashMap<>();
+  /**
+   * Per version and partition, the checkpoint this target last handed out ({@link #open}) or committed: a
+   * commit moves the stored one only from there (compare-and-set), so a runner that another server's runner
+   * overtook is fenced off instead of applying events twice.
+   */
+  private final ConcurrentHashMap<WriterKey, Long> fences = new ConcurrentHashMap<>();
 
   public JdbcTarget(SqlDialect dialect) {
     this.dialect = dialect;
@@ -158,7 +163,8 @@ public final class JdbcTarget implements ProjectionTarget<JdbcSession> {
               id.name(), id.version(), t);
         }
       }
-      JdbcSession setup = new JdbcSession(c, id.version());
+      dialect.prepareVersion(c, id);
+      JdbcSession setup = new JdbcSession(c, id, dialect);
       try {
         projection.setup().create(setup);
       } catch (SQLException | RuntimeException e) {
@@ -171,7 +177,11 @@ public final class JdbcTarget implements ProjectionTarget<JdbcSession> {
       if (queryInt(c, "SELECT version FROM annals_projection WHERE name = ? AND live = 1", id.name()).isEmpty()) {
         makeLive(c, id, projection.tables());
       }
-      return checkpoint(c, id).orElseThrow();
+      Checkpoint cp = checkpoint(c, id).orElseThrow();
+      for (int p = 0; p < cp.partitionCount(); p++) {
+        fences.put(new WriterKey(id, p), cp.partitionPosition(p));
+      }
+      return cp;
     });
   }
 
@@ -186,7 +196,7 @@ public final class JdbcTarget implements ProjectionTarget<JdbcSession> {
         id.version(), id.name());
     for (String t : tables) {
       update(c, "DROP VIEW IF EXISTS " + t);
-      update(c, "CREATE VIEW " + t + " AS SELECT * FROM " + JdbcSession.physical(t, id.version()));
+      update(c, "CREATE VIEW " + t + " AS SELECT * FROM " + dialect.physicalTable(id, t));
     }
   }
 
@@ -208,7 +218,7 @@ public final class JdbcTarget implements ProjectionTarget<JdbcSession> {
   private Writer writer(ProjectionId id, int partition) {
     return writers.computeIfAbsent(new WriterKey(id, partition), k -> {
       try {
-        return new Writer(dialect.openWriter(), id.version());
+        return new Writer(dialect.openWriter(), id, dialect);
       } catch (SQLException e) {
         throw new ReadModelException("cannot open " + dialect.describe() + ": " + e.getMessage(), e);
       }
@@ -257,11 +267,16 @@ public final class JdbcTarget implements ProjectionTarget<JdbcSession> {
       @Override
       public void commit(long partitionPosition, long safePosition) {
         run(() -> {
-          w.session.update("UPDATE annals_projection_partition SET position = ? WHERE name = ? AND version = ?"
-              + " AND part = ? AND position < ?", partitionPosition, id.name(), id.version(), partition, partitionPosition);
+          long expected = fences.containsKey(key) ? fences.get(key) : storedPosition(w.session, id, partition);
+          if (w.session.update("UPDATE annals_projection_partition SET position = CASE WHEN position < ? THEN ? ELSE"
+              + " position END WHERE name = ? AND version = ? AND part = ? AND position = ?", partitionPosition,
+              partitionPosition, id.name(), id.version(), partition, expected) == 0) {
+            throw new CheckpointFencedException(id, partition, expected, storedPosition(w.session, id, partition));
+          }
           w.session.update("UPDATE annals_projection SET position = ? WHERE name = ? AND version = ? AND position < ?",
               safePosition, id.name(), id.version(), safePosition);
           dialect.commit(w.connection);
+          fences.put(key, Math.max(expected, partitionPosition));
           return 0;
         });
         done = true;
@@ -309,6 +324,11 @@ public final class JdbcTarget implements ProjectionTarget<JdbcSession> {
         }
       }
     };
+  }
+
+  private static long storedPosition(JdbcSession session, ProjectionId id, int partition) throws SQLException {
+    return session.queryOne("SELECT position FROM annals_projection_partition WHERE name = ? AND version = ? AND part = ?",
+        rs -> rs.getLong(1), id.name(), id.version(), partition).orElse(-1L);
   }
 
   @FunctionalInterface
@@ -383,6 +403,7 @@ public final class JdbcTarget implements ProjectionTarget<JdbcSession> {
     if (liveVersion(id.name()).orElse(-1) == id.version()) {
       throw new IllegalStateException(id + " is live; promote another version first");
     }
+    fences.keySet().removeIf(k -> k.id().equals(id));
     writers.entrySet().removeIf(e -> {
       if (e.getKey().id().equals(id)) {
         e.getValue().close();
@@ -394,8 +415,9 @@ public final class JdbcTarget implements ProjectionTarget<JdbcSession> {
       Set<String> tables = new LinkedHashSet<>(tablesOf(c, id));
       tables.addAll(projection.tables());
       for (String t : tables) {
-        update(c, "DROP TABLE IF EXISTS " + JdbcSession.physical(t, id.version()));
+        update(c, "DROP TABLE IF EXISTS " + dialect.physicalTable(id, t));
       }
+      dialect.dropVersion(c, id);
       for (String meta : List.of("annals_projection", "annals_projection_partition", "annals_projection_table",
           "annals_parked", JdbcSourceOffsets.TABLE)) {
         update(c, "DELETE FROM " + meta + " WHERE name = ? AND version = ?", id.name(), id.version());
@@ -430,70 +452,14 @@ public final class JdbcTarget implements ProjectionTarget<JdbcSession> {
     return read(c -> {
       c.setAutoCommit(false); // a deferred BEGIN: the snapshot is taken at the first read
       try {
-        return compare(c, live, shadow, sampleSize);
+        return JdbcComparison.compare(c, dialect, live, shadow, sampleSize,
+            checkpoint(c, live.id()).map(Checkpoint::position).orElse(0L),
+            checkpoint(c, shadow.id()).map(Checkpoint::position).orElse(0L));
       } finally {
         c.rollback();
         c.setAutoCommit(true);
       }
     });
-  }
-
-  private Comparison compare(Connection c, Projection<JdbcSession> live, Projection<JdbcSession> shadow,
-      int sampleSize) throws SQLException {
-    long livePos = checkpoint(c, live.id()).map(Checkpoint::position).orElse(0L);
-    long shadowPos = checkpoint(c, shadow.id()).map(Checkpoint::position).orElse(0L);
-    Set<String> names = new LinkedHashSet<>(live.tables());
-    names.addAll(shadow.tables());
-    List<Comparison.TableComparison> out = new ArrayList<>();
-    for (String t : names) {
-      String a = JdbcSession.physical(t, live.version());
-      String b = JdbcSession.physical(t, shadow.version());
-      boolean inA = live.tables().contains(t);
-      boolean inB = shadow.tables().contains(t);
-      long ca = inA ? count(c, a) : 0;
-      long cb = inB ? count(c, b) : 0;
-      List<String> onlyA = inA ? (inB ? except(c, a, b, sampleSize) : sample(c, a, sampleSize)) : List.of();
-      List<String> onlyB = inB ? (inA ? except(c, b, a, sampleSize) : sample(c, b, sampleSize)) : List.of();
-      out.add(new Comparison.TableComparison(t, ca, cb, onlyA, onlyB));
-    }
-    return new Comparison(live.id(), shadow.id(), livePos, shadowPos, out);
-  }
-
-  private static long count(Connection c, String table) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
-
-  private static List<String> except(Connection c, String a, String b, int limit) throws SQLException {
-    try {
-      return rows(c, "SELECT * FROM " + a + " EXCEPT SELECT * FROM " + b, limit);
-    } catch (SQLException e) {
-      return List.of("(cannot compare rows, the columns differ: " + e.getMessage() + ")");
-    }
-  }
-
-  private static List<String> sample(Connection c, String table, int limit) throws SQLException {
-    return rows(c, "SELECT * FROM " + table, limit);
-  }
-
-  private static List<String> rows(Connection c, String sql, int limit) throws SQLException {
-    List<String> out = new ArrayList<>();
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      ResultSetMetaData md = rs.getMetaData();
-      while (out.size() < limit && rs.next()) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 1; i <= md.getColumnCount(); i++) {
-          if (i > 1) {
-            sb.append(", ");
-          }
-          sb.append(md.getColumnLabel(i)).append('=').append(rs.getString(i));
-        }
-        out.add(sb.toString());
-      }
-    }
-    return out;
   }
 
   @Override

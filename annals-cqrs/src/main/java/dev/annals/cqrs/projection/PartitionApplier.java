@@ -160,10 +160,15 @@ final class PartitionApplier<S> {
       }
       try {
         uow.commit(Math.max(last, skipUpTo), safePosition.getAsLong());
+      } catch (ProjectionTarget.CheckpointFencedException fenced) {
+        throw fenced; // another runner moved on: retrying would apply events twice
       } catch (RuntimeException ex) {
         lastError.set(projection.id() + " partition " + partition + ": commit failed: " + ex);
         return new Failure(from, ex, false);
       }
+    } catch (ProjectionTarget.CheckpointFencedException fenced) {
+      lastError.set(fenced.getMessage());
+      throw fenced;
     } catch (RuntimeException closeFailure) {
       lastError.set(projection.id() + " partition " + partition + ": " + closeFailure);
       return new Failure(from, closeFailure, false);
@@ -222,6 +227,9 @@ final class PartitionApplier<S> {
         uow.park(p);
         uow.commit(Math.max(event.position(), skipUpTo), safePosition.getAsLong());
         break;
+      } catch (ProjectionTarget.CheckpointFencedException fenced) {
+        lastError.set(fenced.getMessage());
+        throw fenced;
       } catch (RuntimeException e) {
         lastError.set(projection.id() + " partition " + partition + ": parking position " + event.position()
             + " failed: " + e);

@@ -76,6 +76,19 @@ public interface ProjectionTarget<S> extends AutoCloseable {
   }
 
   /**
+   * A unit of work found its partition's stored checkpoint moved since this target handed it out
+   * ({@link #open}) or last committed it: another runner of the same version (on another server sharing the
+   * database) committed meanwhile. Nothing of the unit of work was committed; this runner must stop, or it
+   * would apply events twice.
+   */
+  final class CheckpointFencedException extends IllegalStateException {
+    public CheckpointFencedException(ProjectionId id, int partition, long expected, long stored) {
+      super(id + ": partition " + partition + " was committed by another runner (stored position " + stored
+          + ", expected " + expected + "); nothing was committed and this runner stops");
+    }
+  }
+
+  /**
    * A unit of work from an external source found the source partition's stored offset moved since it
    * read it: another consumer (the partition's new owner, after a rebalance this one missed) committed
    * it. Nothing of the unit of work was committed; re-read the stored offset and go on from there.
@@ -115,6 +128,8 @@ public interface ProjectionTarget<S> extends AutoCloseable {
     /**
      * Commits the writes with the partition's checkpoint {@code partitionPosition} and the gap-safe
      * {@code safePosition} (stored as the maximum of the old and the new one).
+     *
+     * @throws CheckpointFencedException another runner moved the partition's checkpoint; nothing was committed
      */
     void commit(long partitionPosition, long safePosition);
 

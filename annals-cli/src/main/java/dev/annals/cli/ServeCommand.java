@@ -8,6 +8,10 @@ import dev.annals.server.AnnalsServer;
 import dev.annals.server.ServerConfig;
 import dev.annals.server.auth.ApiKeys;
 import dev.annals.server.kafka.KafkaExportHost;
+import dev.annals.postgres.PostgresEventStore;
+import dev.annals.postgres.PostgresReadModels;
+import dev.annals.server.projections.ReadModelTargets;
+import dev.annals.server.projections.SharedReadModels;
 import dev.annals.server.projections.SqliteReadModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,8 +34,9 @@ import picocli.CommandLine;
 @Command(name = "serve", description = {"Serve the HTTP API (docs/http-api.md) over a store: a data directory"
     + " (--data DIR, created if absent; default: " + ServeCommand.DEFAULT_DATA + " in the working directory), a PostgreSQL"
     + " database (--store URL; the store's tables are created there on first use) or memory (--in-memory).",
-    "The modules' read models (SQLite) live in DIR/projections with --data; with --store or --in-memory, in a temporary"
-    + " directory, rebuilt from the store at every start and deleted at stop."})
+    "The modules' read models live in SQLite in DIR/projections with --data; with --store, in the same PostgreSQL"
+    + " database (schema <store schema>_rm), shared by every server on that store, each projection run by one of them;"
+    + " with --in-memory, in a temporary directory deleted at stop."})
 final class ServeCommand implements Callable<Integer> {
 
   /** The data directory {@code serve} uses without {@code --data}, in the working directory. */
@@ -101,6 +106,21 @@ final class ServeCommand implements Callable<Integer> {
    * {@code DIR/projections} (the log ignores files it did not write). The demo keeps its run's
    * projections there too, so {@code serve --data} on a demo's directory finds them.
    */
+  /**
+   * Where the modules' read models live: beside a PostgreSQL store in its database (shared by every server
+   * on the store; projections led through the store's advisory-lock roles), else SQLite in the data directory
+   * (or a temporary one).
+   */
+  private static ReadModelTargets readModels(StoreFactory.Opened opened, Optional<Path> dataDir) {
+    if (opened.stored() instanceof PostgresEventStore pg) {
+      return new SharedReadModels(() -> {
+        PostgresReadModels.Target t = PostgresReadModels.target(pg);
+        return new SharedReadModels.Opened(t.target(), t.dialect());
+      }, pg::tryAcquireRole, "the store's PostgreSQL database");
+    }
+    return new SqliteReadModels(dataDir.map(ServeCommand::projectionsDir));
+  }
+
   static Path projectionsDir(Path dataDir) {
     return dataDir.resolve("projections");
   }
@@ -179,7 +199,7 @@ final class ServeCommand implements Callable<Integer> {
     AnnalsServer server;
     try {
       server = new AnnalsServer(opened.store(), config, opened.verifier(), selected,
-          new SqliteReadModels(dataDir.map(ServeCommand::projectionsDir)),
+          readModels(opened, dataDir),
           export.map(settings -> new KafkaExportHost(opened.stored(), settings)));
       server.start();
     } catch (IllegalArgumentException e) {

@@ -206,7 +206,8 @@ public final class AnnalsServer implements AutoCloseable {
 
   /** Starts listening; returns this. */
   public AnnalsServer start() throws Exception {
-    projections.start();
+    connector.open(); // bound first, so that the node's name (HOST:PORT) is known to the projections
+    projections.start(nodeName());
     jetty.start();
     kafkaExport.ifPresent(KafkaExportHost::start);
     if (config.apiKeys().isEmpty()) {

@@ -75,7 +75,7 @@ public final class LedgerModule implements ServerModule {
             case Credited c -> c.amount();
             case Debited d -> version == 1 ? 0 : -d.amount();
           };
-          db.update("INSERT INTO {totals} (stream, total) VALUES (?, ?) ON CONFLICT(stream) DO UPDATE SET total = total + ?",
+          db.update("INSERT INTO {totals} (stream, total) VALUES (?, ?) ON CONFLICT(stream) DO UPDATE SET total = {totals}.total + ?",
               env.stream(), delta, delta);
         })
         .build();

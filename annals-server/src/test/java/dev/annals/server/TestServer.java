@@ -55,6 +55,12 @@ public final class TestServer implements AutoCloseable {
     this.server = new AnnalsServer(store, config, new ScanVerifier(store, true), modules).start();
   }
 
+  /** A server the caller built over {@code store}, started here; closes both with the server. */
+  public TestServer(EventStore store, AnnalsServer server) throws Exception {
+    this.store = store;
+    this.server = server.start();
+  }
+
   /** A response: status, raw body, and the body as JSON when it is JSON. */
   public record Reply(int status, String body, HttpResponse<byte[]> raw) {
     public JsonNode json() {

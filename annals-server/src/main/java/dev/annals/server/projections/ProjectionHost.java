@@ -78,7 +78,15 @@ public final class ProjectionHost implements AutoCloseable {
    * Opens the read-model store and starts one runner per projection, resuming from the stored
    * checkpoints (see {@link ProjectionSupervisor}). Idempotent; a host without projections opens nothing.
    */
-  public synchronized void start() {
+  public void start() {
+    start("this server");
+  }
+
+  /**
+   * As {@link #start()}, naming this server {@code nodeName} among the servers sharing the read models: each
+   * projection runs on one of them at a time, and the others answer its queries from the shared tables.
+   */
+  public synchronized void start(String nodeName) {
     if (started || hostsNone) {
       started = true;
       return;
@@ -87,7 +95,7 @@ public final class ProjectionHost implements AutoCloseable {
     try {
       targets.open();
       asOf.start();
-      supervisor.start();
+      supervisor.start(nodeName);
     } catch (RuntimeException e) {
       close(); // the runners started so far
       throw e;
@@ -106,7 +114,7 @@ public final class ProjectionHost implements AutoCloseable {
   }
 
   /** @see ProjectionSupervisor#rebuild */
-  public ProjectionSnapshot rebuild(String name) {
+  public ProjectionSnapshot rebuild(String name) throws InterruptedException {
     return supervisor.rebuild(name);
   }
 

@@ -13,10 +13,11 @@ import java.util.Optional;
  * @param nextVersion the version a rebuild would build; empty when the live version is the newest
  * @param lagSeconds the age of the oldest unprocessed event, in seconds (0 when caught up)
  * @param rebuild the current or last rebuild, if any
+ * @param runningOn the server (node name) that runs the projection; empty when none does now
  */
 public record ProjectionSnapshot(String name, int version, Optional<Integer> nextVersion, ProjectionState status,
     long position, long head, long lagEvents, double lagSeconds, int parked, Optional<String> lastError,
-    Optional<Rebuild> rebuild) {
+    Optional<Rebuild> rebuild, Optional<String> runningOn) {
 
   /** Where a blue/green rebuild is. */
   public enum RebuildStatus {

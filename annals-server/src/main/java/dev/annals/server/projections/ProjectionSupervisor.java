@@ -1,6 +1,8 @@
 package dev.annals.server.projections;
 
 import dev.annals.core.EventStore;
+import dev.annals.core.ExclusiveRole;
+import dev.annals.cqrs.projection.Checkpoint;
 import dev.annals.cqrs.projection.AsyncProjectionRunner;
 import dev.annals.cqrs.projection.Comparison;
 import dev.annals.cqrs.projection.JdbcSession;
@@ -16,6 +18,7 @@ import dev.annals.module.HostedProjection;
 import dev.annals.module.ServerModule;
 import dev.annals.server.http.WireJson;
 import dev.annals.server.projections.ProjectionSnapshot.RebuildStatus;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,6 +26,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -55,6 +60,9 @@ public final class ProjectionSupervisor implements AutoCloseable {
   private static final Duration PROMOTE_WAIT = Duration.ofSeconds(30);
   /** How often the comparison task looks again whether its rebuild failed or went. */
   private static final Duration CATCH_UP_POLL = Duration.ofMillis(200);
+  /** How long a server that does not run a projection waits for the one that does to answer a request. */
+  private static final Duration FORWARD_WAIT = Duration.ofSeconds(40);
+  private static final Duration FORWARD_POLL = Duration.ofMillis(50);
 
   /** No projection of that name, or no such query (404). */
   public static final class UnknownProjectionException extends RuntimeException {
@@ -66,6 +74,13 @@ public final class ProjectionSupervisor implements AutoCloseable {
   /** A rebuild or promotion that cannot happen now, with the reason (400). */
   public static final class RefusedException extends RuntimeException {
     RefusedException(String message) {
+      super(message);
+    }
+  }
+
+  /** No server runs the projection now (503): its node died and none has taken over yet, or none answered. */
+  public static final class NotRunningException extends RuntimeException {
+    NotRunningException(String message) {
       super(message);
     }
   }
@@ -116,6 +131,8 @@ public final class ProjectionSupervisor implements AutoCloseable {
   private static final class Slot {
     final HostedProjection hosted;
     volatile State state;
+    /** Present while this server runs the projection (see {@link ReadModelTargets#tryLead}). */
+    volatile Optional<ExclusiveRole> role = Optional.empty();
 
     Slot(HostedProjection hosted) {
       this.hosted = hosted;
@@ -132,6 +149,11 @@ public final class ProjectionSupervisor implements AutoCloseable {
   private final Consumer<ProjectionId> promoted;
   private final Map<String, Slot> slots = new LinkedHashMap<>();
   private volatile boolean started;
+  private volatile String node = "this server";
+  private volatile Optional<SharedProjectionState> shared = Optional.empty();
+  private Optional<Thread> leadership = Optional.empty();
+  /** Requests from other servers being served now (each once). */
+  private final Set<String> serving = ConcurrentHashMap.newKeySet();
 
   /**
    * @param background runs each rebuild's wait-then-compare task
@@ -166,40 +188,180 @@ public final class ProjectionSupervisor implements AutoCloseable {
 
   /** The version of {@code name} that is live now. */
   Projection<JdbcSession> live(String name) {
-    return slot(name).state.live();
+    Slot s = slot(name);
+    if (s.role.isPresent() || !started) {
+      return s.state.live();
+    }
+    // Another server runs it and may have promoted since: the stored live version says which is live.
+    HostedProjection h = s.hosted;
+    Optional<Integer> stored = targets.target(name).liveVersion(name);
+    return stored.flatMap(v -> h.next().filter(n -> n.version() == v)).orElse(h.current());
   }
 
   /**
-   * Starts one runner per projection on open targets, resuming from the stored checkpoints. A version
-   * promoted before a restart stays live; a rebuild that was under way (started, neither promoted nor
-   * abandoned) resumes from its own checkpoints.
+   * Starts leading every projection this server can lead (all of them, unless other servers share the read
+   * models): one runner each on open targets, resuming from the stored checkpoints; a version promoted before
+   * a restart stays live; a rebuild that was under way (started, neither promoted nor abandoned) resumes from
+   * its own checkpoints. Then a leadership loop takes over every projection another server stops running
+   * ({@link ProjectionLeadership}).
+   *
+   * @param nodeName this server's name, as status and the shared tables show it
    */
-  synchronized void start() {
+  synchronized void start(String nodeName) {
     started = true;
+    node = nodeName;
+    shared = Optional.of(new SharedProjectionState(targets.shared(), Clock.systemUTC()));
     for (Slot s : slots.values()) {
-      synchronized (s) {
-        State st = s.state;
-        JdbcTarget t = targets.target(st.live().name());
-        Optional<Integer> stored = t.liveVersion(st.live().name());
-        if (stored.isPresent() && st.next().isPresent() && stored.get() == st.next().get().version()) {
-          st = new State(st.phase(), st.next().get(), Optional.empty(), Optional.empty(), Optional.empty(),
-              Optional.empty());
-        } else if (stored.isPresent() && stored.get() != st.live().version()) {
-          throw new IllegalStateException("projection " + st.live().name() + " has version " + stored.get()
-              + " live in " + targets.describe() + ", which its module does not define (it has "
-              + st.live().version() + st.next().map(n -> " and " + n.version()).orElse("") + ")");
+      tryToLead(s);
+    }
+    leadership = Optional.of(ProjectionLeadership.start(this));
+  }
+
+  /** The slots, for the leadership loop. */
+  List<String> slotNames() {
+    return List.copyOf(slots.keySet());
+  }
+
+  /**
+   * One round of the leadership loop for {@code name}: stands down when the role was lost, tries to lead when
+   * not leading, and while leading publishes the status and serves other servers' requests.
+   */
+  void leadershipRound(String name) {
+    Slot s = slot(name);
+    Optional<ExclusiveRole> r = s.role;
+    if (r.isPresent() && !r.get().held()) {
+      LOG.warn("this server lost the lead of projection {} (the database connection holding it went away);"
+          + " stopping its runner", name);
+      standDown(s);
+    } else if (r.isEmpty()) {
+      tryToLead(s);
+    }
+    if (s.role.isPresent() && started) {
+      SharedProjectionState sh = shared.orElseThrow();
+      sh.publish(node, snapshot(s));
+      for (SharedProjectionState.Request q : sh.pending(name)) {
+        if (serving.add(q.id())) {
+          background.execute(() -> serve(q));
         }
-        s.state = st.move(ProjectionPhase.RUNNING, Optional.of(AsyncProjectionRunner.start(store, st.live(), t, options)),
-            Optional.empty());
       }
     }
-    for (Map.Entry<String, Slot> e : slots.entrySet()) {
-      Optional<Projection<JdbcSession>> next = e.getValue().state.next();
-      if (next.isPresent() && targets.target(e.getKey()).checkpoint(next.get().id()).isPresent()) {
-        rebuild(e.getKey());
-        LOG.info("rebuild of {} to version {} resumed from its checkpoints", e.getKey(), next.get().version());
+  }
+
+  private void serve(SharedProjectionState.Request q) {
+    SharedProjectionState sh = shared.orElseThrow();
+    try {
+      ProjectionSnapshot answer = switch (q.action()) {
+        case "rebuild" -> rebuild(q.name());
+        case "promote" -> promote(q.name(), Boolean.parseBoolean(q.argument()));
+        default -> throw new RefusedException("unknown request '" + q.action() + "'");
+      };
+      sh.answer(q.id(), new SharedProjectionState.Answer(SharedProjectionState.Answer.OK,
+          SharedProjectionState.write(answer)));
+    } catch (RefusedException | NotRunningException e) {
+      sh.answer(q.id(), new SharedProjectionState.Answer(SharedProjectionState.Answer.REFUSED, e.getMessage()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      LOG.warn("serving {}'s {} of {} failed: {}", q.node(), q.action(), q.name(), e.toString());
+      try {
+        sh.answer(q.id(), new SharedProjectionState.Answer(SharedProjectionState.Answer.REFUSED,
+            q.action() + " of " + q.name() + " failed on " + node + ": " + e.getMessage()));
+      } catch (RuntimeException ignored) {
+        // The database is gone; the asking server times out and says so.
+      }
+    } finally {
+      serving.remove(q.id());
+    }
+  }
+
+  /** Leads {@code s} if its role can be had now; a database that is away just means "not now". */
+  private void tryToLead(Slot s) {
+    synchronized (s) {
+      if (s.role.isPresent() || !started) {
+        return;
+      }
+      Optional<ExclusiveRole> r;
+      try {
+        r = targets.tryLead(s.hosted.current().name());
+      } catch (RuntimeException e) {
+        LOG.debug("cannot ask for the lead of {} now: {}", s.hosted.current().name(), e.toString());
+        return;
+      }
+      if (r.isEmpty()) {
+        return;
+      }
+      s.role = r;
+      try {
+        lead(s);
+      } catch (RuntimeException e) {
+        LOG.warn("could not start projection {}: {}", s.hosted.current().name(), e.toString());
+        standDown(s);
       }
     }
+  }
+
+  /** Starts the live version's runner (and a rebuild that was under way) as the version stored says. */
+  private void lead(Slot s) {
+    HostedProjection h = s.hosted;
+    String name = h.current().name();
+    JdbcTarget t = targets.target(name);
+    Optional<Integer> stored = t.liveVersion(name);
+    State st = new State(ProjectionPhase.STOPPED, h.current(), h.next(), Optional.empty(), Optional.empty(),
+        s.state.finished());
+    if (stored.isPresent() && h.next().isPresent() && stored.get() == h.next().get().version()) {
+      st = new State(ProjectionPhase.STOPPED, h.next().get(), Optional.empty(), Optional.empty(), Optional.empty(),
+          s.state.finished());
+    } else if (stored.isPresent() && stored.get() != h.current().version()) {
+      throw new IllegalStateException("projection " + name + " has version " + stored.get() + " live in "
+          + targets.describe() + ", which its module does not define (it has " + h.current().version()
+          + h.next().map(n -> " and " + n.version()).orElse("") + ")");
+    }
+    s.state = st.move(ProjectionPhase.RUNNING, Optional.of(AsyncProjectionRunner.start(store, st.live(), t, options)),
+        Optional.empty());
+    LOG.info("this server ({}) runs projection {} version {}", node, name, st.live().version());
+    Optional<Projection<JdbcSession>> next = s.state.next();
+    if (next.isPresent() && t.checkpoint(next.get().id()).isPresent()) {
+      startRebuild(s);
+      LOG.info("rebuild of {} to version {} resumed from its checkpoints", name, next.get().version());
+    }
+  }
+
+  /** Stops running {@code s} here (what it committed stays) and gives its role up. */
+  private void standDown(Slot s) {
+    synchronized (s) {
+      stopSlot(s);
+      s.role.ifPresent(ExclusiveRole::close);
+      s.role = Optional.empty();
+    }
+    try {
+      shared.ifPresent(sh -> sh.withdraw(node, s.hosted.current().name()));
+    } catch (RuntimeException e) {
+      LOG.debug("could not withdraw the status of {}: {}", s.hosted.current().name(), e.toString());
+    }
+  }
+
+  /** What another server asked and answered, as this server's own call would have answered. */
+  private ProjectionSnapshot forward(Slot s, String action, String argument) throws InterruptedException {
+    String name = s.hosted.current().name();
+    SharedProjectionState sh = shared.orElseThrow(() -> new IllegalStateException("the projection host is not started"));
+    String runner = sh.status(name).map(SharedProjectionState.Published::node).orElseThrow(() ->
+        new NotRunningException("no server runs projection " + name + " now (its server stopped and none has taken"
+            + " over yet); try again in a few seconds"));
+    String id = sh.request(name, action, argument, node);
+    long deadline = System.nanoTime() + FORWARD_WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      Optional<SharedProjectionState.Answer> a = sh.answered(id);
+      if (a.isPresent()) {
+        return switch (a.get().outcome()) {
+          case SharedProjectionState.Answer.OK -> SharedProjectionState.read(a.get().answer());
+          default -> throw new RefusedException(a.get().answer());
+        };
+      }
+      Thread.sleep(FORWARD_POLL.toMillis());
+    }
+    sh.forget(id);
+    throw new NotRunningException("server " + runner + ", which runs projection " + name + ", did not answer the "
+        + action + " within " + FORWARD_WAIT.toSeconds() + " s; try again");
   }
 
   /** Every projection's snapshot, in module order. */
@@ -222,10 +384,18 @@ public final class ProjectionSupervisor implements AutoCloseable {
    *
    * @throws RefusedException one is already running, or there is no next version
    */
-  public ProjectionSnapshot rebuild(String name) {
+  public ProjectionSnapshot rebuild(String name) throws InterruptedException {
     Slot s = slot(name);
+    requireStarted();
+    if (s.role.isEmpty()) {
+      return forward(s, "rebuild", "");
+    }
+    return startRebuild(s);
+  }
+
+  private ProjectionSnapshot startRebuild(Slot s) {
+    String name = s.hosted.current().name();
     synchronized (s) {
-      requireStarted();
       State st = s.state;
       if (st.building().isPresent()) {
         Building running = st.building().get();
@@ -276,6 +446,9 @@ public final class ProjectionSupervisor implements AutoCloseable {
    */
   public ProjectionSnapshot promote(String name, boolean requireIdentical) throws InterruptedException {
     Slot s = slot(name);
+    if (started && s.role.isEmpty()) {
+      return forward(s, "promote", Boolean.toString(requireIdentical));
+    }
     synchronized (s) {
       State st = s.state;
       Building b = st.building().orElseThrow(() -> new RefusedException("no rebuild of " + name
@@ -334,9 +507,23 @@ public final class ProjectionSupervisor implements AutoCloseable {
   public boolean awaitPosition(String name, long position, Duration timeout) throws InterruptedException {
     Slot s = slot(name);
     requireStarted();
-    AsyncProjectionRunner<JdbcSession> r = s.state.runner()
-        .orElseThrow(() -> new IllegalStateException("the projection host is stopped"));
-    return r.awaitPosition(position, timeout);
+    Optional<AsyncProjectionRunner<JdbcSession>> r = s.state.runner();
+    if (s.role.isPresent() && r.isPresent()) {
+      return r.get().awaitPosition(position, timeout);
+    }
+    // Run by another server: its checkpoint in the shared database says how far the live version got.
+    long deadline = System.nanoTime() + timeout.toNanos();
+    JdbcTarget t = targets.target(name);
+    while (true) {
+      Projection<JdbcSession> live = live(name);
+      if (t.checkpoint(live.id()).map(Checkpoint::position).orElse(0L) >= position) {
+        return true;
+      }
+      if (System.nanoTime() >= deadline) {
+        return false;
+      }
+      Thread.sleep(20);
+    }
   }
 
   /** @throws IllegalStateException not started, or stopped */
@@ -365,18 +552,28 @@ public final class ProjectionSupervisor implements AutoCloseable {
 
   /** Reads the published state and the runners' counters only; takes no lock and starts nothing. */
   private ProjectionSnapshot snapshot(Slot s) {
+    if (s.role.isEmpty() && started) {
+      try {
+        Optional<SharedProjectionState.Published> p = shared.orElseThrow().status(s.hosted.current().name());
+        if (p.isPresent()) {
+          return p.get().snapshot();
+        }
+      } catch (RuntimeException e) {
+        LOG.debug("cannot read the shared status of {}: {}", s.hosted.current().name(), e.toString());
+      }
+    }
     State state = s.state;
     Projection<JdbcSession> live = state.live();
     Optional<Integer> next = state.next().map(Projection::version);
     if (state.runner().isEmpty()) {
       return new ProjectionSnapshot(live.name(), live.version(), next, ProjectionState.STOPPED, 0, store.headPosition(),
-          0, 0, 0, Optional.empty(), state.finished());
+          0, 0, 0, Optional.empty(), state.finished(), Optional.empty());
     }
     ProjectionStatus st = state.runner().get().status();
     Optional<ProjectionSnapshot.Rebuild> rebuild = state.building()
         .map(b -> rebuildSnapshot(b, state.phase() == ProjectionPhase.PROMOTING)).or(state::finished);
     return new ProjectionSnapshot(live.name(), live.version(), next, st.state(), st.position(), st.head(),
-        st.lagEvents(), st.lagSeconds().toNanos() / 1e9, st.parked(), st.lastError(), rebuild);
+        st.lagEvents(), st.lagSeconds().toNanos() / 1e9, st.parked(), st.lastError(), rebuild, Optional.of(node));
   }
 
   private static ProjectionSnapshot.Rebuild rebuildSnapshot(Building b, boolean promoting) {
@@ -415,28 +612,49 @@ public final class ProjectionSupervisor implements AutoCloseable {
     });
   }
 
-  /** Stops every runner and rebuild (what they committed stays). Idempotent. */
+  /** Stops every runner and rebuild (what they committed stays) and gives every lead up. Idempotent. */
   @Override
-  public synchronized void close() {
-    started = false;
+  public void close() {
+    Optional<Thread> loop;
+    synchronized (this) {
+      started = false;
+      loop = leadership;
+      leadership = Optional.empty();
+    }
+    loop.ifPresent(ProjectionLeadership::stop);
     for (Slot s : slots.values()) {
+      boolean led = s.role.isPresent();
       synchronized (s) {
-        State st = s.state;
-        if (st.phase() == ProjectionPhase.STOPPED) {
-          continue;
-        }
-        try { // one projection failing to stop must not keep the others running
-          st.building().ifPresent(b -> {
-            b.over = true;
-            b.rebuild.close();
-          });
-          st.runner().ifPresent(AsyncProjectionRunner::close);
+        stopSlot(s);
+        s.role.ifPresent(ExclusiveRole::close);
+        s.role = Optional.empty();
+      }
+      if (led) {
+        try {
+          shared.ifPresent(sh -> sh.withdraw(node, s.hosted.current().name()));
         } catch (RuntimeException e) {
-          LOG.warn("{} did not stop cleanly: {}", s.hosted.current().name(), e.toString());
-        } finally {
-          s.state = st.move(ProjectionPhase.STOPPED, Optional.empty(), Optional.empty());
+          LOG.debug("could not withdraw the status of {}: {}", s.hosted.current().name(), e.toString());
         }
       }
+    }
+  }
+
+  /** Stops the slot's runner and rebuild, if any; the caller holds the slot's lock. */
+  private static void stopSlot(Slot s) {
+    State st = s.state;
+    if (st.phase() == ProjectionPhase.STOPPED) {
+      return;
+    }
+    try { // one projection failing to stop must not keep the others running
+      st.building().ifPresent(b -> {
+        b.over = true;
+        b.rebuild.close();
+      });
+      st.runner().ifPresent(AsyncProjectionRunner::close);
+    } catch (RuntimeException e) {
+      LOG.warn("{} did not stop cleanly: {}", s.hosted.current().name(), e.toString());
+    } finally {
+      s.state = st.move(ProjectionPhase.STOPPED, Optional.empty(), Optional.empty());
     }
   }
 }

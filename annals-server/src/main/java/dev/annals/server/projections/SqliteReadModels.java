@@ -8,11 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Optional;
-import java.util.stream.Stream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The default read-model store: every hosted projection in one SQLite database
@@ -23,9 +19,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SqliteReadModels implements ReadModelTargets {
 
-  private static final Logger LOG = LoggerFactory.getLogger(SqliteReadModels.class);
-  /** The scratch directories of as-of builds, beside the projection database; leftovers go at open. */
-  static final String AS_OF_PREFIX = "as-of-";
   private static final String SHARED = "";
 
   private final Optional<Path> directory;
@@ -54,7 +47,7 @@ public final class SqliteReadModels implements ReadModelTargets {
         throw new UncheckedIOException(e);
       }
     });
-    deleteAsOfLeftovers(dir);
+    new SqliteScratches(dir).deleteLeftovers();
     target = Optional.of(JdbcTarget.sqlite(dir));
     open = Optional.of(dir);
   }
@@ -76,29 +69,8 @@ public final class SqliteReadModels implements ReadModelTargets {
 
   @Override
   public Scratch scratch(ProjectionId projection) throws IOException {
-    Path dir = open.orElseThrow(() -> new IllegalStateException("the projection database is not open"));
-    Path scratch = Files.createTempDirectory(dir, AS_OF_PREFIX);
-    try {
-      JdbcTarget t = JdbcTarget.sqlite(scratch);
-      return new Scratch() {
-        @Override
-        public JdbcTarget target() {
-          return t;
-        }
-
-        @Override
-        public void close() {
-          try {
-            t.close();
-          } finally {
-            deleteTree(scratch);
-          }
-        }
-      };
-    } catch (RuntimeException e) {
-      deleteTree(scratch);
-      throw e;
-    }
+    return new SqliteScratches(open.orElseThrow(() -> new IllegalStateException("the projection database is not open")))
+        .create();
   }
 
   @Override
@@ -118,32 +90,7 @@ public final class SqliteReadModels implements ReadModelTargets {
     roles.releaseAll();
     target.ifPresent(JdbcTarget::close);
     target = Optional.empty();
-    temporary.ifPresent(SqliteReadModels::deleteTree);
+    temporary.ifPresent(SqliteScratches::deleteTree);
     temporary = Optional.empty();
-  }
-
-  /** Scratch directories an as-of build left behind (the server was killed during one). */
-  private static void deleteAsOfLeftovers(Path dir) {
-    if (!Files.isDirectory(dir)) {
-      return;
-    }
-    try (Stream<Path> entries = Files.list(dir)) {
-      for (Path p : entries.filter(p -> p.getFileName().toString().startsWith(AS_OF_PREFIX)).toList()) {
-        LOG.info("deleting {}, left by an as-of build that did not finish", p);
-        deleteTree(p);
-      }
-    } catch (IOException e) {
-      LOG.warn("could not list {} for as-of leftovers: {}", dir, e.toString());
-    }
-  }
-
-  private static void deleteTree(Path dir) {
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      LOG.warn("could not delete the temporary projection directory {}: {}", dir, e.toString());
-    }
   }
 }

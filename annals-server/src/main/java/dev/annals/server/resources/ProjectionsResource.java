@@ -190,6 +190,8 @@ public final class ProjectionsResource {
       throw HttpError.notFound(e.getMessage());
     } catch (ProjectionSupervisor.RefusedException e) {
       throw HttpError.invalid(e.getMessage());
+    } catch (ProjectionSupervisor.NotRunningException e) {
+      throw new HttpError(503, "unavailable", e.getMessage());
     }
   }
 
@@ -212,6 +214,7 @@ public final class ProjectionsResource {
     g.writeNumberField("lagSeconds", v.lagSeconds());
     g.writeNumberField("parked", v.parked());
     writeOptionalString(g, "lastError", v.lastError());
+    writeOptionalString(g, "runningOn", v.runningOn());
     g.writeFieldName("rebuild");
     if (v.rebuild().isEmpty()) {
       g.writeNull();

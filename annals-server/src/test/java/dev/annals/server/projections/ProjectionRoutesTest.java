@@ -86,7 +86,7 @@ class ProjectionRoutesTest {
     assertThat(r.status()).isEqualTo(200);
     JsonNode p = r.json().path("projections").get(0);
     assertThat(p.properties().stream().map(Map.Entry::getKey).toList()).containsExactly("name", "version", "nextVersion",
-        "status", "live", "position", "head", "lagEvents", "lagSeconds", "parked", "lastError", "rebuild");
+        "status", "live", "position", "head", "lagEvents", "lagSeconds", "parked", "lastError", "runningOn", "rebuild");
     assertThat(p.path("name").asText()).isEqualTo("ledger_totals");
     assertThat(p.path("version").asInt()).isEqualTo(1);
     assertThat(p.path("nextVersion").asInt()).isEqualTo(2);
@@ -97,6 +97,7 @@ class ProjectionRoutesTest {
     assertThat(p.path("lagEvents").asLong()).isZero();
     assertThat(p.path("lagSeconds").isNumber()).isTrue();
     assertThat(p.path("lastError").isNull()).isTrue();
+    assertThat(p.path("runningOn").asText()).as("one server: this one runs it").matches("127\\.0\\.0\\.1:\\d+");
     assertThat(p.path("rebuild").isNull()).isTrue();
     assertThat(t.get(P).json()).isEqualTo(p);
   }

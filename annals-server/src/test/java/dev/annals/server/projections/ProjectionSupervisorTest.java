@@ -161,7 +161,7 @@ class ProjectionSupervisorTest {
   }
 
   @Test
-  void nothing_moves_before_start_or_after_close() {
+  void nothing_moves_before_start_or_after_close() throws Exception {
     try (ProjectionHost idle = new ProjectionHost(store, List.of(new LedgerModule()), Optional.empty(),
         RunnerOptions.defaults())) {
       assertThat(idle.status(NAME).status()).isEqualTo(ProjectionState.STOPPED);

@@ -72,6 +72,10 @@ final class ServeCommand implements Callable<Integer> {
       description = "environment variable holding the keystore password (default: ${DEFAULT-VALUE})")
   String tlsPasswordEnv;
 
+  @Option(names = "--node-name", paramLabel = "NAME", description = "this server's name among the servers sharing one"
+      + " PostgreSQL store (projection status, /health); default: HOST:PORT as bound")
+  Optional<String> nodeName;
+
   @Option(names = "--max-request-bytes", defaultValue = "67108864", description = "largest request body (default: ${DEFAULT-VALUE})")
   long maxRequestBytes;
 
@@ -173,6 +177,13 @@ final class ServeCommand implements Callable<Integer> {
             (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.ceil(rateLimit.get())))));
       } catch (IllegalArgumentException e) {
         throw new CliFailure("--rate-limit: " + e.getMessage(), 2);
+      }
+    }
+    if (nodeName.isPresent()) {
+      try {
+        config = config.withNodeName(nodeName.get());
+      } catch (IllegalArgumentException e) {
+        throw new CliFailure("--node-name: " + e.getMessage(), 2);
       }
     }
     if (tlsKeystore.isPresent()) {

@@ -127,6 +127,28 @@ function showExport(exp) {
   el.hidden = false;
 }
 
+// The servers sharing this store (/health's nodes), shown when there is more than this one: how many are up;
+// the tooltip names each, which one this is, and when a server that is down was last seen.
+export function nodesBadge(nodes) {
+  const up = nodes.filter((n) => n.up).length;
+  const title = nodes.map((n) => `${n.name}${n.self ? ' (this server)' : ''}: `
+    + (n.up ? 'up' : `down, last seen ${n.lastSeen}`)).join('\n');
+  return { text: `nodes · ${up} of ${nodes.length} up`, title, up: up === nodes.length };
+}
+
+function showNodes(nodes) {
+  const el = document.getElementById('nodes');
+  if (!Array.isArray(nodes) || nodes.length < 2) {
+    el.hidden = true;
+    return;
+  }
+  const badge = nodesBadge(nodes);
+  el.textContent = badge.text;
+  el.title = badge.title;
+  el.className = 'health ' + (badge.up ? 'up' : 'down');
+  el.hidden = false;
+}
+
 // "server up" (with the store's engine when the server names it), "store unavailable" when the server
 // runs but cannot read its store (a database away: the reason is the tooltip), else the HTTP status.
 async function checkHealth() {
@@ -135,6 +157,7 @@ async function checkHealth() {
     const res = await fetch('/health', { headers: { Accept: 'application/json' } });
     const body = await res.json().catch(() => ({}));
     showExport(body.kafkaExport);
+    showNodes(body.nodes);
     const engine = typeof body.engine === 'string' ? body.engine : '';
     if (res.ok) {
       el.textContent = engine ? `server up · ${engine}` : 'server up';

@@ -104,4 +104,28 @@ class ConsoleHealthTest {
     assertThat(badge.getAttribute("class")).contains("down");
     assertThat(browser.find("#health").getText()).as("a failed export leaves the server up").isEqualTo("server up · postgresql");
   }
+
+  @Test
+  void the_nodes_badge_counts_the_servers_up_and_names_them() {
+    api.on("GET", "/health", c -> Reply.json(Map.of("status", "ok", "engine", "postgresql", "head", 3, "node", "n1",
+        "nodes", List.of(
+            Map.of("name", "n1", "url", "http://10.0.0.1:7070", "up", true, "lastSeen", "2026-12-06T10:00:04Z", "self", true),
+            Map.of("name", "n2", "url", "http://10.0.0.2:7070", "up", true, "lastSeen", "2026-12-06T10:00:03Z", "self", false),
+            Map.of("name", "n3", "url", "http://10.0.0.3:7070", "up", false, "lastSeen", "2026-12-06T09:58:00Z",
+                "self", false)))));
+    open("#/streams");
+    assertThat(browser.awaitText("#nodes", "nodes · 2 of 3 up")).isEqualTo("nodes · 2 of 3 up");
+    WebElement badge = browser.find("#nodes");
+    assertThat(badge.getAttribute("title"))
+        .isEqualTo("n1 (this server): up\nn2: up\nn3: down, last seen 2026-12-06T09:58:00Z");
+    assertThat(badge.getAttribute("class")).contains("down");
+
+    api.on("GET", "/health", c -> Reply.json(Map.of("status", "ok", "engine", "log", "head", 3, "node", "n1",
+        "nodes", List.of(Map.of("name", "n1", "url", "http://127.0.0.1:7070", "up", true,
+            "lastSeen", "2026-12-06T10:00:04Z", "self", true)))));
+    browser.open("about:blank");
+    open("#/streams");
+    browser.awaitText("#health", "server up · log");
+    assertThat(browser.find("#nodes").isDisplayed()).as("one server alone: no nodes badge").isFalse();
+  }
 }

@@ -10,6 +10,7 @@ import dev.annals.module.ServerModule;
 import dev.annals.server.auth.Access;
 import dev.annals.server.auth.BrowserGuard;
 import dev.annals.server.auth.Principal;
+import dev.annals.server.cluster.NodeRegistry;
 import dev.annals.server.http.ErrorResponses;
 import dev.annals.server.http.Exchange;
 import dev.annals.server.http.HttpError;
@@ -84,6 +85,7 @@ public final class AnnalsServer implements AutoCloseable {
   private final Server jetty;
   private final ServerConnector connector;
   private final ProjectionHost projections;
+  private final NodeRegistry nodes = new NodeRegistry(java.time.Clock.systemUTC());
   private final Optional<RateLimiter> rateLimiter;
   private final BrowserGuard browserGuard;
   private final Optional<KafkaExportHost> kafkaExport;
@@ -143,7 +145,7 @@ public final class AnnalsServer implements AutoCloseable {
     new SubscriptionsResource(store, sessions).routing(routes);
     new AuditResource(store, limits, config.auditMaxScan()).routing(routes);
     new AdminResource(store, verifier).routing(routes);
-    new HealthResource(store, metrics, () -> stopping, config.engine(), kafkaExport).routing(routes);
+    new HealthResource(store, metrics, () -> stopping, config.engine(), kafkaExport, nodes).routing(routes);
     kafkaExport.ifPresent(k -> metrics.bindKafkaExport(k.settings().topic(), k::status));
     new ConsoleResource(new ConsoleAssets()).routing(routes);
     this.projections = new ProjectionHost(store, modules, readModels, RunnerOptions.defaults());
@@ -209,6 +211,7 @@ public final class AnnalsServer implements AutoCloseable {
     connector.open(); // bound first, so that the node's name (HOST:PORT) is known to the projections
     projections.start(nodeName());
     jetty.start();
+    nodes.start(projections.sharedDatabase(), nodeName(), uri());
     kafkaExport.ifPresent(KafkaExportHost::start);
     if (config.apiKeys().isEmpty()) {
       LOG.warn("no auth file: every caller is an admin; listening on {} only{}", uri(),
@@ -254,6 +257,7 @@ public final class AnnalsServer implements AutoCloseable {
       jetty.stop();
     } finally {
       try {
+        nodes.close();
         kafkaExport.ifPresent(KafkaExportHost::close);
       } finally {
         projections.close();

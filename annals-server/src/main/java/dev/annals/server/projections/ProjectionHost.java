@@ -2,6 +2,7 @@ package dev.annals.server.projections;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.annals.core.EventStore;
+import dev.annals.cqrs.projection.JdbcTarget;
 import dev.annals.cqrs.projection.RunnerOptions;
 import dev.annals.module.HostedProjection;
 import dev.annals.module.ProjectionQuery;
@@ -87,8 +88,14 @@ public final class ProjectionHost implements AutoCloseable {
    * projection runs on one of them at a time, and the others answer its queries from the shared tables.
    */
   public synchronized void start(String nodeName) {
-    if (started || hostsNone) {
+    if (started) {
+      return;
+    }
+    if (hostsNone) {
       started = true;
+      if (targets.sharedByServers()) {
+        targets.open(); // the servers sharing it list each other there even without projections
+      }
       return;
     }
     started = true;
@@ -174,6 +181,14 @@ public final class ProjectionHost implements AutoCloseable {
   /** As-of builds run so far (not answered from kept builds); for tests. */
   long asOfBuildsRun() {
     return asOf.buildsRun();
+  }
+
+  /**
+   * The database the servers sharing these read models coordinate through, while started; empty for one
+   * server's own database (then it is on its own).
+   */
+  public Optional<JdbcTarget> sharedDatabase() {
+    return started && targets.sharedByServers() ? Optional.of(targets.shared()) : Optional.empty();
   }
 
   /** Where the SQLite projection database is, while started (empty for another store). */

@@ -511,12 +511,17 @@ public final class ProjectionSupervisor implements AutoCloseable {
     if (s.role.isPresent() && r.isPresent()) {
       return r.get().awaitPosition(position, timeout);
     }
-    // Run by another server: its checkpoint in the shared database says how far the live version got.
+    // Run by another server: how far the live version got is in the shared database, as the stored gap-safe
+    // checkpoint (moved with each commit, so it may trail the last one) or, fresher, as the runner's own
+    // position in the status it publishes every round.
     long deadline = System.nanoTime() + timeout.toNanos();
     JdbcTarget t = targets.target(name);
+    SharedProjectionState sh = shared.orElseThrow();
     while (true) {
       Projection<JdbcSession> live = live(name);
-      if (t.checkpoint(live.id()).map(Checkpoint::position).orElse(0L) >= position) {
+      long published = sh.status(name).map(SharedProjectionState.Published::snapshot)
+          .filter(p -> p.version() == live.version()).map(ProjectionSnapshot::position).orElse(0L);
+      if (published >= position || t.checkpoint(live.id()).map(Checkpoint::position).orElse(0L) >= position) {
         return true;
       }
       if (System.nanoTime() >= deadline) {

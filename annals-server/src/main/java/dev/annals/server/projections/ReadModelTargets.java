@@ -48,6 +48,14 @@ public interface ReadModelTargets extends AutoCloseable {
    */
   Optional<ExclusiveRole> tryLead(String name);
 
+  /**
+   * Whether several servers may share these read models (then they coordinate through {@link #shared()}:
+   * node heartbeats, projection status, requests); false for one server's own database.
+   */
+  default boolean sharedByServers() {
+    return false;
+  }
+
   /** A new, empty target for one as-of build of {@code projection}; it goes when closed. */
   Scratch scratch(ProjectionId projection) throws IOException;
 

@@ -74,6 +74,11 @@ public final class SharedReadModels implements ReadModelTargets {
   }
 
   @Override
+  public boolean sharedByServers() {
+    return true;
+  }
+
+  @Override
   public Optional<ExclusiveRole> tryLead(String name) {
     return roles.apply("projection:" + name);
   }

@@ -4,17 +4,21 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.annals.core.EventStore;
 import dev.annals.kafka.ExportStatus;
 import dev.annals.server.ServerMetrics;
+import dev.annals.server.cluster.NodeRegistry;
 import dev.annals.server.http.Exchange;
 import dev.annals.server.http.HttpError;
 import dev.annals.server.http.Routes;
 import dev.annals.server.kafka.KafkaExportHost;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code GET /health} (no key needed: {@code {"status": "ok", "engine": e, "head": n}}, or 503
@@ -32,13 +36,16 @@ public final class HealthResource {
   private final BooleanSupplier stopping;
   private final Optional<String> engine;
   private final Optional<KafkaExportHost> kafkaExport;
+  private final Optional<NodeRegistry> nodes;
 
   public HealthResource(EventStore store, ServerMetrics metrics, BooleanSupplier stopping, Optional<String> engine) {
-    this(store, metrics, stopping, engine, Optional.empty());
+    this(store, metrics, stopping, engine, Optional.empty(), null);
   }
 
+  /** @param nodes the servers sharing the store, for {@code node} and {@code nodes}; null: not listed */
   public HealthResource(EventStore store, ServerMetrics metrics, BooleanSupplier stopping, Optional<String> engine,
-      Optional<KafkaExportHost> kafkaExport) {
+      Optional<KafkaExportHost> kafkaExport, @Nullable NodeRegistry nodes) {
+    this.nodes = Optional.ofNullable(nodes);
     this.store = store;
     this.metrics = metrics;
     this.stopping = stopping;
@@ -70,12 +77,42 @@ public final class HealthResource {
         g.writeStringField("engine", engine.get());
       }
       g.writeNumberField("head", head);
+      if (nodes.isPresent()) {
+        writeNodes(g, nodes.get());
+      }
       if (kafkaExport.isPresent()) {
         g.writeFieldName("kafkaExport");
         writeExport(g, kafkaExport.get().status());
       }
       g.writeEndObject();
     });
+  }
+
+  /**
+   * {@code node} (this server's name) and {@code nodes} (every server sharing the store: name, url, up,
+   * lastSeen); when their shared database cannot be read, {@code nodes} is null and {@code nodesError} says why.
+   */
+  private static void writeNodes(JsonGenerator g, NodeRegistry registry) throws IOException {
+    g.writeStringField("node", registry.name());
+    List<NodeRegistry.Node> all;
+    try {
+      all = registry.nodes();
+    } catch (SQLException | RuntimeException e) {
+      g.writeNullField("nodes");
+      g.writeStringField("nodesError", "the servers' shared database cannot be read: " + e.getMessage());
+      return;
+    }
+    g.writeArrayFieldStart("nodes");
+    for (NodeRegistry.Node n : all) {
+      g.writeStartObject();
+      g.writeStringField("name", n.name());
+      g.writeStringField("url", n.url());
+      g.writeBooleanField("up", n.up());
+      g.writeStringField("lastSeen", n.lastSeen().toString());
+      g.writeBooleanField("self", n.self());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
   }
 
   private static void writeExport(JsonGenerator g, ExportStatus s) throws IOException {

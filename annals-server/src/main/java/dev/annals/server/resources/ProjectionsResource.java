@@ -15,6 +15,7 @@ import dev.annals.server.projections.ProjectionHost;
 import dev.annals.server.projections.ProjectionSnapshot;
 import dev.annals.server.projections.ProjectionSupervisor;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -124,6 +125,12 @@ public final class ProjectionsResource {
     String query = x.path("query");
     Optional<AsOf> asOf = asOf(x);
     AS_OF_PARAMS.forEach(params::remove);
+    Optional<Long> minPosition = minPosition(x, asOf.isPresent());
+    Duration wait = waitParam(x, minPosition.isPresent());
+    CONSISTENCY_PARAMS.forEach(params::remove);
+    if (minPosition.isPresent()) {
+      awaitApplied(x, name, minPosition.get(), wait);
+    }
     var body = call(() -> {
       try {
         if (asOf.isPresent()) {
@@ -150,6 +157,69 @@ public final class ProjectionsResource {
   }
 
   private static final Set<String> AS_OF_PARAMS = Set.of("position", "knownAt", "validAt");
+  /** Read-your-writes: answer once the live version has applied {@code minPosition}, waiting up to {@code wait}. */
+  private static final Set<String> CONSISTENCY_PARAMS = Set.of("minPosition", "wait");
+  static final Duration DEFAULT_WAIT = Duration.ofSeconds(5);
+  static final Duration MAX_WAIT = Duration.ofSeconds(30);
+  private static final java.util.regex.Pattern WAIT = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s)");
+
+  private Optional<Long> minPosition(Exchange x, boolean asOf) {
+    Optional<String> raw = x.query("minPosition");
+    if (raw.isEmpty()) {
+      return Optional.empty();
+    }
+    if (asOf) {
+      throw HttpError.invalid("minPosition waits for the live read model; an as-of answer (position, knownAt,"
+          + " validAt) is built at its moment: give one or the other");
+    }
+    long p;
+    try {
+      p = Long.parseLong(raw.get());
+    } catch (NumberFormatException e) {
+      p = -1;
+    }
+    if (p < 0) {
+      throw HttpError.invalid("minPosition must be a position (a whole number >= 0), was '"
+          + WireJson.abbreviate(raw.get()) + "'");
+    }
+    long head = host.headPosition();
+    if (p > head) {
+      throw HttpError.invalid("minPosition " + p + " is past the log's head " + head);
+    }
+    return Optional.of(p);
+  }
+
+  private static Duration waitParam(Exchange x, boolean withMinPosition) {
+    Optional<String> raw = x.query("wait");
+    if (raw.isEmpty()) {
+      return DEFAULT_WAIT;
+    }
+    if (!withMinPosition) {
+      throw HttpError.invalid("wait goes with minPosition (how long to wait for the read model to apply it)");
+    }
+    java.util.regex.Matcher m = WAIT.matcher(raw.get());
+    if (!m.matches()) {
+      throw HttpError.invalid("wait must be a duration such as 500ms or 5s (at most " + MAX_WAIT.toSeconds()
+          + "s), was '" + WireJson.abbreviate(raw.get()) + "'");
+    }
+    long n = Long.parseLong(m.group(1));
+    Duration d = m.group(2).equals("ms") ? Duration.ofMillis(n) : Duration.ofSeconds(n);
+    if (d.compareTo(MAX_WAIT) > 0) {
+      throw HttpError.invalid("wait is at most " + MAX_WAIT.toSeconds() + "s, was " + raw.get());
+    }
+    return d;
+  }
+
+  private void awaitApplied(Exchange x, String name, long minPosition, Duration wait) throws Exception {
+    boolean applied = call(() -> host.awaitPosition(name, minPosition, wait));
+    if (!applied) {
+      long at = call(() -> host.status(name)).position();
+      x.header(org.eclipse.jetty.http.HttpHeader.RETRY_AFTER, "1");
+      throw new HttpError(503, "not_caught_up", "projection " + name + " has applied up to position " + at
+          + ", not yet " + minPosition + ", after waiting " + wait.toMillis() + " ms; ask again",
+          Map.of("position", at, "minPosition", minPosition));
+    }
+  }
   static final String AS_OF_POSITION = "Annals-As-Of-Position";
   static final String AS_OF_APPLIED = "Annals-As-Of-Applied";
   /** Positions (up to 100) of events the projection failed on in the build, left out of the answer. */

@@ -63,6 +63,17 @@ class ClusteredProjectionsTest {
     }
   }
 
+  /** The names of the servers a node's /health lists as up, itself first. */
+  private static List<String> upNodes(TestServer n) {
+    List<String> out = new ArrayList<>();
+    n.get("/health").json().path("nodes").forEach(x -> {
+      if (x.path("up").asBoolean()) {
+        out.add(x.path("name").asText());
+      }
+    });
+    return out;
+  }
+
   private static long total(TestServer n, String stream) {
     TestServer.Reply r = n.get("/projections/" + NAME + "/rows?stream=" + stream);
     return r.status() == 200 ? r.json().path("rows").get(0).path("total").asLong() : -1;
@@ -80,11 +91,21 @@ class ClusteredProjectionsTest {
         () -> !runningOn(a).isEmpty() && runningOn(a).equals(runningOn(b)));
     TestServer leader = runningOn(a).equals("node-a") ? a : b;
     TestServer other = leader == a ? b : a;
+    await("both servers in each other's node list", Duration.ofSeconds(10), () -> upNodes(a).equals(List.of("node-a",
+        "node-b")) && upNodes(b).equals(List.of("node-b", "node-a")));
+
+    // read-your-writes on the server that does not run the projection: the answer waits for the credit
+    TestServer.Reply credit = other.post("/commands/ledger/credit", "{\"ledgerId\":\"2\",\"amount\":7}");
+    long at = credit.json().path("append").path("lastPosition").asLong();
+    assertThat(at).as(credit.body()).isPositive();
+    TestServer.Reply mine = other.get("/projections/" + NAME + "/rows?stream=ledger-2&minPosition=" + at + "&wait=10s");
+    assertThat(mine.status()).as(mine.body()).isEqualTo(200);
+    assertThat(mine.json().path("rows").get(0).path("total").asLong()).isEqualTo(7);
     assertThat(runningOn(leader)).isEqualTo(leader == a ? "node-a" : "node-b");
     // v1 sums credits only; both servers read the same shared tables
     await("the read model on both", Duration.ofSeconds(10), () -> total(a, "ledger-1") == 250 && total(b, "ledger-1") == 250);
     await("the running server's status on the other (published every 0.5 s)", Duration.ofSeconds(5),
-        () -> other.get("/projections/" + NAME).json().path("position").asLong() == 2);
+        () -> other.get("/projections/" + NAME).json().path("position").asLong() == 3);
     JsonNode st = other.get("/projections/" + NAME).json();
     assertThat(st.path("status").asText()).isEqualTo("running");
     assertThat(st.path("lagEvents").asLong()).isZero();
@@ -112,6 +133,7 @@ class ClusteredProjectionsTest {
     leader.close();
     long stopped = System.nanoTime();
     await("the other server to take over", Duration.ofSeconds(10), () -> runningOn(other).equals(survivorName));
+    assertThat(upNodes(other)).as("a server that stopped leaves the list").containsExactly(survivorName);
     assertThat(Duration.ofNanos(System.nanoTime() - stopped)).isLessThan(Duration.ofSeconds(10));
     assertThat(other.post("/commands/ledger/credit", "{\"ledgerId\":\"1\",\"amount\":5}").status()).isEqualTo(200);
     await("the new event applied once", Duration.ofSeconds(10), () -> total(other, "ledger-1") == 205);

@@ -132,6 +132,26 @@ class ProjectionRoutesTest {
     return m;
   }
 
+  @Test
+  void min_position_answers_once_the_read_model_applied_it_and_says_when_it_has_not() throws Exception {
+    credit("a", 10);
+    t.store.append("other-1", ExpectedVersion.ANY, EventData.of("Noted", "{}")); // outside the projection's filter
+    long head = t.store.headPosition();
+    assertThat(rows(t.get(P + "/rows?minPosition=" + head + "&wait=10s"))).isEqualTo(Map.of("ledger-a", 10L));
+    credit("a", 5);
+    assertThat(rows(t.get(P + "/rows?minPosition=" + t.store.headPosition())))
+        .as("the answer waits for the credit just made").isEqualTo(Map.of("ledger-a", 15L));
+
+    TestServer.Reply bad = t.get(P + "/rows?minPosition=x");
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.json().path("message").asText()).contains("minPosition must be a position");
+    assertThat(t.get(P + "/rows?minPosition=99").json().path("message").asText()).contains("past the log's head");
+    assertThat(t.get(P + "/rows?minPosition=1&wait=1h").json().path("message").asText()).contains("wait must be");
+    assertThat(t.get(P + "/rows?minPosition=1&wait=31s").json().path("message").asText()).contains("at most 30s");
+    assertThat(t.get(P + "/rows?wait=1s").json().path("message").asText()).contains("wait goes with minPosition");
+    assertThat(t.get(P + "/rows?minPosition=1&position=1").json().path("message").asText()).contains("one or the other");
+  }
+
   /**
    * The three questions of design §4 asked of a projection: at a position, known at T, valid at V (as
    * known at T). A correction dated into the past counts where it took effect, and a revocation from

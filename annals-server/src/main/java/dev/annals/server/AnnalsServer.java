@@ -11,6 +11,7 @@ import dev.annals.server.auth.Access;
 import dev.annals.server.auth.BrowserGuard;
 import dev.annals.server.auth.Principal;
 import dev.annals.server.cluster.NodeRegistry;
+import dev.annals.server.http.DatabaseUnreachable;
 import dev.annals.server.http.ErrorResponses;
 import dev.annals.server.http.Exchange;
 import dev.annals.server.http.HttpError;
@@ -330,9 +331,14 @@ public final class AnnalsServer implements AutoCloseable {
         status = mapped.status();
         respond(x, mapped);
       } catch (Exception e) {
+        Optional<java.sql.SQLException> unreachable = DatabaseUnreachable.in(e);
         if (Thread.currentThread().isInterrupted() || stopping) {
           status = 503;
           respond(x, new HttpError(503, "unavailable", "the server is shutting down"));
+        } else if (unreachable.isPresent()) {
+          status = 503;
+          x.header(org.eclipse.jetty.http.HttpHeader.RETRY_AFTER, "5");
+          respond(x, DatabaseUnreachable.unavailable(unreachable.get()));
         } else {
           LOG.error("{} {} failed", request.getMethod(), request.getHttpURI().getPath(), e);
           status = 500;

@@ -2,8 +2,6 @@ package dev.annals.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.annals.client.HttpEventStore;
 import dev.annals.core.Direction;
 import dev.annals.core.Filter;
@@ -13,11 +11,7 @@ import dev.annals.core.RecordedEvent;
 import dev.annals.core.Subscription;
 import dev.annals.postgres.LocalPostgres;
 import dev.annals.postgres.TestPostgres;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,13 +36,9 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterTest {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String BALANCES = "bank_balances";
   private static final int CLIENTS = 64;
   private static final int ACCOUNTS = 40;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
-  record Reply(int status, JsonNode json) {}
 
   /** One acknowledged deposit: its command id, account and amount. */
   record Ack(UUID commandId, String account, long amount) {}
@@ -57,17 +47,10 @@ class ClusterTest {
   void three_nodes_serve_one_store_survive_a_killed_runner_and_a_database_restart() throws Exception {
     try (LocalPostgres postgres = TestPostgres.startOwn()) {
       String url = postgres.url(postgres.createDatabase()).toString();
-      List<ServedProcess> processes = new ArrayList<>();
-      List<URI> uris = new ArrayList<>();
-      try {
-        for (int i = 1; i <= 3; i++) {
-          processes.add(new ServedProcess("--store", url, "--module", "bank", "--node-name", "n" + i));
-        }
-        for (ServedProcess p : processes) {
-          uris.add(p.awaitUri());
-        }
+      try (ClusterNodes cluster = new ClusterNodes(url, 3)) {
+        List<URI> uris = cluster.uris;
         for (int a = 0; a < ACCOUNTS; a++) {
-          Reply r = post(uris.get(a % 3), "/commands/bank/open-account",
+          ClusterNodes.Reply r = cluster.post(uris.get(a % 3), "/commands/bank/open-account",
               "{\"accountId\":\"A" + a + "\",\"owner\":\"owner " + a + "\"}", UUID.randomUUID());
           assertThat(r.status()).as(String.valueOf(r.json())).isEqualTo(200);
         }
@@ -103,7 +86,7 @@ class ClusterTest {
                 if (dead.contains(node)) {
                   continue;
                 }
-                Reply r = post(uris.get(node), "/commands/bank/deposit", body, id);
+                ClusterNodes.Reply r = cluster.post(uris.get(node), "/commands/bank/deposit", body, id);
                 if (r.status() == 200) {
                   acks.add(new Ack(id, account, amount));
                   break;
@@ -121,14 +104,14 @@ class ClusterTest {
 
         Thread.sleep(4_000);
         // kill -9 the node running the balances projection; another takes it over within 10 s
-        String runner = awaitRunner(uris, Set.of(), Duration.ofSeconds(10));
+        String runner = awaitRunner(cluster, uris, Set.of(), Duration.ofSeconds(10));
         int victim = Integer.parseInt(runner.substring(1)) - 1;
         dead.add(victim);
-        processes.get(victim).process.destroyForcibly();
+        cluster.processes.get(victim).process.destroyForcibly();
         long killed = System.nanoTime();
         List<URI> alive = new ArrayList<>(uris);
         alive.remove(victim);
-        String next = awaitRunner(alive, Set.of(runner), Duration.ofSeconds(10));
+        String next = awaitRunner(cluster, alive, Set.of(runner), Duration.ofSeconds(10));
         Duration takeover = Duration.ofNanos(System.nanoTime() - killed);
         assertThat(takeover).as("projection taken over by %s", next).isLessThan(Duration.ofSeconds(10));
 
@@ -170,8 +153,8 @@ class ClusterTest {
           }
         }
         for (URI u : alive) {
-          awaitCaughtUp(u, head);
-          Reply rows = get(u, "/projections/" + BALANCES + "/rows");
+          awaitCaughtUp(cluster, u, head);
+          ClusterNodes.Reply rows = cluster.get(u, "/projections/" + BALANCES + "/rows");
           Map<String, Long> model = new HashMap<>();
           rows.json().path("balances").forEach(b -> model.put(b.path("accountId").asText(), b.path("balance").asLong()));
           assertThat(model).as("balances on %s", u).isEqualTo(folded);
@@ -189,10 +172,6 @@ class ClusterTest {
         clients.forEach(HttpEventStore::close);
         System.out.printf("cluster: %d deposits acknowledged, %d retried answers, head %d, projection taken over in %d ms%n",
             acks.size(), retries.get(), head, takeover.toMillis());
-      } finally {
-        for (ServedProcess p : processes) {
-          p.close();
-        }
       }
       CliRun verify = CliRun.run("verify", "--store", url);
       assertThat(verify.exit()).as(verify.out() + verify.err()).isZero();
@@ -200,12 +179,12 @@ class ClusterTest {
   }
 
   /** Waits until the nodes agree that one node, not in {@code not}, runs the balances projection. */
-  private String awaitRunner(List<URI> nodes, Set<String> not, Duration timeout) throws InterruptedException {
+  static String awaitRunner(ClusterNodes cluster, List<URI> nodes, Set<String> not, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       Set<String> named = new java.util.HashSet<>();
       for (URI u : nodes) {
-        Reply r = get(u, "/projections/" + BALANCES);
+        ClusterNodes.Reply r = cluster.get(u, "/projections/" + BALANCES);
         named.add(r.status() == 200 ? r.json().path("runningOn").asText("") : "");
       }
       if (named.size() == 1 && !named.contains("") && !not.contains(named.iterator().next())) {
@@ -216,11 +195,11 @@ class ClusterTest {
     throw new AssertionError("no single node other than " + not + " runs " + BALANCES + " after " + timeout);
   }
 
-  private void awaitCaughtUp(URI node, long head) throws InterruptedException {
+  private static void awaitCaughtUp(ClusterNodes cluster, URI node, long head) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    Reply r;
+    ClusterNodes.Reply r;
     do {
-      r = get(node, "/projections/" + BALANCES);
+      r = cluster.get(node, "/projections/" + BALANCES);
       if (r.status() == 200 && r.json().path("position").asLong() >= head) {
         return;
       }
@@ -247,29 +226,6 @@ class ClusterTest {
         return out;
       }
       from = p.next();
-    }
-  }
-
-  private Reply post(URI node, String path, String body, UUID commandId) {
-    return send(HttpRequest.newBuilder(URI.create(node + path)).header("Content-Type", "application/json")
-        .header("Annals-Command-Id", commandId.toString()).POST(HttpRequest.BodyPublishers.ofString(body)));
-  }
-
-  private Reply get(URI node, String path) {
-    return send(HttpRequest.newBuilder(URI.create(node + path)).GET());
-  }
-
-  /** The answer, or status -1 when the node could not be reached (killed, or the request timed out). */
-  private Reply send(HttpRequest.Builder request) {
-    try {
-      HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(30)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      return new Reply(r.statusCode(), r.body().isEmpty() ? JSON.nullNode() : JSON.readTree(r.body()));
-    } catch (IOException e) {
-      return new Reply(-1, JSON.nullNode());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new Reply(-1, JSON.nullNode());
     }
   }
 

@@ -33,11 +33,16 @@ final class HttpLoad {
   private static final byte[] STATUS_200 = "HTTP/1.1 200 ".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] CONTENT_LENGTH = "content-length:".getBytes(StandardCharsets.US_ASCII);
 
-  private final InetSocketAddress server;
+  private final List<InetSocketAddress> servers;
   private final int connections;
 
   HttpLoad(InetSocketAddress server, int connections) {
-    this.server = server;
+    this(List.of(server), connections);
+  }
+
+  /** {@code connections} spread round-robin over {@code servers} (nodes behind no load balancer). */
+  HttpLoad(List<InetSocketAddress> servers, int connections) {
+    this.servers = List.copyOf(servers);
     this.connections = connections;
   }
 
@@ -54,7 +59,7 @@ final class HttpLoad {
       List<Conn> conns = new ArrayList<>();
       try {
         for (int i = 0; i < connections; i++) {
-          SocketChannel ch = SocketChannel.open(server);
+          SocketChannel ch = SocketChannel.open(servers.get(i % servers.size()));
           ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
           ch.configureBlocking(false);
           Conn c = new Conn(ch);

@@ -68,7 +68,7 @@ final class ProjectionRebuild implements Workload {
   }
 
   /** Runs {@code p} from position 1 to the store's head into {@code target}; returns events per second. */
-  private static <S> double timeToHead(EventStore store, Projection<S> p, ProjectionTarget<S> target, int n)
+  static <S> double timeToHead(EventStore store, Projection<S> p, ProjectionTarget<S> target, int n)
       throws InterruptedException {
     long t0 = System.nanoTime();
     try (AsyncProjectionRunner<S> runner = AsyncProjectionRunner.start(store, p, target,
@@ -81,7 +81,7 @@ final class ProjectionRebuild implements Workload {
   }
 
   /** Fails the row unless the read model counted every event. */
-  private static void checkCount(JdbcTarget target, int n) throws java.sql.SQLException {
+  static void checkCount(JdbcTarget target, int n) throws java.sql.SQLException {
     try (Connection c = target.openReader(); Statement s = c.createStatement();
         java.sql.ResultSet rs = s.executeQuery("SELECT SUM(events) FROM stream_stats")) {
       long counted = rs.next() ? rs.getLong(1) : 0;
@@ -129,7 +129,7 @@ final class ProjectionRebuild implements Workload {
     }
   }
 
-  private static void fill(EventStore store, int n) {
+  static void fill(EventStore store, int n) {
     Json data = Json.of("{\"amount\":100}");
     int written = 0;
     int i = 0;

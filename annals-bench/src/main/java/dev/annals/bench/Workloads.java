@@ -27,6 +27,8 @@ public final class Workloads {
         new PgReadAll(),
         new PgSubscribeCatchUp(),
         new PgLiveDelivery(),
+        new PgHttpAppendConcurrent(),
+        new PgProjectionRebuild(),
         // on the run's in-process Kafka broker
         new KafkaExport(),
         new KafkaEndToEnd(),

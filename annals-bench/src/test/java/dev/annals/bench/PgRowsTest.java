@@ -20,7 +20,7 @@ class PgRowsTest {
 
   static List<Workload> pgRows() {
     return List.of(new PgAppendConcurrent(), new PgAppendBatch(), new PgReadAll(), new PgSubscribeCatchUp(),
-        new PgLiveDelivery());
+        new PgLiveDelivery(), new PgHttpAppendConcurrent(), new PgProjectionRebuild());
   }
 
   @Test

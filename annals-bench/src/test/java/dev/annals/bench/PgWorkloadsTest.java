@@ -87,6 +87,35 @@ class PgWorkloadsTest {
   }
 
   @Test
+  void http_append_over_two_nodes_is_reported_beside_one_node_and_the_embedded_engine(LocalPostgres server)
+      throws Exception {
+    List<BenchResult> rows = new PgHttpAppendConcurrent(e -> PgSizes.tiny()).run(env(server));
+
+    assertThat(rows).hasSize(2);
+    assertThat(rows).allSatisfy(r -> {
+      assertThat(r.workload()).isEqualTo("pg-http-append-concurrent-64");
+      assertThat(r.store()).isEqualTo("http(postgresql), 2 nodes");
+      assertThat(r.isSkipped()).isFalse();
+      assertThat(r.eventsPerS()).isPositive();
+      assertThat(r.baselineEventsPerS()).isPositive();
+      assertThat(r.note()).contains("targets: ").endsWith("; quick");
+    });
+    assertThat(rows.get(0).baseline()).isEqualTo("http(postgresql), 1 node");
+    assertThat(rows.get(0).note()).contains(">= 0.8x baseline", "events/commit");
+    assertThat(rows.get(1).baseline()).isEqualTo("pg-embedded-64");
+    assertThat(rows.get(1).note()).contains(">= 0.5x baseline");
+  }
+
+  @Test
+  void projection_rebuild_into_postgresql_is_reported_beside_raw_upserts(LocalPostgres server) throws Exception {
+    BenchResult row = onlyRow(new PgProjectionRebuild(e -> PgSizes.tiny()).run(env(server)));
+
+    assertThat(row.workload()).isEqualTo("pg-projection-rebuild-1m");
+    assertThat(row.baseline()).isEqualTo("raw-pgjdbc-batched-upserts");
+    assertThat(row.note()).contains(">= 100,000 events/s", "checkpoint in the same transaction");
+  }
+
+  @Test
   void the_single_row_baseline_has_every_commit_it_counted_in_its_table(LocalPostgres server) throws Exception {
     RawPgWrites raw = new RawPgWrites(server.jdbcUrl(server.createDatabase()));
 

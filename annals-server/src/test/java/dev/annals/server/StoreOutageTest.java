@@ -129,7 +129,9 @@ class StoreOutageTest {
   void health_names_the_engine_and_the_head_while_the_store_answers() {
     TestServer.Reply h = t.get("/health");
     assertThat(h.status()).isEqualTo(200);
-    assertThat(h.body()).isEqualTo("{\"status\":\"ok\",\"engine\":\"postgresql\",\"head\":1}");
+    assertThat(h.body()).startsWith("{\"status\":\"ok\",\"engine\":\"postgresql\",\"head\":1,\"node\":\"127.0.0.1:");
+    assertThat(h.json().path("nodes")).as("one server on its own lists itself").hasSize(1);
+    assertThat(h.json().path("nodes").get(0).path("self").asBoolean()).isTrue();
   }
 
   @Test

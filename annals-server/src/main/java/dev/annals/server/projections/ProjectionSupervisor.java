@@ -9,8 +9,6 @@ import dev.annals.cqrs.projection.JdbcSession;
 import dev.annals.cqrs.projection.JdbcTarget;
 import dev.annals.cqrs.projection.Projection;
 import dev.annals.cqrs.projection.ProjectionId;
-import dev.annals.cqrs.projection.ProjectionState;
-import dev.annals.cqrs.projection.ProjectionStatus;
 import dev.annals.cqrs.projection.Rebuild;
 import dev.annals.cqrs.projection.RebuildProgress;
 import dev.annals.cqrs.projection.RunnerOptions;
@@ -23,13 +21,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,12 +40,16 @@ import org.slf4j.LoggerFactory;
  * Reading a status never starts anything: {@link #status} returns the latest published
  * {@link ProjectionSnapshot}.
  *
+ * <p>Among several servers sharing the read models ({@link ReadModelTargets#sharedByServers()}), a projection is
+ * run only by the server that leads it ({@link ReadModelTargets#tryLead}, kept by {@link ProjectionLeadership});
+ * the others show the status the runner publishes and pass rebuild and promote on ({@link ProjectionRequests}).
+ *
  * <p>Thread-safe. Changes to a projection (start, rebuild, promote, close) are serialised on that
- * projection's lock and publish an immutable {@code State} when done; status reads take no lock, so they
+ * projection's lock and publish an immutable {@code ProjectionSlot.State} when done; status reads take no lock, so they
  * never wait on a promotion (which may wait up to 30 s for the rebuild to catch up) or a comparison.
  * During a promotion a status read shows the state before it, with the rebuild {@code promoting}.
  */
-public final class ProjectionSupervisor implements AutoCloseable {
+public final class ProjectionSupervisor implements AutoCloseable, ProjectionRequests.Handler {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProjectionSupervisor.class);
   /** Rows per table and side kept in a comparison's diff sample. */
@@ -60,9 +58,6 @@ public final class ProjectionSupervisor implements AutoCloseable {
   private static final Duration PROMOTE_WAIT = Duration.ofSeconds(30);
   /** How often the comparison task looks again whether its rebuild failed or went. */
   private static final Duration CATCH_UP_POLL = Duration.ofMillis(200);
-  /** How long a server that does not run a projection waits for the one that does to answer a request. */
-  private static final Duration FORWARD_WAIT = Duration.ofSeconds(40);
-  private static final Duration FORWARD_POLL = Duration.ofMillis(50);
 
   /** No projection of that name, or no such query (404). */
   public static final class UnknownProjectionException extends RuntimeException {
@@ -91,69 +86,18 @@ public final class ProjectionSupervisor implements AutoCloseable {
     Comparison compare(Rebuild<JdbcSession> rebuild, Projection<JdbcSession> live);
   }
 
-  /** A rebuild under way and its comparison with the live version, once done. Thread-safe. */
-  private static final class Building {
-    final Rebuild<JdbcSession> rebuild;
-    /** Empty until a comparison is done; a promotion's comparison replaces a background one. */
-    final AtomicReference<Optional<Comparison>> comparison = new AtomicReference<>(Optional.empty());
-    /** Set when the rebuild is promoted, abandoned or closed: its comparison task stops looking. */
-    volatile boolean over;
-
-    Building(Rebuild<JdbcSession> rebuild) {
-      this.rebuild = rebuild;
-    }
-  }
-
-  /** What one projection is, as of its last change. Immutable; readers see one whole state or the next. */
-  private record State(ProjectionPhase phase, Projection<JdbcSession> live, Optional<Projection<JdbcSession>> next,
-      Optional<AsyncProjectionRunner<JdbcSession>> runner, Optional<Building> building,
-      Optional<ProjectionSnapshot.Rebuild> finished) {
-
-    State {
-      if ((phase == ProjectionPhase.STOPPED) != runner.isEmpty()) {
-        throw new IllegalStateException("a " + phase + " projection " + (runner.isEmpty() ? "without" : "with")
-            + " a runner");
-      }
-      boolean rebuilding = phase == ProjectionPhase.REBUILDING || phase == ProjectionPhase.PROMOTING;
-      if (rebuilding != building.isPresent()) {
-        throw new IllegalStateException("a " + phase + " projection " + (building.isEmpty() ? "without" : "with")
-            + " a rebuild");
-      }
-    }
-
-    /** This state in phase {@code to}, checked against the allowed moves. */
-    State move(ProjectionPhase to, Optional<AsyncProjectionRunner<JdbcSession>> runner, Optional<Building> building) {
-      return new State(phase.to(to), live, next, runner, building, finished);
-    }
-  }
-
-  /** One hosted projection: changes are made holding this object's lock; {@code state} is read without it. */
-  private static final class Slot {
-    final HostedProjection hosted;
-    volatile State state;
-    /** Present while this server runs the projection (see {@link ReadModelTargets#tryLead}). */
-    volatile Optional<ExclusiveRole> role = Optional.empty();
-
-    Slot(HostedProjection hosted) {
-      this.hosted = hosted;
-      this.state = new State(ProjectionPhase.STOPPED, hosted.current(), hosted.next(), Optional.empty(),
-          Optional.empty(), Optional.empty());
-    }
-  }
-
   private final EventStore store;
   private final ReadModelTargets targets;
   private final RunnerOptions options;
   private final Comparer comparer;
   private final Executor background;
   private final Consumer<ProjectionId> promoted;
-  private final Map<String, Slot> slots = new LinkedHashMap<>();
+  private final Map<String, ProjectionSlot> slots = new LinkedHashMap<>();
   private volatile boolean started;
   private volatile String node = "this server";
   private volatile Optional<SharedProjectionState> shared = Optional.empty();
   private Optional<Thread> leadership = Optional.empty();
-  /** Requests from other servers being served now (each once). */
-  private final Set<String> serving = ConcurrentHashMap.newKeySet();
+  private volatile Optional<ProjectionRequests> requests = Optional.empty();
 
   /**
    * @param background runs each rebuild's wait-then-compare task
@@ -169,7 +113,7 @@ public final class ProjectionSupervisor implements AutoCloseable {
     this.promoted = promoted;
     for (ServerModule m : modules) {
       for (HostedProjection p : m.projections()) {
-        if (slots.putIfAbsent(p.name(), new Slot(p)) != null) {
+        if (slots.putIfAbsent(p.name(), new ProjectionSlot(p)) != null) {
           throw new IllegalArgumentException("two modules host a projection named " + p.name());
         }
       }
@@ -188,7 +132,7 @@ public final class ProjectionSupervisor implements AutoCloseable {
 
   /** The version of {@code name} that is live now. */
   Projection<JdbcSession> live(String name) {
-    Slot s = slot(name);
+    ProjectionSlot s = slot(name);
     if (s.role.isPresent() || !started) {
       return s.state.live();
     }
@@ -210,8 +154,11 @@ public final class ProjectionSupervisor implements AutoCloseable {
   synchronized void start(String nodeName) {
     started = true;
     node = nodeName;
-    shared = Optional.of(new SharedProjectionState(targets.shared(), Clock.systemUTC()));
-    for (Slot s : slots.values()) {
+    // one server's own database needs no shared status: it always runs every projection itself
+    shared = targets.sharedByServers() ? Optional.of(new SharedProjectionState(targets.shared(), Clock.systemUTC()))
+        : Optional.empty();
+    requests = shared.map(sh -> new ProjectionRequests(sh, nodeName, background));
+    for (ProjectionSlot s : slots.values()) {
       tryToLead(s);
     }
     leadership = Optional.of(ProjectionLeadership.start(this));
@@ -227,7 +174,7 @@ public final class ProjectionSupervisor implements AutoCloseable {
    * not leading, and while leading publishes the status and serves other servers' requests.
    */
   void leadershipRound(String name) {
-    Slot s = slot(name);
+    ProjectionSlot s = slot(name);
     Optional<ExclusiveRole> r = s.role;
     if (r.isPresent() && !r.get().held()) {
       LOG.warn("this server lost the lead of projection {} (the database connection holding it went away);"
@@ -236,46 +183,14 @@ public final class ProjectionSupervisor implements AutoCloseable {
     } else if (r.isEmpty()) {
       tryToLead(s);
     }
-    if (s.role.isPresent() && started) {
-      SharedProjectionState sh = shared.orElseThrow();
-      sh.publish(node, snapshot(s));
-      for (SharedProjectionState.Request q : sh.pending(name)) {
-        if (serving.add(q.id())) {
-          background.execute(() -> serve(q));
-        }
-      }
-    }
-  }
-
-  private void serve(SharedProjectionState.Request q) {
-    SharedProjectionState sh = shared.orElseThrow();
-    try {
-      ProjectionSnapshot answer = switch (q.action()) {
-        case "rebuild" -> rebuild(q.name());
-        case "promote" -> promote(q.name(), Boolean.parseBoolean(q.argument()));
-        default -> throw new RefusedException("unknown request '" + q.action() + "'");
-      };
-      sh.answer(q.id(), new SharedProjectionState.Answer(SharedProjectionState.Answer.OK,
-          SharedProjectionState.write(answer)));
-    } catch (RefusedException | NotRunningException e) {
-      sh.answer(q.id(), new SharedProjectionState.Answer(SharedProjectionState.Answer.REFUSED, e.getMessage()));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
-      LOG.warn("serving {}'s {} of {} failed: {}", q.node(), q.action(), q.name(), e.toString());
-      try {
-        sh.answer(q.id(), new SharedProjectionState.Answer(SharedProjectionState.Answer.REFUSED,
-            q.action() + " of " + q.name() + " failed on " + node + ": " + e.getMessage()));
-      } catch (RuntimeException ignored) {
-        // The database is gone; the asking server times out and says so.
-      }
-    } finally {
-      serving.remove(q.id());
+    if (s.role.isPresent() && started && shared.isPresent()) {
+      shared.get().publish(node, snapshot(s));
+      requests.ifPresent(q -> q.serve(name, this));
     }
   }
 
   /** Leads {@code s} if its role can be had now; a database that is away just means "not now". */
-  private void tryToLead(Slot s) {
+  private void tryToLead(ProjectionSlot s) {
     synchronized (s) {
       if (s.role.isPresent() || !started) {
         return;
@@ -301,15 +216,15 @@ public final class ProjectionSupervisor implements AutoCloseable {
   }
 
   /** Starts the live version's runner (and a rebuild that was under way) as the version stored says. */
-  private void lead(Slot s) {
+  private void lead(ProjectionSlot s) {
     HostedProjection h = s.hosted;
     String name = h.current().name();
     JdbcTarget t = targets.target(name);
     Optional<Integer> stored = t.liveVersion(name);
-    State st = new State(ProjectionPhase.STOPPED, h.current(), h.next(), Optional.empty(), Optional.empty(),
+    ProjectionSlot.State st = new ProjectionSlot.State(ProjectionPhase.STOPPED, h.current(), h.next(), Optional.empty(), Optional.empty(),
         s.state.finished());
     if (stored.isPresent() && h.next().isPresent() && stored.get() == h.next().get().version()) {
-      st = new State(ProjectionPhase.STOPPED, h.next().get(), Optional.empty(), Optional.empty(), Optional.empty(),
+      st = new ProjectionSlot.State(ProjectionPhase.STOPPED, h.next().get(), Optional.empty(), Optional.empty(), Optional.empty(),
           s.state.finished());
     } else if (stored.isPresent() && stored.get() != h.current().version()) {
       throw new IllegalStateException("projection " + name + " has version " + stored.get() + " live in "
@@ -327,9 +242,9 @@ public final class ProjectionSupervisor implements AutoCloseable {
   }
 
   /** Stops running {@code s} here (what it committed stays) and gives its role up. */
-  private void standDown(Slot s) {
+  private void standDown(ProjectionSlot s) {
     synchronized (s) {
-      stopSlot(s);
+      s.stop();
       s.role.ifPresent(ExclusiveRole::close);
       s.role = Optional.empty();
     }
@@ -340,34 +255,17 @@ public final class ProjectionSupervisor implements AutoCloseable {
     }
   }
 
-  /** What another server asked and answered, as this server's own call would have answered. */
-  private ProjectionSnapshot forward(Slot s, String action, String argument) throws InterruptedException {
+  /** What the server running {@code s} answered to {@code action}, as this server's own call would have. */
+  private ProjectionSnapshot forward(ProjectionSlot s, String action, String argument) throws InterruptedException {
     String name = s.hosted.current().name();
-    SharedProjectionState sh = shared.orElseThrow(() -> new IllegalStateException("the projection host is not started"));
-    String runner = sh.status(name).map(SharedProjectionState.Published::node).orElseThrow(() ->
-        new NotRunningException("no server runs projection " + name + " now (its server stopped and none has taken"
-            + " over yet); try again in a few seconds"));
-    String id = sh.request(name, action, argument, node);
-    long deadline = System.nanoTime() + FORWARD_WAIT.toNanos();
-    while (System.nanoTime() < deadline) {
-      Optional<SharedProjectionState.Answer> a = sh.answered(id);
-      if (a.isPresent()) {
-        return switch (a.get().outcome()) {
-          case SharedProjectionState.Answer.OK -> SharedProjectionState.read(a.get().answer());
-          default -> throw new RefusedException(a.get().answer());
-        };
-      }
-      Thread.sleep(FORWARD_POLL.toMillis());
-    }
-    sh.forget(id);
-    throw new NotRunningException("server " + runner + ", which runs projection " + name + ", did not answer the "
-        + action + " within " + FORWARD_WAIT.toSeconds() + " s; try again");
+    return requests.orElseThrow(() -> new NotRunningException("projection " + name
+        + " is not running on this server (it is stopping)")).forward(name, action, argument);
   }
 
   /** Every projection's snapshot, in module order. */
   public List<ProjectionSnapshot> list() {
     List<ProjectionSnapshot> out = new ArrayList<>();
-    for (Slot s : slots.values()) {
+    for (ProjectionSlot s : slots.values()) {
       out.add(snapshot(s));
     }
     return out;
@@ -384,8 +282,9 @@ public final class ProjectionSupervisor implements AutoCloseable {
    *
    * @throws RefusedException one is already running, or there is no next version
    */
+  @Override
   public ProjectionSnapshot rebuild(String name) throws InterruptedException {
-    Slot s = slot(name);
+    ProjectionSlot s = slot(name);
     requireStarted();
     if (s.role.isEmpty()) {
       return forward(s, "rebuild", "");
@@ -393,13 +292,13 @@ public final class ProjectionSupervisor implements AutoCloseable {
     return startRebuild(s);
   }
 
-  private ProjectionSnapshot startRebuild(Slot s) {
+  private ProjectionSnapshot startRebuild(ProjectionSlot s) {
     String name = s.hosted.current().name();
     synchronized (s) {
-      State st = s.state;
+      ProjectionSlot.State st = s.state;
       if (st.building().isPresent()) {
-        Building running = st.building().get();
-        if (rebuildFailure(running.rebuild).isEmpty()) {
+        ProjectionSlot.Building running = st.building().get();
+        if (ProjectionSlot.rebuildFailure(running.rebuild).isEmpty()) {
           throw new RefusedException("a rebuild of " + name + " to version " + running.rebuild.id().version()
               + " is already running");
         }
@@ -412,8 +311,8 @@ public final class ProjectionSupervisor implements AutoCloseable {
         throw new RefusedException(name + " has no next version to rebuild to (version " + st.live().version()
             + " is live and is the newest its module defines)");
       }
-      Building b = new Building(Rebuild.start(store, targets.target(name), st.next().get(), options));
-      s.state = new State(st.phase().to(ProjectionPhase.REBUILDING), st.live(), st.next(), st.runner(),
+      ProjectionSlot.Building b = new ProjectionSlot.Building(Rebuild.start(store, targets.target(name), st.next().get(), options));
+      s.state = new ProjectionSlot.State(st.phase().to(ProjectionPhase.REBUILDING), st.live(), st.next(), st.runner(),
           Optional.of(b), Optional.empty());
       LOG.info("rebuild of {} started: version {} builds beside live version {}", name, st.next().get().version(),
           st.live().version());
@@ -444,17 +343,18 @@ public final class ProjectionSupervisor implements AutoCloseable {
    * @throws RefusedException no rebuild is running, it failed, it has not caught up, or
    *     {@code requireIdentical} and the versions differ
    */
+  @Override
   public ProjectionSnapshot promote(String name, boolean requireIdentical) throws InterruptedException {
-    Slot s = slot(name);
+    ProjectionSlot s = slot(name);
     if (started && s.role.isEmpty()) {
       return forward(s, "promote", Boolean.toString(requireIdentical));
     }
     synchronized (s) {
-      State st = s.state;
-      Building b = st.building().orElseThrow(() -> new RefusedException("no rebuild of " + name
+      ProjectionSlot.State st = s.state;
+      ProjectionSlot.Building b = st.building().orElseThrow(() -> new RefusedException("no rebuild of " + name
           + " is running; start one with POST /projections/" + name + "/rebuild"));
       Rebuild<JdbcSession> r = b.rebuild;
-      Optional<String> failure = rebuildFailure(r);
+      Optional<String> failure = ProjectionSlot.rebuildFailure(r);
       if (failure.isPresent()) {
         throw new RefusedException("the rebuild of " + name + " to version " + r.id().version() + " failed ("
             + failure.get() + "); start it again");
@@ -474,7 +374,7 @@ public final class ProjectionSupervisor implements AutoCloseable {
         b.comparison.set(Optional.of(comparison));
         if (requireIdentical && !comparison.identical()) {
           throw new RefusedException("version " + next.version() + " of " + name + " differs from live version "
-              + st.live().version() + " (" + describe(comparison) + ") and requireIdentical is set");
+              + st.live().version() + " (" + ProjectionSlot.describe(comparison) + ") and requireIdentical is set");
         }
         runner = r.promote(st.runner().orElseThrow(), st.live(), PROMOTE_WAIT);
         done = true;
@@ -489,8 +389,8 @@ public final class ProjectionSupervisor implements AutoCloseable {
       }
       b.over = true;
       LOG.info("{} version {} promoted over version {} ({})", name, next.version(), st.live().version(),
-          describe(comparison));
-      s.state = new State(s.state.phase().to(ProjectionPhase.RUNNING), next, Optional.empty(), Optional.of(runner),
+          ProjectionSlot.describe(comparison));
+      s.state = new ProjectionSlot.State(s.state.phase().to(ProjectionPhase.RUNNING), next, Optional.empty(), Optional.of(runner),
           Optional.empty(), Optional.of(new ProjectionSnapshot.Rebuild(next.version(), RebuildStatus.PROMOTED, p.done(),
               0, p.eventsPerSecond(), Optional.of(Duration.ZERO), true, Optional.of(comparison))));
       promoted.accept(next.id());
@@ -498,14 +398,9 @@ public final class ProjectionSupervisor implements AutoCloseable {
     }
   }
 
-  private static String describe(Comparison c) {
-    return c.tables().stream().map(t -> t.table() + ": " + t.liveRows() + " rows live, " + t.shadowRows() + " rebuilt"
-        + (t.identical() ? ", identical" : ", different")).reduce((a, b) -> a + "; " + b).orElse("no tables");
-  }
-
   /** Read-your-writes: waits until the live version of {@code name} has processed {@code position}. */
   public boolean awaitPosition(String name, long position, Duration timeout) throws InterruptedException {
-    Slot s = slot(name);
+    ProjectionSlot s = slot(name);
     requireStarted();
     Optional<AsyncProjectionRunner<JdbcSession>> r = s.state.runner();
     if (s.role.isPresent() && r.isPresent()) {
@@ -516,10 +411,10 @@ public final class ProjectionSupervisor implements AutoCloseable {
     // position in the status it publishes every round.
     long deadline = System.nanoTime() + timeout.toNanos();
     JdbcTarget t = targets.target(name);
-    SharedProjectionState sh = shared.orElseThrow();
+    Optional<SharedProjectionState> sh = shared;
     while (true) {
       Projection<JdbcSession> live = live(name);
-      long published = sh.status(name).map(SharedProjectionState.Published::snapshot)
+      long published = sh.flatMap(x -> x.status(name)).map(SharedProjectionState.Published::snapshot)
           .filter(p -> p.version() == live.version()).map(ProjectionSnapshot::position).orElse(0L);
       if (published >= position || t.checkpoint(live.id()).map(Checkpoint::position).orElse(0L) >= position) {
         return true;
@@ -538,8 +433,8 @@ public final class ProjectionSupervisor implements AutoCloseable {
     }
   }
 
-  private Slot slot(String name) {
-    Slot s = slots.get(name);
+  private ProjectionSlot slot(String name) {
+    ProjectionSlot s = slots.get(name);
     if (s == null) {
       throw new UnknownProjectionException("no projection named '" + WireJson.abbreviate(name) + "'; hosted: "
           + slots.keySet());
@@ -547,19 +442,11 @@ public final class ProjectionSupervisor implements AutoCloseable {
     return s;
   }
 
-  private static Optional<String> rebuildFailure(Rebuild<JdbcSession> r) {
-    ProjectionStatus st = r.status();
-    if (st.state() == ProjectionState.FAILED || st.state() == ProjectionState.STOPPED) {
-      return Optional.of(st.lastError().orElse(st.state().name().toLowerCase(Locale.ROOT)));
-    }
-    return Optional.empty();
-  }
-
   /** Reads the published state and the runners' counters only; takes no lock and starts nothing. */
-  private ProjectionSnapshot snapshot(Slot s) {
-    if (s.role.isEmpty() && started) {
+  private ProjectionSnapshot snapshot(ProjectionSlot s) {
+    if (s.role.isEmpty() && started && shared.isPresent()) {
       try {
-        Optional<SharedProjectionState.Published> p = shared.orElseThrow().status(s.hosted.current().name());
+        Optional<SharedProjectionState.Published> p = shared.get().status(s.hosted.current().name());
         if (p.isPresent()) {
           return p.get().snapshot();
         }
@@ -567,30 +454,7 @@ public final class ProjectionSupervisor implements AutoCloseable {
         LOG.debug("cannot read the shared status of {}: {}", s.hosted.current().name(), e.toString());
       }
     }
-    State state = s.state;
-    Projection<JdbcSession> live = state.live();
-    Optional<Integer> next = state.next().map(Projection::version);
-    if (state.runner().isEmpty()) {
-      return new ProjectionSnapshot(live.name(), live.version(), next, ProjectionState.STOPPED, 0, store.headPosition(),
-          0, 0, 0, Optional.empty(), state.finished(), Optional.empty());
-    }
-    ProjectionStatus st = state.runner().get().status();
-    Optional<ProjectionSnapshot.Rebuild> rebuild = state.building()
-        .map(b -> rebuildSnapshot(b, state.phase() == ProjectionPhase.PROMOTING)).or(state::finished);
-    return new ProjectionSnapshot(live.name(), live.version(), next, st.state(), st.position(), st.head(),
-        st.lagEvents(), st.lagSeconds().toNanos() / 1e9, st.parked(), st.lastError(), rebuild, Optional.of(node));
-  }
-
-  private static ProjectionSnapshot.Rebuild rebuildSnapshot(Building b, boolean promoting) {
-    Rebuild<JdbcSession> r = b.rebuild;
-    RebuildProgress p = r.progress();
-    Optional<String> failure = rebuildFailure(r);
-    boolean caughtUp = failure.isEmpty() && p.caughtUp();
-    RebuildStatus status = promoting ? RebuildStatus.PROMOTING : failure.isPresent() ? RebuildStatus.FAILED
-        : caughtUp ? RebuildStatus.READY : RebuildStatus.REBUILDING;
-    Optional<Duration> eta = caughtUp ? Optional.of(Duration.ZERO) : p.eta();
-    return new ProjectionSnapshot.Rebuild(r.id().version(), status, p.done(), p.toGo(), p.eventsPerSecond(), eta,
-        caughtUp, b.comparison.get());
+    return s.state.snapshot(store::headPosition, node);
   }
 
   /**
@@ -598,10 +462,10 @@ public final class ProjectionSupervisor implements AutoCloseable {
    * compares it with the live version, so that a status read finds the comparison done without having
    * asked for it. A rebuild that fails, is promoted, abandoned or closed first is not compared.
    */
-  private void compareWhenCaughtUp(Projection<JdbcSession> live, Building b) {
+  private void compareWhenCaughtUp(Projection<JdbcSession> live, ProjectionSlot.Building b) {
     background.execute(() -> {
       try {
-        while (!b.over && rebuildFailure(b.rebuild).isEmpty()) {
+        while (!b.over && ProjectionSlot.rebuildFailure(b.rebuild).isEmpty()) {
           if (b.rebuild.awaitCaughtUp(CATCH_UP_POLL)) {
             Comparison c = comparer.compare(b.rebuild, live);
             b.comparison.compareAndSet(Optional.empty(), Optional.of(c));
@@ -627,10 +491,10 @@ public final class ProjectionSupervisor implements AutoCloseable {
       leadership = Optional.empty();
     }
     loop.ifPresent(ProjectionLeadership::stop);
-    for (Slot s : slots.values()) {
+    for (ProjectionSlot s : slots.values()) {
       boolean led = s.role.isPresent();
       synchronized (s) {
-        stopSlot(s);
+        s.stop();
         s.role.ifPresent(ExclusiveRole::close);
         s.role = Optional.empty();
       }
@@ -641,25 +505,6 @@ public final class ProjectionSupervisor implements AutoCloseable {
           LOG.debug("could not withdraw the status of {}: {}", s.hosted.current().name(), e.toString());
         }
       }
-    }
-  }
-
-  /** Stops the slot's runner and rebuild, if any; the caller holds the slot's lock. */
-  private static void stopSlot(Slot s) {
-    State st = s.state;
-    if (st.phase() == ProjectionPhase.STOPPED) {
-      return;
-    }
-    try { // one projection failing to stop must not keep the others running
-      st.building().ifPresent(b -> {
-        b.over = true;
-        b.rebuild.close();
-      });
-      st.runner().ifPresent(AsyncProjectionRunner::close);
-    } catch (RuntimeException e) {
-      LOG.warn("{} did not stop cleanly: {}", s.hosted.current().name(), e.toString());
-    } finally {
-      s.state = st.move(ProjectionPhase.STOPPED, Optional.empty(), Optional.empty());
     }
   }
 }

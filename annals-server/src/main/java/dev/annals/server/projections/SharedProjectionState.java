@@ -59,7 +59,6 @@ final class SharedProjectionState {
   record Answer(String outcome, String answer) {
     static final String OK = "ok";
     static final String REFUSED = "refused";
-    static final String UNKNOWN = "unknown";
   }
 
   private final JdbcTarget db;

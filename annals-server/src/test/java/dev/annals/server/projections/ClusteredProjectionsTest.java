@@ -110,6 +110,11 @@ class ClusteredProjectionsTest {
     assertThat(st.path("status").asText()).isEqualTo("running");
     assertThat(st.path("lagEvents").asLong()).isZero();
 
+    // An as-of query on the server that does not run it: v1's code built as of position 1
+    TestServer.Reply asOf = other.get("/projections/" + NAME + "/rows?stream=ledger-1&position=1");
+    assertThat(asOf.status()).as(asOf.body()).isEqualTo(200);
+    assertThat(asOf.json().path("rows").get(0).path("total").asLong()).isEqualTo(250);
+
     // A rebuild and a promotion asked of the server that does not run it run on the one that does.
     TestServer.Reply rebuild = other.post("/projections/" + NAME + "/rebuild", "");
     assertThat(rebuild.status()).as(rebuild.body()).isEqualTo(202);
@@ -138,5 +143,8 @@ class ClusteredProjectionsTest {
     assertThat(other.post("/commands/ledger/credit", "{\"ledgerId\":\"1\",\"amount\":5}").status()).isEqualTo(200);
     await("the new event applied once", Duration.ofSeconds(10), () -> total(other, "ledger-1") == 205);
     assertThat(other.get("/projections/" + NAME).json().path("version").asInt()).isEqualTo(2);
+    TestServer.Reply v2AsOf = other.get("/projections/" + NAME + "/rows?stream=ledger-1&position=2");
+    assertThat(v2AsOf.json().path("rows").get(0).path("total").asLong()).as("the promoted code, as of position 2")
+        .isEqualTo(200);
   }
 }

@@ -17,7 +17,7 @@ import java.util.Optional;
  *       or the URL's {@code ?schema=}); lowercase letters, digits and {@code _}, at most
  *       {@value #MAX_SCHEMA_CHARS} characters. Several stores can share a database, one schema each;
  *   <li>{@code poolSize}: connections in the pool (default {@value #DEFAULT_POOL_SIZE}, at least
- *       {@value #MIN_POOL_SIZE}); the two writer threads use one each while they write a group, readers
+ *       {@value #MIN_POOL_SIZE}); the writer thread uses one while it writes a group, readers
  *       the rest (a subscription's LISTEN connection is its own, outside the pool);
  *   <li>{@code connectTimeout}: how long an operation waits for a connection before it fails as
  *       unavailable (default 5 s);

@@ -45,11 +45,6 @@ public final class SharedReadModels implements ReadModelTargets {
     this.description = description;
   }
 
-  /** Read models in {@code target}, already open (tests); closing closes it. */
-  public static SharedReadModels of(JdbcTarget target, Function<String, Optional<ExclusiveRole>> roles) {
-    return new SharedReadModels(() -> new Opened(target, target::close), roles, target.guarantee());
-  }
-
   @Override
   public synchronized void open() {
     if (opened.isPresent()) {

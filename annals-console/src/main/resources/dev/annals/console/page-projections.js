@@ -125,7 +125,8 @@ function projectionCard(name, refresh) {
       p.head !== undefined ? stat('Head', formatNumber(p.head), 'head') : null,
       stat('Lag (events)', formatNumber(p.lagEvents), 'lag-events'),
       stat('Lag (seconds)', p.lagSeconds === undefined ? '—' : formatDuration(p.lagSeconds), 'lag-seconds'),
-      p.parked !== undefined ? stat('Parked events', formatNumber(p.parked), 'parked') : null);
+      p.parked !== undefined ? stat('Parked events', formatNumber(p.parked), 'parked') : null,
+      p.runningOn !== undefined ? stat('Running on', p.runningOn, 'running-on') : null);
     replace(caughtUp, projectedBar(p));
     replace(chart, lagChart(samples));
     if (p.error) {

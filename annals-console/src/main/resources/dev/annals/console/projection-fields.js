@@ -1,6 +1,7 @@
 // THE ONE PLACE that maps the server's projection JSON to what the console shows. The shape is the
 // server's (docs/http-api.md, GET /projections), one name per field:
 //   {name, version, nextVersion: null | n, status, live, position, head, lagEvents, lagSeconds, parked, lastError,
+//    runningOn: null | the server running it,
 //    rebuild: null | {version, status, eventsDone, eventsToGo, eventsPerSecond, etaSeconds, caughtUp,
 //                     comparison: null | {identical, tables: [{table, liveRows, shadowRows, onlyInLive, onlyInShadow}]}}}
 
@@ -24,6 +25,7 @@ export function normalizeProjection(raw) {
     lagSeconds: raw.lagSeconds,
     parked: raw.parked,
     error: raw.lastError ?? undefined,
+    runningOn: raw.runningOn ?? undefined,
     rebuild: raw.rebuild ? normalizeRebuild(raw.rebuild) : null,
     raw,
   };

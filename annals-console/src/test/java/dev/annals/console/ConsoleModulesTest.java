@@ -111,13 +111,13 @@ class ConsoleModulesTest {
   void projection_fields_read_exactly_the_servers_names() {
     Object r = run("projection-fields.js", """
         const [p] = m.projectionList({projections: [{name: 'x', version: 1, nextVersion: 2, status: 'running', live: true, position: 90,
-          head: 100, lagEvents: 10, lagSeconds: 1.5, parked: 0, lastError: null,
+          head: 100, lagEvents: 10, lagSeconds: 1.5, parked: 0, lastError: null, runningOn: 'web-2',
           rebuild: {version: 2, status: 'rebuilding', eventsDone: 30, eventsToGo: 90, eventsPerSecond: 10, etaSeconds: 9,
             caughtUp: false, comparison: null}}]}).map(m.normalizeProjection);
         return [p.lagEvents, p.lagSeconds, p.rebuild.toGo, p.rebuild.etaSeconds, p.rebuild.running, p.rebuild.ready,
-          Math.round(p.rebuild.fraction * 100), p.error === undefined, p.nextVersion];
+          Math.round(p.rebuild.fraction * 100), p.error === undefined, p.nextVersion, p.runningOn];
         """);
-    assertThat(r).isEqualTo(List.of(10, 1.5, 90, 9, true, false, 25, true, "2"));
+    assertThat(r).isEqualTo(List.of(10, 1.5, 90, 9, true, false, 25, true, "2", "web-2"));
   }
 
   @Test

@@ -412,6 +412,7 @@ class ConsolePagesTest {
     p.put("lagSeconds", 0.5);
     p.put("parked", 0);
     p.put("lastError", null);
+    p.put("runningOn", "web-2");
     p.put("rebuild", rebuild);
     return p;
   }
@@ -463,6 +464,8 @@ class ConsolePagesTest {
     WebElement card = browser.await("section.projection[data-name='balances']");
     browser.awaitText("section.projection [data-stat='lag-events']", "2");
     assertThat(card.getText()).contains("running", "40", "0.5 s");
+    assertThat(browser.find("section.projection [data-stat='running-on']").getText()).containsIgnoringCase("running on")
+        .contains("web-2");
     browser.await("section.projection svg.lag-chart polyline.lag-events");
     assertThat(browser.find("section.projection .projected-text").getText()).isEqualTo("40 of 42 events in the log projected · 2 to go");
 

@@ -15,6 +15,12 @@ final class ProjectionLeadership {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProjectionLeadership.class);
   static final Duration ROUND = Duration.ofMillis(500);
+  /**
+   * A status another server published this recently means it runs the projection: the others do not ask for
+   * the role (each ask opens a database connection) until it has been quiet this long, so a dead runner is
+   * replaced within about this plus a round.
+   */
+  static final Duration RECENT = Duration.ofSeconds(2);
 
   private ProjectionLeadership() {
   }

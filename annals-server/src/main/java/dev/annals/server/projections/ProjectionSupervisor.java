@@ -180,7 +180,8 @@ public final class ProjectionSupervisor implements AutoCloseable, ProjectionRequ
       LOG.warn("this server lost the lead of projection {} (the database connection holding it went away);"
           + " stopping its runner", name);
       standDown(s);
-    } else if (r.isEmpty()) {
+    } else if (r.isEmpty()
+        && !shared.map(sh -> sh.ledElsewhere(name, node, ProjectionLeadership.RECENT)).orElse(false)) {
       tryToLead(s);
     }
     if (s.role.isPresent() && started && shared.isPresent()) {

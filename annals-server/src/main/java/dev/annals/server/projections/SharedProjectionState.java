@@ -118,6 +118,19 @@ final class SharedProjectionState {
     });
   }
 
+  /**
+   * Whether a server other than {@code node} published the status of {@code name} within {@code recent}: it
+   * runs it. False when the database cannot be read (then nobody can take the role either).
+   */
+  boolean ledElsewhere(String name, String node, Duration recent) {
+    try {
+      return status(name).filter(p -> !p.node().equals(node))
+          .filter(p -> clock.millis() - p.updatedAt() < recent.toMillis()).isPresent();
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
   /** Asks the running node for {@code action} on {@code name}; returns the request's id. */
   String request(String name, String action, String argument, String node) {
     String id = UUID.randomUUID().toString();

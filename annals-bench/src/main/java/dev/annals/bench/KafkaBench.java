@@ -208,6 +208,8 @@ final class KafkaBench {
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+    // The OS's auto-tuned socket buffer, as Kafka-fed projections use (see KafkaProjectionRunner).
+    p.put(ConsumerConfig.RECEIVE_BUFFER_CONFIG, -1);
     KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     List<TopicPartition> parts = new ArrayList<>();
     for (PartitionInfo info : c.partitionsFor(topic)) {

@@ -40,6 +40,18 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--no-wait", description = "exit after printing instead of serving until Ctrl-C")
   boolean noWait;
 
+  @Option(names = "--cluster", description = "the bank distributed: two servers on one PostgreSQL (a throwaway one"
+      + " unless --store), the log exported to Kafka (an in-process broker unless --bootstrap), a read model fed"
+      + " by a Kafka consumer group; then one server is killed and the other takes over")
+  boolean cluster;
+
+  @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "with --cluster: the Kafka broker to use"
+      + " instead of an in-process one (the demo creates a topic of its own)")
+  Optional<String> bootstrap;
+
+  @Option(names = "--keep", description = "with --cluster: keep the data (PostgreSQL's, the logs) on Ctrl-C")
+  boolean keep;
+
   @Override
   public Integer call() throws Exception {
     // Only what the demo means to say: the server's and projections' INFO/WARN lines (a ProjectionHost
@@ -47,6 +59,12 @@ final class DemoCommand implements Callable<Integer> {
     // after this (nothing before the demo logs); ANNALS_JAVA_OPTS=-Dannals.log.level=INFO brings them back.
     if (System.getProperty(LOG_LEVEL) == null) {
       System.setProperty(LOG_LEVEL, "ERROR");
+    }
+    if (cluster) {
+      return runCluster();
+    }
+    if (bootstrap.isPresent() || keep) {
+      throw new CliFailure((keep ? "--keep" : "--bootstrap") + " goes with --cluster", 2);
     }
     Optional<StoreLocation> given = where.location();
     boolean defaultDir = given.isEmpty();
@@ -105,6 +123,53 @@ final class DemoCommand implements Callable<Integer> {
       return 0;
     }
     System.out.println();
+    System.out.println("Serving until Ctrl-C.");
+    System.out.flush();
+    stopped.await();
+    return 0;
+  }
+
+  /** {@code --cluster}: runs {@link ClusterDemo}, then waits for Ctrl-C (or not, with --no-wait) and cleans up. */
+  private int runCluster() throws Exception {
+    Optional<String> store = Optional.empty();
+    Optional<StoreLocation> given = where.location();
+    if (given.isPresent()) {
+      if (!(given.get() instanceof StoreLocation.PostgresUrl pg)) {
+        throw new CliFailure("--cluster runs on PostgreSQL: give --store postgresql://..., or nothing for a throwaway"
+            + " one", 2);
+      }
+      store = Optional.of(pg.url().toString());
+    }
+    ClusterDemo demo = new ClusterDemo(new ClusterDemo.Options(store, bootstrap, keep), System.out,
+        ProgressLine.onStderr());
+    AtomicBoolean stopping = new AtomicBoolean();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      stopping.set(true);
+      System.out.println("annals demo: stopping");
+      demo.close();
+      System.out.println("annals demo: stopped");
+      System.out.flush();
+      stopped.countDown();
+    }, "annals-demo-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      demo.run();
+    } catch (Exception e) {
+      if (stopping.get()) {
+        stopped.await();
+        return 130;
+      }
+      Runtime.getRuntime().removeShutdownHook(hook);
+      demo.closeAfterFailure();
+      throw e;
+    }
+    if (noWait) {
+      Runtime.getRuntime().removeShutdownHook(hook);
+      demo.close();
+      System.out.flush();
+      return 0;
+    }
     System.out.println("Serving until Ctrl-C.");
     System.out.flush();
     stopped.await();

@@ -77,7 +77,7 @@ public final class KafkaExporter implements AutoCloseable {
    */
   public static KafkaExporter start(StoredEventReader store, ExportSettings settings) {
     int partitions = ExportTopics.check(settings);
-    ExclusiveRole role = store.tryAcquireRole(role(settings.topic())).orElseThrow(() -> new KafkaExportException(
+    ExclusiveRole role = store.tryAcquireRole(role(settings.topic())).orElseThrow(() -> new ExportRoleHeldException(
         "another exporter of this store to the topic '" + settings.topic() + "' is running (it holds the store's "
             + role(settings.topic()) + " role); stop it first, or export to another topic"));
     try {

@@ -52,6 +52,14 @@ public final class TestPostgres implements ParameterResolver {
     return LocalPostgres.start(binaries());
   }
 
+  /**
+   * The PostgreSQL binaries, for a test that starts PostgreSQL through another program (a child process):
+   * skipped loudly without them, failed under ANNALS_REQUIRE_POSTGRES=1.
+   */
+  public static java.nio.file.Path requireBinaries() {
+    return binaries();
+  }
+
   /** The PostgreSQL binaries, or the test is skipped (loudly) or failed (when they are required here). */
   private static java.nio.file.Path binaries() {
     Optional<java.nio.file.Path> bin = LocalPostgres.findBinaries();

@@ -23,6 +23,20 @@ public final class LocalKafka implements AutoCloseable {
     this.kit = kit;
   }
 
+  /**
+   * Formats the node's directories. Kafka's formatter prints its bootstrap records to {@code System.out},
+   * which is the CLI's output (the demo, the bench): it goes nowhere instead, for the second it takes.
+   */
+  private static void format(KafkaClusterTestKit kit) throws Exception {
+    java.io.PrintStream out = System.out;
+    System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+    try {
+      kit.format();
+    } finally {
+      System.setOut(out);
+    }
+  }
+
   /** Starts a one-node cluster and waits until its broker is ready (about 3 s). */
   public static LocalKafka start() {
     try {
@@ -45,7 +59,7 @@ public final class LocalKafka implements AutoCloseable {
           .setConfigProp("add.partitions.to.txn.retry.backoff.ms", "2")
           .build();
       try {
-        kit.format();
+        format(kit);
         kit.startup();
         kit.waitForReadyBrokers();
       } catch (Exception | Error e) {

@@ -1,6 +1,7 @@
 package dev.annals.server.kafka;
 
 import dev.annals.core.StoredEventReader;
+import dev.annals.kafka.ExportRoleHeldException;
 import dev.annals.kafka.ExportSettings;
 import dev.annals.kafka.ExportStatus;
 import dev.annals.kafka.KafkaExportException;
@@ -16,8 +17,9 @@ import org.slf4j.LoggerFactory;
  * (the exporter's checks talk to the brokers and may take their timeout; the server does not wait for them).
  * An export that cannot start (brokers away, a missing topic, another exporter holding the store's role) or
  * that stops on an error is {@code FAILED}, its reason in the user's words, and is started again after a
- * backoff (1 s, doubling up to 30 s): a topic created later, brokers back, or another server's exporter gone
- * (its role free again) let it run without a restart of the server, which goes on serving meanwhile.
+ * backoff (1 s, doubling up to 30 s): a topic created later or brokers back let it run without a restart of
+ * the server, which goes on serving meanwhile. While another server's exporter holds the store's export role
+ * this one is a standby and tries every second, so it takes over within about a second of that one's end.
  * {@link #status} says where it is; {@link #close} stops it. Thread-safe.
  */
 public final class KafkaExportHost implements AutoCloseable {
@@ -25,6 +27,8 @@ public final class KafkaExportHost implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaExportHost.class);
   static final Duration FIRST_RETRY = Duration.ofSeconds(1);
   static final Duration LAST_RETRY = Duration.ofSeconds(30);
+  /** How often a standby (another server exports) tries to take the export over. */
+  static final Duration STANDBY_RETRY = Duration.ofSeconds(1);
   /** How often a running exporter is looked at for a failure. */
   private static final Duration WATCH = Duration.ofMillis(250);
   /** How long {@link #close} waits for the supervising thread (a start in progress) to end. */
@@ -39,6 +43,7 @@ public final class KafkaExportHost implements AutoCloseable {
   private long exported;
   private long lastHead;
   private boolean closed;
+  private boolean standby;
 
   /** An export of {@code store} (the server's store, through its engine) as {@code settings} say; not started. */
   public KafkaExportHost(StoredEventReader store, ExportSettings settings) {
@@ -74,12 +79,17 @@ public final class KafkaExportHost implements AutoCloseable {
           if (closed) {
             return;
           }
-          retryIn = backoff;
-          LOG.warn("the Kafka export to {} failed ({}); starting it again in {} s", settings.topic(), failure,
-              backoff.toSeconds());
-          wait(backoff.toMillis()); // close() wakes it
+          if (standby) {
+            retryIn = STANDBY_RETRY;
+            backoff = FIRST_RETRY;
+          } else {
+            retryIn = backoff;
+            LOG.warn("the Kafka export to {} failed ({}); starting it again in {} s", settings.topic(), failure,
+                backoff.toSeconds());
+            backoff = backoff.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : backoff.multipliedBy(2);
+          }
+          wait(retryIn.toMillis()); // close() wakes it
         }
-        backoff = backoff.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : backoff.multipliedBy(2);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt(); // closed
@@ -91,7 +101,15 @@ public final class KafkaExportHost implements AutoCloseable {
     KafkaExporter started;
     try {
       started = KafkaExporter.start(store, settings);
+    } catch (ExportRoleHeldException e) {
+      if (!standby) {
+        LOG.info("standing by for the Kafka export to {}: {}", settings.topic(), e.getMessage());
+      }
+      standby = true;
+      failed(e.getMessage());
+      return Optional.empty();
     } catch (KafkaExportException e) {
+      standby = false;
       failed(e.getMessage());
       return Optional.empty();
     } catch (RuntimeException e) {
@@ -99,6 +117,7 @@ public final class KafkaExportHost implements AutoCloseable {
       failed("the export could not start: " + e.getMessage());
       return Optional.empty();
     }
+    standby = false;
     synchronized (this) {
       if (!closed) {
         exporter = started;

@@ -132,4 +132,48 @@ class KafkaExportServerTest {
   private static EventData event(int i) {
     return new EventData(UUID.randomUUID(), "Placed", Json.of("{\"n\":" + i + "}"), Json.EMPTY_OBJECT, Optional.empty());
   }
+
+  @Test
+  void a_standby_export_takes_over_within_seconds_of_the_running_one_stopping(LocalKafka kafka) throws Exception {
+    String topic = "standby-" + java.util.UUID.randomUUID();
+    kafka.createTopic(topic, 2);
+    try (InMemoryEventStore store = new InMemoryEventStore()) {
+      ExportSettings settings = ExportSettings.of(kafka.bootstrap(), topic);
+      KafkaExportHost first = new KafkaExportHost(store, settings);
+      KafkaExportHost second = new KafkaExportHost(store, settings);
+      try {
+        first.start();
+        awaitState(first, dev.annals.kafka.ExportStatus.State.RUNNING);
+        second.start();
+        Thread.sleep(8_000); // long enough for a doubling backoff to have reached 4 s and more
+        assertThat(second.status().state()).as("the second, while the first runs")
+            .isEqualTo(dev.annals.kafka.ExportStatus.State.FAILED);
+        assertThat(second.status().failure()).hasValueSatisfying(f -> assertThat(f).contains("another exporter"));
+        first.close();
+        long stopped = System.nanoTime();
+        awaitState(second, dev.annals.kafka.ExportStatus.State.RUNNING);
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - stopped)).as("takeover")
+            .isLessThan(java.time.Duration.ofMillis(2_500));
+        store.append("s-1", ExpectedVersion.ANY, List.of(new EventData(java.util.UUID.randomUUID(), "E",
+            Json.EMPTY_OBJECT, Json.EMPTY_OBJECT, Optional.empty())));
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+        while (second.status().exportedPosition() < 1 && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+        assertThat(second.status().exportedPosition()).as("exported by the second").isEqualTo(1);
+      } finally {
+        first.close();
+        second.close();
+      }
+    }
+  }
+
+  private static void awaitState(KafkaExportHost host, dev.annals.kafka.ExportStatus.State state)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+    while (host.status().state() != state && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(host.status().state()).isEqualTo(state);
+  }
 }

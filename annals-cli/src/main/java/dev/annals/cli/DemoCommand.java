@@ -32,7 +32,8 @@ final class DemoCommand implements Callable<Integer> {
   private static final String DEFAULT_PARENT = ".annals-demo";
   private static final DateTimeFormatter DIR_NAME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
-  @Option(names = "--port", defaultValue = "7070", description = "HTTP port; 0 picks a free one (default: ${DEFAULT-VALUE})")
+  @Option(names = "--port", defaultValue = "7070", description = "HTTP port; 0 picks a free one (default:"
+      + " ${DEFAULT-VALUE}; with --cluster each node takes a free one)")
   int port;
 
   @Mixin StoreOptions where;
@@ -116,17 +117,7 @@ final class DemoCommand implements Callable<Integer> {
       fresh.undo(defaultDir);
       throw e;
     }
-    if (noWait) {
-      Runtime.getRuntime().removeShutdownHook(hook);
-      demo.close();
-      System.out.flush();
-      return 0;
-    }
-    System.out.println();
-    System.out.println("Serving until Ctrl-C.");
-    System.out.flush();
-    stopped.await();
-    return 0;
+    return serveUntilStopped(hook, demo, stopped);
   }
 
   /** {@code --cluster}: runs {@link ClusterDemo}, then waits for Ctrl-C (or not, with --no-wait) and cleans up. */
@@ -164,12 +155,18 @@ final class DemoCommand implements Callable<Integer> {
       demo.closeAfterFailure();
       throw e;
     }
+    return serveUntilStopped(hook, demo, stopped);
+  }
+
+  /** After the answers: exits now (--no-wait) or serves until Ctrl-C, whose hook stops the demo. */
+  private int serveUntilStopped(Thread hook, AutoCloseable demo, CountDownLatch stopped) throws Exception {
     if (noWait) {
       Runtime.getRuntime().removeShutdownHook(hook);
       demo.close();
       System.out.flush();
       return 0;
     }
+    System.out.println();
     System.out.println("Serving until Ctrl-C.");
     System.out.flush();
     stopped.await();

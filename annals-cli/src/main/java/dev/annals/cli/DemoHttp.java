@@ -29,6 +29,12 @@ final class DemoHttp implements AutoCloseable {
         .header("Annals-Command-Id", commandId.toString()).POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
+  /** A POST of a JSON body without a command id. */
+  Reply post(URI node, String path, String body) {
+    return send(HttpRequest.newBuilder(URI.create(node + path)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
   /** A POST with no body (rebuild, promote). */
   Reply post(URI node, String path) {
     return send(HttpRequest.newBuilder(URI.create(node + path)).POST(HttpRequest.BodyPublishers.noBody()));

@@ -13,13 +13,28 @@ final class CliKafka implements ParameterResolver {
 
   private static LocalKafka cluster;
 
+  private static boolean hooked;
+
   static synchronized LocalKafka shared() {
     if (cluster == null) {
-      LocalKafka started = LocalKafka.start();
-      Runtime.getRuntime().addShutdownHook(new Thread(started::close, "annals-cli-test-kafka-stop"));
-      cluster = started;
+      cluster = LocalKafka.start();
+      if (!hooked) { // for a cluster asked for outside a test run's extension
+        Runtime.getRuntime().addShutdownHook(new Thread(CliKafka::stop, "annals-cli-test-kafka-stop"));
+        hooked = true;
+      }
     }
     return cluster;
+  }
+
+  /**
+   * Stops the cluster; the extension does it when the test run ends, before the JVM exits (a broker still
+   * running while exit hooks delete its directories may halt the JVM with a non-zero status).
+   */
+  static synchronized void stop() {
+    if (cluster != null) {
+      cluster.close();
+      cluster = null;
+    }
   }
 
   @Override
@@ -29,6 +44,9 @@ final class CliKafka implements ParameterResolver {
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    return shared();
+    LocalKafka started = shared();
+    context.getRoot().getStore(ExtensionContext.Namespace.create(CliKafka.class))
+        .getOrComputeIfAbsent("stop", k -> (AutoCloseable) CliKafka::stop, AutoCloseable.class);
+    return started;
   }
 }

@@ -47,13 +47,13 @@ class ClusterRebuildTest {
         }
       }
       assertThat(feeEventId).isNotNull();
-      ClusterNodes.Reply reversed = cluster.post(first, "/commands/bank/reverse-fee", "{\"accountId\":\"A1\",\"feeId\":\""
+      DemoHttp.Reply reversed = cluster.post(first, "/commands/bank/reverse-fee", "{\"accountId\":\"A1\",\"feeId\":\""
           + feeId + "\",\"feeEventId\":\"" + feeEventId + "\",\"effectiveAt\":\"2026-01-01T00:00:00Z\"}");
       assertThat(reversed.status()).as(String.valueOf(reversed.json())).isEqualTo(200);
       long head = reversed.json().path("append").path("lastPosition").asLong();
 
       String path = "/projections/" + STATEMENTS + "/lines?accountId=A1&minPosition=" + head + "&wait=20s";
-      ClusterNodes.Reply v1 = cluster.get(nodes.get(1), path);
+      DemoHttp.Reply v1 = cluster.get(nodes.get(1), path);
       assertThat(v1.status()).as(String.valueOf(v1.json())).isEqualTo(200);
       assertThat(v1.json().path("balance").asLong()).as("version 1 ignores the reversal").isEqualTo(965);
 
@@ -66,7 +66,7 @@ class ClusterRebuildTest {
         URI node = nodes.get(i % 3);
         readers.add(Thread.ofPlatform().start(() -> {
           while (!stop.get()) {
-            ClusterNodes.Reply r = cluster.get(node, path);
+            DemoHttp.Reply r = cluster.get(node, path);
             asked.incrementAndGet();
             if (r.status() == 200) {
               answers.add(r.json().toString());
@@ -77,18 +77,18 @@ class ClusterRebuildTest {
         }));
       }
 
-      ClusterNodes.Reply rebuild = cluster.post(nodes.get(1), "/projections/" + STATEMENTS + "/rebuild", "");
+      DemoHttp.Reply rebuild = cluster.post(nodes.get(1), "/projections/" + STATEMENTS + "/rebuild", "");
       assertThat(rebuild.status()).as(String.valueOf(rebuild.json())).isEqualTo(202);
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (!cluster.get(nodes.get(2), "/projections/" + STATEMENTS).json().path("rebuild").path("caughtUp").asBoolean()) {
         assertThat(System.nanoTime()).as("the rebuild caught up, as node 3 sees it").isLessThan(deadline);
         Thread.sleep(100);
       }
-      ClusterNodes.Reply promoted = cluster.post(nodes.get(2), "/projections/" + STATEMENTS + "/promote", "{}");
+      DemoHttp.Reply promoted = cluster.post(nodes.get(2), "/projections/" + STATEMENTS + "/promote", "{}");
       assertThat(promoted.status()).as(String.valueOf(promoted.json())).isEqualTo(200);
       assertThat(promoted.json().path("version").asInt()).isEqualTo(2);
       for (URI node : nodes) {
-        ClusterNodes.Reply v2 = cluster.get(node, path);
+        DemoHttp.Reply v2 = cluster.get(node, path);
         assertThat(v2.json().path("balance").asLong()).as("version 2 on %s", node).isEqualTo(1000);
       }
       Thread.sleep(500);

@@ -51,7 +51,7 @@ class ClusterTest {
       try (ClusterNodes cluster = new ClusterNodes(url, 3)) {
         List<URI> uris = cluster.uris;
         for (int a = 0; a < ACCOUNTS; a++) {
-          ClusterNodes.Reply r = cluster.post(uris.get(a % 3), "/commands/bank/open-account",
+          DemoHttp.Reply r = cluster.post(uris.get(a % 3), "/commands/bank/open-account",
               "{\"accountId\":\"A" + a + "\",\"owner\":\"owner " + a + "\"}", UUID.randomUUID());
           assertThat(r.status()).as(String.valueOf(r.json())).isEqualTo(200);
         }
@@ -88,7 +88,7 @@ class ClusterTest {
                 if (dead.contains(node)) {
                   continue;
                 }
-                ClusterNodes.Reply r = cluster.post(uris.get(node), "/commands/bank/deposit", body, id);
+                DemoHttp.Reply r = cluster.post(uris.get(node), "/commands/bank/deposit", body, id);
                 if (r.status() == 200) {
                   acks.add(new Ack(id, account, amount));
                   break;
@@ -162,7 +162,7 @@ class ClusterTest {
         }
         for (URI u : alive) {
           awaitCaughtUp(cluster, u, head);
-          ClusterNodes.Reply rows = cluster.get(u, "/projections/" + BALANCES + "/rows");
+          DemoHttp.Reply rows = cluster.get(u, "/projections/" + BALANCES + "/rows");
           Map<String, Long> model = new HashMap<>();
           rows.json().path("balances").forEach(b -> model.put(b.path("accountId").asText(), b.path("balance").asLong()));
           assertThat(model).as("balances on %s", u).isEqualTo(folded);
@@ -185,7 +185,7 @@ class ClusterTest {
         awaitCaughtUp(cluster, survivor, head, "bank_statements");
         awaitCaughtUp(cluster, survivor, head, "bank_daily_totals");
         for (Map.Entry<String, Long> account : folded.entrySet()) {
-          ClusterNodes.Reply st = cluster.get(survivor, "/projections/bank_statements/lines?accountId=" + account.getKey());
+          DemoHttp.Reply st = cluster.get(survivor, "/projections/bank_statements/lines?accountId=" + account.getKey());
           List<Long> deposits = depositPositions.getOrDefault(account.getKey(), List.of());
           if (deposits.isEmpty()) {
             continue;
@@ -197,7 +197,7 @@ class ClusterTest {
           st.json().path("lines").forEach(l -> linePositions.add(l.path("position").asLong()));
           assertThat(linePositions).as("lines of %s", account.getKey()).doesNotHaveDuplicates().containsAll(deposits);
         }
-        ClusterNodes.Reply totals = cluster.get(survivor, "/projections/bank_daily_totals/days?from="
+        DemoHttp.Reply totals = cluster.get(survivor, "/projections/bank_daily_totals/days?from="
             + days.firstKey() + "&to=" + days.lastKey());
         Map<String, List<Long>> modelDays = new HashMap<>();
         totals.json().path("days").forEach(d -> modelDays.put(d.path("day").asText(),
@@ -205,7 +205,7 @@ class ClusterTest {
         Map<String, List<Long>> foldedDays = new HashMap<>();
         days.forEach((d, v) -> foldedDays.put(d, List.of(v[0], v[1])));
         assertThat(modelDays).as("daily totals").isEqualTo(foldedDays);
-        ClusterNodes.Reply orders = cluster.get(survivor, "/projections/bank_orders/counts");
+        DemoHttp.Reply orders = cluster.get(survivor, "/projections/bank_orders/counts");
         assertThat(orders.json().path("byStatus").size()).as(String.valueOf(orders.json())).isZero();
 
         // each surviving node's subscriber saw every position once, in order
@@ -232,7 +232,7 @@ class ClusterTest {
     while (System.nanoTime() < deadline) {
       Set<String> named = new java.util.HashSet<>();
       for (URI u : nodes) {
-        ClusterNodes.Reply r = cluster.get(u, "/projections/" + BALANCES);
+        DemoHttp.Reply r = cluster.get(u, "/projections/" + BALANCES);
         named.add(r.status() == 200 ? r.json().path("runningOn").asText("") : "");
       }
       if (named.size() == 1 && !named.contains("") && !not.contains(named.iterator().next())) {
@@ -250,7 +250,7 @@ class ClusterTest {
   private static void awaitCaughtUp(ClusterNodes cluster, URI node, long head, String projection)
       throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    ClusterNodes.Reply r;
+    DemoHttp.Reply r;
     do {
       r = cluster.get(node, "/projections/" + projection);
       if (r.status() == 200 && r.json().path("position").asLong() >= head) {

@@ -1,5 +1,7 @@
 package dev.annals.kafka.local;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -40,7 +42,12 @@ public final class LocalKafka implements AutoCloseable {
   /** Starts a one-node cluster and waits until its broker is ready (about 3 s). */
   public static LocalKafka start() {
     try {
+      // A directory of our own: Kafka's default one is deleted by a JVM exit hook of Kafka's, which races
+      // the hook that stops this broker (a broker whose log directory vanishes halts the JVM with status 1,
+      // before the program's own hooks have cleaned up). close() deletes it.
+      Path base = Files.createTempDirectory("annals-kafka-");
       TestKitNodes nodes = new TestKitNodes.Builder()
+          .setBaseDirectory(base)
           .setCombined(true)
           .setNumControllerNodes(1)
           .setNumBrokerNodes(1)

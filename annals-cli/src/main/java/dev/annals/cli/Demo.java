@@ -156,6 +156,8 @@ final class Demo implements AutoCloseable {
     String projecting = String.format(Locale.ROOT, "annals demo: projecting them into %d read models",
         BankProjections.NAMES.size());
     long deadline = seeded + WAIT.toNanos();
+    // said even when the read models kept up with the seeding, so the steps are the same on every run
+    progress.show(projecting, String.format(Locale.ROOT, "to position %,d", events));
     for (String name : BankProjections.NAMES) {
       while (!projections.awaitPosition(name, events, Duration.ofMillis(250))) {
         progress.show(projecting, String.format(Locale.ROOT, "%s at %,d of %,d", name,

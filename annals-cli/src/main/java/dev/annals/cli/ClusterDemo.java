@@ -419,11 +419,6 @@ final class ClusterDemo implements AutoCloseable {
         options.keep() ? " (except, with --keep, the data)" : "");
   }
 
-  /** The directory holding the servers' logs and the Kafka-fed view. */
-  Path workDirectory() {
-    return work;
-  }
-
   /** Stops what the demo started, last first; removes what it created unless {@code keep}. */
   @Override
   public void close() {

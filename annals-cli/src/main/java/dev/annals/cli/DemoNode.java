@@ -64,16 +64,8 @@ final class DemoNode implements AutoCloseable {
     return uri;
   }
 
-  Path log() {
-    return log;
-  }
-
   long pid() {
     return process.pid();
-  }
-
-  boolean alive() {
-    return process.isAlive();
   }
 
   /** Waits until the server answers {@code /health} with 200; fails when the process ends first. */

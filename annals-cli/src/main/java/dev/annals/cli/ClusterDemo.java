@@ -82,7 +82,7 @@ final class ClusterDemo implements AutoCloseable {
     seed(history.events());
     long seeded = System.nanoTime();
     awaitProjections(nodeB, head);
-    awaitView(LargeMovements.fold(new HttpEventStore(nodeB.uri())));
+    awaitView(foldThrough(nodeB));
     long ready = System.nanoTime();
     progress.clear();
     printHeader(history, (seeded - t0) / 1e9, (ready - seeded) / 1e9);
@@ -158,11 +158,13 @@ final class ClusterDemo implements AutoCloseable {
   }
 
   private void seed(List<ImportEvent> events) {
-    HttpEventStore[] through = {new HttpEventStore(nodeA.uri()), new HttpEventStore(nodeB.uri())};
     String step = String.format(Locale.ROOT, "annals demo: seeding %,d events through node-a and node-b", events.size());
-    for (int from = 0, batch = 0; from < events.size(); from += SEED_BATCH, batch++) {
-      progress.show(step, String.format(Locale.ROOT, "%,d done", from));
-      through[batch % 2].importEvents(events.subList(from, Math.min(events.size(), from + SEED_BATCH)));
+    try (HttpEventStore a = new HttpEventStore(nodeA.uri()); HttpEventStore b = new HttpEventStore(nodeB.uri())) {
+      HttpEventStore[] through = {a, b};
+      for (int from = 0, batch = 0; from < events.size(); from += SEED_BATCH, batch++) {
+        progress.show(step, String.format(Locale.ROOT, "%,d done", from));
+        through[batch % 2].importEvents(events.subList(from, Math.min(events.size(), from + SEED_BATCH)));
+      }
     }
     head = http.get(nodeB.uri(), "/head").json().path("head").asLong();
   }
@@ -181,6 +183,13 @@ final class ClusterDemo implements AutoCloseable {
       progress.show(step, String.format(Locale.ROOT, "at %,d of %,d", min == Long.MAX_VALUE ? 0 : min, position));
       return all.size() >= BankProjections.NAMES.size() && min >= position;
     }, "the read models on " + node.name() + " did not reach position " + position);
+  }
+
+  /** {@link LargeMovements#fold} of the whole log, read through {@code node}. */
+  private static Map<String, LargeMovements.Watch> foldThrough(DemoNode node) {
+    try (HttpEventStore log = new HttpEventStore(node.uri())) {
+      return LargeMovements.fold(log);
+    }
   }
 
   /** Waits until the Kafka-fed read model equals {@code fold}. */
@@ -363,8 +372,7 @@ final class ClusterDemo implements AutoCloseable {
     progress.clear();
     out.printf(Locale.ROOT, "  node-b's read models reached position %,d %.1f s later%n", head,
         (System.nanoTime() - appended) / 1e9);
-    HttpEventStore log = new HttpEventStore(nodeB.uri());
-    Map<String, LargeMovements.Watch> fold = LargeMovements.fold(log);
+    Map<String, LargeMovements.Watch> fold = foldThrough(nodeB);
     awaitView(fold);
     progress.clear();
     out.printf(Locale.ROOT, "  node-b took over the export; the Kafka-fed view caught up %.1f s after the appends%n",

@@ -11,9 +11,10 @@ import java.time.temporal.ChronoUnit;
 import javax.sql.DataSource;
 
 /**
- * {@code positionAt(instant)}: the first position recorded at or after an instant, from the
- * {@code (recorded_at, position)} index (recordedAt never decreases along positions, so the first by time
- * is the first by position). Thread-safe.
+ * {@code positionAt(instant)}: the first position recorded at or after an instant, by a binary search of
+ * the primary key: positions are gap-free from 1 and recordedAt never decreases along them, so about 30
+ * lookups answer over a billion events, in one statement (one snapshot) and one round trip. An index of
+ * its own on {@code recorded_at} would cost every append. Thread-safe.
  *
  * <p><b>Why the answer for a past instant never changes.</b> An append transaction takes the head row
  * FOR UPDATE, then stamps its events (the database clock, never below the head's recordedAt) and holds
@@ -47,8 +48,13 @@ final class PositionAt {
   PositionAt(DataSource pool, SchemaTables tables) {
     this.pool = pool;
     this.headSql = "SELECT coalesce((SELECT position FROM " + tables.head() + "), 0)";
-    this.findSql = "SELECT h.head, e.position FROM (" + headSql + " AS head) h LEFT JOIN LATERAL (SELECT position FROM " + tables.events()
-        + " WHERE recorded_at >= ? ORDER BY recorded_at, position LIMIT 1) e ON true";
+    // [lo, hi] holds the answer, hi = head + 1 standing for "none": each step reads the middle event
+    this.findSql = "WITH RECURSIVE h(head) AS (" + headSql + "), s(lo, hi) AS (SELECT 1::bigint, head + 1 FROM h"
+        + " UNION ALL SELECT CASE WHEN m.later THEN s.lo ELSE (s.lo + s.hi) / 2 + 1 END,"
+        + " CASE WHEN m.later THEN (s.lo + s.hi) / 2 ELSE s.hi END"
+        + " FROM s LEFT JOIN LATERAL (SELECT e.recorded_at >= ? AS later FROM " + tables.events()
+        + " e WHERE e.position = (s.lo + s.hi) / 2 OFFSET 0) m ON true WHERE s.lo < s.hi)"
+        + " SELECT h.head, s.lo FROM h, s WHERE s.lo = s.hi";
     // Its own small transaction, one round trip. Not waiting for its WAL flush: the floor matters to groups
     // decided in advance on a clock reading taken before it, which a crash of the server fails anyway
     // (their connections break, and they are decided again under the head lock).
@@ -101,7 +107,7 @@ final class PositionAt {
         rs.next();
         long head = rs.getLong(1);
         long position = rs.getLong(2);
-        return rs.wasNull() ? new Answer(head + 1, false) : new Answer(position, true);
+        return new Answer(position, position <= head);
       }
     }
   }

@@ -57,6 +57,33 @@ class PgPositionAtTest {
     assertThat(reads.positionAt(Instant.parse("+10000-01-01T00:00:00Z"))).isEqualTo(7);
   }
 
+  /** The search over positions agrees with a scan of every event, on stamps shared by whole appends and repeated across them. */
+  @Test
+  void agrees_with_a_scan_on_many_appends_of_repeated_stamps() {
+    java.util.Random random = new java.util.Random(19);
+    List<Instant> stamps = new java.util.ArrayList<>(); // by position - 1
+    Instant t = Instant.parse("2024-05-01T10:00:00Z");
+    for (int a = 0; a < 300; a++) {
+      t = t.plusNanos(1_000L * random.nextInt(3)); // 0, 1 or 2 microseconds later: many appends share a stamp
+      int n = 1 + random.nextInt(4);
+      rows.append("s-" + random.nextInt(7), events(n), Optional.of(t), false);
+      for (int i = 0; i < n; i++) {
+        stamps.add(t);
+      }
+    }
+    Instant first = stamps.getFirst().minusNanos(2_000);
+    for (Instant at = first; !at.isAfter(t.plusNanos(2_000)); at = at.plusNanos(500)) {
+      long expected = stamps.size() + 1;
+      for (int p = 0; p < stamps.size(); p++) {
+        if (!stamps.get(p).isBefore(at)) {
+          expected = p + 1;
+          break;
+        }
+      }
+      assertThat(reads.positionAt(at)).as("positionAt(%s)", at).isEqualTo(expected);
+    }
+  }
+
   @Test
   void an_empty_store_answers_one() {
     assertThat(reads.positionAt(Instant.now())).isEqualTo(1);

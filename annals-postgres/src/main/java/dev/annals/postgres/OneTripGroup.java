@@ -28,9 +28,10 @@ final class OneTripGroup {
     return state != null && (state.startsWith("AN") || state.equals("23505"));
   }
 
-  private static final String CALL = "SELECT annals_append_group(?, ?, ?, ?::int8[], ?::text[], ?::int8[], ?::uuid[],"
-      + " ?::text[], ?::int8[], ?::int8[], ?::int4[], ?::int4[], ?::int4[], ?::bool[], ?::bytea[], ?::bytea[], ?::bytea[],"
-      + " ?::bytea[], ?::text[], ?::int8[], ?::int8[], ?::int8[], ?::int8[], ?, ?, ?, ?)";
+  /** The schema's (version 3) form of the function: see schema-3.sql. */
+  private static final String CALL = "SELECT annals_append_group(?::int8, ?::bytea, ?::int8, ?::int8[], ?::text[],"
+      + " ?::int8[], ?::uuid[], ?::text[], ?::int8[], ?::int4[], ?::int4[], ?::int4[], ?::bytea[], ?::bytea[], ?::bytea[],"
+      + " ?::bytea[], ?::text[], ?::int8[], ?::int8[], ?::int8, ?::bytea, ?::text)";
 
   private final Database db;
 
@@ -71,22 +72,15 @@ final class OneTripGroup {
   private void bind(Connection c, PreparedStatement s, ExpectedHead.Plan plan) throws SQLException {
     Stager stager = plan.stager();
     RowArrays rows = RowArrays.of(stager);
-    Long[] before = new Long[rows.names().length];
-    for (int k = 0; k < before.length; k++) {
-      before[k] = plan.before().get(rows.names()[k]);
-    }
     Stager.Head expected = plan.expected();
     Stager.Head after = stager.head();
     int p = 1;
     s.setLong(p++, expected.position());
     s.setBytes(p++, expected.chain());
-    s.setLong(p++, stager.rows().getFirst().recordedMicros());
-    p = rows.bindEvents(c, s, p);
-    p = rows.bindStreamNames(c, s, p);
-    s.setArray(p++, c.createArrayOf("int8", before));
-    p = rows.bindStreamHeads(c, s, p);
+    s.setLong(p++, after.micros()); // the group's one stamp: every row's recordedAt, and the head's after it
+    p = rows.bindOneTripEvents(c, s, p);
+    p = rows.bindOneTripStreams(c, s, p);
     s.setLong(p++, after.position());
-    s.setLong(p++, after.micros());
     s.setBytes(p++, after.chain());
     s.setString(p, db.channel());
   }

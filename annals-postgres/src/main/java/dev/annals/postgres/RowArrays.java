@@ -77,6 +77,44 @@ record RowArrays(Long[] positions, String[] streams, Long[] versions, UUID[] ids
     return p;
   }
 
+  /**
+   * Binds the 13 event columns of the one-round-trip call ({@code int8[], text[], int8[], uuid[], text[],
+   * int8[], int4[], int4[], int4[], bytea[] x 4}) from parameter {@code p}: the rows' recordedAt is the
+   * group's one stamp (not sent), an effectiveAt equal to it is sent as NULL, and no imported flags (none
+   * is imported); returns the next parameter.
+   */
+  int bindOneTripEvents(Connection c, PreparedStatement s, int p) throws SQLException {
+    Long[] ownEffective = new Long[effective.length];
+    for (int k = 0; k < ownEffective.length; k++) {
+      if (imported[k] || !recorded[k].equals(recorded[0])) {
+        throw new IllegalStateException("a one-round-trip group holds only appends stamped alike");
+      }
+      ownEffective[k] = effective[k].equals(recorded[k]) && effectiveNanos[k] % 1_000 == 0 ? null : effective[k];
+    }
+    s.setArray(p++, c.createArrayOf("int8", positions));
+    s.setArray(p++, c.createArrayOf("text", streams));
+    s.setArray(p++, c.createArrayOf("int8", versions));
+    s.setArray(p++, c.createArrayOf("uuid", ids));
+    s.setArray(p++, c.createArrayOf("text", types));
+    s.setArray(p++, c.createArrayOf("int8", ownEffective));
+    s.setArray(p++, c.createArrayOf("int4", effectiveNanos));
+    s.setArray(p++, c.createArrayOf("int4", batchSizes));
+    s.setArray(p++, c.createArrayOf("int4", indexes));
+    s.setArray(p++, c.createArrayOf("bytea", data));
+    s.setArray(p++, c.createArrayOf("bytea", digests));
+    s.setArray(p++, c.createArrayOf("bytea", metadata));
+    s.setArray(p++, c.createArrayOf("bytea", chains));
+    return p;
+  }
+
+  /** Binds the streams' names, new versions and last positions ({@code text[], int8[], int8[]}) from {@code p}; returns the next. */
+  int bindOneTripStreams(Connection c, PreparedStatement s, int p) throws SQLException {
+    s.setArray(p++, c.createArrayOf("text", names));
+    s.setArray(p++, c.createArrayOf("int8", lastVersions));
+    s.setArray(p++, c.createArrayOf("int8", lastPositions));
+    return p;
+  }
+
   /** Binds the stream names ({@code text[]}) at parameter {@code p}; returns the next parameter. */
   int bindStreamNames(Connection c, PreparedStatement s, int p) throws SQLException {
     s.setArray(p++, c.createArrayOf("text", names));

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.annals.core.AppendResult;
+import dev.annals.core.Direction;
 import dev.annals.core.EventData;
 import dev.annals.core.ExpectedVersion;
+import dev.annals.core.RecordedEvent;
 import dev.annals.core.WrongExpectedVersionException;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -33,6 +36,24 @@ class PgOneTripTest {
       }
       assertThat(store.appendStats().oneTripGroups()).isGreaterThanOrEqualTo(15);
       assertThat(store.appendStats().refusedOneTrips()).isZero();
+    }
+    assertThat(PostgresVerifier.verify(options, PostgresVerifier.Progress.NONE).problems()).isEmpty();
+  }
+
+  /** One stamp per group; an effectiveAt of the event's own (to the nanosecond) is kept, the others are the stamp. */
+  @Test
+  void a_one_round_trip_group_keeps_each_events_times() {
+    PostgresOptions options = PgStores.freshOptions();
+    Instant own = Instant.parse("2024-02-29T23:59:59.123456789Z");
+    Instant micros = Instant.parse("2024-03-01T00:00:00.000001Z");
+    try (PostgresEventStore store = PostgresEventStore.open(options)) {
+      store.append("acct-1", ExpectedVersion.ANY, EventData.of("Opened", "{}")); // the first group: two trips
+      AppendResult r = store.append("acct-1", ExpectedVersion.ANY, List.of(EventData.of("A", "{}"),
+          EventData.of("B", "{}").withEffectiveAt(own), EventData.of("C", "{}").withEffectiveAt(micros)));
+      assertThat(store.appendStats().oneTripGroups()).isEqualTo(1);
+      List<RecordedEvent> read = store.readStream("acct-1", 2, Direction.FORWARD, 10).events();
+      assertThat(read).extracting(RecordedEvent::recordedAt).containsOnly(r.recordedAt());
+      assertThat(read).extracting(RecordedEvent::effectiveAt).containsExactly(r.recordedAt(), own, micros);
     }
     assertThat(PostgresVerifier.verify(options, PostgresVerifier.Progress.NONE).problems()).isEmpty();
   }

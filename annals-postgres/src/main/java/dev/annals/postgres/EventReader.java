@@ -22,9 +22,11 @@ import javax.sql.DataSource;
  * in the same transaction as the rows it covers: the rows need no bound by it (one the planner could not
  * estimate, which spoils its choice of index).
  *
- * <p>Filters are pushed into SQL: the category through the {@code annals_events_category} expression
- * index (rows of one category in position order), event types and prefixes as conditions on the
- * position range scan, system streams left out by their first character. Page semantics are exactly
+ * <p>Filters are pushed into SQL: a category read is one call of the schema's {@code annals_category_page},
+ * which walks the {@code annals_events_category} index (one entry per append, in position order) and
+ * reads each append's further events by position, applying the other conditions; without a category,
+ * event types and prefixes are conditions on the position range scan, system streams left out by their
+ * first character. Page semantics are exactly
  * those of the in-memory reference engine (see {@link Pages}). Thread-safe (stateless but for the pool).
  */
 final class EventReader {
@@ -36,6 +38,7 @@ final class EventReader {
   private final String streamVersionSql;
   private final String streamForwardSql;
   private final String streamBackwardSql;
+  private final String categorySql;
 
   EventReader(DataSource pool, SchemaTables tables, AppendValidator validator) {
     this.pool = pool;
@@ -50,6 +53,8 @@ final class EventReader {
     this.streamBackwardSql = "SELECT h.size, " + EventRows.COLUMNS + " FROM " + size
         + " LEFT JOIN LATERAL (SELECT " + EventRows.COLUMNS + " FROM " + tables.events() + " e"
         + " WHERE e.stream = ? AND e.version <= ? ORDER BY e.version DESC LIMIT ?) e ON true";
+    this.categorySql = "SELECT h.head, " + EventRows.COLUMNS + " FROM (" + headSql + " AS head) h LEFT JOIN "
+        + tables.categoryPage() + "(?, ?, ?, ?, ?, ?, ?) e ON true";
   }
 
   /** The position of the last committed event; 0 when empty. */
@@ -105,12 +110,18 @@ final class EventReader {
     if (!forward && from < 1) {
       return Pages.backward(List.of(), limit, RecordedEvent::position);
     }
-    FilterSql where = FilterSql.of(filter);
-    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(readAllSql(forward, where))) {
-      int p = 1;
-      ps.setLong(p++, from);
-      p = where.bind(c, ps, p);
-      ps.setInt(p, limit);
+    boolean category = filter.category().isPresent();
+    try (Connection c = pool.getConnection();
+        PreparedStatement ps = c.prepareStatement(category ? categorySql : readAllSql(forward, FilterSql.of(filter)))) {
+      if (category) {
+        bindCategoryPage(c, ps, filter, from, forward, limit);
+      } else {
+        FilterSql where = FilterSql.of(filter);
+        int p = 1;
+        ps.setLong(p++, from);
+        p = where.bind(c, ps, p);
+        ps.setInt(p, limit);
+      }
       Rows rows = rows(ps, limit);
       return forward
           ? Pages.forward(rows.events, from, limit, rows.end, RecordedEvent::position)
@@ -120,14 +131,34 @@ final class EventReader {
     }
   }
 
-  /** The statement of a readAll page; parameters: from, the filter's, limit. */
+  /** The statement of a readAll page of one category; parameters: see {@link #bindCategoryPage}. */
+  String categorySql() {
+    return categorySql;
+  }
+
+  /** Binds {@link #categorySql}'s parameters: the category, from, the direction, limit, types, system streams, prefix. */
+  static void bindCategoryPage(Connection c, PreparedStatement ps, Filter filter, long from, boolean forward, int limit)
+      throws SQLException {
+    ps.setString(1, filter.category().orElseThrow());
+    ps.setLong(2, from);
+    ps.setBoolean(3, forward);
+    ps.setInt(4, limit);
+    if (filter.types().isEmpty()) {
+      ps.setNull(5, java.sql.Types.ARRAY);
+    } else {
+      ps.setArray(5, c.createArrayOf("text", filter.types().toArray(new String[0])));
+    }
+    ps.setBoolean(6, !filter.includeSystem());
+    ps.setString(7, filter.prefix().orElse(null));
+  }
+
+  /** The statement of a readAll page without a category; parameters: from, the filter's, limit. */
   String readAllSql(boolean forward, FilterSql where) {
-    String position = where.positionKey();
     return "SELECT h.head, " + EventRows.COLUMNS + " FROM (" + headSql + " AS head) h"
         + " LEFT JOIN LATERAL (SELECT " + EventRows.COLUMNS + " FROM " + tables.events() + " e WHERE "
-        + position + (forward ? " >= ?" : " <= ?")
+        + "e.position" + (forward ? " >= ?" : " <= ?")
         + where.conditions()
-        + " ORDER BY " + position + (forward ? "" : " DESC") + " LIMIT ?) e ON true";
+        + " ORDER BY e.position" + (forward ? "" : " DESC") + " LIMIT ?) e ON true";
   }
 
   /** The statement of a readStream page; parameters: stream, stream, from, limit. */

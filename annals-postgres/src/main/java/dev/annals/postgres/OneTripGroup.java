@@ -29,7 +29,7 @@ final class OneTripGroup {
   }
 
   /** The schema's (version 3) form of the function: see schema-3.sql. */
-  private static final String CALL = "SELECT annals_append_group(?::int8, ?::bytea, ?::int8, ?::int8[], ?::text[],"
+  static final String CALL = "SELECT annals_append_group(?::int8, ?::bytea, ?::int8, ?::int8[], ?::text[],"
       + " ?::int8[], ?::uuid[], ?::text[], ?::int8[], ?::int4[], ?::int4[], ?::int4[], ?::bytea[], ?::bytea[], ?::bytea[],"
       + " ?::bytea[], ?::text[], ?::int8[], ?::int8[], ?::int8, ?::bytea, ?::text)";
 
@@ -70,9 +70,16 @@ final class OneTripGroup {
   }
 
   private void bind(Connection c, PreparedStatement s, ExpectedHead.Plan plan) throws SQLException {
-    Stager stager = plan.stager();
+    bind(c, s, plan.expected(), plan.stager(), db.channel());
+  }
+
+  /**
+   * Binds {@link #CALL}'s parameters: {@code stager}'s rows (appends only, one stamp), decided on top of
+   * {@code expected}; {@code channel} is notified of the new head.
+   */
+  static void bind(Connection c, PreparedStatement s, Stager.Head expected, Stager stager, String channel)
+      throws SQLException {
     RowArrays rows = RowArrays.of(stager);
-    Stager.Head expected = plan.expected();
     Stager.Head after = stager.head();
     int p = 1;
     s.setLong(p++, expected.position());
@@ -82,6 +89,6 @@ final class OneTripGroup {
     p = rows.bindOneTripStreams(c, s, p);
     s.setLong(p++, after.position());
     s.setBytes(p++, after.chain());
-    s.setString(p, db.channel());
+    s.setString(p, channel);
   }
 }

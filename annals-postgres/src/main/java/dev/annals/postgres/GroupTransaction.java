@@ -23,8 +23,8 @@ import java.util.UUID;
  * {@link #run} writes it in two round trips whatever the group's size:
  * <ol>
  *   <li>BEGIN; lock the head row ({@code SELECT ... FROM annals_head FOR UPDATE}); then read the
- *       database's clock, the versions of the group's streams and the written events carrying the group's
- *       ids;
+ *       database's clock, the versions of the group's streams and (only when a first run found one of them
+ *       written) the written events carrying the group's ids;
  *   <li>(the {@link Stager} decides every write in memory) one statement inserting every event row,
  *       upserting the streams, moving the head and {@code pg_notify}ing the new head position; COMMIT.
  *       A group that wrote nothing (retries and refusals only) sends ROLLBACK instead.
@@ -168,12 +168,26 @@ final class GroupTransaction {
   }
 
   /**
-   * Runs {@code group}'s transaction on {@code c} (in auto-commit mode on entry and on return).
+   * Runs {@code group}'s transaction on {@code c} (in auto-commit mode on entry and on return). It first
+   * expects none of the group's event ids to be written, as the one-round-trip way does, and does not
+   * look them up under the lock (that lookup was most of the first round trip's work): an id that is
+   * written makes the insert fail on the unique index, nothing is written, and the group runs again,
+   * looking its ids up (a retried append is answered its original result that way). A group in which a
+   * write would be refused runs again the same way, since the refusal may be wrong without the ids.
    *
    * @return one answer per write, in order, to be given to the callers only now, after COMMIT
    * @throws Failed the database failed; see {@link Phase} for what is known to be written
    */
   Done run(Connection c, List<PendingWrite> group) throws Failed {
+    Optional<Done> done = run(c, group, false);
+    if (done.isPresent()) {
+      return done.get();
+    }
+    return run(c, group, true).orElseThrow(); // only a run not looking ids up can find one written
+  }
+
+  /** The group's run; empty when, not looking ids up, it found one written (the unique index): nothing written. */
+  private Optional<Done> run(Connection c, List<PendingWrite> group, boolean lookUpIds) throws Failed {
     Phase phase = Phase.BEFORE_COMMIT;
     expected.forget(); // groups planned meanwhile would expect the head this one is about to move
     boolean learned = false;
@@ -181,11 +195,15 @@ final class GroupTransaction {
       c.setAutoCommit(false);
       try {
         long t0 = System.nanoTime();
-        Stager stager = lockAndRead(c, group);
+        Stager stager = lockAndRead(c, group, lookUpIds);
         long t1 = System.nanoTime();
         List<Stager.Answer> answers = new ArrayList<>(group.size());
         for (PendingWrite w : group) {
           answers.add(stager.stage(w));
+        }
+        if (!lookUpIds && answers.stream().anyMatch(a -> a instanceof Stager.Refused)) {
+          c.rollback(); // a refusal may be wrong without the ids (a retry of a written append is answered, not refused)
+          return Optional.empty();
         }
         boolean writes = !stager.rows().isEmpty();
         PreparedStatement write = writes ? prepareWrite(c, stager) : null;
@@ -198,6 +216,12 @@ final class GroupTransaction {
         if (write != null) {
           try (PreparedStatement w = write) {
             w.execute(); // the insert statement, then COMMIT, in one round trip
+          } catch (SQLException e) {
+            if (!lookUpIds && "23505".equals(e.getSQLState())) {
+              c.rollback(); // the server reported it: the transaction is aborted, nothing was written
+              return Optional.empty();
+            }
+            throw e;
           }
         } else {
           c.rollback(); // a row lock and reads only: nothing to flush
@@ -207,7 +231,7 @@ final class GroupTransaction {
         expected.learned(stager.found(), stager.head(), stager.versionsAfter(), stager.nowMicros(), t1);
         learned = true;
         metrics.group(group.size(), stager.rows().size(), t1 - t0, t2 - t1, t3 - t2);
-        return new Done(answers, stager.head().position(), writes);
+        return Optional.of(new Done(answers, stager.head().position(), writes));
       } catch (SQLException | RuntimeException e) {
         try {
           c.rollback();
@@ -234,10 +258,11 @@ final class GroupTransaction {
 
   /**
    * Round trip 1 (the driver sends BEGIN with it): locks the head row, then reads the clock, the group's
-   * streams' versions and the written events carrying its ids. Two statements sent together: the second
+   * streams' versions and, when {@code lookUpIds}, the written events carrying its ids (else none are
+   * looked up, and the group is decided as if none were written). Two statements sent together: the second
    * starts (and takes its snapshot) after the first has the lock, so it sees every group committed before.
    */
-  private Stager lockAndRead(Connection c, List<PendingWrite> group) throws SQLException {
+  private Stager lockAndRead(Connection c, List<PendingWrite> group, boolean lookUpIds) throws SQLException {
     Set<String> streams = new LinkedHashSet<>();
     List<UUID> ids = new ArrayList<>();
     for (PendingWrite w : group) {
@@ -256,7 +281,7 @@ final class GroupTransaction {
     }
     try (PreparedStatement s = c.prepareStatement(LOCK_HEAD + "; " + LOOKUP)) {
       s.setArray(1, c.createArrayOf("text", streams.toArray(new String[0])));
-      s.setArray(2, c.createArrayOf("uuid", ids.toArray(new UUID[0])));
+      s.setArray(2, c.createArrayOf("uuid", lookUpIds ? ids.toArray(new UUID[0]) : new UUID[0]));
       s.execute();
       Stager.Head head;
       long floor;

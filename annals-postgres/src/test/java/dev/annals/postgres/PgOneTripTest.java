@@ -122,6 +122,27 @@ class PgOneTripTest {
     }
   }
 
+  /**
+   * A group decided under the lock first expects none of its ids to be written: a retry whose expected
+   * version no longer holds (its own append moved the stream) must still be answered its original result,
+   * and a retry mixing written and new ids refused as a conflict, writing nothing.
+   */
+  @Test
+  void retries_decided_under_the_lock_are_answered_or_refused_by_what_is_written() {
+    try (PostgresEventStore store = PostgresEventStore.open(PgStores.freshOptions())) {
+      EventData e1 = EventData.of("E", "{\"x\":1}").withId(UUID.randomUUID());
+      EventData e2 = EventData.of("E", "{\"x\":2}").withId(UUID.randomUUID());
+      AppendResult first = store.append("acct-1", ExpectedVersion.NO_STREAM, List.of(e1, e2)); // first group: two trips
+      assertThat(store.append("acct-1", ExpectedVersion.NO_STREAM, List.of(e1, e2))).isEqualTo(first);
+      assertThat(store.append("acct-1", ExpectedVersion.NO_STREAM, List.of(e1, e2))).isEqualTo(first);
+      assertThatThrownBy(() -> store.append("acct-1", ExpectedVersion.exactly(2),
+          List.of(e2, EventData.of("E", "{}").withId(UUID.randomUUID()))))
+          .isInstanceOf(dev.annals.core.IdempotencyConflictException.class);
+      assertThat(store.headPosition()).isEqualTo(2);
+      assertThat(store.appendStats().oneTripGroups()).isZero(); // each was refused in memory, then decided under the lock
+    }
+  }
+
   @Test
   void a_store_of_schema_version_1_is_migrated_on_open_and_appends_in_one_round_trip() throws Exception {
     PostgresOptions options = PgStores.freshOptions();

@@ -82,21 +82,14 @@ final class GroupTransaction {
     default void afterCommit(Connection c) throws SQLException { }
   }
 
-  private static final String LOCK_HEAD = "SELECT position, recorded_at, chain, stamp_floor FROM annals_head FOR UPDATE";
-
   /**
-   * After the lock: the database's clock (first row; microseconds, exact: extract gives a numeric), the
-   * versions of the group's streams that exist, the written events carrying the group's ids. Column 1
-   * tells the rows apart. The clock is read here, once the head lock is held, never while waiting for it:
-   * a group must not be stamped earlier than a reader that went before it could see.
+   * Round trip 1: the schema's {@code annals_lock_group} (schema-3.sql) takes the head lock, then reads the
+   * clock (exact microseconds: extract gives a numeric), the group's streams' versions and the written
+   * events carrying the ids given, in snapshots taken after the lock was granted. The clock is read there,
+   * once the lock is held, never while waiting for it: a group must not be stamped earlier than a reader
+   * that went before it could see.
    */
-  private static final String LOOKUP = "SELECT 0, NULL::text, 0::bigint, 0::bigint, NULL::uuid,"
-      + " (extract(epoch FROM clock_timestamp()) * 1000000)::bigint, 0, 0, false"
-      + " UNION ALL"
-      + " SELECT 1, stream, version, 0, NULL, 0, 0, 0, false FROM annals_streams WHERE stream = ANY(?)"
-      + " UNION ALL"
-      + " SELECT 2, stream, version, position, event_id, (extract(epoch FROM recorded_at) * 1000000)::bigint,"
-      + " index_in_batch, batch_size, imported FROM annals_events WHERE event_id = ANY(?)";
+  private static final String LOCK_AND_READ = "SELECT * FROM annals_lock_group(?::text[], ?::uuid[])";
 
   /** A timestamptz from microseconds since the epoch, exact over years 1..9999 (no float rounding). */
   private static String micros(String column) {
@@ -257,10 +250,9 @@ final class GroupTransaction {
   }
 
   /**
-   * Round trip 1 (the driver sends BEGIN with it): locks the head row, then reads the clock, the group's
-   * streams' versions and, when {@code lookUpIds}, the written events carrying its ids (else none are
-   * looked up, and the group is decided as if none were written). Two statements sent together: the second
-   * starts (and takes its snapshot) after the first has the lock, so it sees every group committed before.
+   * Round trip 1 (the driver sends BEGIN with it): {@link #LOCK_AND_READ} locks the head row, then reads the
+   * clock, the group's streams' versions and, when {@code lookUpIds}, the written events carrying its ids
+   * (else none are looked up, and the group is decided as if none were written).
    */
   private Stager lockAndRead(Connection c, List<PendingWrite> group, boolean lookUpIds) throws SQLException {
     Set<String> streams = new LinkedHashSet<>();
@@ -279,30 +271,23 @@ final class GroupTransaction {
         }
       }
     }
-    try (PreparedStatement s = c.prepareStatement(LOCK_HEAD + "; " + LOOKUP)) {
+    try (PreparedStatement s = c.prepareStatement(LOCK_AND_READ)) {
       s.setArray(1, c.createArrayOf("text", streams.toArray(new String[0])));
       s.setArray(2, c.createArrayOf("uuid", lookUpIds ? ids.toArray(new UUID[0]) : new UUID[0]));
-      s.execute();
-      Stager.Head head;
-      long floor;
-      try (ResultSet r = s.getResultSet()) {
-        if (!r.next()) {
-          throw new SQLException("the store's head row is missing (schema '" + db.schema() + "' is damaged)", "XX001");
-        }
-        long position = r.getLong(1);
-        head = new Stager.Head(position, position == 0 ? Long.MIN_VALUE : r.getLong(2), r.getBytes(3));
-        floor = r.getLong(4);
-      }
-      if (!s.getMoreResults()) {
-        throw new SQLException("the lookup returned no result", "XX000");
-      }
+      Stager.Head head = null;
+      long floor = 0;
       long now = Long.MIN_VALUE;
       Map<String, Long> versions = new HashMap<>();
       Map<UUID, Idempotency.Written> byId = new HashMap<>();
-      try (ResultSet r = s.getResultSet()) {
+      try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
           switch (r.getInt(1)) {
-            case 0 -> now = r.getLong(6);
+            case 0 -> {
+              long position = r.getLong(4);
+              head = new Stager.Head(position, position == 0 ? Long.MIN_VALUE : r.getLong(6), r.getBytes(10));
+              floor = r.getLong(11);
+              now = r.getLong(12);
+            }
             case 1 -> versions.put(r.getString(2), r.getLong(3));
             default -> {
               UUID id = r.getObject(5, UUID.class);
@@ -312,6 +297,9 @@ final class GroupTransaction {
             }
           }
         }
+      }
+      if (head == null) {
+        throw new SQLException("the store's head row is missing (schema '" + db.schema() + "' is damaged)", "XX001");
       }
       // never below an instant positionAt has answered "the next position" for (schema-2.sql, stamp_floor)
       return new Stager(hash, head, Math.max(now, floor), clock, new Stager.Known(versions, byId));

@@ -193,3 +193,37 @@ BEGIN
   RETURN now_us;
 END
 $fn$;
+
+-- The first round trip of a group decided under the head lock: takes the lock, then reads (each statement
+-- with a snapshot taken after the lock was granted, so every group committed before is seen) the
+-- database's clock, the versions of the streams named and the written events carrying the ids given.
+-- Rows: kind 0, the head (position, recordedAt in microseconds, chain, stamp floor) and the clock; kind 1,
+-- a stream and its version; kind 2, a written event (stream, version, position, id, recordedAt, index and
+-- size of its append, imported).
+CREATE FUNCTION annals_lock_group(names text[], ids uuid[])
+  RETURNS TABLE (o_kind int, o_stream text, o_version bigint, o_position bigint, o_id uuid, o_micros bigint,
+    o_index int, o_size int, o_imported boolean, o_chain bytea, o_floor bigint, o_now bigint)
+  LANGUAGE plpgsql
+  -- Planned once per session, by primary key and unique index however small the tables were then (a
+  -- plan per call cost 0.1 ms under the lock); the head row has no other way than a scan, whose disabled
+  -- cost would otherwise start JIT compilation.
+  SET plan_cache_mode = force_generic_plan
+  SET enable_seqscan = off
+  SET jit = off
+  AS $fn$
+BEGIN
+  SELECT 0, h.position, h.recorded_at, h.chain, h.stamp_floor INTO o_kind, o_position, o_micros, o_chain, o_floor
+    FROM annals_head h FOR UPDATE;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  o_now := (extract(epoch FROM clock_timestamp()) * 1000000)::bigint;
+  RETURN NEXT;
+  RETURN QUERY SELECT 1, a.stream, a.version, NULL::bigint, NULL::uuid, NULL::bigint, NULL::int, NULL::int,
+      NULL::boolean, NULL::bytea, NULL::bigint, NULL::bigint
+    FROM annals_streams a WHERE a.stream = ANY (names);
+  RETURN QUERY SELECT 2, e.stream, e.version, e.position, e.event_id, (extract(epoch FROM e.recorded_at) * 1000000)::bigint,
+      e.index_in_batch, e.batch_size, e.imported, NULL::bytea, NULL::bigint, NULL::bigint
+    FROM annals_events e WHERE e.event_id = ANY (ids);
+END
+$fn$;

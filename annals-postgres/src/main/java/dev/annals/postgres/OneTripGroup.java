@@ -9,10 +9,11 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A group decided against the {@link ExpectedHead}, written in one round trip: one call of the schema's
- * {@code annals_append_group} in auto-commit mode, which takes the head lock, checks the expected head,
- * stream versions and recordedAt, inserts the rows, upserts the streams, moves the head, notifies and
- * commits. When an expectation was wrong the database refuses the call, having written nothing, and the
- * group goes the two-round-trip way ({@link GroupTransaction}).
+ * {@code annals_append_group} in auto-commit mode, which takes the head lock, checks the expected head
+ * and recordedAt, inserts the rows (the unique indexes check that no stream's next version and no event id
+ * is written yet), upserts the streams, moves the head, notifies and commits. When an expectation was
+ * wrong the database refuses the call, having written nothing, and the group goes the two-round-trip way
+ * ({@link GroupTransaction}).
  *
  * <p>Writer thread only (not thread-safe).
  */

@@ -48,86 +48,68 @@ DECLARE
   runs annals_events[];
   cursor_position bigint := from_position; -- where the next chunk of appends starts (forward) or ends
   chunk int;
-  last_position bigint;
+  lo bigint; -- the positions of the append to send, lo..hi
+  hi bigint;
   sent int := 0;
 BEGIN
   IF max_events <= 0 THEN
     RETURN;
   END IF;
   IF forward THEN
-    -- the rest of an append that began before from_position
+    -- an append that began before from_position: its rest comes first
     SELECT * INTO run FROM annals_events s
       WHERE s.position = from_position AND s.index_in_batch > 0 AND NOT s.imported AND split_part(s.stream, '-', 1) = cat;
-    IF FOUND AND NOT (skip_system AND left(run.stream, 1) = '$') AND (prefix IS NULL OR starts_with(run.stream, prefix)) THEN
-      FOR e IN SELECT * FROM annals_events x
-          WHERE x.position BETWEEN from_position AND from_position - run.index_in_batch + run.batch_size - 1
-          ORDER BY x.position LOOP
+    IF FOUND THEN
+      runs := ARRAY[run];
+    END IF;
+  END IF;
+  LOOP
+    IF runs IS NULL THEN
+      -- the next chunk of appends, a LIMIT the planner serves from the index
+      chunk := greatest(max_events - sent, 16);
+      IF forward THEN
+        SELECT array_agg(a.r ORDER BY (a.r).position) INTO runs FROM (SELECT s AS r FROM annals_events s
+            WHERE split_part(s.stream, '-', 1) = cat AND (s.index_in_batch = 0 OR s.imported) AND (s.position + 0) >= cursor_position
+            ORDER BY (s.position + 0) LIMIT chunk) a;
+      ELSE
+        SELECT array_agg(a.r ORDER BY (a.r).position DESC) INTO runs FROM (SELECT s AS r FROM annals_events s
+            WHERE split_part(s.stream, '-', 1) = cat AND (s.index_in_batch = 0 OR s.imported) AND (s.position + 0) <= cursor_position
+            ORDER BY (s.position + 0) DESC LIMIT chunk) a;
+      END IF;
+      EXIT WHEN runs IS NULL;
+      cursor_position := CASE WHEN forward THEN (runs[cardinality(runs)]).position + 1 ELSE (runs[cardinality(runs)]).position - 1 END;
+    ELSE
+      chunk := 0; -- the append begun before from_position: the chunks follow it
+    END IF;
+    FOREACH run IN ARRAY runs LOOP
+      CONTINUE WHEN (skip_system AND left(run.stream, 1) = '$') OR (prefix IS NOT NULL AND NOT starts_with(run.stream, prefix));
+      -- an imported event is its own append here (an import may span streams)
+      lo := CASE WHEN run.imported THEN run.position ELSE run.position - run.index_in_batch END;
+      hi := CASE WHEN run.imported THEN run.position ELSE lo + run.batch_size - 1 END;
+      IF forward THEN
+        lo := greatest(lo, from_position);
+      ELSE
+        hi := least(hi, from_position);
+      END IF;
+      IF lo = hi AND lo = run.position THEN
+        e := run; -- a one-event append: the row in hand
         CONTINUE WHEN types IS NOT NULL AND NOT e.type = ANY (types);
         RETURN NEXT e;
         sent := sent + 1;
-        IF sent = max_events THEN
-          RETURN;
-        END IF;
-      END LOOP;
-    END IF;
-  END IF;
-  -- the appends in chunks, each a LIMIT the planner serves from the index, until the page is full or none is left
-  LOOP
-    chunk := greatest(max_events - sent, 16);
-    IF forward THEN
-      SELECT array_agg(a.r ORDER BY (a.r).position) INTO runs FROM (SELECT s AS r FROM annals_events s
-          WHERE split_part(s.stream, '-', 1) = cat AND (s.index_in_batch = 0 OR s.imported) AND (s.position + 0) >= cursor_position
-          ORDER BY (s.position + 0) LIMIT chunk) a;
-    ELSE
-      SELECT array_agg(a.r ORDER BY (a.r).position DESC) INTO runs FROM (SELECT s AS r FROM annals_events s
-          WHERE split_part(s.stream, '-', 1) = cat AND (s.index_in_batch = 0 OR s.imported) AND (s.position + 0) <= cursor_position
-          ORDER BY (s.position + 0) DESC LIMIT chunk) a;
-    END IF;
-    EXIT WHEN runs IS NULL;
-    FOREACH run IN ARRAY runs LOOP
-      cursor_position := CASE WHEN forward THEN run.position + 1 ELSE run.position - 1 END;
-      CONTINUE WHEN (skip_system AND left(run.stream, 1) = '$') OR (prefix IS NOT NULL AND NOT starts_with(run.stream, prefix));
-      IF forward THEN
-        IF types IS NULL OR run.type = ANY (types) THEN
-          RETURN NEXT run;
-          sent := sent + 1;
-          IF sent = max_events THEN
-            RETURN;
-          END IF;
-        END IF;
-        CONTINUE WHEN run.imported OR run.batch_size = 1;
-        FOR e IN SELECT * FROM annals_events x
-            WHERE x.position BETWEEN run.position + 1 AND run.position + run.batch_size - 1 ORDER BY x.position LOOP
+        EXIT WHEN sent = max_events;
+      ELSE
+        FOR e IN SELECT * FROM annals_events x WHERE x.position BETWEEN lo AND hi
+            ORDER BY CASE WHEN forward THEN x.position END, x.position DESC LOOP
           CONTINUE WHEN types IS NOT NULL AND NOT e.type = ANY (types);
           RETURN NEXT e;
           sent := sent + 1;
-          IF sent = max_events THEN
-            RETURN;
-          END IF;
+          EXIT WHEN sent = max_events;
         END LOOP;
-      ELSE
-        IF NOT run.imported AND run.batch_size > 1 THEN
-          last_position := least(run.position + run.batch_size - 1, from_position);
-          FOR e IN SELECT * FROM annals_events x
-              WHERE x.position BETWEEN run.position + 1 AND last_position ORDER BY x.position DESC LOOP
-            CONTINUE WHEN types IS NOT NULL AND NOT e.type = ANY (types);
-            RETURN NEXT e;
-            sent := sent + 1;
-            IF sent = max_events THEN
-              RETURN;
-            END IF;
-          END LOOP;
-        END IF;
-        IF types IS NULL OR run.type = ANY (types) THEN
-          RETURN NEXT run;
-          sent := sent + 1;
-          IF sent = max_events THEN
-            RETURN;
-          END IF;
-        END IF;
+        EXIT WHEN sent = max_events;
       END IF;
     END LOOP;
-    EXIT WHEN cardinality(runs) < chunk;
+    EXIT WHEN sent = max_events OR cardinality(runs) < chunk;
+    runs := NULL;
   END LOOP;
 END
 $fn$;

@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
@@ -110,16 +111,15 @@ final class EventReader {
     if (!forward && from < 1) {
       return Pages.backward(List.of(), limit, RecordedEvent::position);
     }
-    boolean category = filter.category().isPresent();
+    Optional<FilterSql> where = filter.category().isPresent() ? Optional.empty() : Optional.of(FilterSql.of(filter));
     try (Connection c = pool.getConnection();
-        PreparedStatement ps = c.prepareStatement(category ? categorySql : readAllSql(forward, FilterSql.of(filter)))) {
-      if (category) {
+        PreparedStatement ps = c.prepareStatement(where.map(w -> readAllSql(forward, w)).orElse(categorySql))) {
+      if (where.isEmpty()) {
         bindCategoryPage(c, ps, filter, from, forward, limit);
       } else {
-        FilterSql where = FilterSql.of(filter);
         int p = 1;
         ps.setLong(p++, from);
-        p = where.bind(c, ps, p);
+        p = where.get().bind(c, ps, p);
         ps.setInt(p, limit);
       }
       Rows rows = rows(ps, limit);

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What this process's writers expect the log to look like when their next group takes the head lock: the
@@ -35,8 +36,11 @@ final class ExpectedHead {
   /** Heads this process sent lately, to tell its own commits from another process's. */
   private static final int RECENT = 32;
 
-  /** A group decided against the expectation: what to send, and the answers once it commits. */
-  record Plan(Stager.Head expected, Stager stager, List<Stager.Answer> answers, Map<String, Long> before,
+  /**
+   * A group decided against the expectation: what to send, and the answers once it commits; {@code streams}
+   * are the group's streams, whose remembered versions are forgotten if the database refuses it.
+   */
+  record Plan(Stager.Head expected, Stager stager, List<Stager.Answer> answers, Set<String> streams,
       ExpectedHead from, long generation) {
 
     /** Whether no group was refused or read the head the two-round-trip way since this was planned. */
@@ -113,7 +117,7 @@ final class ExpectedHead {
     if (stager.rows().isEmpty()) {
       return Optional.empty();
     }
-    Plan plan = new Plan(head, stager, answers, before, this, generation);
+    Plan plan = new Plan(head, stager, answers, before.keySet(), this, generation);
     head = stager.head();
     stager.streams().forEach((s, h) -> versions.put(s, h.version()));
     sent.put(head.position(), head.chain());
@@ -132,7 +136,7 @@ final class ExpectedHead {
   synchronized void refused(Plan plan) {
     head = null;
     generation++;
-    plan.before().keySet().forEach(versions::remove);
+    plan.streams().forEach(versions::remove);
   }
 
   /** A two-round-trip group is about to read the head: groups planned from now on would expect a stale one. */

@@ -94,6 +94,48 @@ class PgReadIndexUseTest {
     assertThat(read).isLessThan(pages / 4);
   }
 
+  /**
+   * A group's first round trip under the head lock (annals_lock_group) reads its streams and ids by primary
+   * key and unique index: a few pages of the 200,000-event log (and of the catalog, when the function is
+   * first planned in the session), whatever the session's plan mode.
+   */
+  @ParameterizedTest(name = "generic plan: {0}")
+  @ValueSource(booleans = {false, true})
+  void the_lock_and_read_of_a_group_reads_by_index(boolean generic) throws SQLException {
+    long ids;
+    String sql;
+    try (Connection c = rows.pool().getConnection(); Statement s = c.createStatement()) {
+      s.execute("SET plan_cache_mode = " + (generic ? "force_generic_plan" : "force_custom_plan"));
+      try (ResultSet r = s.executeQuery("SELECT array_agg(event_id) FILTER (WHERE position % 20000 = 7),"
+          + " (SELECT array_agg(DISTINCT stream) FROM annals_events WHERE position <= 30) FROM annals_events")) {
+        r.next();
+        sql = "EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM annals_lock_group('" + r.getString(2) + "'::text[], '"
+            + r.getString(1) + "'::uuid[])";
+      }
+      long pages = -1;
+      ids = 0;
+      try (ResultSet r = s.executeQuery(sql)) {
+        while (r.next()) {
+          java.util.regex.Matcher m = java.util.regex.Pattern.compile("Buffers: shared hit=(\\d+)(?: read=(\\d+))?")
+              .matcher(r.getString(1));
+          if (pages < 0 && m.find()) {
+            pages = Long.parseLong(m.group(1)) + (m.group(2) == null ? 0 : Long.parseLong(m.group(2)));
+          }
+          java.util.regex.Matcher rows = java.util.regex.Pattern.compile("actual time=\\S+ rows=(\\d+)")
+              .matcher(r.getString(1));
+          if (ids == 0 && rows.find()) {
+            ids = Long.parseLong(rows.group(1));
+          }
+        }
+      } finally {
+        s.execute("RESET plan_cache_mode");
+      }
+      assertThat(ids).as("the head, no stream row (bulk rows have none), ten written events").isEqualTo(11);
+      long log = count("SELECT relpages FROM pg_class WHERE oid = '" + rows.schema() + ".annals_events'::regclass");
+      assertThat(pages).as("pages read of a log of %d", log).isPositive().isLessThan(log / 10);
+    }
+  }
+
   @ParameterizedTest(name = "generic plan: {0}")
   @ValueSource(booleans = {false, true})
   void read_all_unfiltered_walks_the_primary_key(boolean generic) throws SQLException {
